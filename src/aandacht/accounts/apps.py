@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "aandacht.accounts"
+    label = "accounts"
+    verbose_name = _("Accounts and vaults")
+
+    def ready(self) -> None:
+        from aandacht.accounts import checks  # noqa: F401  (registers system checks)

@@ -1,0 +1,180 @@
+"""The one settings module. Every value comes from the environment with a safe default.
+
+See ``aandacht.env.example`` at the top of the repository for the full list.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+import dj_email_url
+import django_stubs_ext
+
+from aandacht.env import (
+    ConfigError,
+    data_dir,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    secret_key,
+)
+
+django_stubs_ext.monkeypatch()
+
+BASE_DIR = Path(__file__).resolve().parent
+if "pytest" in sys.modules and not os.environ.get("AANDACHT_DATA_DIR"):
+    # A test run must never write into the real data directory (secret key, SQLite file).
+    os.environ["AANDACHT_DATA_DIR"] = tempfile.mkdtemp(prefix="aandacht-test-")
+DATA_DIR = data_dir()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("AANDACHT_DEBUG", False)
+SECRET_KEY = secret_key(DATA_DIR)
+ALLOWED_HOSTS = env_list("AANDACHT_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+BASE_URL = env_str("AANDACHT_BASE_URL", "").rstrip("/")
+CSRF_TRUSTED_ORIGINS = env_list("AANDACHT_CSRF_TRUSTED_ORIGINS", [BASE_URL] if BASE_URL else [])
+PHONE_REGION = env_str("AANDACHT_PHONE_REGION", "NL").upper()
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "template_partials",
+    "aandacht.accounts",
+    "aandacht.people",
+    "aandacht.timeline",
+    "aandacht.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "aandacht.web.middleware.FirstRunMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "aandacht.urls"
+WSGI_APPLICATION = "aandacht.wsgi.application"
+
+TEMPLATES: list[dict[str, Any]] = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    }
+]
+
+_default_database_url = f"sqlite:///{DATA_DIR / 'aandacht.sqlite3'}"
+try:
+    _database = dj_database_url.parse(
+        env_str("DATABASE_URL", "") or _default_database_url, conn_max_age=0
+    )
+except ValueError as error:
+    raise ConfigError(f"DATABASE_URL cannot be used: {error}") from None
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers continue while one writer commits; IMMEDIATE transactions plus a busy
+    # timeout make concurrent writers wait instead of failing with "database is locked".
+    _database["OPTIONS"] = {
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("AANDACHT_SQLITE_TIMEOUT", 20, minimum=1),
+    }
+DATABASES = {"default": _database}
+if _database["ENGINE"] == "django.db.backends.postgresql":
+    INSTALLED_APPS.append("django.contrib.postgres")  # trigram lookups for search
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+LANGUAGE_CODE = env_str("AANDACHT_LANGUAGE", "en")
+LANGUAGES = [("en", "English"), ("nl", "Nederlands")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env_str("AANDACHT_TIME_ZONE", "Europe/Amsterdam")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing directory otherwise
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Serve static files straight from the apps, so `make run` needs no collectstatic step.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/media/"
+
+UPLOAD_MAX_BYTES = env_int("AANDACHT_UPLOAD_MAX_MB", 10, minimum=1) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = min(UPLOAD_MAX_BYTES, 2_621_440)
+
+EMAIL_URL = env_str("EMAIL_URL", "")
+if EMAIL_URL:
+    try:
+        _email = dj_email_url.parse(EMAIL_URL)
+    except Exception as error:  # the library raises bare exceptions on odd schemes
+        raise ConfigError(f"EMAIL_URL cannot be used: {error}") from None
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_HOST = _email["EMAIL_HOST"]
+    EMAIL_PORT = _email["EMAIL_PORT"]
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+    EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+    EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+    EMAIL_TIMEOUT = _email.get("EMAIL_TIMEOUT") or 30
+else:
+    # Without EMAIL_URL nothing is sent; the system check `aandacht.W001` says so.
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env_str("AANDACHT_FROM_EMAIL", "aandacht@localhost")
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = BASE_URL.startswith("https://")
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+LOGGING: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("AANDACHT_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,65 @@
+"""Shared fixtures: a named cast and their vaults.
+
+alice owns the vault "Alice's people"; bob is her editor, carol her viewer; mallory has a
+vault of her own and no access to Alice's.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.contrib.auth.models import User
+from hypothesis import settings as hypothesis_settings
+
+from aandacht.accounts.models import Membership, Role, Vault
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+# CI keeps property tests thorough but bounded: two cores, two database legs.
+hypothesis_settings.register_profile("ci", max_examples=150, deadline=None, derandomize=True)
+hypothesis_settings.register_profile("dev", max_examples=60, deadline=None)
+hypothesis_settings.load_profile("ci" if IN_CI else "dev")
+
+
+def make_user(username: str) -> User:
+    return User.objects.create_user(username=username, password=f"{username}-secret-pw")
+
+
+@pytest.fixture
+def alice(db: None) -> User:
+    return make_user("alice")
+
+
+@pytest.fixture
+def vault(alice: User) -> Vault:
+    """Alice's vault, where most tests happen."""
+    vault = Vault.objects.create(name="Alice's people")
+    Membership.objects.create(vault=vault, user=alice, role=Role.OWNER)
+    return vault
+
+
+@pytest.fixture
+def bob(vault: Vault) -> User:
+    user = make_user("bob")
+    Membership.objects.create(vault=vault, user=user, role=Role.EDITOR)
+    return user
+
+
+@pytest.fixture
+def carol(vault: Vault) -> User:
+    user = make_user("carol")
+    Membership.objects.create(vault=vault, user=user, role=Role.VIEWER)
+    return user
+
+
+@pytest.fixture
+def mallory(db: None) -> User:
+    return make_user("mallory")
+
+
+@pytest.fixture
+def other_vault(mallory: User) -> Vault:
+    vault = Vault.objects.create(name="Mallory's people")
+    Membership.objects.create(vault=vault, user=mallory, role=Role.OWNER)
+    return vault
