@@ -1,0 +1,160 @@
+"""The first run (welcome, then demo or empty start) and the home page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.models import User
+from django.contrib.auth.views import PasswordChangeView
+from django.contrib.messages.views import SuccessMessageMixin
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.middleware import HtmxDetails
+
+from aandacht.accounts.models import Vault
+from aandacht.accounts.services import default_vault, needs_first_run
+from aandacht.people.models import Person
+from aandacht.people.search import search_people
+from aandacht.web.firstrun import claim_local_owner
+from aandacht.web.forms import SearchForm, StartForm, WelcomeForm
+
+RECENT_PEOPLE = 10
+SEARCH_LIMIT = 20
+JUST_WELCOMED = "aandacht_just_welcomed"  # session key: step 2 follows step 1
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The user of a ``login_required`` view, typed as the concrete model."""
+    user = request.user
+    if not isinstance(user, User):
+        raise TypeError("this view needs a signed-in user")
+    return user
+
+
+@require_http_methods(["GET", "POST"])
+def welcome(request: HttpRequest) -> HttpResponse:
+    """Step 1 of the first run: the owner chooses a name and a password."""
+    if not needs_first_run():
+        return redirect("web:home" if request.user.is_authenticated else "accounts:login")
+    form = WelcomeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        owner = claim_local_owner(
+            username=form.cleaned_data["username"],
+            first_name=form.cleaned_data["first_name"],
+            password=form.cleaned_data["password1"],
+        )
+        if owner is None:  # someone else finished the first run a moment ago
+            return redirect("accounts:login")
+        login(request, owner, backend="django.contrib.auth.backends.ModelBackend")
+        request.session[JUST_WELCOMED] = True
+        return redirect("web:start")
+    return render(request, "web/welcome.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    """Step 2 of the first run: load a demo network into its own vault, or start empty.
+
+    Visited later (from the home page), it only offers the demo.
+    """
+    user = signed_in_user(request)
+    form = StartForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        request.session.pop(JUST_WELCOMED, None)
+        if form.cleaned_data["action"] == StartForm.DEMO:
+            from aandacht.demo import load_demo
+
+            demo = load_demo(form.demo_language, owner=user)
+            messages.success(
+                request,
+                _(
+                    "The demo network is in its own vault, “%(vault)s”. Look around; "
+                    "you can delete that vault whenever you like."
+                )
+                % {"vault": demo.name},
+            )
+            return redirect(home_url(demo))
+        messages.success(request, _("All set. Your vault is ready for the people who matter."))
+        return redirect("web:home")
+    first_run = bool(request.session.get(JUST_WELCOMED))
+    return render(request, "web/start.html", {"form": form, "first_run": first_run})
+
+
+def home_url(vault: Vault) -> str:
+    return f"{reverse('web:home')}?{urlencode({'vault': vault.pk})}"
+
+
+def vaults_with_counts(user: User) -> list[Vault]:
+    """The user's vaults in the order of :func:`vaults_for`, each with ``people_count``."""
+    return list(
+        Vault.objects.filter(memberships__user=user)
+        .annotate(
+            people_count=Count("people", filter=Q(people__trashed_at__isnull=True), distinct=True)
+        )
+        .order_by("is_demo", "name", "id")
+    )
+
+
+@require_GET
+@login_required
+def home(request: HtmxHttpRequest) -> HttpResponse:
+    """The vaults with their sizes, the newest people of one vault, and search."""
+    user = signed_in_user(request)
+    vaults = vaults_with_counts(user)
+    if not vaults:
+        default_vault(user)
+        vaults = vaults_with_counts(user)
+    vault = _chosen_vault(vaults, request.GET.get("vault"))
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    hits = search_people(vault, query, limit=SEARCH_LIMIT) if query else []
+    context = {
+        "vaults": vaults,
+        "vault": vault,
+        "form": form,
+        "query": query,
+        "hits": hits,
+        "has_demo": any(each.is_demo for each in vaults),
+    }
+    if request.htmx.target == "results":
+        response = render(request, "web/home.html#results", context)
+    else:
+        recent = (
+            Person.objects.in_vault(vault)
+            .only("id", "given_name", "particles", "family_name", "organisation")
+            .order_by("-created_at", "-id")[:RECENT_PEOPLE]
+        )
+        context["recent"] = list(recent)
+        response = render(request, "web/home.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _chosen_vault(vaults: list[Vault], raw_id: str | None) -> Vault:
+    """The vault named by ``?vault=``, else the default one; someone else's vault is a 404."""
+    if not raw_id:
+        return vaults[0]
+    for vault in vaults:
+        if str(vault.pk) == raw_id:
+            return vault
+    raise Http404("no such vault")
+
+
+class PasswordChange(SuccessMessageMixin[PasswordChangeForm], PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("web:home")
+    success_message = gettext_lazy("Your password has been changed.")
