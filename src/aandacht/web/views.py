@@ -18,30 +18,18 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
-from django_htmx.middleware import HtmxDetails
 
 from aandacht.accounts.models import Vault
 from aandacht.accounts.services import default_vault, needs_first_run
 from aandacht.people.models import Person
 from aandacht.people.search import search_people
+from aandacht.web.access import HtmxHttpRequest, signed_in_user
 from aandacht.web.firstrun import claim_local_owner
 from aandacht.web.forms import SearchForm, StartForm, WelcomeForm
 
 RECENT_PEOPLE = 10
 SEARCH_LIMIT = 20
 JUST_WELCOMED = "aandacht_just_welcomed"  # session key: step 2 follows step 1
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-def signed_in_user(request: HttpRequest) -> User:
-    """The user of a ``login_required`` view, typed as the concrete model."""
-    user = request.user
-    if not isinstance(user, User):
-        raise TypeError("this view needs a signed-in user")
-    return user
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from aandacht.people.views import lifecycle, listing, person, tags
+
+app_name = "people"
+
+urlpatterns = [
+    *listing.urlpatterns,
+    *lifecycle.urlpatterns,
+    *tags.urlpatterns,
+    *person.urlpatterns,
+]

@@ -1,0 +1,1 @@
+"""The people pages, one module per area; each module exports its own ``urlpatterns``."""

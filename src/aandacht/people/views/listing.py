@@ -1,0 +1,7 @@
+"""People pages: listing."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

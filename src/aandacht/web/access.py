@@ -1,0 +1,92 @@
+"""Which vault a request works in, and who may read or write what in it.
+
+Every people and timeline view goes through these helpers, so vault scoping and roles are
+decided in one place: a vault or person you are not a member of is a 404 (its existence is not
+revealed); a write in a vault where you are only a viewer is a 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django_htmx.middleware import HtmxDetails
+
+from aandacht.accounts.models import Membership, Role, Vault
+from aandacht.accounts.services import default_vault
+from aandacht.people.models import Person
+
+CURRENT_VAULT = "aandacht_vault"  # session key: the vault chosen last
+WRITER_ROLES = frozenset({Role.OWNER, Role.EDITOR})
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The user of a ``login_required`` view, typed as the concrete model."""
+    user = request.user
+    if not isinstance(user, User):
+        raise TypeError("this view needs a signed-in user")
+    return user
+
+
+def current_vault(request: HttpRequest) -> Vault:
+    """The vault named by ``?vault=`` (remembered in the session), else the last one used,
+    else the user's default vault. Someone else's vault is a 404."""
+    user = signed_in_user(request)
+    raw = request.GET.get("vault")
+    if raw:
+        vault = _member_vault(user, raw)
+        request.session[CURRENT_VAULT] = vault.pk
+        return vault
+    remembered = request.session.get(CURRENT_VAULT)
+    if remembered is not None:
+        try:
+            return _member_vault(user, str(remembered))
+        except Http404:
+            request.session.pop(CURRENT_VAULT, None)
+    return default_vault(user)
+
+
+def _member_vault(user: User, raw_id: str) -> Vault:
+    if not raw_id.isdigit():
+        raise Http404("no such vault")
+    vault = Vault.objects.filter(pk=int(raw_id), memberships__user=user).first()
+    if vault is None:
+        raise Http404("no such vault")
+    return vault
+
+
+def role_of(user: User, vault: Vault) -> str | None:
+    return Membership.objects.filter(user=user, vault=vault).values_list("role", flat=True).first()
+
+
+def can_write(user: User, vault: Vault) -> bool:
+    return role_of(user, vault) in WRITER_ROLES
+
+
+def require_writer(user: User, vault: Vault) -> None:
+    if not can_write(user, vault):
+        raise PermissionDenied("viewers cannot change this vault")
+
+
+def person_for(request: HttpRequest, pk: int, *, write: bool = False) -> Person:
+    """A person in one of the user's vaults (404 otherwise), not in the trash.
+
+    ``write=True`` also requires the owner or editor role (403 for a viewer). The person's
+    vault becomes the current vault, so lists and quick add follow where you are.
+    """
+    user = signed_in_user(request)
+    person = (
+        Person.objects.select_related("vault")
+        .filter(pk=pk, vault__memberships__user=user, trashed_at__isnull=True)
+        .first()
+    )
+    if person is None:
+        raise Http404("no such person")
+    if write:
+        require_writer(user, person.vault)
+    request.session[CURRENT_VAULT] = person.vault_id
+    return person
