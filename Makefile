@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test lint typecheck pytest bench messages lock clean
+.PHONY: run test install install-test lint typecheck pytest bench screenshots messages lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,9 @@ pytest: $(TEST_STAMP)
 
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/run.py
+
+screenshots: $(TEST_STAMP)
+	$(BIN)/python scripts/screenshots.py
 
 messages: $(TEST_STAMP)
 	cd src/aandacht && ../../$(BIN)/django-admin makemessages -l nl --no-obsolete --settings=aandacht.settings
