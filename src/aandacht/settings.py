@@ -12,16 +12,20 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
-import dj_email_url
 import django_stubs_ext
 
 from aandacht.env import (
     ConfigError,
     data_dir,
     env_bool,
+    env_choice,
     env_int,
     env_list,
     env_str,
+    env_url,
+    host_of,
+    origin_of,
+    parse_email_url,
     secret_key,
 )
 
@@ -36,9 +40,15 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("AANDACHT_DEBUG", False)
 SECRET_KEY = secret_key(DATA_DIR)
-ALLOWED_HOSTS = env_list("AANDACHT_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
-BASE_URL = env_str("AANDACHT_BASE_URL", "").rstrip("/")
-CSRF_TRUSTED_ORIGINS = env_list("AANDACHT_CSRF_TRUSTED_ORIGINS", [BASE_URL] if BASE_URL else [])
+BASE_URL = env_url("AANDACHT_BASE_URL")
+# The host of AANDACHT_BASE_URL is allowed too: setting the address people use is enough.
+ALLOWED_HOSTS = env_list(
+    "AANDACHT_ALLOWED_HOSTS",
+    ["localhost", "127.0.0.1", "[::1]"] + ([host_of(BASE_URL)] if BASE_URL else []),
+)
+CSRF_TRUSTED_ORIGINS = env_list(
+    "AANDACHT_CSRF_TRUSTED_ORIGINS", [origin_of(BASE_URL)] if BASE_URL else []
+)
 PHONE_REGION = env_str("AANDACHT_PHONE_REGION", "NL").upper()
 
 INSTALLED_APPS = [
@@ -148,10 +158,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = min(UPLOAD_MAX_BYTES, 2_621_440)
 
 EMAIL_URL = env_str("EMAIL_URL", "")
 if EMAIL_URL:
-    try:
-        _email = dj_email_url.parse(EMAIL_URL)
-    except Exception as error:  # the library raises bare exceptions on odd schemes
-        raise ConfigError(f"EMAIL_URL cannot be used: {error}") from None
+    _email = parse_email_url(EMAIL_URL)
     EMAIL_BACKEND = _email["EMAIL_BACKEND"]
     EMAIL_HOST = _email["EMAIL_HOST"]
     EMAIL_PORT = _email["EMAIL_PORT"]
@@ -176,5 +183,10 @@ LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("AANDACHT_LOG_LEVEL", "WARNING")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice(
+            "AANDACHT_LOG_LEVEL", "WARNING", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+        ),
+    },
 }
