@@ -6,6 +6,10 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Translations: each committed .po compiles to a .mo beside it (gitignored) with polib, so no
+# system gettext is needed; a .po newer than its .mo is recompiled before `run` and `test`.
+PO_FILES := $(wildcard src/aandacht/locale/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
 
 .PHONY: run test install install-test lint typecheck pytest bench screenshots messages lock clean
 
@@ -21,14 +25,17 @@ $(TEST_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
-install: $(STAMP)
+%.mo: %.po | $(STAMP)
+	$(BIN)/python scripts/compile_messages.py --quiet $<
 
-install-test: $(TEST_STAMP)
+install: $(STAMP) $(MO_FILES)
 
-run: $(STAMP)
+install-test: $(TEST_STAMP) $(MO_FILES)
+
+run: $(STAMP) $(MO_FILES)
 	$(BIN)/aandacht serve --host $(HOST) --port $(PORT)
 
-test: $(TEST_STAMP)
+test: $(TEST_STAMP) $(MO_FILES)
 	$(BIN)/python scripts/ensure_chromium.py
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests bench scripts
@@ -42,7 +49,7 @@ lint: $(TEST_STAMP)
 typecheck: $(TEST_STAMP)
 	$(BIN)/mypy src
 
-pytest: $(TEST_STAMP)
+pytest: $(TEST_STAMP) $(MO_FILES)
 	$(BIN)/pytest
 
 bench: $(TEST_STAMP)
@@ -51,9 +58,11 @@ bench: $(TEST_STAMP)
 screenshots: $(TEST_STAMP)
 	$(BIN)/python scripts/screenshots.py
 
+# Developer-only: makemessages needs GNU gettext's xgettext/msgmerge (apt-get install gettext).
+# Installing and running the app never does; they only compile the committed .po with polib.
 messages: $(TEST_STAMP)
 	cd src/aandacht && ../../$(BIN)/django-admin makemessages -l nl --no-obsolete --settings=aandacht.settings
-	cd src/aandacht && ../../$(BIN)/django-admin compilemessages --settings=aandacht.settings
+	$(BIN)/python scripts/compile_messages.py
 
 lock: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'

@@ -31,6 +31,18 @@ def setup_django() -> None:
 
     if not apps.ready:
         django.setup()
+        ensure_translations()
+
+
+def ensure_translations() -> None:
+    """Compile missing or stale ``.mo`` files: an install made without ``make`` is still Dutch.
+
+    Two ``stat`` calls per catalogue when all is current; problems are warnings, not errors.
+    """
+    from aandacht.locale.messages import ensure_compiled
+
+    for warning in ensure_compiled():
+        sys.stderr.write(f"aandacht: translations: {warning}\n")
 
 
 def pending_migrations() -> list[tuple[Migration, bool]]:

@@ -3,10 +3,12 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from aandacht.accounts.language import set_language
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("aandacht.accounts.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("people/", include("aandacht.people.urls")),
     path("people/", include("aandacht.timeline.urls")),
     path("", include("aandacht.web.urls")),

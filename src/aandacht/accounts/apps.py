@@ -10,4 +10,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and vaults")
 
     def ready(self) -> None:
-        from aandacht.accounts import checks  # noqa: F401  (registers system checks)
+        # Registers the system checks and the login signal that remembers the language.
+        from aandacht.accounts import checks, language  # noqa: F401

@@ -53,3 +53,25 @@ class Membership(models.Model):
     @property
     def can_write(self) -> bool:
         return self.role in (Role.OWNER, Role.EDITOR)
+
+
+class Preference(models.Model):
+    """Per-user settings that follow the person from device to device (the language first).
+
+    ``language`` is blank to follow the browser (Accept-Language, then the language cookie).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="preference",
+    )
+    language = models.CharField(_("language"), max_length=10, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("preference")
+        verbose_name_plural = _("preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.language or '-'}"
