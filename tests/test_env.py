@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -575,3 +576,46 @@ def test_a_bad_value_stops_settings_with_a_message_naming_the_variable(
     stderr = settings_error(tmp_path, **{variable: value})
     assert "ConfigError" in stderr
     assert variable in stderr
+
+
+# --- aandacht.env.example stays true -----------------------------------------------------------
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+EXAMPLE = REPOSITORY / "aandacht.env.example"
+VARIABLE_READ = re.compile(r'(?:env_\w+\(\s*|env\.get\(|envvar=)"([A-Z][A-Z0-9_]+)"')
+EXAMPLE_LINE = re.compile(r"^#?([A-Z][A-Z0-9_]+)=(.*)$")
+# Read by the code, but the platform's, not Aandacht's: the example explains it in prose.
+PLATFORM_VARIABLES = {"XDG_DATA_HOME"}
+
+
+def example_values() -> dict[str, str]:
+    """Every ``#NAME=value`` line of the example, uncommented (the last example wins)."""
+    values: dict[str, str] = {}
+    for line in EXAMPLE.read_text(encoding="utf-8").splitlines():
+        match = EXAMPLE_LINE.match(line)
+        if match:
+            values[match.group(1)] = match.group(2)
+    return values
+
+
+def test_the_example_configuration_lists_every_variable_the_code_reads() -> None:
+    read = {
+        name
+        for path in (REPOSITORY / "src" / "aandacht").rglob("*.py")
+        for name in VARIABLE_READ.findall(path.read_text(encoding="utf-8"))
+    }
+    assert {"AANDACHT_DATA_DIR", "DATABASE_URL", "EMAIL_URL", "AANDACHT_BASE_URL"} <= read
+    documented = set(example_values())
+    assert read - PLATFORM_VARIABLES - documented == set()
+    assert documented - read == set()
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert all(name in text for name in PLATFORM_VARIABLES)
+
+
+def test_every_example_value_in_the_example_configuration_is_accepted(tmp_path: Path) -> None:
+    variables = example_values()
+    variables["AANDACHT_DATA_DIR"] = str(tmp_path / "data")  # not /var/lib on this machine
+    values = load_settings(tmp_path, "DEBUG", "BASE_URL", "EMAIL_BACKEND", **variables)
+    assert values["DEBUG"] is True
+    assert values["BASE_URL"] == "https://crm.example.org"
+    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
