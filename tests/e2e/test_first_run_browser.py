@@ -162,6 +162,7 @@ def test_owner_signs_out_signs_back_in_and_changes_the_password(
     fill_welcome(page)
     page.get_by_role("button", name="Start empty").click()
 
+    page.get_by_label("Your account").click()  # the account menu holds "Sign out"
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))
     screenshot(page, "login")

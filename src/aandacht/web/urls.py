@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from aandacht.web import views
+from aandacht.web import pwa, views
 
 app_name = "web"
 
@@ -10,4 +10,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("welcome/", views.welcome, name="welcome"),
     path("welcome/start/", views.start, name="start"),
+    # The installable app: the service worker lives at the root so its scope is the whole site.
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline, name="offline"),
 ]
