@@ -39,7 +39,7 @@ def ensure_translations() -> None:
 
     Two ``stat`` calls per catalogue when all is current; problems are warnings, not errors.
     """
-    from aandacht.locale.messages import ensure_compiled
+    from aandacht.translations import ensure_compiled
 
     for warning in ensure_compiled():
         sys.stderr.write(f"aandacht: translations: {warning}\n")

@@ -19,7 +19,36 @@ from pathlib import Path
 
 import polib
 
-LOCALE_DIR = Path(__file__).resolve().parent
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+
+def gettext_noop(message: str) -> str:
+    """Mark ``message`` for makemessages; no settings needed (the compiler runs without)."""
+    return message
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """Mark a plural pair for makemessages (xgettext knows ``ngettext``); no lookup."""
+    return singular if count == 1 else plural
+
+
+# Django's own messages that its Dutch catalogue words formally ("u", "uw"): listed here so
+# makemessages keeps them in ours, which takes precedence, in the informal "je" of the rest.
+DJANGO_OVERRIDES = (
+    gettext_noop(
+        "Please enter a correct %(username)s and password. Note that both fields may be "
+        "case-sensitive."
+    ),
+    gettext_noop("Your old password was entered incorrectly. Please enter it again."),
+    gettext_noop("Your password can’t be a commonly used password."),
+    gettext_noop("Your password can’t be entirely numeric."),
+    gettext_noop("Your password can’t be too similar to your other personal information."),
+    ngettext(
+        "Your password must contain at least %(min_length)d character.",
+        "Your password must contain at least %(min_length)d characters.",
+        2,
+    ),
+)
 
 # A printf-style conversion as Python's % operator reads it, named or not; "%%" is a literal.
 _PERCENT = re.compile(
@@ -187,6 +216,9 @@ def compile_catalogue(po: Path) -> Path:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         os.chmod(temporary, 0o644)
+        # Never older than its .po, even one with a future timestamp: compiled means current.
+        stamp = max(po.stat().st_mtime_ns, Path(temporary).stat().st_mtime_ns)
+        os.utime(temporary, ns=(stamp, stamp))
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
