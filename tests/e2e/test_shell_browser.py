@@ -1,0 +1,167 @@
+"""The app shell in a real browser: phone layout, dark mode, menus, the offline page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.models import User
+from playwright.sync_api import Page, expect
+
+from aandacht.accounts.models import Membership, Role, Vault
+from aandacht.accounts.services import ensure_local_owner
+from aandacht.people.services import create_person
+from aandacht.web.context_processors import safe_reverse
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "kopje-koffie-om-tien"
+SERIOUS = {"critical", "serious"}
+NARROW_PHONE = {"width": 360, "height": 740}
+
+Screenshot = Callable[..., Path]
+
+
+@pytest.fixture
+def owner(app_url: str) -> User:
+    """The owner with a password, a few people in their vault and a second, shared vault."""
+    user = ensure_local_owner()
+    user.first_name = "Marieke"
+    user.set_password(PASSWORD)
+    user.save()
+    own = Vault.objects.get(memberships__user=user)
+    for name, organisation in [
+        ("Jeroen van de Ven", "Fietsenmakerij Ven"),
+        ("Anna Bakker-de Vries", "Gemeente Utrecht, afdeling Wijkzaken en Buurtinitiatieven"),
+        ("Sem Visser", ""),
+    ]:
+        create_person(own, name, organisation=organisation)
+    shared = Vault.objects.create(name="Zangkoor De Lindeboom")
+    Membership.objects.create(vault=shared, user=user, role=Role.VIEWER)
+    return user
+
+
+def sign_in(page: Page, user: User) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
+
+
+def horizontal_overflow(page: Page) -> int:
+    overflow: int = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    return overflow
+
+
+def serious_violations(page: Page, **options: Any) -> list[dict[str, Any]]:
+    results = Axe().run(page, **options)
+    violations: list[dict[str, Any]] = results.response["violations"]
+    return [
+        {
+            "id": violation["id"],
+            "impact": violation["impact"],
+            "nodes": [node["target"] for node in violation["nodes"]],
+        }
+        for violation in violations
+        if violation["impact"] in SERIOUS
+    ]
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_a_narrow_phone_gets_the_tab_bar_with_quick_add_and_no_sideways_scroll(
+    open_page: Callable[..., Page], owner: User, color_scheme: str, screenshot: Screenshot
+) -> None:
+    page = open_page(
+        viewport=NARROW_PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        color_scheme=color_scheme,
+    )
+    sign_in(page, owner)
+
+    assert horizontal_overflow(page) <= 0
+    tab_bar = page.get_by_role("navigation", name="Main, at the bottom")
+    expect(tab_bar).to_be_visible()
+    expect(page.get_by_role("navigation", name="Main", exact=True)).to_be_hidden()
+    if safe_reverse("people:quick_add"):
+        add = tab_bar.get_by_role("link", name="Add someone")
+        expect(add).to_be_visible()
+        box = add.bounding_box()
+        assert box is not None and box["height"] >= 44 and box["width"] >= 44
+        assert box["y"] + box["height"] <= NARROW_PHONE["height"]
+    screenshot(page, "home")
+
+    page.get_by_label("Your account").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    assert horizontal_overflow(page) <= 0
+    panel = page.locator(".account-menu .menu__panel").bounding_box()
+    assert panel is not None and panel["x"] >= 0
+    assert panel["x"] + panel["width"] <= NARROW_PHONE["width"]
+    screenshot(page, "account-menu")
+
+
+def test_the_vault_switcher_opens_and_closes_like_a_menu(page: Page, owner: User) -> None:
+    sign_in(page, owner)
+    switcher = page.locator(".vault-switcher > summary")
+    expect(switcher).to_contain_text("Personal")
+
+    switcher.click()
+    shared = page.locator(".vault-switcher").get_by_role("link", name=re.compile(r"^Zangkoor"))
+    expect(shared).to_be_visible()
+    expect(shared).to_contain_text("view only")
+    page.keyboard.press("Escape")
+    expect(shared).to_be_hidden()
+    expect(switcher).to_be_focused()
+
+    switcher.click()
+    page.mouse.click(20, 700)  # a click elsewhere closes it too
+    expect(shared).to_be_hidden()
+
+
+def test_a_wide_screen_gets_the_header_navigation(page: Page, owner: User) -> None:
+    sign_in(page, owner)
+
+    expect(page.get_by_role("navigation", name="Main", exact=True)).to_be_visible()
+    expect(page.get_by_role("navigation", name="Main, at the bottom")).to_be_hidden()
+    if safe_reverse("people:quick_add"):
+        expect(page.locator(".header-add")).to_be_visible()
+
+
+def test_dark_mode_is_dark_and_readable(
+    open_page: Callable[..., Page], owner: User, screenshot: Screenshot
+) -> None:
+    page = open_page(color_scheme="dark")
+    sign_in(page, owner)
+
+    background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(26, 21, 18)"
+    assert serious_violations(page) == []
+    page.locator(".vault-switcher > summary").click()
+    assert serious_violations(page, options={"runOnly": ["color-contrast"]}) == []
+    screenshot(page)
+
+
+def test_offline_the_app_shows_its_friendly_page(page: Page, owner: User) -> None:
+    sign_in(page, owner)
+    page.evaluate("async () => { await navigator.serviceWorker.ready; }")
+    page.reload()  # now controlled by the worker
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
+
+    page.context.set_offline(True)
+    page.goto("/accounts/password/")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are offline")
+    assert page.evaluate("() => getComputedStyle(document.body).display") == "flex"  # styled
+    expect(page.get_by_text("Marieke")).to_have_count(0)
+
+    page.context.set_offline(False)
+    page.get_by_role("link", name="Try again").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change your password")
