@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import dj_email_url
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -188,8 +190,6 @@ def parse_email_url(value: str, name: str = "EMAIL_URL") -> dict[str, Any]:
     ``smtp+tls`` (STARTTLS, default port 587) and ``smtp+ssl`` (implicit TLS, 465); anything
     else is refused rather than left without a backend.
     """
-    import dj_email_url
-
     raw = value.strip()
     scheme, separator, rest = raw.partition("://")
     scheme = scheme.lower()
