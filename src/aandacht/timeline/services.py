@@ -11,7 +11,7 @@ from typing import Any, Literal
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as UserModel
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -211,3 +211,236 @@ def timeline_for(
     merged = heapq.merge(*streams, key=lambda entry: entry.occurred_at, reverse=True)
     entries = list(merged)
     return entries[:limit] if limit is not None else entries
+
+
+# --- Changing and removing entries, and the timeline in pages (used by the web app) ---------
+
+
+@transaction.atomic
+def update_interaction(
+    interaction: Interaction,
+    *,
+    kind: str,
+    outcome: str | None,
+    occurred_at: dt.datetime,
+    initiated_by: str,
+    summary: str,
+    people: Iterable[Person],
+) -> Interaction:
+    """Change what was logged; the same checks as :func:`log_interaction` apply."""
+    vault = interaction.vault
+    if kind not in InteractionKind.values:
+        raise ValueError(_("unknown interaction kind %(kind)r") % {"kind": kind})
+    chosen_outcome = outcome or DEFAULT_OUTCOME[kind]
+    if chosen_outcome not in Outcome.values:
+        raise ValueError(_("unknown outcome %(outcome)r") % {"outcome": chosen_outcome})
+    if initiated_by not in Initiator.values:
+        raise ValueError(_("unknown initiator %(initiator)r") % {"initiator": initiated_by})
+    members = _check_vault(vault, people)
+    interaction.kind = kind
+    interaction.outcome = chosen_outcome
+    interaction.occurred_at = occurred_at
+    interaction.initiated_by = initiated_by
+    interaction.summary = summary.strip()
+    interaction.save()
+    interaction.people.set(members)
+    return interaction
+
+
+def update_note(note: Note, *, body: str, private: bool, occurred_at: dt.datetime) -> Note:
+    if not body.strip():
+        raise ValueError(_("a note cannot be empty"))
+    note.body, note.private, note.occurred_at = body.strip(), private, occurred_at
+    note.save()
+    return note
+
+
+def update_moment(
+    moment: Moment, *, text: str, kind: str, private: bool, occurred_at: dt.datetime
+) -> Moment:
+    if kind not in MomentKind.values:
+        raise ValueError(_("unknown moment kind %(kind)r") % {"kind": kind})
+    if not text.strip():
+        raise ValueError(_("a moment cannot be empty"))
+    moment.text, moment.kind, moment.private = text.strip(), kind, private
+    moment.occurred_at = occurred_at
+    moment.save()
+    return moment
+
+
+def update_follow_up(
+    follow_up: FollowUp, *, text: str, direction: str, due_on: dt.date | None
+) -> FollowUp:
+    if not text.strip():
+        raise ValueError(_("a follow-up cannot be empty"))
+    if direction not in FollowUpDirection.values:
+        raise ValueError(_("unknown follow-up kind %(kind)r") % {"kind": direction})
+    follow_up.text, follow_up.direction, follow_up.due_on = text.strip(), direction, due_on
+    follow_up.save()
+    return follow_up
+
+
+def reopen_follow_up(follow_up: FollowUp) -> FollowUp:
+    """Undo :func:`complete_follow_up`; reopening an open one changes nothing."""
+    if follow_up.done_at is not None:
+        follow_up.done_at = None
+        follow_up.save(update_fields=["done_at"])
+    return follow_up
+
+
+def set_follow_up_done(follow_up: FollowUp, done: bool) -> FollowUp:
+    """The web's "Done" toggle says what it wants, so a repeated click cannot flip it back."""
+    return complete_follow_up(follow_up) if done else reopen_follow_up(follow_up)
+
+
+ENTRY_MODELS: dict[EntryKind, type[Interaction | Note | Moment | FollowUp]] = {
+    "interaction": Interaction,
+    "note": Note,
+    "moment": Moment,
+    "follow_up": FollowUp,
+}
+
+
+def entry_of(
+    person: Person, viewer: User | None, kind: str, pk: int
+) -> Interaction | Note | Moment | FollowUp | None:
+    """One entry on this person's timeline as ``viewer`` may see it, else None.
+
+    An entry of another person, another vault, or someone else's private note is simply not
+    there: callers answer 404, which does not reveal that it exists.
+    """
+    if kind == "interaction":
+        return (
+            Interaction.objects.filter(pk=pk, people=person, vault_id=person.vault_id)
+            .prefetch_related("people")
+            .first()
+        )
+    if kind == "note":
+        return (
+            Note.objects.filter(pk=pk, person=person, vault_id=person.vault_id)
+            .visible_to(viewer)
+            .first()
+        )
+    if kind == "moment":
+        return (
+            Moment.objects.filter(pk=pk, person=person, vault_id=person.vault_id)
+            .visible_to(viewer)
+            .first()
+        )
+    if kind == "follow_up":
+        return FollowUp.objects.filter(pk=pk, person=person, vault_id=person.vault_id).first()
+    return None
+
+
+def delete_entry(entry: Interaction | Note | Moment | FollowUp) -> None:
+    """Delete one entry; an interaction disappears from everyone it involved."""
+    entry.delete()
+
+
+# Ties on the same instant are broken by kind, then id, so paging never skips or repeats.
+_KIND_RANK: dict[EntryKind, int] = {"follow_up": 0, "moment": 1, "note": 2, "interaction": 3}
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a timeline page ends: the last entry shown, as (when, kind, id)."""
+
+    occurred_at: dt.datetime
+    kind: EntryKind
+    pk: int
+
+    def __str__(self) -> str:
+        micros = (self.occurred_at - _EPOCH) // dt.timedelta(microseconds=1)
+        return f"{micros}.{self.kind}.{self.pk}"
+
+    @classmethod
+    def parse(cls, raw: str) -> Cursor | None:
+        """The cursor in a "show more" link, or None when it is not one."""
+        parts = raw.split(".")
+        if len(parts) != 3:
+            return None
+        micros, kind, pk = parts
+        if kind not in _KIND_RANK or not pk.isdigit() or not micros.lstrip("-").isdigit():
+            return None
+        if len(pk) > 18 or len(micros) > 20:
+            return None
+        try:
+            when = _EPOCH + dt.timedelta(microseconds=int(micros))
+        except OverflowError:
+            return None
+        return cls(when, kind, int(pk))  # type: ignore[arg-type]
+
+    @classmethod
+    def of(cls, entry: TimelineEntry) -> Cursor:
+        return cls(entry.occurred_at, entry.kind, entry.item.pk)
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    entries: list[TimelineEntry]
+    next_cursor: Cursor | None
+
+
+def _before(cursor: Cursor, kind: EntryKind) -> Q:
+    """Rows that sort after ``cursor`` (older) in the merged order (when, kind rank, id)."""
+    rank, cursor_rank = _KIND_RANK[kind], _KIND_RANK[cursor.kind]
+    if rank < cursor_rank:
+        return Q(occurred_at__lte=cursor.occurred_at)
+    if rank > cursor_rank:
+        return Q(occurred_at__lt=cursor.occurred_at)
+    return Q(occurred_at__lt=cursor.occurred_at) | Q(
+        occurred_at=cursor.occurred_at, pk__lt=cursor.pk
+    )
+
+
+def timeline_page(
+    person: Person, viewer: User | None, *, after: Cursor | None = None, size: int = 50
+) -> TimelinePage:
+    """One page of :func:`timeline_for`, continuing after ``after`` (keyset paging).
+
+    Five queries per page whatever the page number (one per kind, one for the people of the
+    interactions); other people's private entries never appear.
+    """
+    querysets: list[tuple[EntryKind, QuerySet[Any]]] = [
+        (
+            "interaction",
+            Interaction.objects.filter(people=person, vault_id=person.vault_id)
+            .select_related("author")
+            .prefetch_related("people"),
+        ),
+        (
+            "note",
+            Note.objects.filter(person=person, vault_id=person.vault_id)
+            .visible_to(viewer)
+            .select_related("author"),
+        ),
+        (
+            "moment",
+            Moment.objects.filter(person=person, vault_id=person.vault_id)
+            .visible_to(viewer)
+            .select_related("author"),
+        ),
+        (
+            "follow_up",
+            FollowUp.objects.filter(person=person, vault_id=person.vault_id).select_related(
+                "author"
+            ),
+        ),
+    ]
+    streams: list[list[TimelineEntry]] = []
+    for kind, queryset in querysets:
+        if after is not None:
+            queryset = queryset.filter(_before(after, kind))
+        rows = queryset.order_by("-occurred_at", "-id")[: size + 1]
+        streams.append([TimelineEntry(kind, row.occurred_at, row) for row in rows])
+    merged = list(
+        heapq.merge(
+            *streams,
+            key=lambda entry: (entry.occurred_at, _KIND_RANK[entry.kind], entry.item.pk),
+            reverse=True,
+        )
+    )
+    entries = merged[:size]
+    more = len(merged) > size
+    return TimelinePage(entries, Cursor.of(entries[-1]) if more and entries else None)

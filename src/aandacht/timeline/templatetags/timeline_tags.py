@@ -2,26 +2,139 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
+from django.utils import timezone
+from django.utils.timesince import timesince, timeuntil
+from django.utils.translation import gettext as _
 
 from aandacht.people.models import Person
-from aandacht.timeline.services import timeline_for
+from aandacht.timeline.forms import MOMENT_HINTS, MOMENT_KINDS
+from aandacht.timeline.models import DEFAULT_OUTCOME, FollowUp, Initiator, Interaction, Moment
+from aandacht.timeline.panel import PAGE_SIZE, panel_context
+from aandacht.timeline.services import TimelineEntry
 
 register = template.Library()
 
-TIMELINE_PAGE = 50
+TIMELINE_PAGE = PAGE_SIZE
+_MOMENT_LABELS = dict(MOMENT_KINDS)
 
 
 @register.inclusion_tag("timeline/panel.html", takes_context=True)
 def timeline_panel(context: template.Context, person: Person) -> dict[str, Any]:
-    """The person's timeline, newest first, as the signed-in user may see it."""
+    """The person's timeline, newest first, as the signed-in user may see it.
+
+    With ``can_write`` in the page's context it also shows the capture bar: log an
+    interaction, add a note, a moment or a follow-up.
+    """
     request = context["request"]
-    user = request.user if request.user.is_authenticated else None
-    return {
-        "request": request,
-        "person": person,
-        "entries": timeline_for(person, user, limit=TIMELINE_PAGE),
-        "can_write": context.get("can_write", False),
-    }
+    return panel_context(request, person, can_write=bool(context.get("can_write", False)))
+
+
+@register.filter
+def ago(when: dt.datetime | dt.date | None) -> str:
+    """ "3 days ago", "in 2 weeks", "just now": one unit, in the current language."""
+    if when is None:
+        return ""
+    now = timezone.now()
+    if not isinstance(when, dt.datetime):
+        today = timezone.localdate()
+        if when == today:
+            return _("today")
+        now = dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC)
+        when = dt.datetime.combine(when, dt.time(), tzinfo=dt.UTC)
+    if abs(now - when) < dt.timedelta(minutes=1):
+        return _("just now")
+    if when > now:
+        return _("in %(time)s") % {"time": timeuntil(when, now, depth=1)}
+    return _("%(time)s ago") % {"time": timesince(when, now, depth=1)}
+
+
+@register.filter
+def entry_slug(kind: str) -> str:
+    """The entry kind as it appears in URLs (``follow_up`` becomes ``follow-up``)."""
+    return kind.replace("_", "-")
+
+
+@register.filter
+def entry_label(entry: TimelineEntry) -> str:
+    item = entry.item
+    if isinstance(item, Interaction):
+        return str(item.get_kind_display()).capitalize()
+    if isinstance(item, Moment):
+        return _("Moment · %(kind)s") % {"kind": _MOMENT_LABELS.get(item.kind, item.kind)}
+    if isinstance(item, FollowUp):
+        return str(item.get_direction_display()).capitalize()
+    return _("Note")
+
+
+@register.filter
+def entry_icon(entry: TimelineEntry) -> str:
+    """The symbol id in ``timeline/icons.svg``."""
+    if isinstance(entry.item, Interaction):
+        return entry.item.kind
+    return entry.kind.replace("_", "-")
+
+
+@register.filter
+def entry_text(entry: TimelineEntry) -> str:
+    item = entry.item
+    if isinstance(item, Interaction):
+        return item.summary
+    if isinstance(item, FollowUp | Moment):
+        return item.text
+    return item.body
+
+
+@register.filter
+def entry_details(entry: TimelineEntry, person: Person) -> list[str]:
+    """Small facts under an interaction: the others involved, an unusual outcome, who began."""
+    item = entry.item
+    if not isinstance(item, Interaction):
+        return []
+    details: list[str] = []
+    others = [each.name for each in item.people.all() if each.pk != person.pk]
+    if others:
+        details.append(_("with %(names)s") % {"names": ", ".join(others)})
+    if item.outcome != DEFAULT_OUTCOME.get(item.kind):
+        details.append(str(item.get_outcome_display()))
+    if item.initiated_by == Initiator.ME:
+        details.append(_("I reached out"))
+    elif item.initiated_by == Initiator.THEM:
+        details.append(_("they reached out"))
+    return details
+
+
+@register.filter
+def author_name(entry: TimelineEntry, user: Any) -> str:
+    """Who wrote it, when that is someone other than the reader (teams share a vault)."""
+    author = entry.item.author
+    if author is None or author.pk == getattr(user, "pk", None):
+        return ""
+    return author.first_name or author.username
+
+
+@register.filter
+def is_overdue(follow_up: Any) -> bool:
+    return (
+        isinstance(follow_up, FollowUp)
+        and follow_up.is_open
+        and follow_up.due_on is not None
+        and follow_up.due_on < timezone.localdate()
+    )
+
+
+@register.filter
+def moment_hint(kind: str) -> str:
+    return str(MOMENT_HINTS.get(kind, ""))
+
+
+@register.filter
+def entry_noun(entry: TimelineEntry) -> str:
+    """What the entry is, as a noun inside a sentence ("Delete this call?")."""
+    item = entry.item
+    if isinstance(item, Interaction):
+        return str(item.get_kind_display())
+    return {"note": _("note"), "moment": _("moment"), "follow_up": _("follow-up")}[entry.kind]

@@ -1,0 +1,350 @@
+"""Forms that capture and change the story: log an interaction, a note, a moment, a follow-up.
+
+Each form checks what a person can get wrong (an unknown kind, a date far in the future, an
+empty note, someone from another vault) and says so next to the field. Forms that create an
+entry carry a one-time token, so a double click or a resent POST adds it only once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aandacht.people.models import Person
+from aandacht.timeline.models import (
+    FollowUpDirection,
+    Initiator,
+    InteractionKind,
+    MomentKind,
+    Outcome,
+)
+
+SUMMARY_MAX = 2000
+TEXT_MAX = 10_000
+# A little slack for clocks that disagree; anything later is a typo, not a memory.
+FUTURE_SLACK = dt.timedelta(days=1)
+EARLIEST = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+LATEST_DUE = dt.date(2200, 12, 31)
+WHEN_FORMAT = "%Y-%m-%dT%H:%M"
+WHEN_INPUTS = [WHEN_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+
+# The capture bar's order: the kinds people log most often first.
+QUICK_KINDS: list[tuple[str, Any]] = [
+    (InteractionKind.CALL, _("Call")),
+    (InteractionKind.MESSAGE, _("Message")),
+    (InteractionKind.MEETING, _("Meeting")),
+    (InteractionKind.VIDEO, _("Video call")),
+    (InteractionKind.EMAIL, _("Email")),
+    (InteractionKind.VOICEMAIL, _("Voicemail")),
+    (InteractionKind.CARD, _("Card")),
+    (InteractionKind.GIFT, _("Gift")),
+]
+MOMENT_KINDS: list[tuple[str, Any]] = [
+    (MomentKind.SHARED, _("Shared")),
+    (MomentKind.GRATEFUL, _("Grateful")),
+    (MomentKind.STRENGTH, _("Strength")),
+]
+MOMENT_HINTS: dict[str, Any] = {
+    MomentKind.SHARED: _("a meaningful experience together"),
+    MomentKind.GRATEFUL: _("something you are grateful for"),
+    MomentKind.STRENGTH: _("a quality you admire"),
+}
+
+
+def new_token() -> str:
+    return secrets.token_hex(16)
+
+
+def local_minute(when: dt.datetime) -> str:
+    """How a moment shows in a ``datetime-local`` field, in the current time zone."""
+    return timezone.localtime(when).strftime(WHEN_FORMAT)
+
+
+MAX_ID = 2**63 - 1
+
+
+class PeopleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Several people by id; an id no database can hold is an invalid choice, not a crash."""
+
+    def clean(self, value: Any) -> Any:
+        for each in value or []:
+            text = str(each)
+            if not text.isdigit() or int(text) > MAX_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": text[:20]},
+                )
+        return super().clean(value)
+
+
+class WhenInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"step": "60", **(attrs or {})}, format=WHEN_FORMAT)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def check_when(when: dt.datetime) -> dt.datetime:
+    if when > timezone.now() + FUTURE_SLACK:
+        raise ValidationError(
+            _("That is in the future. Log what has happened, up to today."), code="future"
+        )
+    if when < EARLIEST:
+        raise ValidationError(_("Please choose a date after 1900."), code="too_early")
+    return when
+
+
+class WhenMixin(forms.Form):
+    """A "when" that defaults to now: left as shown, it means the moment of saving.
+
+    A page can stay open for hours; when the field still holds the minute it was shown with
+    (``shown_at``), the entry gets the time it is saved, not the time the page was loaded.
+    Editing keeps the original time to the second unless the minute was changed.
+    """
+
+    occurred_at = forms.DateTimeField(
+        label=_("When"), input_formats=WHEN_INPUTS, widget=WhenInput(), required=False
+    )
+    shown_at = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
+
+    original_when: dt.datetime | None = None
+
+    def init_when(self, original: dt.datetime | None) -> None:
+        self.original_when = original
+        shown = local_minute(original or timezone.now())
+        self.fields["occurred_at"].initial = shown
+        self.fields["shown_at"].initial = shown
+
+    def clean_occurred_at(self) -> dt.datetime:
+        when: dt.datetime | None = self.cleaned_data.get("occurred_at")
+        shown = self.data.get(self.add_prefix("shown_at"), "")
+        if when is None or local_minute(when) == shown:
+            return self.original_when or timezone.now()
+        return check_when(when)
+
+
+class OnceMixin(forms.Form):
+    """A hidden one-time token: the view remembers used tokens for a while (see views)."""
+
+    token = forms.RegexField(
+        regex=r"^[0-9a-f]{32}$", required=False, widget=forms.HiddenInput, max_length=32
+    )
+
+    def init_token(self) -> None:
+        self.fields["token"].initial = new_token()
+
+
+class LogForm(WhenMixin, OnceMixin, forms.Form):
+    """Click 1 picks the kind, click 2 saves; everything else has a sensible default."""
+
+    kind = forms.ChoiceField(
+        label=_("Log"),
+        choices=QUICK_KINDS,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what kind of contact it was.")},
+    )
+    summary = forms.CharField(
+        label=_("Summary"),
+        required=False,
+        max_length=SUMMARY_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optional: what you talked about, what stood out."),
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        required=False,
+        choices=[("", _("as usual for this kind")), *Outcome.choices],
+        help_text=_("A voicemail is an attempt, an email or card is one-way."),
+    )
+    initiated_by = forms.ChoiceField(
+        label=_("Who reached out"),
+        required=False,
+        choices=[
+            (Initiator.UNKNOWN, _("not noted")),
+            (Initiator.ME, Initiator.ME.label),
+            (Initiator.THEM, Initiator.THEM.label),
+        ],
+    )
+    others = PeopleField(
+        label=_("With others too"),
+        queryset=Person.objects.none(),
+        required=False,
+        help_text=_("Others from this vault who were part of it."),
+    )
+
+    field_order = ["kind", "summary", "occurred_at", "outcome", "initiated_by", "others"]
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "log-%s")  # unique ids: several forms share the page
+        super().__init__(*args, **kwargs)
+        self.person = person
+        others = self.fields["others"]
+        assert isinstance(others, PeopleField)
+        others.queryset = (
+            Person.objects.in_vault(person.vault)
+            .exclude(pk=person.pk)
+            .only("id", "given_name", "particles", "family_name")
+            .order_by("sort_key", "id")
+        )
+        others.widget.attrs["size"] = 6
+        self.init_when(None)
+        self.init_token()
+
+
+class EditInteractionForm(LogForm):
+    """The log form filled in from an existing interaction (no token: saving twice is fine)."""
+
+    def __init__(self, *args: Any, person: Person, original: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "edit-%s")
+        super().__init__(*args, person=person, **kwargs)
+        self.fields["kind"].initial = original.kind
+        self.fields["summary"].initial = original.summary
+        self.fields["outcome"].initial = original.outcome
+        self.fields["initiated_by"].initial = original.initiated_by
+        self.fields["others"].initial = [p.pk for p in original.people.all() if p.pk != person.pk]
+        self.init_when(original.occurred_at)
+        del self.fields["token"]
+
+
+class NoteForm(WhenMixin, OnceMixin, forms.Form):
+    body = forms.CharField(
+        label=_("Note"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write something first.")},
+    )
+    private = forms.BooleanField(
+        label=_("Private"),
+        required=False,
+        help_text=_("Only you will ever see a private note."),
+    )
+
+    field_order = ["body", "private", "occurred_at"]
+
+    def __init__(self, *args: Any, original: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "edit-%s" if original is not None else "note-%s")
+        super().__init__(*args, **kwargs)
+        self.init_when(original.occurred_at if original else None)
+        if original is None:
+            self.init_token()
+        else:
+            self.fields["body"].initial = original.body
+            self.fields["private"].initial = original.private
+            del self.fields["token"]
+
+    def clean_body(self) -> str:
+        body: str = self.cleaned_data["body"].strip()
+        if not body:
+            raise ValidationError(_("Write something first."), code="required")
+        return body
+
+
+class MomentForm(WhenMixin, OnceMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind of moment"),
+        choices=MOMENT_KINDS,
+        initial=MomentKind.SHARED,
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(
+        label=_("Moment"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Worth telling them one day: the raw material of a card."),
+        error_messages={"required": _("Describe the moment first.")},
+    )
+    private = forms.BooleanField(
+        label=_("Private"),
+        required=False,
+        help_text=_("Only you will ever see a private moment."),
+    )
+
+    field_order = ["kind", "text", "private", "occurred_at"]
+
+    def __init__(self, *args: Any, original: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "edit-%s" if original is not None else "moment-%s")
+        super().__init__(*args, **kwargs)
+        self.init_when(original.occurred_at if original else None)
+        if original is None:
+            self.init_token()
+        else:
+            self.fields["kind"].initial = original.kind
+            self.fields["text"].initial = original.text
+            self.fields["private"].initial = original.private
+            del self.fields["token"]
+
+    def clean_text(self) -> str:
+        text: str = self.cleaned_data["text"].strip()
+        if not text:
+            raise ValidationError(_("Describe the moment first."), code="required")
+        return text
+
+
+class FollowUpForm(OnceMixin, forms.Form):
+    direction = forms.ChoiceField(
+        label=_("Whose turn"),
+        choices=FollowUpDirection.choices,
+        initial=FollowUpDirection.PROMISE,
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(
+        label=_("Follow-up"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What you promised, or what they asked of you."),
+        error_messages={"required": _("Say what to follow up on.")},
+    )
+    due_on = forms.DateField(
+        label=_("Due on"),
+        required=False,
+        widget=DateInput(),
+        input_formats=["%Y-%m-%d"],
+        help_text=_("Optional."),
+    )
+
+    field_order = ["text", "direction", "due_on"]
+
+    def __init__(self, *args: Any, original: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "edit-%s" if original is not None else "follow-up-%s")
+        super().__init__(*args, **kwargs)
+        if original is None:
+            self.init_token()
+        else:
+            self.fields["direction"].initial = original.direction
+            self.fields["text"].initial = original.text
+            self.fields["due_on"].initial = original.due_on
+            del self.fields["token"]
+
+    def clean_text(self) -> str:
+        text: str = self.cleaned_data["text"].strip()
+        if not text:
+            raise ValidationError(_("Say what to follow up on."), code="required")
+        return text
+
+    def clean_due_on(self) -> dt.date | None:
+        due: dt.date | None = self.cleaned_data.get("due_on")
+        if due is not None and not (EARLIEST.date() <= due <= LATEST_DUE):
+            raise ValidationError(_("Please choose a date between 1900 and 2200."), code="range")
+        return due
+
+
+class DoneForm(forms.Form):
+    """The "Done" toggle sends the state it wants, so repeating it changes nothing."""
+
+    done = forms.TypedChoiceField(
+        choices=[("1", "done"), ("0", "open")], coerce=lambda value: value == "1"
+    )

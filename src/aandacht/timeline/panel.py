@@ -1,0 +1,68 @@
+"""What the timeline panel on the person page needs, shared by its template tag and its views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from aandacht.people.models import Person
+from aandacht.timeline.forms import FollowUpForm, LogForm, MomentForm, NoteForm
+from aandacht.timeline.services import Cursor, timeline_page
+
+PAGE_SIZE = 50
+CAPTURE_FORMS = ("log", "note", "moment", "follow_up")
+
+
+def person_url(pk: int) -> str:
+    """The person page; it lives in the people app, so fall back to its known address."""
+    try:
+        return reverse("people:detail", args=[pk])
+    except NoReverseMatch:
+        return f"/people/{pk}/"
+
+
+def viewer_of(request: HttpRequest) -> User | None:
+    user = getattr(request, "user", None)
+    return user if isinstance(user, User) else None
+
+
+def capture_forms(person: Person) -> dict[str, Any]:
+    """Fresh capture forms, each with a new one-time token and "now" as its time."""
+    return {
+        "log": LogForm(person=person),
+        "note": NoteForm(),
+        "moment": MomentForm(),
+        "follow_up": FollowUpForm(),
+    }
+
+
+def panel_context(
+    request: HttpRequest,
+    person: Person,
+    *,
+    can_write: bool,
+    bound: tuple[str, Any] | None = None,
+    after: Cursor | None = None,
+) -> dict[str, Any]:
+    """The entries of the first page (or the one after ``after``) and, for writers, the forms.
+
+    ``bound`` is a submitted form with errors, shown in place of its fresh one and opened.
+    """
+    page = timeline_page(person, viewer_of(request), after=after, size=PAGE_SIZE)
+    forms = capture_forms(person) if can_write else {}
+    if bound is not None:
+        forms[bound[0]] = bound[1]
+    return {
+        "request": request,
+        "user": request.user,
+        "person": person,
+        "person_url": person_url(person.pk),
+        "entries": page.entries,
+        "next_cursor": page.next_cursor,
+        "can_write": can_write,
+        "forms": forms,
+        "open_form": bound[0] if bound is not None else "",
+    }
