@@ -1,7 +1,616 @@
-"""People pages: person."""
+"""The person page: a briefing before you meet someone, editable in place section by section.
+
+Every section has a display fragment (``people/includes/detail_<section>.html``) and an edit
+URL. With htmx the edit URL swaps the section for its form and a save swaps the rendered
+section back; without JavaScript the same URLs render a full page and a save redirects to the
+person page. Viewers see no edit controls and get a 403 on every edit URL.
+"""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
 
-urlpatterns: list[URLPattern] = []
+from django import forms as django_forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import F, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from aandacht.people import briefing, editing
+from aandacht.people import forms as person_forms
+from aandacht.people.models import (
+    Address,
+    ContactMethod,
+    ImportantDate,
+    Person,
+    Relationship,
+)
+from aandacht.timeline.models import FollowUp, Moment
+from aandacht.web.access import HtmxHttpRequest, can_write, person_for, signed_in_user
+
+OPEN_FOLLOW_UPS = 20
+MOMENTS = 10
+
+
+# Sections -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Section:
+    """One editable part of the page; ``collection`` sections hold a list of items."""
+
+    name: str
+    title: Promise
+    collection: bool = False
+    item_editable: bool = True
+
+    @property
+    def anchor(self) -> str:
+        return f"section-{self.name}"
+
+
+SECTIONS: dict[str, Section] = {
+    section.name: section
+    for section in (
+        Section("name", gettext_lazy("name")),
+        Section("photo", gettext_lazy("photo")),
+        Section("work", gettext_lazy("work")),
+        Section("tags", gettext_lazy("tags")),
+        Section("words", gettext_lazy("in their words")),
+        Section("met", gettext_lazy("how we met")),
+        Section("contacts", gettext_lazy("contact details"), collection=True),
+        Section("dates", gettext_lazy("important dates"), collection=True),
+        Section(
+            "relationships", gettext_lazy("relationships"), collection=True, item_editable=False
+        ),
+        Section("addresses", gettext_lazy("addresses"), collection=True),
+    )
+}
+
+# What each section needs beyond the person itself, so a swapped-back section costs only its
+# own queries. The full page loads them all.
+Loader = Callable[[Person, Any], dict[str, Any]]
+
+
+def _load_tags(person: Person, user: Any) -> dict[str, Any]:
+    return {"tags": list(person.tags.all())}
+
+
+def _load_contacts(person: Person, user: Any) -> dict[str, Any]:
+    return {"contact_links": briefing.contact_links(person.contact_methods.all())}
+
+
+def _load_dates(person: Person, user: Any) -> dict[str, Any]:
+    return {"dates": briefing.dates_ahead(person.important_dates.all(), timezone.localdate())}
+
+
+def _relationships(person: Person) -> list[Relationship]:
+    return list(
+        Relationship.objects.filter(Q(from_person=person) | Q(to_person=person))
+        .filter(from_person__trashed_at__isnull=True, to_person__trashed_at__isnull=True)
+        .select_related("from_person", "to_person")
+    )
+
+
+def _load_relationships(person: Person, user: Any) -> dict[str, Any]:
+    return {"related": briefing.related_people(person, _relationships(person))}
+
+
+def _load_addresses(person: Person, user: Any) -> dict[str, Any]:
+    return {"addresses": list(person.addresses.all())}
+
+
+def _load_met(person: Person, user: Any) -> dict[str, Any]:
+    via = person.met_via if person.met_via_id else None
+    return {"met_via": via if via is not None and via.trashed_at is None else None}
+
+
+def _load_name(person: Person, user: Any) -> dict[str, Any]:
+    return {"local_time": briefing.local_time(person.time_zone, timezone.now())}
+
+
+LOADERS: dict[str, Loader] = {
+    "name": _load_name,
+    "tags": _load_tags,
+    "met": _load_met,
+    "contacts": _load_contacts,
+    "dates": _load_dates,
+    "relationships": _load_relationships,
+    "addresses": _load_addresses,
+}
+
+
+def _section(name: str) -> Section:
+    section = SECTIONS.get(name)
+    if section is None:
+        raise Http404("no such section")
+    return section
+
+
+def _base_context(request: HtmxHttpRequest, person: Person) -> dict[str, Any]:
+    writer = can_write(signed_in_user(request), person.vault)
+    return {"person": person, "can_write": writer, "sections": SECTIONS}
+
+
+def _section_context(
+    request: HtmxHttpRequest, person: Person, names: Iterable[str]
+) -> dict[str, Any]:
+    context = _base_context(request, person)
+    user = signed_in_user(request)
+    for name in names:
+        loader = LOADERS.get(name)
+        if loader is not None:
+            context.update(loader(person, user))
+    return context
+
+
+# The page -------------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The briefing: who they are, how you met, how to reach them, what is coming up."""
+    person = person_for(request, pk)
+    user = signed_in_user(request)
+    context = _section_context(request, person, SECTIONS)
+    context.update(
+        {
+            "follow_ups": list(
+                FollowUp.objects.filter(person=person, done_at__isnull=True).order_by(
+                    F("due_on").asc(nulls_last=True), "-occurred_at", "-id"
+                )[:OPEN_FOLLOW_UPS]
+            ),
+            "moments": list(
+                Moment.objects.filter(person=person)
+                .visible_to(user)
+                .order_by("-occurred_at", "-id")[:MOMENTS]
+            ),
+            "today": timezone.localdate(),
+            "actions": _lifecycle_actions(person) if context["can_write"] else [],
+        }
+    )
+    return render(request, "people/detail.html", context)
+
+
+@dataclass(frozen=True)
+class Action:
+    """A button in the "More" area, posting to a lifecycle URL (archive, deceased, trash)."""
+
+    label: str
+    url: str
+    danger: bool = False
+
+
+def _lifecycle_actions(person: Person) -> list[Action]:
+    """The lifecycle buttons whose URLs exist (they are built in ``views/lifecycle.py``)."""
+    wanted = [
+        (
+            "people:archive",
+            _("Bring back from the archive") if person.archived else _("Archive"),
+            False,
+        ),
+        (
+            "people:deceased",
+            _("No longer mark as deceased") if person.deceased else _("Mark as deceased"),
+            False,
+        ),
+        ("people:trash", _("Move to the trash"), True),
+    ]
+    actions = []
+    for name, label, danger in wanted:
+        try:
+            url = reverse(name, args=[person.pk])
+        except NoReverseMatch:
+            continue
+        actions.append(Action(label=label, url=url, danger=danger))
+    return actions
+
+
+@require_GET
+@login_required
+def section(request: HtmxHttpRequest, pk: int, name: str) -> HttpResponse:
+    """One section as shown on the page (what Cancel and Done swap back in)."""
+    spec = _section(name)
+    person = person_for(request, pk)
+    if not request.htmx:
+        return redirect(_detail_url(person, spec))
+    return _render_section(request, person, spec)
+
+
+def _render_section(
+    request: HtmxHttpRequest, person: Person, spec: Section, status: str = ""
+) -> HttpResponse:
+    context = _section_context(request, person, [spec.name])
+    context["status"] = status
+    response = render(request, f"people/includes/detail_{spec.name}.html", context)
+    if spec.name == "name" and status:
+        # The initials on the avatar follow the name.
+        context["oob"] = True
+        response.write(render_to_string("people/includes/detail_photo.html", context, request))
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _detail_url(person: Person, spec: Section | None = None) -> str:
+    url = reverse("people:detail", args=[person.pk])
+    return f"{url}#{spec.anchor}" if spec else url
+
+
+def _edit_url(person: Person, spec: Section) -> str:
+    return reverse("people:edit", args=[person.pk, spec.name])
+
+
+# Single-form sections -------------------------------------------------------------------------
+
+
+def _single_form(spec: Section, person: Person, request: HtmxHttpRequest) -> django_forms.BaseForm:
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    if spec.name == "name":
+        return person_forms.NameForm(data, instance=person)
+    if spec.name == "work":
+        return person_forms.WorkForm(data, instance=person)
+    if spec.name == "met":
+        return person_forms.MetForm(data, instance=person)
+    if spec.name == "words":
+        return person_forms.WordsForm(data, instance=person)
+    if spec.name == "tags":
+        return person_forms.TagsForm(data, person=person, initial={"tags": list(person.tags.all())})
+    if spec.name == "photo":
+        return person_forms.PhotoForm(data, files)
+    raise Http404("no such section")
+
+
+def _save_single(spec: Section, person: Person, form: django_forms.BaseForm) -> str:
+    cleaned = form.cleaned_data
+    if isinstance(form, django_forms.ModelForm):
+        fields = form._meta.fields or []
+        editing.update_person(person, {field: cleaned[field] for field in fields})
+        return _("Saved.")
+    if isinstance(form, person_forms.TagsForm):
+        editing.replace_tags(person, cleaned["tags"], cleaned["new_tags"])
+        return _("Tags saved.")
+    if isinstance(form, person_forms.PhotoForm):
+        upload = cleaned.get("photo")
+        if upload:
+            editing.set_photo(person, upload, upload.size)
+            return _("Photo saved.")
+        editing.remove_photo(person)
+        return _("Photo removed.")
+    raise Http404("no such section")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def edit(request: HtmxHttpRequest, pk: int, name: str) -> HttpResponse:
+    """The form of one section; for a list (contact details, dates…) its editor and add form."""
+    spec = _section(name)
+    person = person_for(request, pk, write=True)
+    if spec.collection:
+        return _collection_editor(request, person, spec)
+    form = _single_form(spec, person, request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            status = _save_single(spec, person, form)
+        except ValueError as error:
+            form.add_error(None, str(error))
+        else:
+            return _done(request, person, spec, status)
+    if request.method == "POST":
+        # A ModelForm changed the person in memory while validating; show what is stored.
+        person.refresh_from_db()
+    return _render_form(
+        request,
+        person,
+        spec,
+        form,
+        action=_edit_url(person, spec),
+        cancel=reverse("people:section", args=[person.pk, spec.name]),
+        cancel_plain=_detail_url(person, spec),
+    )
+
+
+def _done(request: HtmxHttpRequest, person: Person, spec: Section, status: str) -> HttpResponse:
+    if request.htmx:
+        person.refresh_from_db()
+        return _render_section(request, person, spec, status)
+    messages.success(request, status)
+    return redirect(_detail_url(person, spec))
+
+
+def _render_form(
+    request: HtmxHttpRequest,
+    person: Person,
+    spec: Section,
+    form: django_forms.BaseForm,
+    *,
+    action: str,
+    cancel: str,
+    cancel_plain: str,
+    item_title: str = "",
+) -> HttpResponse:
+    context = {
+        **_base_context(request, person),
+        "section": spec,
+        "form": form,
+        "action": action,
+        "cancel": cancel,
+        "cancel_plain": cancel_plain,
+        "item_title": item_title,
+        "multipart": form.is_multipart(),
+        "fragment": "people/edit_form.html",
+    }
+    template = "people/edit_form.html" if request.htmx else "people/edit_page.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+# List sections: contact details, dates, relationships, addresses -----------------------------
+
+
+@dataclass(frozen=True)
+class Item:
+    """One row in a list editor: what it says, and whether it has its own edit form."""
+
+    pk: int
+    text: str
+    editable: bool
+
+
+def _items(person: Person, spec: Section) -> list[Item]:
+    if spec.name == "contacts":
+        return [
+            Item(
+                link.method.pk,
+                f"{link.method.get_kind_display()}: {link.shown}"
+                + (f" ({link.method.label})" if link.method.label else ""),
+                True,
+            )
+            for link in briefing.contact_links(person.contact_methods.all())
+        ]
+    if spec.name == "dates":
+        return [
+            Item(date.pk, _date_text(date), True)
+            for date in sorted(person.important_dates.all(), key=lambda d: (d.month, d.day, d.pk))
+        ]
+    if spec.name == "relationships":
+        return [
+            Item(each.relationship.pk, f"{each.other.name} — {each.role_label}", False)
+            for each in briefing.related_people(person, _relationships(person))
+        ]
+    if spec.name == "addresses":
+        return [
+            Item(
+                address.pk,
+                (f"{address.label}: " if address.label else "") + address.one_line,
+                True,
+            )
+            for address in person.addresses.all()
+        ]
+    raise Http404("no such section")
+
+
+def _date_text(date: ImportantDate) -> str:
+    from django.utils.dates import MONTHS
+
+    shown = f"{date.day} {MONTHS[date.month]}" + (f" {date.year}" if date.year else "")
+    return f"{date.title}: {shown}"
+
+
+def _collection_form(
+    spec: Section, person: Person, data: Any = None, instance: Any = None
+) -> django_forms.BaseForm:
+    if spec.name == "contacts":
+        initial = (
+            {"kind": instance.kind, "value": instance.value, "label": instance.label}
+            if instance
+            else None
+        )
+        return person_forms.ContactForm(data, initial=initial)
+    if spec.name == "dates":
+        initial = (
+            {
+                "kind": instance.kind,
+                "label": instance.label,
+                "day": instance.day,
+                "month": instance.month,
+                "year": instance.year,
+            }
+            if instance
+            else None
+        )
+        return person_forms.DateForm(data, initial=initial)
+    if spec.name == "relationships":
+        return person_forms.RelationshipForm(data, person=person)
+    if spec.name == "addresses":
+        return person_forms.AddressForm(data, instance=instance)
+    raise Http404("no such section")
+
+
+def _add_item(spec: Section, person: Person, cleaned: dict[str, Any]) -> str:
+    if spec.name == "contacts":
+        editing.add_contact(person, cleaned["kind"], cleaned["value"], label=cleaned["label"])
+        return _("Contact detail added.")
+    if spec.name == "dates":
+        editing.add_date(
+            person,
+            cleaned["kind"],
+            cleaned["month"],
+            cleaned["day"],
+            cleaned["year"],
+            cleaned["label"],
+        )
+        return _("Date added.")
+    if spec.name == "relationships":
+        editing.add_relationship(person, cleaned["role"], cleaned["other"], cleaned["note"])
+        return _("Relationship added.")
+    if spec.name == "addresses":
+        editing.add_address(person, cleaned)
+        return _("Address added.")
+    raise Http404("no such section")
+
+
+def _collection_editor(
+    request: HtmxHttpRequest, person: Person, spec: Section, status: str = ""
+) -> HttpResponse:
+    form = _collection_form(spec, person, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            status = _add_item(spec, person, form.cleaned_data)
+        except ValueError as error:
+            form.add_error(None, str(error))
+        else:
+            if not request.htmx:
+                messages.success(request, status)
+                return redirect(_detail_url(person, spec))
+            form = _collection_form(spec, person)
+    return _render_collection(request, person, spec, form, status)
+
+
+def _render_collection(
+    request: HtmxHttpRequest,
+    person: Person,
+    spec: Section,
+    form: django_forms.BaseForm,
+    status: str = "",
+) -> HttpResponse:
+    context = {
+        **_base_context(request, person),
+        "section": spec,
+        "form": form,
+        "items": _items(person, spec),
+        "status": status,
+        "action": _edit_url(person, spec),
+        "done": reverse("people:section", args=[person.pk, spec.name]),
+        "done_plain": _detail_url(person, spec),
+        "fragment": "people/edit_collection.html",
+    }
+    template = "people/edit_collection.html" if request.htmx else "people/edit_page.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+ITEM_MODELS: dict[str, type[ContactMethod] | type[ImportantDate] | type[Address]] = {
+    "contacts": ContactMethod,
+    "dates": ImportantDate,
+    "addresses": Address,
+}
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def edit_item(request: HtmxHttpRequest, pk: int, name: str, item: int) -> HttpResponse:
+    """Change one contact detail, date or address."""
+    spec = _section(name)
+    if not spec.collection or not spec.item_editable:
+        raise Http404("no such section")
+    person = person_for(request, pk, write=True)
+    instance = ITEM_MODELS[spec.name].objects.filter(pk=item, person=person).first()
+    if instance is None:
+        raise Http404("no such item")
+    form = _collection_form(
+        spec, person, request.POST if request.method == "POST" else None, instance
+    )
+    if request.method == "POST" and form.is_valid():
+        cleaned = form.cleaned_data
+        try:
+            if isinstance(instance, ContactMethod):
+                editing.update_contact(
+                    instance, cleaned["kind"], cleaned["value"], label=cleaned["label"]
+                )
+            elif isinstance(instance, ImportantDate):
+                editing.update_date(
+                    instance,
+                    cleaned["kind"],
+                    cleaned["month"],
+                    cleaned["day"],
+                    cleaned["year"],
+                    cleaned["label"],
+                )
+            else:
+                editing.update_address(instance, cleaned)
+        except ValueError as error:
+            form.add_error(None, str(error))
+        else:
+            if not request.htmx:
+                messages.success(request, _("Saved."))
+                return redirect(_detail_url(person, spec))
+            return _render_collection(
+                request, person, spec, _collection_form(spec, person), _("Saved.")
+            )
+    return _render_form(
+        request,
+        person,
+        spec,
+        form,
+        action=reverse("people:edit_item", args=[person.pk, spec.name, instance.pk]),
+        cancel=_edit_url(person, spec),
+        cancel_plain=_edit_url(person, spec),
+        item_title=str(instance),
+    )
+
+
+@require_POST
+@login_required
+def remove_item(request: HtmxHttpRequest, pk: int, name: str, item: int) -> HttpResponse:
+    """Remove a contact detail, date, relationship or address; removing it twice is fine."""
+    spec = _section(name)
+    if not spec.collection:
+        raise Http404("no such section")
+    person = person_for(request, pk, write=True)
+    remove = {
+        "contacts": editing.remove_contact,
+        "dates": editing.remove_date,
+        "addresses": editing.remove_address,
+        "relationships": editing.remove_relationship,
+    }[spec.name]
+    remove(person, item)
+    status = _("Removed.")
+    if not request.htmx:
+        messages.success(request, status)
+        return redirect(_edit_url(person, spec))
+    return _render_collection(request, person, spec, _collection_form(spec, person), status)
+
+
+# The photo ------------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def photo(request: HtmxHttpRequest, pk: int) -> FileResponse:
+    """A person's photo, only for members of their vault (media files are not public)."""
+    person = person_for(request, pk)
+    if not person.photo:
+        raise Http404("no photo")
+    try:
+        handle = person.photo.storage.open(person.photo.name, "rb")
+    except FileNotFoundError:
+        raise Http404("no photo") from None
+    response = FileResponse(handle, content_type=editing.photo_content_type(person.photo.name))
+    response["Cache-Control"] = "private, max-age=86400"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
+
+
+urlpatterns: list[URLPattern] = [
+    path("<int:pk>/", detail, name="detail"),
+    path("<int:pk>/photo/", photo, name="photo"),
+    path("<int:pk>/section/<slug:name>/", section, name="section"),
+    path("<int:pk>/edit/<slug:name>/", edit, name="edit"),
+    path("<int:pk>/edit/<slug:name>/<int:item>/", edit_item, name="edit_item"),
+    path("<int:pk>/edit/<slug:name>/<int:item>/remove/", remove_item, name="remove_item"),
+]
