@@ -142,9 +142,9 @@ def bench_search(people: int, repeat: int) -> dict[str, Any]:
         "people": people,
         "fill_seconds": round(fill_seconds, 2),
         "queries": rows,
-        "median_search_ms": statistics.median(row["search_ms"] for row in rows),
-        "median_scan_ms": statistics.median(row["scan_ms"] for row in rows),
-        "median_ratio": statistics.median(row["ratio"] for row in rows),
+        "median_search_ms": round(statistics.median(row["search_ms"] for row in rows), 2),
+        "median_scan_ms": round(statistics.median(row["scan_ms"] for row in rows), 2),
+        "median_ratio": round(statistics.median(row["ratio"] for row in rows), 3),
     }
 
 
