@@ -24,6 +24,7 @@ from aandacht.people.lifecycle import (
     forget_person,
     merge_people,
     purge_expired_trash,
+    quick_add_person,
     restore_person,
     set_archived,
     set_deceased,
@@ -596,3 +597,44 @@ def test_default_choices_prefer_non_empty_values_then_the_kept_person(vault: Vau
     assert choices["job_title"] == "other"
     assert choices["what_they_do"] == "both"
     assert choices["met_story"] == "kept"
+
+
+# --- quick add -------------------------------------------------------------------------------
+
+
+def test_quick_add_splits_the_name_dates_where_we_met_and_keeps_the_note(
+    vault: Vault, alice: User
+) -> None:
+    person = quick_add_person(
+        vault,
+        "Jeroen van de Ven",
+        where=" PyCon NL ",
+        note="Works on bridges for cyclists",
+        author=alice,
+        today=dt.date(2025, 6, 12),
+    )
+
+    assert (person.given_name, person.particles, person.family_name) == (
+        "Jeroen",
+        "van de",
+        "Ven",
+    )
+    assert (person.met_at, person.met_on) == ("PyCon NL", dt.date(2025, 6, 12))
+    note = Note.objects.get(person=person)
+    assert (note.body, note.author, note.private) == ("Works on bridges for cyclists", alice, False)
+    assert [hit.person for hit in search_people(vault, "bridges")] == [person]
+
+
+def test_quick_add_with_only_a_name_leaves_the_rest_empty(vault: Vault) -> None:
+    person = quick_add_person(vault, "Cher", where="  ", note=" ")
+
+    assert (person.given_name, person.met_at, person.met_on) == ("Cher", "", None)
+    assert not Note.objects.exists()
+
+
+def test_quick_add_without_a_name_writes_nothing(vault: Vault) -> None:
+    with pytest.raises(ValueError):
+        quick_add_person(vault, "   ", where="PyCon NL", note="hello")
+
+    assert not Person.objects.exists()
+    assert not Note.objects.exists()

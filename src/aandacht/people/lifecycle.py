@@ -46,6 +46,39 @@ class LifecycleError(ValueError):
     """An operation that cannot be done as asked; the message says why, for people."""
 
 
+# --- quick add -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def quick_add_person(
+    vault: Vault,
+    name: str,
+    *,
+    where: str = "",
+    note: str = "",
+    author: User | None = None,
+    today: dt.date | None = None,
+) -> Person:
+    """Capture someone new in seconds: a name, where you met, one line to remember them by.
+
+    Where you met is dated today (you are adding them at the event); the line becomes a note
+    by ``author`` on their timeline. Raises ``ValueError`` for an empty name.
+    """
+    from aandacht.people.services import create_person
+    from aandacht.timeline.services import add_note
+
+    place = where.strip()
+    person = create_person(
+        vault,
+        name,
+        met_at=place,
+        met_on=(today or timezone.localdate()) if place else None,
+    )
+    if note.strip():
+        add_note(vault, person, note, author=author)
+    return person
+
+
 # --- trash, restore, forget, purge -----------------------------------------------------------
 
 
