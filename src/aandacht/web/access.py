@@ -39,7 +39,7 @@ def current_vault(request: HttpRequest) -> Vault:
     raw = request.GET.get("vault")
     if raw:
         vault = _member_vault(user, raw)
-        request.session[CURRENT_VAULT] = vault.pk
+        remember_vault(request, vault.pk)
         return vault
     remembered = request.session.get(CURRENT_VAULT)
     if remembered is not None:
@@ -48,6 +48,12 @@ def current_vault(request: HttpRequest) -> Vault:
         except Http404:
             request.session.pop(CURRENT_VAULT, None)
     return default_vault(user)
+
+
+def remember_vault(request: HttpRequest, vault_id: int) -> None:
+    """Make a vault the current one; unchanged, the session is not written again."""
+    if request.session.get(CURRENT_VAULT) != vault_id:
+        request.session[CURRENT_VAULT] = vault_id
 
 
 def _member_vault(user: User, raw_id: str) -> Vault:
@@ -88,5 +94,5 @@ def person_for(request: HttpRequest, pk: int, *, write: bool = False) -> Person:
         raise Http404("no such person")
     if write:
         require_writer(user, person.vault)
-    request.session[CURRENT_VAULT] = person.vault_id
+    remember_vault(request, person.vault_id)
     return person
