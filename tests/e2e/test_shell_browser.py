@@ -149,7 +149,9 @@ def test_dark_mode_is_dark_and_readable(
     screenshot(page)
 
 
-def test_offline_the_app_shows_its_friendly_page(page: Page, owner: User) -> None:
+def test_offline_the_app_shows_its_friendly_page(
+    page: Page, owner: User, screenshot: Screenshot
+) -> None:
     sign_in(page, owner)
     page.evaluate("async () => { await navigator.serviceWorker.ready; }")
     page.reload()  # now controlled by the worker
@@ -161,6 +163,7 @@ def test_offline_the_app_shows_its_friendly_page(page: Page, owner: User) -> Non
     expect(page.get_by_role("heading", level=1)).to_have_text("You are offline")
     assert page.evaluate("() => getComputedStyle(document.body).display") == "flex"  # styled
     expect(page.get_by_text("Marieke")).to_have_count(0)
+    screenshot(page)
 
     page.context.set_offline(False)
     page.get_by_role("link", name="Try again").click()

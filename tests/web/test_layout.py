@@ -287,6 +287,7 @@ def test_not_found_page_is_friendly_and_offers_a_search(
     assert "We could not find that page" in page
     assert 'class="main-nav"' in page
     assert 'id="not-found-search"' in page
+    assert 'class="header-search"' not in page  # one search box is enough
 
 
 @pytest.mark.urls(__name__)
