@@ -431,7 +431,7 @@ def display_value(person: Person, field: MergeField) -> str:
     if field.key == "photo":
         return person.photo.name.rsplit("/", 1)[-1] if person.photo else ""
     if field.key == "met_on":
-        return date_format(person.met_on) if person.met_on else ""
+        return date_format(person.met_on, "j F Y") if person.met_on else ""
     if field.key == "met_channel":
         return str(person.get_met_channel_display()) if person.met_channel else ""
     if field.key == "met_via":

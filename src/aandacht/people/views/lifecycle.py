@@ -130,13 +130,9 @@ def quick_add(request: HtmxHttpRequest) -> HttpResponse:
             messages.info(
                 request,
                 format_html(
-                    '{} <a href="{}">{}</a>? {} <a href="{}">{}</a>',
-                    _("Did you mean"),
-                    detail_url(twin),
-                    twin.name,
-                    _("If it is the same person,"),
-                    merge_url,
-                    _("merge them"),
+                    _("Did you mean {person}? If it is the same person, {merge}."),
+                    person=format_html('<a href="{}">{}</a>', detail_url(twin), twin.name),
+                    merge=format_html('<a href="{}">{}</a>', merge_url, _("merge them")),
                 ),
             )
         return _go(request, detail_url(person))
