@@ -326,6 +326,14 @@ def _update(item: Entry, person: Person, data: dict[str, Any]) -> None:
         )
 
 
+def _focus_first(form: Form) -> None:
+    """Put the focus in the first field with an error, else the first field (htmx honours it)."""
+    visible = [name for name, field in form.fields.items() if not field.widget.is_hidden]
+    invalid = [name for name in visible if name in form.errors]
+    first = (invalid or visible)[0]
+    form.fields[first].widget.attrs["autofocus"] = True
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def edit(request: HtmxHttpRequest, pk: int, kind: str, entry_pk: int) -> HttpResponse:
@@ -348,6 +356,7 @@ def edit(request: HtmxHttpRequest, pk: int, kind: str, entry_pk: int) -> HttpRes
         "form": form,
         "can_write": True,
     }
+    _focus_first(form)
     template = "timeline/edit.html#edit_entry" if request.htmx else "timeline/edit.html"
     return render(request, template, context)
 

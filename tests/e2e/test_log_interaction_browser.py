@@ -1,0 +1,149 @@
+"""Logging contact from the person page, in a real browser: two clicks, no reload."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.models import User
+from django.urls import NoReverseMatch, reverse
+from playwright.sync_api import Page, expect
+
+from aandacht.accounts.models import Membership, Role, Vault
+from aandacht.people.models import Person
+from aandacht.people.services import create_person
+from aandacht.timeline.services import add_follow_up, add_note
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "kopje-koffie-om-tien"
+Screenshot = Callable[..., Path]
+
+
+def person_page(person: Person) -> str:
+    try:
+        return reverse("people:detail", args=[person.pk])
+    except NoReverseMatch:
+        pytest.skip("the person page (people:detail) is not there yet")
+
+
+@pytest.fixture
+def ann(app_url: str) -> Person:
+    """Marieke owns a vault with Ann in it (made through the services, not the UI)."""
+    owner = User.objects.create_user("marieke", password=PASSWORD, first_name="Marieke")
+    vault = Vault.objects.create(name="Personal")
+    Membership.objects.create(vault=vault, user=owner, role=Role.OWNER)
+    ann = create_person(vault, "Ann Smith")
+    add_note(vault, ann, "Loves sailing", author=owner)
+    add_follow_up(vault, ann, "Send the sailing article", author=owner)
+    return ann
+
+
+def sign_in(page: Page) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("marieke")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+
+
+def test_log_a_call_in_two_clicks_without_a_reload(
+    page: Page, ann: Person, screenshot: Screenshot
+) -> None:
+    address = person_page(ann)
+    sign_in(page)
+    page.goto(address)
+    page.evaluate("window.__samePage = true")
+    timeline = page.locator(f"#timeline-{ann.pk}")
+    expect(timeline.get_by_role("button", name="Save", exact=True)).to_be_hidden()
+
+    timeline.get_by_role("radio", name="Call", exact=True).click()  # click 1
+    summary = timeline.get_by_label("Summary")
+    expect(summary).to_be_focused()
+    summary.press_sequentially("Talked about her new job")
+    screenshot(page, "before-save")
+    timeline.get_by_role("button", name="Save", exact=True).click()  # click 2
+
+    first = timeline.locator(".timeline__list > li").first
+    expect(first).to_contain_text("Call")
+    expect(first).to_contain_text("Talked about her new job")
+    expect(first).to_contain_text("just now")
+    expect(page.locator(f"#timeline-status-{ann.pk}")).to_have_text("Logged: call.")
+    assert page.evaluate("window.__samePage") is True  # htmx swapped; the page did not reload
+    expect(page).to_have_url(re.compile(re.escape(address) + "$"))
+    # The capture bar is fresh again: no kind chosen, summary hidden.
+    expect(timeline.get_by_role("radio", name="Call", exact=True)).not_to_be_checked()
+    expect(timeline.get_by_label("Summary")).to_be_hidden()
+    screenshot(page, "after-save")
+
+    timeline.get_by_role("button", name=re.compile("^Done")).click()
+    expect(timeline.get_by_role("button", name=re.compile("^Done"))).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    assert page.evaluate("window.__samePage") is True
+
+
+def test_log_a_call_without_javascript(
+    nojs_page: Page, ann: Person, screenshot: Screenshot
+) -> None:
+    address = person_page(ann)
+    sign_in(nojs_page)
+    nojs_page.goto(address)
+    timeline = nojs_page.locator(f"#timeline-{ann.pk}")
+
+    timeline.get_by_role("radio", name="Voicemail").check()
+    timeline.get_by_label("Summary").fill("No answer, try Friday")
+    timeline.get_by_role("button", name="Save", exact=True).click()
+
+    expect(nojs_page).to_have_url(re.compile(re.escape(address) + f"#timeline-{ann.pk}$"))
+    first = nojs_page.locator(f"#timeline-{ann.pk} .timeline__list > li").first
+    expect(first).to_contain_text("No answer, try Friday")
+    expect(first).to_contain_text("Voicemail")
+    screenshot(nojs_page)
+
+
+def serious_violations(page: Page, selector: str) -> list[dict[str, Any]]:
+    """axe's critical and serious findings inside the timeline panel only."""
+    results = Axe().run(page, context=selector)
+    violations: list[dict[str, Any]] = results.response["violations"]
+    return [
+        {"id": each["id"], "nodes": [node["target"] for node in each["nodes"]]}
+        for each in violations
+        if each["impact"] in {"critical", "serious"}
+    ]
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_the_panel_is_accessible_and_edits_in_place(
+    open_page: Callable[..., Page], ann: Person, color_scheme: str, screenshot: Screenshot
+) -> None:
+    page = open_page(color_scheme=color_scheme)
+    address = person_page(ann)
+    sign_in(page)
+    page.goto(address)
+    panel = f"#timeline-{ann.pk}"
+    timeline = page.locator(panel)
+
+    timeline.get_by_role("radio", name="Message").click()
+    timeline.locator("summary", has_text="Note").click()
+    timeline.get_by_label("Note", exact=True).fill("")
+    timeline.get_by_role("button", name="Save note").click()
+    expect(timeline.get_by_label("Note", exact=True)).to_be_focused()  # browser validation
+    assert serious_violations(page, panel) == []
+    screenshot(page, "capture")
+
+    timeline.get_by_role("link", name=re.compile("^Edit note")).click()
+    editing = timeline.locator(".entry--editing")
+    expect(editing).to_be_visible()
+    editing.get_by_label("Note").fill("Loves sailing, owns a small boat")
+    assert serious_violations(page, panel) == []
+    screenshot(page, "edit")
+    editing.get_by_role("button", name="Save changes").click()
+
+    expect(timeline.locator(".entry--editing")).to_have_count(0)
+    expect(timeline).to_contain_text("Loves sailing, owns a small boat")
+    expect(page.locator(f"#timeline-status-{ann.pk}")).to_have_text("Saved.")
