@@ -33,6 +33,7 @@ from aandacht.people.services import (
     create_person,
     relate,
 )
+from aandacht.people.views.person import lifecycle_actions
 from aandacht.timeline.models import FollowUp
 from aandacht.timeline.services import add_follow_up, add_moment, add_note, log_interaction
 
@@ -229,6 +230,43 @@ def test_open_follow_ups_are_listed_and_done_ones_are_not(
 
     assert "Send the rowing club link" in section
     assert "Already did this" not in section
+
+
+def test_follow_ups_and_moments_refresh_when_the_timeline_changes(
+    alice_client: Client, vault: Vault, jeroen: Person, alice: User
+) -> None:
+    html = page(alice_client.get(detail_url(jeroen)))
+    follow_up = add_follow_up(vault, jeroen, "Call about the regatta", author=alice)
+    add_moment(vault, jeroen, "Won the regatta", author=alice)
+
+    follow_ups = alice_client.get(
+        reverse("people:section", args=[jeroen.pk, "followups"]), headers=HX
+    )
+    moments = alice_client.get(reverse("people:section", args=[jeroen.pk, "moments"]), headers=HX)
+
+    assert html.count('hx-trigger="timeline-changed from:body"') == 2
+    assert "Call about the regatta" in page(follow_ups)
+    assert reverse("timeline:follow_up_done", args=[jeroen.pk, follow_up.pk]) in page(follow_ups)
+    assert "Won the regatta" in page(moments)
+    assert alice_client.get(edit_url(jeroen, "followups")).status_code == 404
+    assert alice_client.get(edit_url(jeroen, "moments")).status_code == 404
+
+
+def test_a_follow_up_is_marked_done_from_the_briefing(
+    alice_client: Client, vault: Vault, jeroen: Person, alice: User
+) -> None:
+    follow_up = add_follow_up(vault, jeroen, "Send the rowing club link", author=alice)
+    html = page(alice_client.get(detail_url(jeroen)))
+    done_url = reverse("timeline:follow_up_done", args=[jeroen.pk, follow_up.pk])
+    assert f'action="{done_url}"' in html
+
+    alice_client.post(done_url, {"done": "1"})
+
+    follow_up.refresh_from_db()
+    assert follow_up.done_at is not None
+    assert "Send the rowing club link" not in page(
+        alice_client.get(reverse("people:section", args=[jeroen.pk, "followups"]), headers=HX)
+    )
 
 
 def test_private_moments_are_only_shown_to_their_author(
@@ -974,14 +1012,31 @@ def test_an_address_is_added_edited_and_removed(alice_client: Client, jeroen: Pe
 def test_more_actions_appear_only_for_writers(
     client: Client, alice: User, carol: User, jeroen: Person
 ) -> None:
-    from aandacht.people.views.person import _lifecycle_actions
-
-    actions = _lifecycle_actions(jeroen)
+    actions = lifecycle_actions(jeroen)
     client.force_login(alice)
     alices = page(client.get(detail_url(jeroen)))
     client.force_login(carol)
     carols = page(client.get(detail_url(jeroen)))
 
+    assert [action.url for action in actions] == [
+        reverse(name, args=[jeroen.pk])
+        for name in ("people:archive", "people:deceased", "people:merge", "people:trash")
+    ]
     for action in actions:
-        assert f'action="{action.url}"' in alices
-        assert f'action="{action.url}"' not in carols
+        attribute = f'action="{action.url}"' if action.post else f'href="{action.url}"'
+        assert attribute in alices
+        assert attribute not in carols
+    assert '<input type="hidden" name="archived" value="1">' in alices
+
+
+def test_archive_from_the_more_menu_comes_back_to_the_page(
+    alice_client: Client, jeroen: Person
+) -> None:
+    response = alice_client.post(reverse("people:archive", args=[jeroen.pk]), {"archived": "1"})
+
+    jeroen.refresh_from_db()
+    assert jeroen.archived
+    html = page(alice_client.get(detail_url(jeroen)))
+    assert "Bring back from the archive" in html
+    assert '<input type="hidden" name="archived" value="0">' in html
+    assert response.status_code == 302

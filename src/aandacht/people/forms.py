@@ -278,13 +278,6 @@ class AddressForm(forms.ModelForm[Address]):
 
 class DateForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=DateKind.choices)
-    label = forms.CharField(
-        label=_("Label"),
-        required=False,
-        max_length=100,
-        help_text=_('For another date, say what it is: "name day", "started at Acme".'),
-        widget=forms.TextInput(attrs=NO_AUTOFILL),
-    )
     day = forms.IntegerField(
         label=_("Day"),
         min_value=1,
@@ -299,6 +292,13 @@ class DateForm(forms.Form):
         required=False,
         min_value=1800,
         help_text=_("Leave empty when you don't know it."),
+    )
+    label = forms.CharField(
+        label=_("Label"),
+        required=False,
+        max_length=100,
+        help_text=_('For another date, say what it is: "name day", "started at Acme".'),
+        widget=forms.TextInput(attrs=NO_AUTOFILL),
     )
 
     def clean_year(self) -> int | None:

@@ -9,7 +9,7 @@ person page. Viewers see no edit controls and get a 403 on every edit URL.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django import forms as django_forms
@@ -54,6 +54,7 @@ class Section:
     title: Promise
     collection: bool = False
     item_editable: bool = True
+    editable: bool = True
 
     @property
     def anchor(self) -> str:
@@ -75,6 +76,9 @@ SECTIONS: dict[str, Section] = {
             "relationships", gettext_lazy("relationships"), collection=True, item_editable=False
         ),
         Section("addresses", gettext_lazy("addresses"), collection=True),
+        # Written from the timeline panel; shown here, refreshed when the timeline changes.
+        Section("followups", gettext_lazy("open follow-ups"), editable=False),
+        Section("moments", gettext_lazy("moments"), editable=False),
     )
 }
 
@@ -84,7 +88,12 @@ Loader = Callable[[Person, Any], dict[str, Any]]
 
 
 def _load_tags(person: Person, user: Any) -> dict[str, Any]:
-    return {"tags": list(person.tags.all())}
+    """The tags, each a link to everyone with that tag (when the people list exists)."""
+    try:
+        list_url = reverse("people:list")
+    except NoReverseMatch:
+        list_url = ""
+    return {"tags": list(person.tags.all()), "tag_list_url": list_url}
 
 
 def _load_contacts(person: Person, user: Any) -> dict[str, Any]:
@@ -116,6 +125,19 @@ def _load_met(person: Person, user: Any) -> dict[str, Any]:
     return {"met_via": via if via is not None and via.trashed_at is None else None}
 
 
+def _load_follow_ups(person: Person, user: Any) -> dict[str, Any]:
+    follow_ups = FollowUp.objects.filter(person=person, done_at__isnull=True).order_by(
+        F("due_on").asc(nulls_last=True), "-occurred_at", "-id"
+    )
+    return {"follow_ups": list(follow_ups[:OPEN_FOLLOW_UPS]), "today": timezone.localdate()}
+
+
+def _load_moments(person: Person, user: Any) -> dict[str, Any]:
+    """Moments as this user may see them: a private one only ever shows to its author."""
+    moments = Moment.objects.filter(person=person).visible_to(user).order_by("-occurred_at", "-id")
+    return {"moments": list(moments[:MOMENTS])}
+
+
 def _load_name(person: Person, user: Any) -> dict[str, Any]:
     return {"local_time": briefing.local_time(person.time_zone, timezone.now())}
 
@@ -128,6 +150,8 @@ LOADERS: dict[str, Loader] = {
     "dates": _load_dates,
     "relationships": _load_relationships,
     "addresses": _load_addresses,
+    "followups": _load_follow_ups,
+    "moments": _load_moments,
 }
 
 
@@ -163,58 +187,45 @@ def _section_context(
 def detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The briefing: who they are, how you met, how to reach them, what is coming up."""
     person = person_for(request, pk)
-    user = signed_in_user(request)
     context = _section_context(request, person, SECTIONS)
-    context.update(
-        {
-            "follow_ups": list(
-                FollowUp.objects.filter(person=person, done_at__isnull=True).order_by(
-                    F("due_on").asc(nulls_last=True), "-occurred_at", "-id"
-                )[:OPEN_FOLLOW_UPS]
-            ),
-            "moments": list(
-                Moment.objects.filter(person=person)
-                .visible_to(user)
-                .order_by("-occurred_at", "-id")[:MOMENTS]
-            ),
-            "today": timezone.localdate(),
-            "actions": _lifecycle_actions(person) if context["can_write"] else [],
-        }
-    )
+    context["actions"] = lifecycle_actions(person) if context["can_write"] else []
     return render(request, "people/detail.html", context)
 
 
 @dataclass(frozen=True)
 class Action:
-    """A button in the "More" area, posting to a lifecycle URL (archive, deceased, trash)."""
+    """An entry in the "More" menu: a POST to a lifecycle URL, or a link to a page of its own."""
 
     label: str
     url: str
+    fields: tuple[tuple[str, str], ...] = ()
     danger: bool = False
+    post: bool = True
 
 
-def _lifecycle_actions(person: Person) -> list[Action]:
-    """The lifecycle buttons whose URLs exist (they are built in ``views/lifecycle.py``)."""
+def lifecycle_actions(person: Person) -> list[Action]:
+    """The lifecycle actions whose URLs exist (they are built in ``views/lifecycle.py``)."""
     wanted = [
-        (
-            "people:archive",
+        Action(
             _("Bring back from the archive") if person.archived else _("Archive"),
-            False,
+            "people:archive",
+            fields=(("archived", "0" if person.archived else "1"),),
         ),
-        (
-            "people:deceased",
+        Action(
             _("No longer mark as deceased") if person.deceased else _("Mark as deceased"),
-            False,
+            "people:deceased",
+            fields=(("deceased", "0" if person.deceased else "1"),),
         ),
-        ("people:trash", _("Move to the trash"), True),
+        Action(_("Merge with a duplicate…"), "people:merge", post=False),
+        Action(_("Move to the trash"), "people:trash", danger=True),
     ]
     actions = []
-    for name, label, danger in wanted:
+    for action in wanted:
         try:
-            url = reverse(name, args=[person.pk])
+            url = reverse(action.url, args=[person.pk])
         except NoReverseMatch:
             continue
-        actions.append(Action(label=label, url=url, danger=danger))
+        actions.append(replace(action, url=url))
     return actions
 
 
@@ -297,6 +308,8 @@ def _save_single(spec: Section, person: Person, form: django_forms.BaseForm) -> 
 def edit(request: HtmxHttpRequest, pk: int, name: str) -> HttpResponse:
     """The form of one section; for a list (contact details, dates…) its editor and add form."""
     spec = _section(name)
+    if not spec.editable:
+        raise Http404("this section is written elsewhere")
     person = person_for(request, pk, write=True)
     if spec.collection:
         return _collection_editor(request, person, spec)
