@@ -342,6 +342,14 @@ _KIND_RANK: dict[EntryKind, int] = {"follow_up": 0, "moment": 1, "note": 2, "int
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
+def entry_kind(name: str) -> EntryKind | None:
+    """The entry kind named in a URL or cursor (``follow-up`` or ``follow_up``), else None."""
+    for kind in _KIND_RANK:
+        if kind == name.replace("-", "_"):
+            return kind
+    return None
+
+
 @dataclass(frozen=True)
 class Cursor:
     """Where a timeline page ends: the last entry shown, as (when, kind, id)."""
@@ -360,8 +368,9 @@ class Cursor:
         parts = raw.split(".")
         if len(parts) != 3:
             return None
-        micros, kind, pk = parts
-        if kind not in _KIND_RANK or not pk.isdigit() or not micros.lstrip("-").isdigit():
+        micros, slug, pk = parts
+        kind = entry_kind(slug)
+        if kind is None or not pk.isdigit() or not micros.lstrip("-").isdigit():
             return None
         if len(pk) > 18 or len(micros) > 20:
             return None
@@ -369,7 +378,7 @@ class Cursor:
             when = _EPOCH + dt.timedelta(microseconds=int(micros))
         except OverflowError:
             return None
-        return cls(when, kind, int(pk))  # type: ignore[arg-type]
+        return cls(when, kind, int(pk))
 
     @classmethod
     def of(cls, entry: TimelineEntry) -> Cursor:

@@ -42,6 +42,7 @@ from aandacht.timeline.services import (
     add_moment,
     add_note,
     delete_entry,
+    entry_kind,
     entry_of,
     log_interaction,
     set_follow_up_done,
@@ -378,7 +379,7 @@ def delete(request: HtmxHttpRequest, pk: int, kind: str, entry_pk: int) -> HttpR
         "person": person,
         "person_url": person_url(person.pk),
         "item": item,
-        "entry": TimelineEntry(kind.replace("-", "_"), item.occurred_at, item),  # type: ignore[arg-type]
+        "entry": TimelineEntry(entry_kind(kind) or "note", item.occurred_at, item),
         "kind": kind,
         "others": others,
     }
