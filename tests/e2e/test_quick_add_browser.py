@@ -132,6 +132,7 @@ def test_quick_add_duplicate_offers_a_merge(
     expect(page.get_by_role("heading", level=1)).to_have_text("Merge two people")
     assert horizontal_overflow(page) <= 0
     expect(page.get_by_role("radio", name=re.compile("merged in.*De Lindeboom"))).to_be_checked()
+    assert serious_violations(page) == []
     screenshot(page, "merge")
     page.get_by_role("button", name=re.compile("^Merge into")).click()
     expect(page.locator(".message--success")).to_contain_text("nothing was lost")
@@ -159,9 +160,11 @@ def test_trash_from_the_person_page_and_undo(
     Person.objects.filter(pk=anna.pk).update(trashed_at=timezone.now())
     page.goto("/people/trash/")
     expect(page.locator(".trash-row .person__name")).to_have_text("Anna Bakker")
+    assert serious_violations(page) == []
     screenshot(page, "trash-list")
     page.get_by_role("link", name="Forget now Anna Bakker").click()
     page.get_by_label("Type their name to confirm").fill("anna bakker")
+    assert serious_violations(page) == []
     screenshot(page, "forget")
     page.get_by_role("button", name=re.compile("^Forget Anna Bakker")).click()
     expect(page.locator(".message--success")).to_contain_text("Anna Bakker is forgotten.")
