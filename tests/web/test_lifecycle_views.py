@@ -481,6 +481,19 @@ def test_deceased_with_a_date_from_the_form(alice_client: Client, jeroen: Person
     assert (stored.deceased, stored.deceased_on) == (False, None)
 
 
+def test_repeating_the_deceased_button_keeps_a_known_date(
+    alice_client: Client, jeroen: Person
+) -> None:
+    url = f"/people/{jeroen.pk}/deceased/"
+    alice_client.post(url, {"deceased": "1", "deceased_on": "2024-11-02"})
+
+    alice_client.post(url, {"deceased": "1"})
+
+    assert Person.objects.get(pk=jeroen.pk).deceased_on == dt.date(2024, 11, 2)
+    alice_client.post(url, {"deceased": "1", "deceased_on": ""})
+    assert Person.objects.get(pk=jeroen.pk).deceased_on is None
+
+
 @pytest.mark.parametrize(
     ("data", "error"),
     [

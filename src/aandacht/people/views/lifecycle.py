@@ -287,8 +287,11 @@ def deceased(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         context = {"person": person, "form": form}
         return render(request, "people/deceased.html", context, status=400)
     is_deceased: bool = form.cleaned_data["deceased"]
+    on = form.cleaned_data["deceased_on"]
+    if is_deceased and "deceased_on" not in request.POST:
+        on = person.deceased_on  # the one-tap button sends no date: keep a known one
     try:
-        set_deceased(person, is_deceased, form.cleaned_data["deceased_on"])
+        set_deceased(person, is_deceased, on)
     except LifecycleError as error:
         form.add_error(None, str(error))
         return render(request, "people/deceased.html", {"person": person, "form": form}, status=400)
