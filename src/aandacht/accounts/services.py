@@ -43,14 +43,26 @@ def vaults_for(user: User) -> list[Vault]:
     return list(Vault.objects.filter(memberships__user=user).order_by("is_demo", "name", "id"))
 
 
+ROLE_PREFERENCE = {Role.OWNER: 0, Role.EDITOR: 1, Role.VIEWER: 2}
+
+
 def default_vault(user: User) -> Vault:
-    """The user's first own vault; the demo vault is never the default for real work."""
-    vaults = [vault for vault in vaults_for(user) if not vault.is_demo]
-    if not vaults:
+    """The vault real work lands in: one the user owns, else one they edit, else any.
+
+    The demo vault is never the default, and neither is a vault shared read-only while one you
+    can write to exists (quick add would vanish). A user without a vault gets a personal one.
+    """
+    memberships = (
+        Membership.objects.filter(user=user, vault__is_demo=False)
+        .select_related("vault")
+        .order_by("vault__name", "vault_id")
+    )
+    ranked = sorted(memberships, key=lambda each: ROLE_PREFERENCE.get(Role(each.role), 3))
+    if not ranked:
         vault = Vault.objects.create(name=PERSONAL_VAULT_NAME)
         Membership.objects.create(vault=vault, user=user, role=Role.OWNER)
         return vault
-    return vaults[0]
+    return ranked[0].vault
 
 
 def vault_named(user: User, name: str) -> Vault:
