@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -30,6 +31,11 @@ PASSWORD = "kopje-koffie-om-tien"
 SERIOUS = {"critical", "serious"}
 
 Screenshot = Callable[..., Path]
+
+# A real 1x1 PNG, so the browser can show it.
+PIXEL = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
 
 
 @pytest.fixture
@@ -148,6 +154,33 @@ def test_a_section_is_edited_in_place_without_a_page_load(
     new_phone = page.locator("#section-contacts").get_by_role("link", name="+44 20 7946 0958")
     expect(new_phone).to_have_attribute("href", "tel:+442079460958")
     assert page.evaluate("window.stillTheSamePage") is True
+
+
+def test_a_photo_is_uploaded_in_place_and_a_text_file_is_refused(
+    page: Page, owner: User, jeroen: Person, settings: Any, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    sign_in(page, owner)
+    page.goto(f"/people/{jeroen.pk}/")
+    expect(page.locator("#section-photo .avatar")).to_have_text("JV")
+
+    page.get_by_role("link", name="Add a photo").click()
+    photo = page.get_by_label("Photo", exact=True)
+    photo.set_input_files(
+        {"name": "notes.txt", "mimeType": "text/plain", "buffer": b"not a photo at all"}
+    )
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#id_photo_error")).to_contain_text("That is not a photo")
+
+    page.get_by_label("Photo", exact=True).set_input_files(
+        {"name": "jeroen.png", "mimeType": "image/png", "buffer": PIXEL}
+    )
+    page.get_by_role("button", name="Save").click()
+
+    image = page.get_by_role("img", name="Photo of Jeroen van de Ven")
+    expect(image).to_be_visible()
+    assert page.evaluate("(img) => img.naturalWidth", image.element_handle()) == 1
+    expect(page.get_by_role("link", name="Change photo")).to_be_visible()
 
 
 def test_without_javascript_the_same_links_open_a_form_page(

@@ -153,6 +153,8 @@ def test_briefing_shows_who_they_are_at_a_glance(
     assert 'href="https://jeroen.example.nl/"' in html
     assert "Kade 1" in html
     assert '<span class="avatar avatar--large" aria-hidden="true">JV</span>' in html
+    friends = jeroen.tags.get()
+    assert f'{reverse("people:list")}?vault={jeroen.vault_id}&amp;tag={friends.pk}"' in html
     assert "timeline" in html
 
 
