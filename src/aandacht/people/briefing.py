@@ -1,20 +1,25 @@
 """What the person page shows at a glance: links to reach someone, the dates ahead, relationships.
 
-Read-only helpers for the briefing; the writes live in :mod:`aandacht.people.editing`. Every
-function takes rows that are already loaded (prefetched), so the page costs a fixed number of
-queries however much someone has on file.
+Read-only helpers for the briefing; the writes live in :mod:`aandacht.people.editing`. The
+formatting helpers take rows that are already loaded; :func:`section_data` loads what each
+section needs with one query or two, so the page costs a fixed number of queries however much
+someone has on file, and a section swapped back in place costs only its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +33,7 @@ from aandacht.people.models import (
     Person,
     Relationship,
 )
+from aandacht.timeline.models import FollowUp, Moment
 
 # The other person's role, read as "<other> — <role>" on this person's page ("them" is the
 # person whose page it is). The kind stored on a relationship describes its ``from_person``.
@@ -186,3 +192,137 @@ def local_time(time_zone: str, now: dt.datetime) -> dt.datetime | None:
     if not time_zone or time_zone not in known_time_zones():
         return None
     return now.astimezone(zoneinfo.ZoneInfo(time_zone))
+
+
+# What each section of the person page shows --------------------------------------------------
+
+OPEN_FOLLOW_UPS = 20
+MOMENTS = 10
+
+Loader = Callable[[Person, Any], dict[str, Any]]
+
+
+def _load_tags(person: Person, user: Any) -> dict[str, Any]:
+    return {"tags": list(person.tags.all())}
+
+
+def _load_contacts(person: Person, user: Any) -> dict[str, Any]:
+    return {"contact_links": contact_links(person.contact_methods.all())}
+
+
+def _load_dates(person: Person, user: Any) -> dict[str, Any]:
+    return {"dates": dates_ahead(person.important_dates.all(), timezone.localdate())}
+
+
+def relationships_of_person(person: Person) -> list[Relationship]:
+    """Both directions in one query, leaving out people in the trash."""
+    return list(
+        Relationship.objects.filter(Q(from_person=person) | Q(to_person=person))
+        .filter(from_person__trashed_at__isnull=True, to_person__trashed_at__isnull=True)
+        .select_related("from_person", "to_person")
+    )
+
+
+def _load_relationships(person: Person, user: Any) -> dict[str, Any]:
+    return {"related": related_people(person, relationships_of_person(person))}
+
+
+def _load_addresses(person: Person, user: Any) -> dict[str, Any]:
+    return {"addresses": list(person.addresses.all())}
+
+
+def _load_met(person: Person, user: Any) -> dict[str, Any]:
+    via = person.met_via if person.met_via_id else None
+    return {"met_via": via if via is not None and via.trashed_at is None else None}
+
+
+def _load_follow_ups(person: Person, user: Any) -> dict[str, Any]:
+    follow_ups = FollowUp.objects.filter(person=person, done_at__isnull=True).order_by(
+        F("due_on").asc(nulls_last=True), "-occurred_at", "-id"
+    )
+    return {"follow_ups": list(follow_ups[:OPEN_FOLLOW_UPS]), "today": timezone.localdate()}
+
+
+def _load_moments(person: Person, user: Any) -> dict[str, Any]:
+    """Moments as this user may see them: a private one only ever shows to its author."""
+    moments = Moment.objects.filter(person=person).visible_to(user).order_by("-occurred_at", "-id")
+    return {"moments": list(moments[:MOMENTS])}
+
+
+def _load_name(person: Person, user: Any) -> dict[str, Any]:
+    return {"local_time": local_time(person.time_zone, timezone.now())}
+
+
+LOADERS: dict[str, Loader] = {
+    "name": _load_name,
+    "tags": _load_tags,
+    "met": _load_met,
+    "contacts": _load_contacts,
+    "dates": _load_dates,
+    "relationships": _load_relationships,
+    "addresses": _load_addresses,
+    "followups": _load_follow_ups,
+    "moments": _load_moments,
+}
+
+
+def section_data(person: Person, user: Any, sections: Iterable[str]) -> dict[str, Any]:
+    """Template context for the named sections; unknown names need nothing beyond the person."""
+    data: dict[str, Any] = {}
+    for name in sections:
+        loader = LOADERS.get(name)
+        if loader is not None:
+            data.update(loader(person, user))
+    return data
+
+
+# The list editors -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EditorItem:
+    """One row in a list editor: what it says, and whether it has its own edit form."""
+
+    pk: int
+    text: str
+    editable: bool
+
+
+def editor_items(person: Person, section: str) -> list[EditorItem]:
+    """The rows of a list editor (contact details, dates, relationships, addresses)."""
+    if section == "contacts":
+        return [
+            EditorItem(
+                link.method.pk,
+                f"{link.method.get_kind_display()}: {link.shown}"
+                + (f" ({link.method.label})" if link.method.label else ""),
+                True,
+            )
+            for link in contact_links(person.contact_methods.all())
+        ]
+    if section == "dates":
+        return [
+            EditorItem(date.pk, date_text(date), True)
+            for date in sorted(person.important_dates.all(), key=lambda d: (d.month, d.day, d.pk))
+        ]
+    if section == "relationships":
+        return [
+            EditorItem(each.relationship.pk, f"{each.other.name} — {each.role_label}", False)
+            for each in related_people(person, relationships_of_person(person))
+        ]
+    if section == "addresses":
+        return [
+            EditorItem(
+                address.pk,
+                (f"{address.label}: " if address.label else "") + address.one_line,
+                True,
+            )
+            for address in person.addresses.all()
+        ]
+    raise KeyError(section)
+
+
+def date_text(date: ImportantDate) -> str:
+    """ "Birthday: 14 June 1984", or without the year when it is not known."""
+    shown = f"{date.day} {MONTHS[date.month]}" + (f" {date.year}" if date.year else "")
+    return f"{date.title}: {shown}"

@@ -8,19 +8,17 @@ person page. Viewers see no edit controls and get a 403 on every edit URL.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
 from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import F, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, URLPattern, path, reverse
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -34,14 +32,8 @@ from aandacht.people.models import (
     ContactMethod,
     ImportantDate,
     Person,
-    Relationship,
 )
-from aandacht.timeline.models import FollowUp, Moment
 from aandacht.web.access import HtmxHttpRequest, can_write, person_for, signed_in_user
-
-OPEN_FOLLOW_UPS = 20
-MOMENTS = 10
-
 
 # Sections -------------------------------------------------------------------------------------
 
@@ -82,78 +74,6 @@ SECTIONS: dict[str, Section] = {
     )
 }
 
-# What each section needs beyond the person itself, so a swapped-back section costs only its
-# own queries. The full page loads them all.
-Loader = Callable[[Person, Any], dict[str, Any]]
-
-
-def _load_tags(person: Person, user: Any) -> dict[str, Any]:
-    """The tags, each a link to everyone with that tag (when the people list exists)."""
-    try:
-        list_url = reverse("people:list")
-    except NoReverseMatch:
-        list_url = ""
-    return {"tags": list(person.tags.all()), "tag_list_url": list_url}
-
-
-def _load_contacts(person: Person, user: Any) -> dict[str, Any]:
-    return {"contact_links": briefing.contact_links(person.contact_methods.all())}
-
-
-def _load_dates(person: Person, user: Any) -> dict[str, Any]:
-    return {"dates": briefing.dates_ahead(person.important_dates.all(), timezone.localdate())}
-
-
-def _relationships(person: Person) -> list[Relationship]:
-    return list(
-        Relationship.objects.filter(Q(from_person=person) | Q(to_person=person))
-        .filter(from_person__trashed_at__isnull=True, to_person__trashed_at__isnull=True)
-        .select_related("from_person", "to_person")
-    )
-
-
-def _load_relationships(person: Person, user: Any) -> dict[str, Any]:
-    return {"related": briefing.related_people(person, _relationships(person))}
-
-
-def _load_addresses(person: Person, user: Any) -> dict[str, Any]:
-    return {"addresses": list(person.addresses.all())}
-
-
-def _load_met(person: Person, user: Any) -> dict[str, Any]:
-    via = person.met_via if person.met_via_id else None
-    return {"met_via": via if via is not None and via.trashed_at is None else None}
-
-
-def _load_follow_ups(person: Person, user: Any) -> dict[str, Any]:
-    follow_ups = FollowUp.objects.filter(person=person, done_at__isnull=True).order_by(
-        F("due_on").asc(nulls_last=True), "-occurred_at", "-id"
-    )
-    return {"follow_ups": list(follow_ups[:OPEN_FOLLOW_UPS]), "today": timezone.localdate()}
-
-
-def _load_moments(person: Person, user: Any) -> dict[str, Any]:
-    """Moments as this user may see them: a private one only ever shows to its author."""
-    moments = Moment.objects.filter(person=person).visible_to(user).order_by("-occurred_at", "-id")
-    return {"moments": list(moments[:MOMENTS])}
-
-
-def _load_name(person: Person, user: Any) -> dict[str, Any]:
-    return {"local_time": briefing.local_time(person.time_zone, timezone.now())}
-
-
-LOADERS: dict[str, Loader] = {
-    "name": _load_name,
-    "tags": _load_tags,
-    "met": _load_met,
-    "contacts": _load_contacts,
-    "dates": _load_dates,
-    "relationships": _load_relationships,
-    "addresses": _load_addresses,
-    "followups": _load_follow_ups,
-    "moments": _load_moments,
-}
-
 
 def _section(name: str) -> Section:
     section = SECTIONS.get(name)
@@ -170,13 +90,20 @@ def _base_context(request: HtmxHttpRequest, person: Person) -> dict[str, Any]:
 def _section_context(
     request: HtmxHttpRequest, person: Person, names: Iterable[str]
 ) -> dict[str, Any]:
+    wanted = list(names)
     context = _base_context(request, person)
-    user = signed_in_user(request)
-    for name in names:
-        loader = LOADERS.get(name)
-        if loader is not None:
-            context.update(loader(person, user))
+    context.update(briefing.section_data(person, signed_in_user(request), wanted))
+    if "tags" in wanted:
+        context["tag_list_url"] = _people_list_url()
     return context
+
+
+def _people_list_url() -> str:
+    """Where a tag chip leads: everyone with that tag (when the people list exists)."""
+    try:
+        return reverse("people:list")
+    except NoReverseMatch:
+        return ""
 
 
 # The page -------------------------------------------------------------------------------------
@@ -374,55 +301,6 @@ def _render_form(
 # List sections: contact details, dates, relationships, addresses -----------------------------
 
 
-@dataclass(frozen=True)
-class Item:
-    """One row in a list editor: what it says, and whether it has its own edit form."""
-
-    pk: int
-    text: str
-    editable: bool
-
-
-def _items(person: Person, spec: Section) -> list[Item]:
-    if spec.name == "contacts":
-        return [
-            Item(
-                link.method.pk,
-                f"{link.method.get_kind_display()}: {link.shown}"
-                + (f" ({link.method.label})" if link.method.label else ""),
-                True,
-            )
-            for link in briefing.contact_links(person.contact_methods.all())
-        ]
-    if spec.name == "dates":
-        return [
-            Item(date.pk, _date_text(date), True)
-            for date in sorted(person.important_dates.all(), key=lambda d: (d.month, d.day, d.pk))
-        ]
-    if spec.name == "relationships":
-        return [
-            Item(each.relationship.pk, f"{each.other.name} — {each.role_label}", False)
-            for each in briefing.related_people(person, _relationships(person))
-        ]
-    if spec.name == "addresses":
-        return [
-            Item(
-                address.pk,
-                (f"{address.label}: " if address.label else "") + address.one_line,
-                True,
-            )
-            for address in person.addresses.all()
-        ]
-    raise Http404("no such section")
-
-
-def _date_text(date: ImportantDate) -> str:
-    from django.utils.dates import MONTHS
-
-    shown = f"{date.day} {MONTHS[date.month]}" + (f" {date.year}" if date.year else "")
-    return f"{date.title}: {shown}"
-
-
 def _collection_form(
     spec: Section, person: Person, data: Any = None, instance: Any = None
 ) -> django_forms.BaseForm:
@@ -504,7 +382,7 @@ def _render_collection(
         **_base_context(request, person),
         "section": spec,
         "form": form,
-        "items": _items(person, spec),
+        "items": briefing.editor_items(person, spec.name),
         "status": status,
         "action": _edit_url(person, spec),
         "done": reverse("people:section", args=[person.pk, spec.name]),
