@@ -34,6 +34,12 @@ from aandacht.people.names import (
         ("", NameParts("", "", "")),
         # A trailing particle alone is not a family name prefix.
         ("Anna de", NameParts("Anna", "", "de")),
+        # Abbreviations typed in a hurry are stored written out, so the name sorts right.
+        ("Jeroen vd Ven", NameParts("Jeroen", "van de", "Ven")),
+        ("Jeroen v.d. Ven", NameParts("Jeroen", "van de", "Ven")),
+        ("Joost vdr Meer", NameParts("Joost", "van der", "Meer")),
+        # "V." is as often a middle initial.
+        ("Anna V. Smit", NameParts("Anna V.", "", "Smit")),
     ],
 )
 def test_split_name_recognises_particles(full: str, expected: NameParts) -> None:

@@ -53,6 +53,18 @@ def is_particle(word: str) -> bool:
     return fold(word) in PARTICLE_WORDS
 
 
+# Abbreviations that may start a family name when a name is split; "v." is left out, as it is
+# just as often a middle initial ("Anna V. Smit").
+_SPLIT_ABBREVIATIONS = {key: value for key, value in PARTICLE_ABBREVIATIONS.items() if key != "v."}
+
+
+def _particle_word(word: str) -> str | None:
+    """The particle a word stands for ("vd" -> "van de"), or None when it is not one."""
+    if is_particle(word):
+        return word
+    return _SPLIT_ABBREVIATIONS.get(word.casefold())
+
+
 def split_name(full_name: str) -> NameParts:
     """Split "Jeroen van de Ven" into ("Jeroen", "van de", "Ven").
 
@@ -65,15 +77,14 @@ def split_name(full_name: str) -> NameParts:
     if len(words) == 1:
         return NameParts(words[0], "", "")
     for start in range(1, len(words)):
-        if is_particle(words[start]):
+        if _particle_word(words[start]) is not None:
             end = start
-            while end < len(words) - 1 and is_particle(words[end]):
+            while end < len(words) - 1 and _particle_word(words[end]) is not None:
                 end += 1
             if end == start:
                 continue
-            return NameParts(
-                " ".join(words[:start]), " ".join(words[start:end]), " ".join(words[end:])
-            )
+            particles = " ".join(_particle_word(word) or word for word in words[start:end])
+            return NameParts(" ".join(words[:start]), particles, " ".join(words[end:]))
     return NameParts(" ".join(words[:-1]), "", words[-1])
 
 
