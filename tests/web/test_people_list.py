@@ -274,6 +274,17 @@ def test_a_too_long_query_is_an_error_not_a_crash(alice_client: Client, vault: V
     assert 'id="people-search-error"' in response.content.decode()
 
 
+@pytest.mark.parametrize("raw", ["\x00", "ann\x00smit", "\x1f"])
+def test_control_characters_in_the_query_are_no_crash(
+    alice_client: Client, vault: Vault, raw: str
+) -> None:
+    create_person(vault, "Ann Smit")
+
+    response = alice_client.get(LIST, {"q": raw})
+
+    assert response.status_code == 200
+
+
 def test_htmx_search_renders_only_the_results(alice_client: Client, vault: Vault) -> None:
     create_person(vault, "Jeroen van de Ven")
 
@@ -372,6 +383,7 @@ def test_equal_sort_keys_are_neither_skipped_nor_repeated(
         {"page": "abc"},
         {"page": "2"},
         {"from": "\x00"},
+        {"from": "a\x00b"},
         {"after": "", "before": ""},
     ],
 )
@@ -502,6 +514,25 @@ def test_bulk_tagging_adds_a_tag_and_returns_to_the_same_list(
     del cor
 
 
+def test_bulk_tagging_returns_to_the_same_page_of_the_list(
+    alice_client: Client, vault: Vault
+) -> None:
+    bert = create_person(vault, "Bert Bos", tags=["Club"])
+    ann = create_person(vault, "Ann Smit", tags=["Club"])
+    tag = Tag.objects.get(vault=vault)
+    page = alice_client.get(LIST, {"after": bert.pk, "tag": tag.pk}).content.decode()
+    action = re.search(r'<form id="bulk-tag"[^>]*action="([^"]*)"', page)
+    assert action is not None
+    assert f"after={bert.pk}" in action.group(1)
+
+    response = alice_client.post(
+        action.group(1).replace("&amp;", "&"),
+        {"person": [ann.pk], "tag": tag.pk, "action": "add"},
+    )
+
+    assert response["Location"] == f"{LIST}?vault={vault.pk}&tag={tag.pk}&after={bert.pk}"
+
+
 def test_bulk_tagging_twice_is_harmless(alice_client: Client, vault: Vault) -> None:
     ann = create_person(vault, "Ann Smit")
     tag = Tag.objects.create(vault=vault, name="Club")
@@ -559,6 +590,11 @@ def test_bulk_removal_takes_the_tag_off(alice_client: Client, vault: Vault) -> N
             {"action": "add", "person": ["P"], "new_tag": "x" * 61},
             "new_tag",
             "Keep tag names to 60 characters.",
+        ),
+        (
+            {"action": "add", "person": ["P"], "new_tag": "Nul\x00"},
+            "new_tag",
+            "Null characters are not allowed",
         ),
         (
             {"action": "remove", "person": ["P"], "new_tag": "Nonexistent"},

@@ -124,6 +124,7 @@ def test_creating_a_tag(alice_client: Client, vault: Vault) -> None:
         ({"name": "x" * 61, "colour": "#123456"}, "name", "Keep tag names to 60 characters"),
         ({"name": "club", "colour": "#123456"}, "name", "There is already a tag called “Club”."),
         ({"name": "CLUB", "colour": "#123456"}, "name", "There is already a tag called “Club”."),
+        ({"name": "Bu\x00ren", "colour": "#123456"}, "name", "Null characters are not allowed"),
         ({"name": "Buren", "colour": "red"}, "colour", "Choose a colour, written like"),
         ({"name": "Buren", "colour": "#12345g"}, "colour", "Choose a colour, written like"),
         ({"name": "Buren", "colour": "#1234567"}, "colour", "Choose a colour, written like"),

@@ -158,7 +158,8 @@ def window(
     if after is not None:
         found = list(rows.filter(_after(after)).order_by("sort_key", "id")[: size + 1])
         return Window(found[:size], has_previous=True, has_next=len(found) > size)
-    prefix = fold(start)[:40]
+    # Printable only: PostgreSQL refuses NUL in text, and nothing sorts under a control code.
+    prefix = "".join(ch for ch in fold(start) if ch.isprintable())[:40]
     has_previous = False
     if prefix:
         rows = rows.filter(sort_key__gte=prefix)

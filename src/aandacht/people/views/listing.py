@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import number_format
 from django.utils.http import urlencode
@@ -31,6 +31,7 @@ from aandacht.web.access import (
 )
 
 RESULTS_ID = "people-results"
+CURSORS = ("after", "before", "from")
 TEMPLATE = "people/list.html"
 
 
@@ -68,14 +69,6 @@ class Group:
     rows: list[Row] = field(default_factory=list)
 
 
-def detail_url(pk: int) -> str:
-    """The person page; a plain path until ``people:detail`` exists."""
-    try:
-        return reverse("people:detail", args=[pk])
-    except NoReverseMatch:
-        return f"{reverse('people:list')}{pk}/"
-
-
 def work_of(person: Person) -> str:
     if person.job_title and person.organisation:
         return _("%(role)s at %(organisation)s") % {
@@ -102,7 +95,7 @@ def rows_of(vault: Vault, people: list[Person], tags: list[Tag]) -> list[Row]:
         rows.append(
             Row(
                 person,
-                detail_url(person.pk),
+                reverse("people:detail", args=[person.pk]),
                 work_of(person),
                 [chips[pk] for pk in ids if pk in chips],
             )
@@ -166,8 +159,8 @@ def bulk_tag(request: HttpRequest) -> HttpResponse:
 
 
 def _same_list(request: HttpRequest, vault: Vault) -> str:
-    keep = ("q", "tag", "archived", "after", "before", "from")
-    return list_url(vault, **{key: request.GET.get(key, "") for key in keep})
+    keep = ("q", "tag", "archived", *CURSORS)
+    return list_url(vault, **{key: request.GET.get(key, "")[:200] for key in keep})
 
 
 def list_context(
@@ -193,7 +186,14 @@ def list_context(
         "include_archived": include_archived,
         "can_write": writer,
         "results_id": RESULTS_ID,
-        "list_query": urlencode({"vault": vault.pk, **{k: v for k, v in filters.items() if v}}),
+        # The bulk form posts back with the list's own parameters: it returns to the same page.
+        "list_query": urlencode(
+            {
+                "vault": vault.pk,
+                **{key: value for key, value in filters.items() if value},
+                **{key: request.GET[key][:40] for key in CURSORS if request.GET.get(key)},
+            }
+        ),
         "reset_url": list_url(vault),
         "with_archived_url": list_url(vault, **{**filters, "archived": "1"}),
         "sections": [],
