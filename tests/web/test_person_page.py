@@ -1022,13 +1022,22 @@ def test_more_actions_appear_only_for_writers(
 
     assert [action.url for action in actions] == [
         reverse(name, args=[jeroen.pk])
-        for name in ("people:archive", "people:deceased", "people:merge", "people:trash")
+        for name in (
+            "people:archive",
+            "people:deceased",
+            "people:merge",
+            "people:trash",
+            "people:forget",
+        )
     ]
     for action in actions:
         attribute = f'action="{action.url}"' if action.post else f'href="{action.url}"'
         assert attribute in alices
         assert attribute not in carols
     assert '<input type="hidden" name="archived" value="1">' in alices
+    # A shortcut to the capture bar, which sits below the briefing on a phone.
+    assert f'href="#timeline-{jeroen.pk}"' in alices
+    assert f'href="#timeline-{jeroen.pk}"' not in carols
 
 
 def test_archive_from_the_more_menu_comes_back_to_the_page(

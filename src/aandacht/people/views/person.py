@@ -145,6 +145,7 @@ def lifecycle_actions(person: Person) -> list[Action]:
         ),
         Action(_("Merge with a duplicate…"), "people:merge", post=False),
         Action(_("Move to the trash"), "people:trash", danger=True),
+        Action(_("Forget for good…"), "people:forget", danger=True, post=False),
     ]
     actions = []
     for action in wanted:
