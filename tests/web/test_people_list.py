@@ -140,6 +140,18 @@ def test_a_row_shows_name_nickname_work_tags_and_links_to_the_person(
     assert '<span class="avatar" aria-hidden="true">DI</span>' in page
 
 
+def test_a_photo_replaces_the_initials_and_comes_from_the_members_only_view(
+    alice_client: Client, vault: Vault
+) -> None:
+    person = create_person(vault, "Ann Smit")
+    Person.objects.filter(pk=person.pk).update(photo="photos/2026/ann.jpg")
+
+    page = alice_client.get(LIST).content.decode()
+
+    assert f'src="{reverse("people:photo", args=[person.pk])}?v=' in page
+    assert '<span class="avatar" aria-hidden="true">AS</span>' not in page
+
+
 def test_archived_people_are_hidden_unless_asked_and_then_marked(
     alice_client: Client, vault: Vault
 ) -> None:

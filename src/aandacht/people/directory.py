@@ -38,6 +38,7 @@ ROW_FIELDS = (
     "archived",
     "deceased",
     "sort_key",
+    "updated_at",
 )
 
 Cursor = tuple[str, int]

@@ -58,6 +58,7 @@ class Row:
     url: str
     work: str
     chips: list[Chip]
+    photo_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,14 @@ class Group:
     label: str
     count: int
     rows: list[Row] = field(default_factory=list)
+
+
+def photo_url_of(person: Person) -> str:
+    """Photos are served to members only, by the person page; the version busts the cache."""
+    if not person.photo:
+        return ""
+    version = int(person.updated_at.timestamp())
+    return f"{reverse('people:photo', args=[person.pk])}?v={version}"
 
 
 def work_of(person: Person) -> str:
@@ -98,6 +107,7 @@ def rows_of(vault: Vault, people: list[Person], tags: list[Tag]) -> list[Row]:
                 reverse("people:detail", args=[person.pk]),
                 work_of(person),
                 [chips[pk] for pk in ids if pk in chips],
+                photo_url_of(person),
             )
         )
     return rows
