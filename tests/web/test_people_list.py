@@ -704,3 +704,12 @@ def test_set_tags_and_bulk_tags_agree_on_names(vault: Vault) -> None:
     set_tags(vault, ann, ["Club"])
 
     assert Tag.objects.filter(vault=vault).count() == 1
+
+
+def test_the_list_links_to_the_tags_and_the_trash_of_its_vault(
+    alice_client: Client, vault: Vault
+) -> None:
+    html = alice_client.get(LIST).content.decode()
+
+    assert f'href="{reverse("people:tags")}?vault={vault.pk}"' in html
+    assert f'href="{reverse("people:trash_list")}?vault={vault.pk}"' in html
