@@ -7,7 +7,9 @@ process a moment earlier:
 * search: ``search_people`` (database text index + rapidfuzz on the candidates) against a Python
   scan that scores every person of the vault (what the index exists to avoid), on a vault of
   ``--people`` people, over a table of realistic queries;
-* demo: loading the demo network against creating the same number of bare people.
+* demo: loading the demo network against creating the same number of bare people;
+* pages: server time of the people list, search as you type (the htmx partial) and a person
+  page on the demo network, against the login page (a page that touches no people).
 
 Usage: ``python bench/run.py [--people N] [--repeat R] [--json]``. Runs in a throwaway data
 directory (SQLite) unless ``DATABASE_URL`` is set.
@@ -176,6 +178,52 @@ def bench_demo(repeat: int) -> dict[str, Any]:
     }
 
 
+def bench_pages(repeat: int) -> dict[str, Any]:
+    from django.conf import settings
+    from django.db.models import Count
+    from django.test import Client
+
+    from aandacht.accounts.services import ensure_local_owner
+    from aandacht.demo import load_demo
+    from aandacht.people.models import Person
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    owner = ensure_local_owner()
+    vault = load_demo("en", owner=owner)
+    richest = (
+        Person.objects.filter(vault=vault)
+        .annotate(entries=Count("interactions"))
+        .order_by("-entries")
+        .first()
+    )
+    assert richest is not None
+    client = Client()
+    client.force_login(owner)
+    query = f"?vault={vault.pk}"
+    pages = {
+        "login page (baseline)": ("/accounts/login/", {}),
+        "people list": (f"/people/{query}", {}),
+        "search 'jerone' (htmx)": (f"/people/{query}&q=jerone", {"HTTP_HX_REQUEST": "true"}),
+        "search 'van iersel' (htmx)": (
+            f"/people/{query}&q=van+iersel",
+            {"HTTP_HX_REQUEST": "true"},
+        ),
+        "person page": (f"/people/{richest.pk}/", {}),
+    }
+    rows = []
+    baseline = 0.0
+    for label, (url, headers) in pages.items():
+        response = client.get(url, **headers)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+        seconds = median_seconds(lambda u=url, h=headers: client.get(u, **h), repeat)
+        baseline = baseline or seconds
+        rows.append(
+            {"page": label, "ms": round(seconds * 1000, 2), "ratio": round(seconds / baseline, 2)}
+        )
+    return {"people": Person.objects.filter(vault=vault).count(), "pages": rows}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--people", type=int, default=5000, help="people in the search vault")
@@ -191,6 +239,7 @@ def main() -> int:
         "database": connection.vendor,
         "search": bench_search(options.people, options.repeat),
         "demo": bench_demo(max(1, options.repeat // 2)),
+        "pages": bench_pages(options.repeat * 3),
     }
     if options.json:
         print(json.dumps(results, indent=2))
@@ -211,6 +260,10 @@ def main() -> int:
         f"{demo['people']} bare people: {demo['bare_people_seconds']} s; "
         f"ratio {demo['ratio']}"
     )
+    pages = results["pages"]
+    print(f"Pages on the demo network ({pages['people']} people), server time, median:")
+    for row in pages["pages"]:
+        print(f"  {row['page']:<28} {row['ms']:>8} ms  ratio {row['ratio']}")
     return 0
 
 
