@@ -5,19 +5,12 @@ from __future__ import annotations
 import importlib.util
 import re
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from browser_helpers import PASSWORD, Screenshot, serious_violations
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "kopje-koffie-om-tien"
-SERIOUS = {"critical", "serious"}
-
-Screenshot = Callable[..., Path]
 
 
 def fill_welcome(page: Page, first_name: str = "Marieke", username: str = "marieke") -> None:
@@ -27,21 +20,6 @@ def fill_welcome(page: Page, first_name: str = "Marieke", username: str = "marie
     page.get_by_label("Password, once more").fill(PASSWORD)
     page.get_by_role("button", name="Continue").click()
     expect(page).to_have_url(re.compile(r"/welcome/start/$"))
-
-
-def serious_violations(page: Page) -> list[dict[str, Any]]:
-    results = Axe().run(page)
-    violations: list[dict[str, Any]] = results.response["violations"]
-    return [
-        {
-            "id": violation["id"],
-            "impact": violation["impact"],
-            "help": violation["help"],
-            "nodes": [node["target"] for node in violation["nodes"]],
-        }
-        for violation in violations
-        if violation["impact"] in SERIOUS
-    ]
 
 
 @pytest.mark.parametrize("device", ["page", "mobile_page", "nojs_page"])

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
+from browser_helpers import PASSWORD, Screenshot
 from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
@@ -23,11 +23,8 @@ from aandacht.timeline.models import Interaction, InteractionKind, Note
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "kopje-koffie-om-tien"
 MOBILE = {"width": 390, "height": 844}
 LOCALES = {"en": "en-GB", "nl": "nl-NL"}
-
-Screenshot = Callable[..., Path]
 
 
 @pytest.mark.parametrize("language", ["en", "nl"])

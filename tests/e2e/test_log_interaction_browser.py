@@ -4,24 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.contrib.auth.models import User
+from browser_helpers import Screenshot, owner_with_vault, serious_violations, sign_in
 from django.urls import NoReverseMatch, reverse
 from playwright.sync_api import Page, expect
 
-from aandacht.accounts.models import Membership, Role, Vault
 from aandacht.people.models import Person
 from aandacht.people.services import create_person
 from aandacht.timeline.services import add_follow_up, add_note
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "kopje-koffie-om-tien"
-Screenshot = Callable[..., Path]
 
 
 def person_page(person: Person) -> str:
@@ -34,21 +27,11 @@ def person_page(person: Person) -> str:
 @pytest.fixture
 def ann(app_url: str) -> Person:
     """Marieke owns a vault with Ann in it (made through the services, not the UI)."""
-    owner = User.objects.create_user("marieke", password=PASSWORD, first_name="Marieke")
-    vault = Vault.objects.create(name="Personal")
-    Membership.objects.create(vault=vault, user=owner, role=Role.OWNER)
+    owner, vault = owner_with_vault()
     ann = create_person(vault, "Ann Smith")
     add_note(vault, ann, "Loves sailing", author=owner)
     add_follow_up(vault, ann, "Send the sailing article", author=owner)
     return ann
-
-
-def sign_in(page: Page) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("marieke")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 @pytest.mark.parametrize("device", ["page", "mobile_page"])
@@ -57,7 +40,7 @@ def test_log_a_call_in_two_clicks_without_a_reload(
 ) -> None:
     page: Page = request.getfixturevalue(device)
     address = person_page(ann)
-    sign_in(page)
+    sign_in(page, "marieke")
     page.goto(address)
     page.evaluate("window.__samePage = true")
     timeline = page.locator(f"#timeline-{ann.pk}")
@@ -97,7 +80,7 @@ def test_log_a_call_without_javascript(
     nojs_page: Page, ann: Person, screenshot: Screenshot
 ) -> None:
     address = person_page(ann)
-    sign_in(nojs_page)
+    sign_in(nojs_page, "marieke")
     nojs_page.goto(address)
     timeline = nojs_page.locator(f"#timeline-{ann.pk}")
 
@@ -112,24 +95,13 @@ def test_log_a_call_without_javascript(
     screenshot(nojs_page)
 
 
-def serious_violations(page: Page, selector: str) -> list[dict[str, Any]]:
-    """axe's critical and serious findings inside the timeline panel only."""
-    results = Axe().run(page, context=selector)
-    violations: list[dict[str, Any]] = results.response["violations"]
-    return [
-        {"id": each["id"], "nodes": [node["target"] for node in each["nodes"]]}
-        for each in violations
-        if each["impact"] in {"critical", "serious"}
-    ]
-
-
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
 def test_the_panel_is_accessible_and_edits_in_place(
     open_page: Callable[..., Page], ann: Person, color_scheme: str, screenshot: Screenshot
 ) -> None:
     page = open_page(color_scheme=color_scheme)
     address = person_page(ann)
-    sign_in(page)
+    sign_in(page, "marieke")
     page.goto(address)
     panel = f"#timeline-{ann.pk}"
     timeline = page.locator(panel)

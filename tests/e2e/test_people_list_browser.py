@@ -4,32 +4,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.contrib.auth.models import User
+from browser_helpers import Screenshot, owner_with_vault, serious_violations, sign_in
 from playwright.sync_api import Page, expect
 
-from aandacht.accounts.models import Membership, Role, Vault
+from aandacht.accounts.models import Vault
 from aandacht.people.models import Person, Tag
 from aandacht.people.services import create_person
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "kopje-koffie-om-tien"
-SERIOUS = {"critical", "serious"}
-
-Screenshot = Callable[..., Path]
-
 
 @pytest.fixture
 def vault(app_url: str) -> Vault:
     """Marieke's vault: a few Jeroens among sixty people, some tagged, one archived."""
-    user = User.objects.create_user("marieke", password=PASSWORD, first_name="Marieke")
-    vault = Vault.objects.create(name="Personal")
-    Membership.objects.create(vault=vault, user=user, role=Role.OWNER)
+    _, vault = owner_with_vault()
     create_person(vault, "Jeroen van de Ven", organisation="Fietsenmakerij Ven", tags=["Buren"])
     create_person(vault, "Jeroen Bakker", job_title="Designer", organisation="Studio B")
     create_person(vault, "Jeroen de Wit", nickname="Jer", tags=["Club", "Buren"])
@@ -42,29 +32,6 @@ def vault(app_url: str) -> Vault:
     return vault
 
 
-def sign_in(page: Page) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("marieke")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
-
-
-def serious_violations(page: Page) -> list[dict[str, Any]]:
-    results = Axe().run(page)
-    violations: list[dict[str, Any]] = results.response["violations"]
-    return [
-        {
-            "id": violation["id"],
-            "impact": violation["impact"],
-            "help": violation["help"],
-            "nodes": [node["target"] for node in violation["nodes"]],
-        }
-        for violation in violations
-        if violation["impact"] in SERIOUS
-    ]
-
-
 def focused_text(page: Page) -> str:
     return str(page.evaluate("document.activeElement && document.activeElement.textContent"))
 
@@ -72,7 +39,7 @@ def focused_text(page: Page) -> str:
 def test_typing_searches_and_the_keyboard_opens_a_person(
     page: Page, vault: Vault, screenshot: Screenshot
 ) -> None:
-    sign_in(page)
+    sign_in(page, "marieke")
     page.goto("/people/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("People")
     expect(page.locator(".person-row")).to_have_count(50)
@@ -108,7 +75,7 @@ def test_typing_searches_and_the_keyboard_opens_a_person(
 
 
 def test_arrow_up_from_the_first_person_returns_to_the_search(page: Page, vault: Vault) -> None:
-    sign_in(page)
+    sign_in(page, "marieke")
     page.goto("/people/")
     search = page.locator("#people-search")
     search.focus()
@@ -121,7 +88,7 @@ def test_arrow_up_from_the_first_person_returns_to_the_search(page: Page, vault:
 
 
 def test_the_tag_filter_and_letters_work_with_htmx(page: Page, vault: Vault) -> None:
-    sign_in(page)
+    sign_in(page, "marieke")
     page.goto("/people/")
 
     page.get_by_label("Tag", exact=True).first.select_option(label="Club")
@@ -136,7 +103,7 @@ def test_without_javascript_search_and_bulk_tagging_still_work(
     nojs_page: Page, vault: Vault, screenshot: Screenshot
 ) -> None:
     page = nojs_page
-    sign_in(page)
+    sign_in(page, "marieke")
     page.goto("/people/")
 
     page.locator("#people-search").fill("jeroen")
@@ -170,7 +137,7 @@ def test_the_people_list_and_tags_page_have_no_serious_accessibility_violations(
     open_page: Callable[..., Page], vault: Vault, color_scheme: str, screenshot: Screenshot
 ) -> None:
     page = open_page(color_scheme=color_scheme)
-    sign_in(page)
+    sign_in(page, "marieke")
 
     page.goto("/people/")
     expect(page.locator(".person-row").first).to_be_visible()
@@ -191,7 +158,7 @@ def test_the_people_list_on_a_phone(
     mobile_page: Page, vault: Vault, screenshot: Screenshot
 ) -> None:
     page = mobile_page
-    sign_in(page)
+    sign_in(page, "marieke")
     page.goto("/people/")
 
     expect(page.locator(".person-row").first).to_be_visible()

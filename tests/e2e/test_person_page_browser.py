@@ -10,12 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from browser_helpers import (
+    Screenshot,
+    horizontal_overflow,
+    local_owner,
+    serious_violations,
+    sign_in,
+)
 from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
 from aandacht.accounts.models import Vault
-from aandacht.accounts.services import ensure_local_owner
 from aandacht.people.models import Person
 from aandacht.people.services import (
     add_contact_method,
@@ -27,10 +32,6 @@ from aandacht.timeline.services import add_follow_up, add_moment, add_note, log_
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "kopje-koffie-om-tien"
-SERIOUS = {"critical", "serious"}
-
-Screenshot = Callable[..., Path]
 
 # A real 1x1 PNG, so the browser can show it.
 PIXEL = base64.b64decode(
@@ -40,11 +41,7 @@ PIXEL = base64.b64decode(
 
 @pytest.fixture
 def owner(app_url: str) -> User:
-    user = ensure_local_owner()
-    user.first_name = "Marieke"
-    user.set_password(PASSWORD)
-    user.save()
-    return user
+    return local_owner()
 
 
 @pytest.fixture
@@ -80,33 +77,10 @@ def jeroen(owner: User) -> Person:
     return person
 
 
-def sign_in(page: Page, user: User) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
-
-
-def serious_violations(page: Page) -> list[dict[str, Any]]:
-    results = Axe().run(page)
-    violations: list[dict[str, Any]] = results.response["violations"]
-    return [
-        {
-            "id": violation["id"],
-            "impact": violation["impact"],
-            "help": violation["help"],
-            "nodes": [node["target"] for node in violation["nodes"]],
-        }
-        for violation in violations
-        if violation["impact"] in SERIOUS
-    ]
-
-
 def test_a_section_is_edited_in_place_without_a_page_load(
     page: Page, owner: User, jeroen: Person, screenshot: Screenshot
 ) -> None:
-    sign_in(page, owner)
+    sign_in(page, owner.username)
     page.goto(f"/people/{jeroen.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Jeroen van de Ven")
     words = page.locator("#section-words")
@@ -160,7 +134,7 @@ def test_a_photo_is_uploaded_in_place_and_a_text_file_is_refused(
     page: Page, owner: User, jeroen: Person, settings: Any, tmp_path: Path
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
-    sign_in(page, owner)
+    sign_in(page, owner.username)
     page.goto(f"/people/{jeroen.pk}/")
     expect(page.locator("#section-photo .avatar")).to_have_text("JV")
 
@@ -187,7 +161,7 @@ def test_without_javascript_the_same_links_open_a_form_page(
     nojs_page: Page, owner: User, jeroen: Person, screenshot: Screenshot
 ) -> None:
     page = nojs_page
-    sign_in(page, owner)
+    sign_in(page, owner.username)
     page.goto(f"/people/{jeroen.pk}/")
 
     page.get_by_role("link", name="Edit work").click()
@@ -211,7 +185,7 @@ def test_person_page_has_no_serious_accessibility_violations(
     screenshot: Screenshot,
 ) -> None:
     page = open_page(color_scheme=color_scheme)
-    sign_in(page, owner)
+    sign_in(page, owner.username)
     page.goto(f"/people/{jeroen.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Jeroen van de Ven")
 
@@ -228,12 +202,9 @@ def test_person_page_has_no_serious_accessibility_violations(
 def test_the_briefing_fits_a_phone(
     mobile_page: Page, owner: User, jeroen: Person, screenshot: Screenshot
 ) -> None:
-    sign_in(mobile_page, owner)
+    sign_in(mobile_page, owner.username)
     mobile_page.goto(f"/people/{jeroen.pk}/")
 
     expect(mobile_page.get_by_role("heading", level=1)).to_have_text("Jeroen van de Ven")
-    overflow = mobile_page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0
+    assert horizontal_overflow(mobile_page) <= 0
     screenshot(mobile_page)

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from browser_helpers import (
+    Screenshot,
+    horizontal_overflow,
+    owner_with_vault,
+    serious_violations,
+    sign_in,
+)
 from django.contrib.auth.models import User
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from aandacht.accounts.models import Membership, Role, Vault
 from aandacht.people.models import Person
 from aandacht.people.services import create_person
 from aandacht.timeline.models import Note
@@ -21,59 +24,22 @@ from aandacht.web.context_processors import safe_reverse
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "kopje-koffie-om-tien"
-SERIOUS = {"critical", "serious"}
-
-Screenshot = Callable[..., Path]
-
 
 @pytest.fixture
 def marieke(app_url: str) -> User:
     """Marieke owns a vault with one person in it already."""
     if safe_reverse("people:quick_add") is None:
         pytest.skip("quick add (people:quick_add) is not there yet")
-    user = User.objects.create_user("marieke", password=PASSWORD, first_name="Marieke")
-    vault = Vault.objects.create(name="Personal")
-    Membership.objects.create(vault=vault, user=user, role=Role.OWNER)
+    user, vault = owner_with_vault()
     create_person(vault, "Anna Bakker")
     return user
-
-
-def sign_in(page: Page) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("marieke")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
-
-
-def horizontal_overflow(page: Page) -> int:
-    overflow: int = page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    return overflow
-
-
-def serious_violations(page: Page) -> list[dict[str, Any]]:
-    results = Axe().run(page)
-    violations: list[dict[str, Any]] = results.response["violations"]
-    return [
-        {
-            "id": violation["id"],
-            "impact": violation["impact"],
-            "help": violation["help"],
-            "nodes": [node["target"] for node in violation["nodes"]],
-        }
-        for violation in violations
-        if violation["impact"] in SERIOUS
-    ]
 
 
 def test_quick_add_on_a_phone_lands_on_the_new_person(
     mobile_page: Page, marieke: User, screenshot: Screenshot
 ) -> None:
     page = mobile_page
-    sign_in(page)
+    sign_in(page, "marieke")
     page.goto("/people/add/")
 
     name = page.get_by_label("Name")
@@ -105,7 +71,7 @@ def test_quick_add_without_a_name_says_so_next_to_the_field(
     mobile_page: Page, marieke: User
 ) -> None:
     page = mobile_page
-    sign_in(page)
+    sign_in(page, "marieke")
     page.goto("/people/add/")
 
     page.get_by_role("button", name="Save and open").tap()
@@ -119,7 +85,7 @@ def test_quick_add_duplicate_offers_a_merge(
     mobile_page: Page, marieke: User, screenshot: Screenshot
 ) -> None:
     page = mobile_page
-    sign_in(page)
+    sign_in(page, "marieke")
     page.goto("/people/add/")
 
     page.get_by_label("Name").fill("Anna Bakker")
@@ -144,7 +110,7 @@ def test_trash_from_the_person_page_and_undo(
 ) -> None:
     anna = Person.objects.get()
     page = mobile_page
-    sign_in(page)
+    sign_in(page, "marieke")
     page.goto(f"/people/{anna.pk}/")
 
     page.locator(".person-actions summary").click()
@@ -179,7 +145,7 @@ def test_quick_add_page_has_no_serious_accessibility_violations(
     page = open_page(
         viewport={"width": 390, "height": 844}, is_mobile=True, color_scheme=color_scheme
     )
-    sign_in(page)
+    sign_in(page, "marieke")
     page.goto("/people/add/")
     assert serious_violations(page) == []
 

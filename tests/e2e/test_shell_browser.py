@@ -4,35 +4,31 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from browser_helpers import (
+    Screenshot,
+    horizontal_overflow,
+    local_owner,
+    serious_violations,
+    sign_in,
+)
 from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
 from aandacht.accounts.models import Membership, Role, Vault
-from aandacht.accounts.services import ensure_local_owner
 from aandacht.people.services import create_person
 from aandacht.web.context_processors import safe_reverse
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "kopje-koffie-om-tien"
-SERIOUS = {"critical", "serious"}
 NARROW_PHONE = {"width": 360, "height": 740}
-
-Screenshot = Callable[..., Path]
 
 
 @pytest.fixture
 def owner(app_url: str) -> User:
     """The owner with a password, a few people in their vault and a second, shared vault."""
-    user = ensure_local_owner()
-    user.first_name = "Marieke"
-    user.set_password(PASSWORD)
-    user.save()
+    user = local_owner()
     own = Vault.objects.get(memberships__user=user)
     for name, organisation in [
         ("Jeroen van de Ven", "Fietsenmakerij Ven"),
@@ -43,35 +39,6 @@ def owner(app_url: str) -> User:
     shared = Vault.objects.create(name="Zangkoor De Lindeboom")
     Membership.objects.create(vault=shared, user=user, role=Role.VIEWER)
     return user
-
-
-def sign_in(page: Page, user: User) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
-
-
-def horizontal_overflow(page: Page) -> int:
-    overflow: int = page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    return overflow
-
-
-def serious_violations(page: Page, **options: Any) -> list[dict[str, Any]]:
-    results = Axe().run(page, **options)
-    violations: list[dict[str, Any]] = results.response["violations"]
-    return [
-        {
-            "id": violation["id"],
-            "impact": violation["impact"],
-            "nodes": [node["target"] for node in violation["nodes"]],
-        }
-        for violation in violations
-        if violation["impact"] in SERIOUS
-    ]
 
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
@@ -85,7 +52,7 @@ def test_a_narrow_phone_gets_the_tab_bar_with_quick_add_and_no_sideways_scroll(
         has_touch=True,
         color_scheme=color_scheme,
     )
-    sign_in(page, owner)
+    sign_in(page, owner.username)
 
     assert horizontal_overflow(page) <= 0
     tab_bar = page.get_by_role("navigation", name="Main, at the bottom")
@@ -109,7 +76,7 @@ def test_a_narrow_phone_gets_the_tab_bar_with_quick_add_and_no_sideways_scroll(
 
 
 def test_the_vault_switcher_opens_and_closes_like_a_menu(page: Page, owner: User) -> None:
-    sign_in(page, owner)
+    sign_in(page, owner.username)
     switcher = page.locator(".vault-switcher > summary")
     expect(switcher).to_contain_text("Personal")
 
@@ -127,7 +94,7 @@ def test_the_vault_switcher_opens_and_closes_like_a_menu(page: Page, owner: User
 
 
 def test_a_wide_screen_gets_the_header_navigation(page: Page, owner: User) -> None:
-    sign_in(page, owner)
+    sign_in(page, owner.username)
 
     expect(page.get_by_role("navigation", name="Main", exact=True)).to_be_visible()
     expect(page.get_by_role("navigation", name="Main, at the bottom")).to_be_hidden()
@@ -139,7 +106,7 @@ def test_dark_mode_is_dark_and_readable(
     open_page: Callable[..., Page], owner: User, screenshot: Screenshot
 ) -> None:
     page = open_page(color_scheme="dark")
-    sign_in(page, owner)
+    sign_in(page, owner.username)
 
     background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
     assert background == "rgb(26, 21, 18)"
@@ -152,7 +119,7 @@ def test_dark_mode_is_dark_and_readable(
 def test_offline_the_app_shows_its_friendly_page(
     page: Page, owner: User, screenshot: Screenshot
 ) -> None:
-    sign_in(page, owner)
+    sign_in(page, owner.username)
     page.evaluate("async () => { await navigator.serviceWorker.ready; }")
     page.reload()  # now controlled by the worker
     expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
