@@ -7,9 +7,12 @@ vault of her own and no access to Alice's.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from aandacht.accounts.models import Membership, Role, Vault
@@ -20,6 +23,19 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 hypothesis_settings.register_profile("ci", max_examples=150, deadline=None, derandomize=True)
 hypothesis_settings.register_profile("dev", max_examples=60, deadline=None)
 hypothesis_settings.load_profile("ci" if IN_CI else "dev")
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts and ends in English.
+
+    Django leaves the language a request activated on the thread (LocaleMiddleware and the
+    per-user language both call ``activate``); the test client runs in this thread, so a
+    Dutch request would otherwise turn the next test's messages Dutch.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def make_user(username: str) -> User:
