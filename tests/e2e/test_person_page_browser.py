@@ -153,6 +153,10 @@ def test_a_photo_is_uploaded_in_place_and_a_text_file_is_refused(
 
     image = page.get_by_role("img", name="Photo of Jeroen van de Ven")
     expect(image).to_be_visible()
+    # Wait for the image to load (under load it may be visible before it has decoded).
+    page.wait_for_function(
+        "(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+    )
     assert page.evaluate("(img) => img.naturalWidth", image.element_handle()) == 1
     expect(page.get_by_role("link", name="Change photo")).to_be_visible()
 
