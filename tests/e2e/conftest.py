@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -137,7 +138,12 @@ def screenshot(request: pytest.FixtureRequest) -> Screenshot:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         stem = _file_stem(request.node.name + (f"-{name}" if name else ""))
         path = SCREENSHOTS / f"{stem}.png"
-        page.screenshot(path=path, full_page=True)
+        try:
+            page.screenshot(path=path, full_page=True)
+        except PlaywrightError:
+            # A screenshot is evidence, not an assertion: on a loaded machine Chromium sometimes
+            # cannot capture a very tall page in time; try once more without full_page.
+            page.screenshot(path=path)
         return path
 
     return take
