@@ -176,6 +176,9 @@ def open_session(ctx: typer.Context, *, write: bool = False) -> Session:
 # --- parsing and finding ------------------------------------------------------------------
 
 
+EARLIEST_YEAR = 1900
+
+
 def parse_day(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value.strip())
@@ -192,6 +195,9 @@ def past_moment(day: dt.date) -> dt.datetime:
         refuse(
             _("%(date)s is in the future; log what already happened.") % {"date": day.isoformat()}
         )
+    if day.year < EARLIEST_YEAR:
+        # The same limit as the web form: an entry from 1066 is a typo, not a memory.
+        refuse(_("%(date)s is too long ago; choose a date after 1900.") % {"date": day.isoformat()})
     if day == today:
         return timezone.now()
     return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))

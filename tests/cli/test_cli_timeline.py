@@ -50,6 +50,7 @@ def test_log_refuses_bad_input_and_writes_nothing(network: Aandacht, ids: dict[s
         ("--kind", "call", "--outcome", "chat"): "chat",
         ("--kind", "call", "--date", "2025-02-30"): "2025-02-30",
         ("--kind", "call", "--date", tomorrow): "future",
+        ("--kind", "call", "--date", "1066-10-14"): "after 1900",
     }
     for options, mentioned in refusals.items():
         result = network("log", jeroen, *options)

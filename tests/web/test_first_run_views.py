@@ -57,6 +57,13 @@ def test_static_files_and_language_switch_stay_reachable_during_first_run(
     assert client.cookies["django_language"].value == "nl"
 
 
+def test_the_app_shell_files_are_served_during_first_run(client: Client, fresh: None) -> None:
+    # A browser refuses a service worker behind a redirect, and logs an error on every page.
+    for name in ("web:manifest", "web:service_worker", "web:offline"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+
+
 def test_password_mismatch_is_shown_at_the_second_field_and_changes_nothing(
     client: Client, fresh: None
 ) -> None:

@@ -31,6 +31,10 @@ class FirstRunMiddleware:
     def _exempt(request: HttpRequest) -> bool:
         path = request.path_info
         static_prefix = settings.STATIC_URL or "/static/"
-        return path.startswith((static_prefix, reverse("web:welcome"))) or path == reverse(
-            "set_language"
-        )
+        if path.startswith((static_prefix, reverse("web:welcome"))):
+            return True
+        # The app shell's files: a browser refuses a service worker behind a redirect.
+        return path in {
+            reverse(name)
+            for name in ("set_language", "web:manifest", "web:service_worker", "web:offline")
+        }
