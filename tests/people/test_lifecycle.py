@@ -29,6 +29,7 @@ from aandacht.people.lifecycle import (
     set_archived,
     set_deceased,
     similar_people,
+    trash_days_left,
     trash_expires_at,
     trash_person,
 )
@@ -76,6 +77,26 @@ def with_photo(person: Person, name: str = "face.jpg") -> Person:
 
 def ids(queryset: models.QuerySet[Any]) -> set[int]:
     return set(queryset.values_list("pk", flat=True))
+
+
+# --- quick add -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["van der", "Van De", "vd Van", "van  der  de"])
+def test_a_name_of_only_particles_is_refused_before_anything_is_written(
+    vault: Vault, name: str
+) -> None:
+    with pytest.raises(ValueError, match="A name needs more than"):
+        quick_add_person(vault, name, where="Borrel", note="nice")
+    with pytest.raises(ValueError, match="A name needs more than"):
+        create_person(vault, name)
+    assert not Person.objects.exists()
+    assert not Note.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["Van", "Ter", "Jan van der", "van der Berg", "Anna V."])
+def test_a_name_with_more_than_particles_is_accepted(vault: Vault, name: str) -> None:
+    assert create_person(vault, name).name == name
 
 
 # --- trash and restore -----------------------------------------------------------------------
@@ -197,6 +218,16 @@ def test_forget_works_for_someone_in_the_trash(vault: Vault) -> None:
 
 
 # --- purge -----------------------------------------------------------------------------------
+
+
+def test_days_left_in_the_trash_round_up(vault: Vault) -> None:
+    person = create_person(vault, "Net Weg")
+    assert trash_days_left(person, NOW) == 0
+    trash_person(person, now=NOW)
+    assert trash_days_left(person, NOW + dt.timedelta(seconds=1)) == TRASH_DAYS
+    assert trash_days_left(person, NOW + dt.timedelta(days=1)) == TRASH_DAYS - 1
+    assert trash_days_left(person, NOW + dt.timedelta(days=29, hours=23)) == 1
+    assert trash_days_left(person, NOW + dt.timedelta(days=31)) == 0
 
 
 def test_purge_forgets_people_in_the_trash_for_more_than_thirty_days_only(

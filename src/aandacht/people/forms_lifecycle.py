@@ -22,6 +22,7 @@ from aandacht.people.lifecycle import (
     differs,
 )
 from aandacht.people.models import Person
+from aandacht.people.services import only_particles
 
 NAME_MAX = 150
 NOTE_MAX = 1000
@@ -93,6 +94,12 @@ class QuickAddForm(forms.Form):
         parts = names.split_name(name)
         if not (parts.given or parts.family):
             raise ValidationError(_("Please type a name."), code="required")
+        if only_particles(name):
+            raise ValidationError(
+                _("A name needs more than “%(name)s”."),
+                code="only_particles",
+                params={"name": name},
+            )
         too_long = (
             len(parts.given) > _max_length("given_name")
             or len(parts.particles) > _max_length("particles")

@@ -8,6 +8,7 @@ who is not in the trash changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -106,6 +107,15 @@ def trash_expires_at(person: Person) -> dt.datetime | None:
     if person.trashed_at is None:
         return None
     return person.trashed_at + dt.timedelta(days=TRASH_DAYS)
+
+
+def trash_days_left(person: Person, now: dt.datetime | None = None) -> int:
+    """Whole days until the trash forgets them, rounded up: trashed a moment ago is 30, not 29."""
+    expires = trash_expires_at(person)
+    if expires is None:
+        return 0
+    seconds = (expires - (now or timezone.now())).total_seconds()
+    return max(0, math.ceil(seconds / 86400))
 
 
 def _delete_file_after_commit(storage_name: str, field: FieldFile) -> None:

@@ -38,6 +38,18 @@ class AmbiguousPerson(LookupError):
         self.candidates = candidates
 
 
+def only_particles(name: str) -> bool:
+    """True for a name of two or more words that are all particles ("van der"): not a name.
+
+    One word is a given name ("Van", "Ter" are names), so only longer names are refused.
+    """
+    words = name.split()
+    return len(words) > 1 and all(
+        names.is_particle(word) or word.casefold() in names.PARTICLE_ABBREVIATIONS
+        for word in words
+    )
+
+
 @transaction.atomic
 def create_person(
     vault: Vault,
@@ -75,6 +87,9 @@ def create_person(
     family = parts.family
     if not (given or family):
         raise ValueError(_("a person needs a name"))
+    full = names.display_name(given, particle, family)
+    if only_particles(full):
+        raise ValueError(_("A name needs more than “%(name)s”.") % {"name": full})
     email_values = [(raw, contact.normalize_email(raw)) for raw in emails if raw.strip()]
     phone_values = [
         (raw.strip(), contact.normalize_phone(raw, settings.PHONE_REGION))

@@ -43,6 +43,7 @@ from aandacht.people.lifecycle import (
     set_archived,
     set_deceased,
     similar_people,
+    trash_days_left,
     trash_expires_at,
     trash_person,
 )
@@ -194,11 +195,14 @@ def trash_list(request: HtmxHttpRequest) -> HttpResponse:
         .order_by("-trashed_at", "-id")[:TRASH_PAGE]
     )
     now = timezone.now()
-    rows = []
-    for person in people:
-        expires = trash_expires_at(person)
-        days_left = max(0, (expires - now).days) if expires is not None else 0
-        rows.append({"person": person, "expires": expires, "days_left": days_left})
+    rows = [
+        {
+            "person": person,
+            "expires": trash_expires_at(person),
+            "days_left": trash_days_left(person, now),
+        }
+        for person in people
+    ]
     context = {
         "vault": vault,
         "rows": rows,
