@@ -117,14 +117,16 @@ def test_a_section_is_edited_in_place_without_a_page_load(
     page.get_by_label("Kind").select_option("phone")
     page.get_by_label("Email, number, address or handle").fill("12")
     page.get_by_role("button", name="Add", exact=True).click()
-    expect(page.locator("#id_value_error")).to_contain_text("is not a phone number we can call")
+    expect(page.locator("#id_contacts-value_error")).to_contain_text(
+        "is not a phone number we can call"
+    )
     screenshot(page, "error")
     page.get_by_label("Email, number, address or handle").fill("+44 20 7946 0958")
     page.get_by_role("button", name="Add", exact=True).click()
     expect(page.locator("#section-contacts").get_by_role("status")).to_have_text(
         "Contact detail added."
     )
-    page.get_by_role("link", name="Done").click()
+    page.get_by_role("link", name="Close").click()
     new_phone = page.locator("#section-contacts").get_by_role("link", name="+44 20 7946 0958")
     expect(new_phone).to_have_attribute("href", "tel:+442079460958")
     assert page.evaluate("window.stillTheSamePage") is True
@@ -144,7 +146,7 @@ def test_a_photo_is_uploaded_in_place_and_a_text_file_is_refused(
         {"name": "notes.txt", "mimeType": "text/plain", "buffer": b"not a photo at all"}
     )
     page.get_by_role("button", name="Save").click()
-    expect(page.locator("#id_photo_error")).to_contain_text("That is not a photo")
+    expect(page.locator("#id_photo-photo_error")).to_contain_text("That is not a photo")
 
     page.get_by_label("Photo", exact=True).set_input_files(
         {"name": "jeroen.png", "mimeType": "image/png", "buffer": PIXEL}
@@ -211,4 +213,27 @@ def test_the_briefing_fits_a_phone(
 
     expect(mobile_page.get_by_role("heading", level=1)).to_have_text("Jeroen van de Ven")
     assert horizontal_overflow(mobile_page) <= 0
+    # On a phone "How we met" follows "In their words", before contacts and dates.
+    tops = {
+        name: (mobile_page.locator(f"#section-{name}").bounding_box() or {"y": -1})["y"]
+        for name in ("words", "met", "contacts", "dates")
+    }
+    assert tops["words"] < tops["met"] < tops["contacts"] < tops["dates"]
     screenshot(mobile_page)
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_the_more_menu_fits_a_phone(
+    mobile_page: Page, owner: User, jeroen: Person, width: int
+) -> None:
+    sign_in(mobile_page, owner.username)
+    mobile_page.set_viewport_size({"width": width, "height": 800})
+    mobile_page.goto(f"/people/{jeroen.pk}/")
+    mobile_page.locator("details.person-actions > summary").click()
+    merge = mobile_page.get_by_role("link", name="Merge with a duplicate…")
+    expect(merge).to_be_visible()
+    panel = mobile_page.locator("details.person-actions .menu__panel").bounding_box()
+    assert panel is not None
+    assert panel["x"] >= 0
+    assert panel["x"] + panel["width"] <= width
+    assert horizontal_overflow(mobile_page) <= 0

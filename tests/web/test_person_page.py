@@ -246,7 +246,7 @@ def test_follow_ups_and_moments_refresh_when_the_timeline_changes(
     )
     moments = alice_client.get(reverse("people:section", args=[jeroen.pk, "moments"]), headers=HX)
 
-    assert html.count('hx-trigger="timeline-changed from:body"') == 2
+    assert html.count('hx-trigger="timeline-changed from:body"') == 3
     assert "Call about the regatta" in page(follow_ups)
     assert reverse("timeline:follow_up_done", args=[jeroen.pk, follow_up.pk]) in page(follow_ups)
     assert "Won the regatta" in page(moments)
@@ -473,7 +473,7 @@ def test_name_errors_show_next_to_the_field(
 
         html = page(response)
         assert response.status_code == 200
-        assert f'id="id_{field}_error"' in html
+        assert f'id="id_name-{field}_error"' in html
         assert message in html
     jeroen.refresh_from_db()
     assert jeroen.name == "Jeroen van de Ven"
@@ -517,7 +517,7 @@ def test_words_too_long_are_refused(alice_client: Client, jeroen: Person) -> Non
         edit_url(jeroen, "words"), {"what_they_do": "x" * 4001}, headers=HX
     )
 
-    assert 'id="id_what_they_do_error"' in page(response)
+    assert 'id="id_words-what_they_do_error"' in page(response)
     jeroen.refresh_from_db()
     assert jeroen.what_they_do == "I help small teams ship calmly."
 
@@ -549,7 +549,7 @@ def test_the_introducer_must_be_in_the_same_vault(
 ) -> None:
     response = alice_client.post(edit_url(jeroen, "met"), met(met_via=stranger.pk))
 
-    assert 'id="id_met_via_error"' in page(response)
+    assert 'id="id_met-met_via_error"' in page(response)
     assert "Choose someone from this vault." in page(response)
     assert stranger.name not in page(response)
     jeroen.refresh_from_db()
@@ -576,7 +576,7 @@ def test_how_we_met_refuses_bad_input(
     response = alice_client.post(edit_url(jeroen, "met"), met(**changes), headers=HX)
 
     assert response.status_code == 200
-    assert f'id="id_{field}_error"' in page(response)
+    assert f'id="id_met-{field}_error"' in page(response)
     jeroen.refresh_from_db()
     assert jeroen.met_on is None
 
@@ -618,9 +618,9 @@ def test_tags_of_another_vault_or_too_long_are_refused(
     long = alice_client.post(edit_url(jeroen, "tags"), {"new_tags": "x" * 61})
     nonsense = alice_client.post(edit_url(jeroen, "tags"), {"tags": ["abc"]})
 
-    assert 'id="id_tags_error"' in page(foreign)
+    assert 'id="id_tags-tags_error"' in page(foreign)
     assert "at most 60 characters" in page(long)
-    assert 'id="id_tags_error"' in page(nonsense)
+    assert 'id="id_tags-tags_error"' in page(nonsense)
     assert [tag.name for tag in jeroen.tags.all()] == ["friends"]
 
 
@@ -708,7 +708,7 @@ def test_photo_errors_show_next_to_the_field(
         response = alice_client.post(edit_url(jeroen, "photo"), data, headers=headers)
 
         assert response.status_code == 200
-        assert 'id="id_photo_error"' in page(response)
+        assert 'id="id_photo-photo_error"' in page(response)
         assert message in page(response)
     jeroen.refresh_from_db()
     assert not jeroen.photo
@@ -864,7 +864,8 @@ def test_dates_are_added_in_place_and_kept_once(alice_client: Client, jeroen: Pe
     ("data", "message"),
     [
         ({"day": "30", "month": "2"}, "February has no day 30."),
-        ({"day": "29", "month": "2", "year": "1985"}, "February has no day 29 1985."),
+        ({"day": "29", "month": "2", "year": "1985"}, "February 1985 has no day 29."),
+        ({"day": "30", "month": "2", "year": "1990"}, "February 1990 has no day 30."),
         ({"day": "31", "month": "4"}, "April has no day 31."),
         ({"day": "0", "month": "4"}, "greater than or equal to 1"),
         ({"day": "12", "month": "13"}, "Select a valid choice"),
@@ -945,7 +946,7 @@ def test_relationships_only_with_someone_else_in_the_vault(
     )
 
     assert response.status_code == 200
-    assert 'id="id_other_error"' in page(response)
+    assert 'id="id_relationships-other_error"' in page(response)
     assert not Relationship.objects.exists()
 
 
@@ -1051,3 +1052,130 @@ def test_archive_from_the_more_menu_comes_back_to_the_page(
     assert "Bring back from the archive" in html
     assert '<input type="hidden" name="archived" value="0">' in html
     assert response.status_code == 302
+
+
+# Review fixes -------------------------------------------------------------------------------
+
+
+def test_two_open_editors_never_share_a_field_id(alice_client: Client, jeroen: Person) -> None:
+    import re
+
+    contacts = page(alice_client.get(edit_url(jeroen, "contacts"), headers=HX))
+    dates = page(alice_client.get(edit_url(jeroen, "dates"), headers=HX))
+
+    def ids(html: str) -> set[str]:
+        return set(re.findall(r'\bid="([^"]+)"', html))
+
+    assert "id_contacts-kind" in ids(contacts)
+    assert "id_dates-kind" in ids(dates)
+    assert 'for="id_dates-label"' in dates
+    assert ids(contacts) & ids(dates) == set()
+    # The field names stay plain, so a POST without JavaScript is unchanged.
+    assert 'name="kind"' in dates
+
+
+def test_an_impossible_date_is_explained_in_dutch(alice_client: Client, jeroen: Person) -> None:
+    from django.utils import translation
+
+    alice_client.cookies["django_language"] = "nl"
+    with translation.override("nl"):
+        response = alice_client.post(
+            edit_url(jeroen, "dates"),
+            {"kind": "birthday", "day": "30", "month": "2", "year": "1990"},
+            headers={**HX, "Accept-Language": "nl"},
+        )
+
+    assert "februari 1990 heeft geen dag 30." in page(response)
+
+
+def test_the_channel_says_not_noted_instead_of_dashes(alice_client: Client, jeroen: Person) -> None:
+    html = page(alice_client.get(edit_url(jeroen, "met"), headers=HX))
+
+    assert "---------" not in html.split('name="met_channel"')[1].split("</select>")[0]
+    assert "Not noted" in html
+
+
+def test_the_list_editor_closes_with_close(alice_client: Client, jeroen: Person) -> None:
+    html = page(alice_client.get(edit_url(jeroen, "dates"), headers=HX))
+
+    assert ">Close</a>" in html
+    assert ">Done</a>" not in html
+
+
+def test_a_trashed_person_says_so_to_members(
+    client: Client, alice: User, carol: User, mallory: User, jeroen: Person
+) -> None:
+    from aandacht.people.lifecycle import trash_person
+
+    trash_person(jeroen)
+    restore = reverse("people:restore", args=[jeroen.pk])
+
+    client.force_login(alice)
+    response = client.get(detail_url(jeroen))
+    assert response.status_code == 404
+    html = page(response)
+    assert "Jeroen van de Ven is in the trash" in html
+    assert f'action="{restore}"' in html
+    assert reverse("people:trash_list") in html
+
+    client.force_login(carol)
+    html = page(client.get(detail_url(jeroen)))
+    assert "is in the trash" in html
+    assert f'action="{restore}"' not in html
+
+    client.force_login(mallory)
+    response = client.get(detail_url(jeroen))
+    assert response.status_code == 404
+    assert "Jeroen" not in page(response)
+
+    client.force_login(alice)
+    assert client.post(restore).status_code == 302
+    assert client.get(detail_url(jeroen)).status_code == 200
+
+
+def test_the_header_says_when_you_last_talked(
+    alice_client: Client, vault: Vault, jeroen: Person, alice: User
+) -> None:
+    html = page(alice_client.get(detail_url(jeroen)))
+    assert "No contact logged yet" in html
+
+    now = timezone.now()
+    log_interaction(vault, [jeroen], "call", occurred_at=now - dt.timedelta(days=3))
+    # An unanswered call is an attempt: it is not contact.
+    log_interaction(vault, [jeroen], "voicemail", occurred_at=now - dt.timedelta(hours=2))
+    html = page(alice_client.get(detail_url(jeroen)))
+
+    assert "Last contact: call, 3\xa0days ago" in html
+    refreshed = alice_client.get(
+        reverse("people:section", args=[jeroen.pk, "lastcontact"]), headers=HX
+    )
+    assert "Last contact: call, 3\xa0days ago" in page(refreshed)
+    assert alice_client.get(edit_url(jeroen, "lastcontact")).status_code == 404
+
+
+def test_moments_show_their_kind(
+    alice_client: Client, vault: Vault, jeroen: Person, alice: User
+) -> None:
+    add_moment(vault, jeroen, "Always on time", kind="strength", author=alice)
+    add_moment(vault, jeroen, "Drove me to the station", kind="grateful", author=alice)
+
+    html = page(alice_client.get(detail_url(jeroen)))
+
+    assert '<span class="moment__kind">Strength</span>' in html
+    assert '<span class="moment__kind">Grateful</span>' in html
+
+
+def test_the_next_date_is_highlighted_only_within_a_month(
+    alice_client: Client, jeroen: Person
+) -> None:
+    today = timezone.localdate()
+    far = today + dt.timedelta(days=60)
+    add_important_date(jeroen, "birthday", far.month, min(far.day, 28))
+
+    html = page(alice_client.get(detail_url(jeroen)))
+    assert "date--next" not in html
+
+    near = today + dt.timedelta(days=10)
+    add_important_date(jeroen, "anniversary", near.month, near.day)
+    html = page(alice_client.get(detail_url(jeroen)))
+    assert html.count("date--next") == 1

@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.functional import Promise
+from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from aandacht.people import contact
@@ -33,7 +34,7 @@ from aandacht.people.models import (
     Person,
     Relationship,
 )
-from aandacht.timeline.models import FollowUp, Moment
+from aandacht.timeline.models import FollowUp, Interaction, Moment, MomentKind, Outcome
 
 # The other person's role, read as "<other> — <role>" on this person's page ("them" is the
 # person whose page it is). The kind stored on a relationship describes its ``from_person``.
@@ -123,6 +124,9 @@ def contact_links(methods: Iterable[ContactMethod]) -> list[ContactLink]:
     return links
 
 
+SOON_DAYS = 30
+
+
 @dataclass(frozen=True)
 class DateAhead:
     """An important date with its next occurrence; ``is_next`` marks the soonest one."""
@@ -136,6 +140,11 @@ class DateAhead:
     @property
     def is_birthday(self) -> bool:
         return self.date.kind == DateKind.BIRTHDAY
+
+    @property
+    def is_soon(self) -> bool:
+        """Highlighted on the page: the next date, when it is at most a month away."""
+        return self.is_next and self.days <= SOON_DAYS
 
 
 def dates_ahead(dates: Iterable[ImportantDate], today: dt.date) -> list[DateAhead]:
@@ -243,10 +252,64 @@ def _load_follow_ups(person: Person, user: Any) -> dict[str, Any]:
     return {"follow_ups": list(follow_ups[:OPEN_FOLLOW_UPS]), "today": timezone.localdate()}
 
 
+# The short name of a moment's kind (the model's choice labels explain it at length).
+MOMENT_KIND_LABELS: dict[str, Promise] = {
+    MomentKind.SHARED: _("shared"),
+    MomentKind.GRATEFUL: _("grateful"),
+    MomentKind.STRENGTH: _("strength"),
+}
+
+
+@dataclass(frozen=True)
+class MomentRow:
+    """A moment with the short name of its kind."""
+
+    moment: Moment
+    kind_label: str
+
+
 def _load_moments(person: Person, user: Any) -> dict[str, Any]:
     """Moments as this user may see them: a private one only ever shows to its author."""
     moments = Moment.objects.filter(person=person).visible_to(user).order_by("-occurred_at", "-id")
-    return {"moments": list(moments[:MOMENTS])}
+    rows = [
+        MomentRow(moment, str(MOMENT_KIND_LABELS.get(moment.kind, moment.kind)))
+        for moment in moments[:MOMENTS]
+    ]
+    return {"moments": rows}
+
+
+@dataclass(frozen=True)
+class LastContact:
+    """The latest conversation with someone: what it was, and how long ago in words."""
+
+    interaction: Interaction
+    kind_label: str
+    ago: str
+
+
+def last_contact(person: Person, now: dt.datetime | None = None) -> LastContact | None:
+    """The most recent conversation (an unanswered call is an attempt, not contact), or None.
+
+    One query, however long the history.
+    """
+    latest = (
+        Interaction.objects.filter(people=person, outcome=Outcome.CONVERSATION)
+        .order_by("-occurred_at", "-id")
+        .only("id", "kind", "occurred_at", "outcome")
+        .first()
+    )
+    if latest is None:
+        return None
+    when = now or timezone.now()
+    return LastContact(
+        interaction=latest,
+        kind_label=str(latest.get_kind_display()),
+        ago=timesince(min(latest.occurred_at, when), when, depth=1),
+    )
+
+
+def _load_last_contact(person: Person, user: Any) -> dict[str, Any]:
+    return {"last_contact": last_contact(person)}
 
 
 def _load_name(person: Person, user: Any) -> dict[str, Any]:
@@ -263,6 +326,7 @@ LOADERS: dict[str, Loader] = {
     "addresses": _load_addresses,
     "followups": _load_follow_ups,
     "moments": _load_moments,
+    "lastcontact": _load_last_contact,
 }
 
 

@@ -17,6 +17,7 @@ from aandacht.people import contact, editing
 from aandacht.people.briefing import ROLE_LABELS, known_time_zones
 from aandacht.people.models import (
     Address,
+    Channel,
     ContactKind,
     DateKind,
     Person,
@@ -136,6 +137,12 @@ class MetForm(forms.ModelForm[Person]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["met_via"].queryset = people_choices(self.instance)  # type: ignore[attr-defined]
+        channel = self.fields["met_channel"]
+        # Django's "---------" means nothing to anyone: say the channel was not noted.
+        channel.choices = [  # type: ignore[attr-defined]
+            ("", _("Not noted")),
+            *Channel.choices,
+        ]
 
     def clean_met_on(self) -> dt.date | None:
         value: dt.date | None = self.cleaned_data.get("met_on")
@@ -317,16 +324,19 @@ class DateForm(forms.Form):
                 self.add_error(
                     "day",
                     ValidationError(
-                        _("%(month)s has no day %(day)d%(year)s."),
+                        # "February 1990 has no day 30." / "February has no day 30."
+                        _("%(month)s has no day %(day)d."),
                         code="invalid_date",
-                        params={
-                            "month": MONTHS[month],
-                            "day": day,
-                            "year": f" {cleaned['year']}" if cleaned.get("year") else "",
-                        },
+                        params={"month": month_and_year(month, cleaned.get("year")), "day": day},
                     ),
                 )
         return cleaned
+
+
+def month_and_year(month: int, year: int | None) -> str:
+    """ "February 1990", or just "February" when the year is not known."""
+    name = str(MONTHS[month])
+    return f"{name} {year}" if year else name
 
 
 class RelationshipForm(forms.Form):

@@ -71,6 +71,7 @@ SECTIONS: dict[str, Section] = {
         # Written from the timeline panel; shown here, refreshed when the timeline changes.
         Section("followups", gettext_lazy("open follow-ups"), editable=False),
         Section("moments", gettext_lazy("moments"), editable=False),
+        Section("lastcontact", gettext_lazy("last contact"), editable=False),
     )
 }
 
@@ -113,10 +114,30 @@ def _people_list_url() -> str:
 @login_required
 def detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The briefing: who they are, how you met, how to reach them, what is coming up."""
-    person = person_for(request, pk)
+    try:
+        person = person_for(request, pk)
+    except Http404:
+        return _trashed_or_404(request, pk)
     context = _section_context(request, person, SECTIONS)
     context["actions"] = lifecycle_actions(person) if context["can_write"] else []
     return render(request, "people/detail.html", context)
+
+
+def _trashed_or_404(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Someone in the trash of one of your vaults: say so (with Restore), still a 404.
+
+    Anyone else gets the plain 404, so a URL tells outsiders nothing.
+    """
+    user = signed_in_user(request)
+    person = (
+        Person.objects.select_related("vault")
+        .filter(pk=pk, vault__memberships__user=user, trashed_at__isnull=False)
+        .first()
+    )
+    if person is None:
+        raise Http404("no such person")
+    context = {"person": person, "can_write": can_write(user, person.vault)}
+    return render(request, "people/detail_trashed.html", context, status=404)
 
 
 @dataclass(frozen=True)
@@ -194,21 +215,32 @@ def _edit_url(person: Person, spec: Section) -> str:
 # Single-form sections -------------------------------------------------------------------------
 
 
+def _auto_id(spec: Section) -> str:
+    """Field ids per section ("id_dates-kind"), so two editors open at once never share one.
+
+    Only the ids change, not the field names: plain POSTs without JavaScript stay the same.
+    """
+    return f"id_{spec.name}-%s"
+
+
 def _single_form(spec: Section, person: Person, request: HtmxHttpRequest) -> django_forms.BaseForm:
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
+    auto_id = _auto_id(spec)
     if spec.name == "name":
-        return person_forms.NameForm(data, instance=person)
+        return person_forms.NameForm(data, instance=person, auto_id=auto_id)
     if spec.name == "work":
-        return person_forms.WorkForm(data, instance=person)
+        return person_forms.WorkForm(data, instance=person, auto_id=auto_id)
     if spec.name == "met":
-        return person_forms.MetForm(data, instance=person)
+        return person_forms.MetForm(data, instance=person, auto_id=auto_id)
     if spec.name == "words":
-        return person_forms.WordsForm(data, instance=person)
+        return person_forms.WordsForm(data, instance=person, auto_id=auto_id)
     if spec.name == "tags":
-        return person_forms.TagsForm(data, person=person, initial={"tags": list(person.tags.all())})
+        return person_forms.TagsForm(
+            data, person=person, initial={"tags": list(person.tags.all())}, auto_id=auto_id
+        )
     if spec.name == "photo":
-        return person_forms.PhotoForm(data, files)
+        return person_forms.PhotoForm(data, files, auto_id=auto_id)
     raise Http404("no such section")
 
 
@@ -305,13 +337,14 @@ def _render_form(
 def _collection_form(
     spec: Section, person: Person, data: Any = None, instance: Any = None
 ) -> django_forms.BaseForm:
+    auto_id = _auto_id(spec)
     if spec.name == "contacts":
         initial = (
             {"kind": instance.kind, "value": instance.value, "label": instance.label}
             if instance
             else None
         )
-        return person_forms.ContactForm(data, initial=initial)
+        return person_forms.ContactForm(data, initial=initial, auto_id=auto_id)
     if spec.name == "dates":
         initial = (
             {
@@ -324,11 +357,11 @@ def _collection_form(
             if instance
             else None
         )
-        return person_forms.DateForm(data, initial=initial)
+        return person_forms.DateForm(data, initial=initial, auto_id=auto_id)
     if spec.name == "relationships":
-        return person_forms.RelationshipForm(data, person=person)
+        return person_forms.RelationshipForm(data, person=person, auto_id=auto_id)
     if spec.name == "addresses":
-        return person_forms.AddressForm(data, instance=instance)
+        return person_forms.AddressForm(data, instance=instance, auto_id=auto_id)
     raise Http404("no such section")
 
 
