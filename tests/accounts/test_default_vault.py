@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
 
 from aandacht.accounts.models import Membership, Role, Vault
 from aandacht.accounts.services import default_vault
@@ -35,3 +37,31 @@ def test_someone_without_a_vault_gets_a_personal_one(mallory: User) -> None:
 
     assert Membership.objects.get(user=mallory, vault=created).role == Role.OWNER
     assert default_vault(mallory) == created
+
+
+def test_the_vault_last_worked_in_opens_again_after_signing_in(
+    client: Client, alice: User, vault: Vault
+) -> None:
+    demo = Vault.objects.create(name="Demo", is_demo=True)
+    Membership.objects.create(vault=demo, user=alice, role=Role.OWNER)
+    client.force_login(alice)
+    assert client.get(reverse("web:home")).context["vault"] == vault
+
+    client.get(reverse("people:list"), {"vault": demo.pk})
+    client.logout()
+    client.force_login(alice)
+
+    assert client.get(reverse("web:home")).context["vault"] == demo
+    assert client.get(reverse("people:list")).context["vault"] == demo
+
+
+def test_a_vault_you_left_is_not_opened_again(client: Client, bob: User, vault: Vault) -> None:
+    own = Vault.objects.create(name="Bob's own")
+    Membership.objects.create(vault=own, user=bob, role=Role.OWNER)
+    client.force_login(bob)
+    client.get(reverse("people:list"), {"vault": vault.pk})
+    Membership.objects.filter(user=bob, vault=vault).delete()
+    client.logout()
+    client.force_login(bob)
+
+    assert client.get(reverse("web:home")).context["vault"] == own

@@ -55,9 +55,19 @@ def set_language_of(user: AbstractBaseUser, code: str) -> None:
 def remember_language(
     sender: object, request: HttpRequest | None, user: Any, **kwargs: Any
 ) -> None:
-    """Copy the user's choice into the fresh session (one query per login, not per page)."""
-    if request is not None and hasattr(request, "session"):
-        request.session[SESSION_KEY] = language_of(user)
+    """Copy the user's language and last vault into the fresh session (one query per login,
+    not per page)."""
+    if request is None or not hasattr(request, "session"):
+        return
+    from aandacht.web.access import CURRENT_VAULT
+
+    stored = (
+        Preference.objects.filter(user_id=user.pk).values_list("language", "last_vault_id").first()
+    )
+    language, last_vault = stored if stored is not None else (FOLLOW_BROWSER, None)
+    request.session[SESSION_KEY] = language if is_supported(language) else FOLLOW_BROWSER
+    if last_vault is not None:
+        request.session[CURRENT_VAULT] = last_vault
 
 
 class UserLanguageMiddleware:

@@ -68,6 +68,15 @@ class Preference(models.Model):
         related_name="preference",
     )
     language = models.CharField(_("language"), max_length=10, blank=True, default="")
+    # The vault last worked in, so signing in again (or on another device) opens it again.
+    last_vault = models.ForeignKey(
+        Vault,
+        verbose_name=_("last vault"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("preference")

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django_htmx.middleware import HtmxDetails
 
-from aandacht.accounts.models import Membership, Role, Vault
+from aandacht.accounts.models import Membership, Preference, Role, Vault
 from aandacht.accounts.services import default_vault
 from aandacht.people.models import Person
 
@@ -41,6 +41,7 @@ def current_vault(request: HttpRequest) -> Vault:
         vault = _member_vault(user, raw)
         remember_vault(request, vault.pk)
         return vault
+    # Signing in copies the vault last worked in into the session (accounts.language).
     remembered = request.session.get(CURRENT_VAULT)
     if remembered is not None:
         try:
@@ -51,9 +52,15 @@ def current_vault(request: HttpRequest) -> Vault:
 
 
 def remember_vault(request: HttpRequest, vault_id: int) -> None:
-    """Make a vault the current one; unchanged, the session is not written again."""
+    """Make a vault the current one, in the session and for the user's next sign-in.
+
+    Unchanged, nothing is written: following a ``?vault=`` link costs no write.
+    """
     if request.session.get(CURRENT_VAULT) != vault_id:
         request.session[CURRENT_VAULT] = vault_id
+        user = request.user
+        if isinstance(user, User):
+            Preference.objects.update_or_create(user=user, defaults={"last_vault_id": vault_id})
 
 
 def _member_vault(user: User, raw_id: str) -> Vault:

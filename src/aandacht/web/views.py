@@ -9,7 +9,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.models import User
 from django.contrib.auth.views import PasswordChangeView
 from django.contrib.messages.views import SuccessMessageMixin
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from aandacht.accounts.models import Vault
-from aandacht.accounts.services import default_vault, needs_first_run
+from aandacht.accounts.models import Role, Vault
+from aandacht.accounts.services import ROLE_PREFERENCE, default_vault, needs_first_run
 from aandacht.people.models import Person
 from aandacht.people.search import search_people
-from aandacht.web.access import HtmxHttpRequest, signed_in_user
+from aandacht.web.access import CURRENT_VAULT, HtmxHttpRequest, remember_vault, signed_in_user
 from aandacht.web.firstrun import claim_local_owner
 from aandacht.web.forms import SearchForm, StartForm, WelcomeForm
 
@@ -91,7 +91,8 @@ def vaults_with_counts(user: User) -> list[Vault]:
     return list(
         Vault.objects.filter(memberships__user=user)
         .annotate(
-            people_count=Count("people", filter=Q(people__trashed_at__isnull=True), distinct=True)
+            people_count=Count("people", filter=Q(people__trashed_at__isnull=True), distinct=True),
+            my_role=F("memberships__role"),
         )
         .order_by("is_demo", "name", "id")
     )
@@ -106,7 +107,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     if not vaults:
         default_vault(user)
         vaults = vaults_with_counts(user)
-    vault = _chosen_vault(vaults, request.GET.get("vault"))
+    vault = _home_vault(request, vaults)
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     hits = search_people(vault, query, limit=SEARCH_LIMIT) if query else []
@@ -132,14 +133,25 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     return response
 
 
-def _chosen_vault(vaults: list[Vault], raw_id: str | None) -> Vault:
-    """The vault named by ``?vault=``, else the default one; someone else's vault is a 404."""
-    if not raw_id:
-        return vaults[0]
-    for vault in vaults:
-        if str(vault.pk) == raw_id:
-            return vault
-    raise Http404("no such vault")
+def _home_vault(request: HttpRequest, vaults: list[Vault]) -> Vault:
+    """Like :func:`current_vault`, but chosen from the vaults already loaded (no query)."""
+    by_id = {str(each.pk): each for each in vaults}
+    raw = request.GET.get("vault")
+    if raw:
+        if raw not in by_id:
+            raise Http404("no such vault")
+        remember_vault(request, by_id[raw].pk)
+        return by_id[raw]
+    remembered = by_id.get(str(request.session.get(CURRENT_VAULT)))
+    if remembered is not None:
+        return remembered
+    real = [each for each in vaults if not each.is_demo] or vaults
+
+    def preference(each: Vault) -> int:
+        role: str = getattr(each, "my_role", Role.VIEWER)
+        return ROLE_PREFERENCE.get(Role(role), 3)
+
+    return min(real, key=preference)
 
 
 class PasswordChange(SuccessMessageMixin[PasswordChangeForm], PasswordChangeView):
