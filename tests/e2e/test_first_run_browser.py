@@ -143,11 +143,13 @@ def test_owner_signs_out_signs_back_in_and_changes_the_password(
     page.get_by_label("Your account").click()  # the account menu holds "Sign out"
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))
+    assert serious_violations(page) == []
     screenshot(page, "login")
     page.get_by_label("Username").fill("marieke")
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("alert")).to_contain_text("correct username and password")
+    assert serious_violations(page) == []  # the login page with its error, too
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Marieke")
