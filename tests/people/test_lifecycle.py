@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from aandacht.accounts.models import Vault
 from aandacht.people.lifecycle import (
@@ -23,6 +23,7 @@ from aandacht.people.lifecycle import (
     default_choices,
     forget_person,
     merge_people,
+    needs_choice,
     purge_expired_trash,
     quick_add_person,
     restore_person,
@@ -490,6 +491,35 @@ def test_merge_takes_non_empty_values_and_writes_what_was_not_kept_into_a_note(
     assert "organisation: Bridgeworks" in note.body
     assert note.author == alice
     assert [hit.person for hit in search_people(vault, "bridgeworks")] == [merged]
+
+
+def test_the_merge_note_is_in_the_language_and_date_format_of_the_person_merging(
+    vault: Vault, alice: User, duplicates: dict[str, Person]
+) -> None:
+    kept, other = duplicates["kept"], duplicates["other"]
+    Person.objects.filter(pk=other.pk).update(created_at=NOW)
+    Person.objects.filter(pk=kept.pk).update(met_on=dt.date(2024, 5, 3))
+    kept.refresh_from_db()
+    other.refresh_from_db()
+
+    with translation.override("nl"):
+        merged = merge_people(kept, other, {"met_on": "other"}, author=alice)
+
+    note = Note.objects.get(person=merged, body__startswith="Samengevoegd met")
+    assert "“J. van de Ven” (toegevoegd op 10 maart 2025)" in note.body
+    assert "Niet bewaard bij het samenvoegen:" in note.body
+    assert "- organisatie: Bridgeworks" in note.body
+    assert "- ontmoet op: 3 mei 2024" in note.body
+
+
+def test_only_two_different_non_empty_values_need_a_choice(
+    duplicates: dict[str, Person],
+) -> None:
+    kept, other = duplicates["kept"], duplicates["other"]
+
+    asked = [field.key for field in MERGE_FIELDS if needs_choice(kept, other, field)]
+
+    assert asked == ["name", "organisation", "what_they_do"]
 
 
 def test_merge_follows_the_choice_per_field(vault: Vault, duplicates: dict[str, Person]) -> None:

@@ -611,9 +611,56 @@ def test_merge_shows_both_side_by_side_with_sensible_defaults(
     assert "Merge two people" in page
     assert "Bridgeworks" in page and "Acme" in page
     assert re.search(r'name="organisation" value="kept"[^>]*checked', page)
-    assert re.search(r'name="nickname" value="other"[^>]*checked', page)
+    assert 'name="nickname"' not in page  # only one has a nickname: taken, not asked
+    assert "Kept automatically" in page and "Jer" in page
     assert 'name="pronouns"' not in page  # the same on both: no choice to make
     assert f'href="/people/{twin.pk}/merge/?with={jeroen.pk}"' in page
+
+
+def test_merge_columns_say_enough_to_tell_them_apart(
+    alice_client: Client, jeroen: Person, twin: Person
+) -> None:
+    Person.objects.filter(pk=jeroen.pk).update(job_title="Engineer", met_at="PyCon NL")
+    Person.objects.filter(pk=twin.pk).update(met_on=dt.date(2024, 5, 3))
+    log_interaction(twin.vault, [twin], "call")
+    add_note(twin.vault, twin, "Likes trains")
+
+    page = alice_client.get(f"/people/{jeroen.pk}/merge/", {"with": twin.pk}).content.decode()
+
+    heads = re.findall(r'<ul class="merge-counts.*?</ul>', page, re.S)
+    assert len(heads) == 2
+    assert "Engineer at Bridgeworks" in heads[0] and "met at PyCon NL" in heads[0]
+    assert "0 timeline entries" in heads[0]
+    assert "Acme" in heads[1] and "met May 3, 2024" in heads[1]
+    assert "2 timeline entries" in heads[1]
+    added = timezone.localdate().strftime("%Y")
+    assert all("added" in head and added in head for head in heads)
+
+
+def test_merging_two_records_of_the_same_name_says_so(
+    alice_client: Client, vault: Vault, jeroen: Person
+) -> None:
+    same = create_person(vault, "Jeroen van de Ven")
+
+    alice_client.post(f"/people/{jeroen.pk}/merge/", {"with": same.pk})
+
+    shown = messages_of(alice_client, detail(jeroen))
+    assert "The two records of Jeroen van de Ven are now one; nothing was lost." in shown
+    assert "is merged into" not in shown
+
+
+def test_merge_on_a_dutch_page_writes_a_dutch_note(
+    alice_client: Client, jeroen: Person, twin: Person
+) -> None:
+    alice_client.post(
+        f"/people/{jeroen.pk}/merge/",
+        {"with": twin.pk, "organisation": "kept"},
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+
+    body = Note.objects.get(person=jeroen).body
+    assert body.startswith("Samengevoegd met “Jeroen van de Ven” (toegevoegd op ")
+    assert "- organisatie: Acme" in body
 
 
 def test_merge_combines_them_and_lands_on_the_kept_person(
@@ -636,7 +683,9 @@ def test_merge_combines_them_and_lands_on_the_kept_person(
     )
     assert merged.interactions.count() == 1
     assert Note.objects.get(person=merged).author == alice
-    assert "is merged into Jeroen van de Ven" in messages_of(alice_client, detail(jeroen))
+    assert "The two records of Jeroen van de Ven are now one" in messages_of(
+        alice_client, detail(jeroen)
+    )
 
 
 def test_merging_twice_is_harmless(alice_client: Client, jeroen: Person, twin: Person) -> None:

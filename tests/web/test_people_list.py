@@ -267,12 +267,45 @@ def test_search_respects_the_tag_and_archived_filters(alice_client: Client, vaul
     assert sorted(both) == ["Jeroen Bakker", "Jeroen Oud"]
 
 
+def test_one_match_does_not_say_best_match_first(alice_client: Client, vault: Vault) -> None:
+    create_person(vault, "Jeroen Bakker")
+    create_person(vault, "Jeroen Smit")
+
+    one = alice_client.get(LIST, {"q": "bakker"}).content.decode()
+    two = alice_client.get(LIST, {"q": "jeroen"}).content.decode()
+
+    assert "One person matches “bakker”." in one
+    assert "best match first" not in one
+    assert "2 people match “jeroen”, best match first." in two
+
+
+@pytest.mark.parametrize(
+    ("organisation", "work"),
+    [
+        ("Self-employed", "Writer · Self-employed"),
+        ("freelance", "Writer · freelance"),
+        ("Zelfstandig", "Writer · Zelfstandig"),
+        ("ZZP", "Writer · ZZP"),
+        ("ZZP’er", "Writer · ZZP’er"),
+        ("Acme", "Writer at Acme"),
+    ],
+)
+def test_working_for_yourself_is_not_working_at_a_company(
+    alice_client: Client, vault: Vault, organisation: str, work: str
+) -> None:
+    create_person(vault, "Ann Smit", job_title="Writer", organisation=organisation)
+
+    page = alice_client.get(LIST).content.decode()
+
+    assert f'<span class="person__work">{work}</span>' in page.replace("&#x27;", "'")
+
+
 def test_search_without_matches_helps(alice_client: Client, vault: Vault) -> None:
     create_person(vault, "Ann Smit")
 
     page = alice_client.get(LIST, {"q": "zzyzx"}).content.decode()
 
-    assert "No one matches “zzyzx”." in page
+    assert page.count("No one matches “zzyzx”.") == 1  # said once, in the summary
     assert "Search the archived people too" in page
 
 
@@ -431,6 +464,10 @@ def test_the_letter_index_jumps_to_a_letter_and_shows_counts(
         "J": 2,
     }
     assert "2 people" in response.content.decode()
+    page = response.content.decode()
+    assert "Highlighted letters are shown on this page" in page
+    assert page.count(", shown on this page") == 3
+    assert page.count('title="Shown on this page"') == 3
 
     jumped = alice_client.get(sections["I"].url)
     assert names_on(jumped) == ["Denise van Iersel", "Ed Jansen", "Jan de Jong"]

@@ -72,6 +72,20 @@ def test_the_tags_page_lists_tags_with_people_counts_leaving_out_the_trash(
     assert 'action="/people/tags/new/' in page
 
 
+def test_tags_are_listed_alphabetically_whatever_the_capitals_and_accents(
+    alice_client: Client, vault: Vault
+) -> None:
+    for name in ["zeilen", "Werk", "Émigrés", "buren", "Alumni", "eten"]:
+        tagging.create_tag(vault, name)
+    expected = ["Alumni", "buren", "Émigrés", "eten", "Werk", "zeilen"]
+
+    tags_page = alice_client.get(TAGS)
+    people_list = alice_client.get("/people/")
+
+    assert [tag.name for tag, _form in tags_page.context["rows"]] == expected
+    assert [tag.name for tag in people_list.context["tags"]] == expected
+
+
 def test_an_empty_tags_page_explains_tags(alice_client: Client, vault: Vault) -> None:
     page = alice_client.get(TAGS).content.decode()
 

@@ -20,6 +20,7 @@ from aandacht.people.lifecycle import (
     MergeField,
     default_choices,
     differs,
+    needs_choice,
 )
 from aandacht.people.models import Person
 from aandacht.people.services import only_particles
@@ -129,8 +130,8 @@ class MergeSearchForm(forms.Form):
 class MergeForm(forms.Form):
     """One radio per field where the two people differ: keep this one's, the other's, or both.
 
-    Fields where both are the same get no radio; the service keeps that shared value. A field
-    left out of the POST takes the default (the non-empty value, else the kept person's).
+    Fields where both are the same, or only one has a value, get no radio: the service keeps
+    the shared or the only value. A field left out of the POST takes the default.
     """
 
     def __init__(self, kept: Person, other: Person, *args: Any, **kwargs: Any) -> None:
@@ -139,8 +140,13 @@ class MergeForm(forms.Form):
         self.other = other
         defaults = default_choices(kept, other)
         self.rows: list[MergeField] = []
+        # Fields where only one of them has a value: that value is taken, nothing to ask.
+        self.taken: list[MergeField] = []
         for field in MERGE_FIELDS:
             if not differs(kept, other, field):
+                continue
+            if not needs_choice(kept, other, field):
+                self.taken.append(field)
                 continue
             self.rows.append(field)
             choices = [(KEPT, kept.name), (OTHER, other.name)]

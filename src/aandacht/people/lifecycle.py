@@ -306,6 +306,12 @@ def differs(kept: Person, other: Person, field: MergeField) -> bool:
     return field_values(kept, field) != field_values(other, field)
 
 
+def needs_choice(kept: Person, other: Person, field: MergeField) -> bool:
+    """Only two different, non-empty values need a person to choose; an empty side does not."""
+    mine, theirs = field_values(kept, field), field_values(other, field)
+    return mine != theirs and not _is_empty(mine) and not _is_empty(theirs)
+
+
 def default_choices(kept: Person, other: Person) -> dict[str, Choice]:
     """Per row: the non-empty value, else the kept person's; two different texts: both."""
     choices: dict[str, Choice] = {}
@@ -431,7 +437,10 @@ def _apply_fields(kept: Person, other: Person, chosen: Mapping[str, Choice]) -> 
 
 
 def _describe(person: Person, field: MergeField) -> str:
-    return f"{field.label}: {display_value(person, field)}"
+    return _("%(field)s: %(value)s") % {
+        "field": str(field.label),
+        "value": display_value(person, field),
+    }
 
 
 def display_value(person: Person, field: MergeField) -> str:
@@ -441,7 +450,7 @@ def display_value(person: Person, field: MergeField) -> str:
     if field.key == "photo":
         return person.photo.name.rsplit("/", 1)[-1] if person.photo else ""
     if field.key == "met_on":
-        return date_format(person.met_on, "j F Y") if person.met_on else ""
+        return date_format(person.met_on, "DATE_FORMAT") if person.met_on else ""
     if field.key == "met_channel":
         return str(person.get_met_channel_display()) if person.met_channel else ""
     if field.key == "met_via":
@@ -459,10 +468,9 @@ def _merge_note(
 ) -> None:
     from aandacht.timeline.services import add_note
 
-    lines = [
-        _("Merged with “%(name)s” (added %(date)s).")
-        % {"name": other_name, "date": date_format(timezone.localtime(other_added).date())}
-    ]
+    # Written in the language of the request (gettext now, not lazily) with its date format.
+    added = date_format(timezone.localtime(other_added).date(), "DATE_FORMAT")
+    lines = [_("Merged with “%(name)s” (added %(date)s).") % {"name": other_name, "date": added}]
     if dropped:
         lines.append(_("Not kept from the merge:"))
         lines.extend(f"- {line}" for line in dropped)

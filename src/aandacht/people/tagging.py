@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from aandacht.accounts.models import Vault
 from aandacht.people.models import Person, Tag
+from aandacht.people.names import fold
 from aandacht.people.search import refresh_search_fields
 
 NAME_MAX_LENGTH = Tag._meta.get_field("name").max_length or 60
@@ -97,9 +98,17 @@ def _named(vault: Vault, name: str, *, exclude: Tag | None = None) -> Tag | None
     return None
 
 
+def alphabetical(tags: Iterable[Tag]) -> list[Tag]:
+    """Tags A to Z as people read them: "ééntje" between "Een" and "Fam", "werk" near "Werk".
+
+    In Python, because the database's order is by code point ("Z" before "a", "É" last).
+    """
+    return sorted(tags, key=lambda tag: (fold(tag.name), tag.name, tag.pk))
+
+
 def tags_of(vault: Vault) -> list[Tag]:
-    """The vault's tags by name, each with ``people_count`` (the trash not counted)."""
-    return list(
+    """The vault's tags A to Z, each with ``people_count`` (the trash not counted)."""
+    return alphabetical(
         Tag.objects.filter(vault=vault).annotate(
             people_count=Count("people", filter=Q(people__trashed_at__isnull=True))
         )

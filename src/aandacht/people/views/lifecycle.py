@@ -15,6 +15,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from aandacht.accounts.models import Vault
+from aandacht.people import names
 from aandacht.people.forms_lifecycle import (
     ArchiveForm,
     DeceasedForm,
@@ -49,6 +51,7 @@ from aandacht.people.lifecycle import (
 )
 from aandacht.people.models import Person, Relationship
 from aandacht.people.search import search_people
+from aandacht.people.views.listing import work_of
 from aandacht.timeline.models import FollowUp, Interaction, Moment, Note
 from aandacht.web.access import (
     CURRENT_VAULT,
@@ -349,11 +352,11 @@ def merge(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         except LifecycleError as error:
             messages.error(request, str(error))
             return _go(request, detail_url(kept))
-        messages.success(
-            request,
-            _("%(other)s is merged into %(name)s; nothing was lost.")
-            % {"other": other_name, "name": merged.name},
-        )
+        if names.fold(other_name) == names.fold(merged.name):
+            text = _("The two records of %(name)s are now one; nothing was lost.")
+        else:
+            text = _("%(other)s is merged into %(name)s; nothing was lost.")
+        messages.success(request, text % {"other": other_name, "name": merged.name})
         return _go(request, detail_url(merged))
     context = {
         "person": kept,
@@ -361,13 +364,14 @@ def merge(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "vault": kept.vault,
         "form": form,
         "rows": _merge_rows(form, kept, other),
+        "taken": _taken_rows(form, kept, other),
         "same": [
             {"label": field.label, "value": display_value(kept, field)}
             for field in MERGE_FIELDS
-            if field not in form.rows and display_value(kept, field)
+            if field not in form.rows and field not in form.taken and display_value(kept, field)
         ],
-        "kept_counts": _attached_counts(kept),
-        "other_counts": _attached_counts(other),
+        "kept_summary": _merge_summary(kept),
+        "other_summary": _merge_summary(other),
     }
     return render(request, "people/merge.html", context, status=400 if form.errors else 200)
 
@@ -417,13 +421,46 @@ def _merge_rows(form: MergeForm, kept: Person, other: Person) -> list[dict[str, 
     return rows
 
 
-def _attached_counts(person: Person) -> dict[str, int]:
-    """What hangs off a person, shown above each column so you see what comes along."""
+def _taken_rows(form: MergeForm, kept: Person, other: Person) -> list[dict[str, object]]:
+    """Fields only one of them has: that value is kept, shown for information, not asked."""
+    rows = []
+    for field in form.taken:
+        kept_value = display_value(kept, field)
+        who = kept if kept_value else other
+        rows.append(
+            {
+                "field": field,
+                "who": who,
+                "value": kept_value or display_value(other, field),
+            }
+        )
+    return rows
+
+
+def _merge_summary(person: Person) -> dict[str, object]:
+    """Enough to tell two people of the same name apart, shown at the top of each column."""
+    if person.met_at and person.met_on:
+        met = _("met at %(place)s, %(date)s") % {
+            "place": person.met_at,
+            "date": date_format(person.met_on, "DATE_FORMAT"),
+        }
+    elif person.met_at:
+        met = _("met at %(place)s") % {"place": person.met_at}
+    elif person.met_on:
+        met = _("met %(date)s") % {"date": date_format(person.met_on, "DATE_FORMAT")}
+    else:
+        met = ""
+    timeline = (
+        Note.objects.filter(person=person).count()
+        + Interaction.objects.filter(people=person).count()
+        + Moment.objects.filter(person=person).count()
+    )
     return {
+        "work": work_of(person),
+        "met": met,
+        "timeline": timeline,
         "contact_methods": person.contact_methods.count(),
-        "notes": Note.objects.filter(person=person).count(),
-        "interactions": Interaction.objects.filter(people=person).count(),
-        "moments": Moment.objects.filter(person=person).count(),
+        "added": person.created_at,
     }
 
 

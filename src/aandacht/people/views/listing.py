@@ -22,6 +22,7 @@ from aandacht.accounts.models import Vault
 from aandacht.people import directory, tagging
 from aandacht.people.forms_listing import BulkTagForm, PeopleFilterForm
 from aandacht.people.models import Person, Tag
+from aandacht.people.names import fold
 from aandacht.web.access import (
     HtmxHttpRequest,
     can_write,
@@ -78,8 +79,31 @@ def photo_url_of(person: Person) -> str:
     return f"{reverse('people:photo', args=[person.pk])}?v={version}"
 
 
+# Organisations that say someone works for themselves: "Writer at Self-employed" reads oddly.
+SELF_EMPLOYED = frozenset(
+    {
+        "self-employed",
+        "self employed",
+        "selfemployed",
+        "freelance",
+        "freelancer",
+        "independent",
+        "zelfstandig",
+        "zelfstandige",
+        "zelfstandig ondernemer",
+        "zzp",
+        "zzp'er",
+        "zzper",
+        "eigen bedrijf",
+    }
+)
+
+
 def work_of(person: Person) -> str:
+    """ "Writer at Acme"; "Writer · Self-employed" when the organisation is working for oneself."""
     if person.job_title and person.organisation:
+        if fold(person.organisation).replace("’", "'") in SELF_EMPLOYED:
+            return f"{person.job_title} · {person.organisation}"
         return _("%(role)s at %(organisation)s") % {
             "role": person.job_title,
             "organisation": person.organisation,
@@ -178,7 +202,7 @@ def list_context(
 ) -> dict[str, Any]:
     """Everything the list page (or its results partial) shows; a bounded number of queries."""
     user = signed_in_user(request)
-    tags = list(Tag.objects.filter(vault=vault))
+    tags = tagging.alphabetical(Tag.objects.filter(vault=vault))
     form = PeopleFilterForm(request.GET, tags=tags)
     query, tag, include_archived = form.query, form.chosen_tag, form.include_archived
     filters = {
@@ -285,8 +309,10 @@ def _summary(context: dict[str, Any]) -> str:
                 "count": shown,
                 "query": query,
             }
+        if total == 1:  # "best match first" says nothing about a single result
+            return _("One person matches “%(query)s”.") % {"query": query}
         return ngettext(
-            "One person matches “%(query)s”, best match first.",
+            "%(count)s person matches “%(query)s”, best match first.",
             "%(count)s people match “%(query)s”, best match first.",
             total,
         ) % {"count": shown, "query": query}
