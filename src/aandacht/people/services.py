@@ -45,8 +45,7 @@ def only_particles(name: str) -> bool:
     """
     words = name.split()
     return len(words) > 1 and all(
-        names.is_particle(word) or word.casefold() in names.PARTICLE_ABBREVIATIONS
-        for word in words
+        names.is_particle(word) or word.casefold() in names.PARTICLE_ABBREVIATIONS for word in words
     )
 
 
