@@ -68,6 +68,9 @@ def serious_violations(
     ``selector`` limits the check to part of the page (axe's context); ``options`` go to
     ``Axe.run`` as they are, e.g. ``options={"runOnly": ["color-contrast"]}``.
     """
+    # A menu that is still fading in has half-way colours: let animations finish first, or
+    # color-contrast fails at random on a loaded machine.
+    page.evaluate("() => Promise.all(document.getAnimations().map((each) => each.finished))")
     results = Axe().run(page, context=selector, **options)
     violations: list[dict[str, Any]] = results.response["violations"]
     return [
