@@ -85,18 +85,20 @@ def require_writer(user: User, vault: Vault) -> None:
         raise PermissionDenied("viewers cannot change this vault")
 
 
-def person_for(request: HttpRequest, pk: int, *, write: bool = False) -> Person:
-    """A person in one of the user's vaults (404 otherwise), not in the trash.
+def person_for(
+    request: HttpRequest, pk: int, *, write: bool = False, include_trashed: bool = False
+) -> Person:
+    """A person in one of the user's vaults (404 otherwise), not in the trash unless
+    ``include_trashed`` (restore and forget need those).
 
     ``write=True`` also requires the owner or editor role (403 for a viewer). The person's
     vault becomes the current vault, so lists and quick add follow where you are.
     """
     user = signed_in_user(request)
-    person = (
-        Person.objects.select_related("vault")
-        .filter(pk=pk, vault__memberships__user=user, trashed_at__isnull=True)
-        .first()
-    )
+    people = Person.objects.select_related("vault").filter(pk=pk, vault__memberships__user=user)
+    if not include_trashed:
+        people = people.filter(trashed_at__isnull=True)
+    person = people.first()
     if person is None:
         raise Http404("no such person")
     if write:

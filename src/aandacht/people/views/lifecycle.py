@@ -54,7 +54,6 @@ from aandacht.people.search import search_people
 from aandacht.people.views.listing import work_of
 from aandacht.timeline.models import FollowUp, Interaction, Moment, Note
 from aandacht.web.access import (
-    CURRENT_VAULT,
     HtmxHttpRequest,
     can_write,
     current_vault,
@@ -72,20 +71,6 @@ TRASH_PAGE = 200
 
 def detail_url(person: Person) -> str:
     return reverse("people:detail", args=[person.pk])
-
-
-def _person_or_trashed(request: HttpRequest, pk: int, *, write: bool) -> Person:
-    """Like :func:`person_for`, but finds people in the trash too (restore, forget)."""
-    user = signed_in_user(request)
-    person = (
-        Person.objects.select_related("vault").filter(pk=pk, vault__memberships__user=user).first()
-    )
-    if person is None:
-        raise Http404("no such person")
-    if write:
-        require_writer(user, person.vault)
-    request.session[CURRENT_VAULT] = person.vault_id
-    return person
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
@@ -154,7 +139,7 @@ def quick_add(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 def trash(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Move someone to the trash (kept for 30 days) with an Undo right in the message."""
-    person = _person_or_trashed(request, pk, write=True)
+    person = person_for(request, pk, write=True, include_trashed=True)
     if trash_person(person):
         undo = format_html(
             '<span class="cluster"><span>{}</span>'
@@ -177,7 +162,7 @@ def trash(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def restore(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Take someone out of the trash; repeating it is harmless."""
-    person = _person_or_trashed(request, pk, write=True)
+    person = person_for(request, pk, write=True, include_trashed=True)
     if restore_person(person):
         messages.success(request, _("%(name)s is back.") % {"name": person.name})
     return _go(request, _next_url(request, detail_url(person)))
@@ -219,7 +204,7 @@ def trash_list(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 def forget(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Erase someone and everything about them, after a confirmation that cannot be misread."""
-    person = _person_or_trashed(request, pk, write=True)
+    person = person_for(request, pk, write=True, include_trashed=True)
     form = ForgetForm(person, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         name, vault_id, was_trashed = person.name, person.vault_id, person.trashed_at is not None

@@ -114,30 +114,16 @@ def _people_list_url() -> str:
 @login_required
 def detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The briefing: who they are, how you met, how to reach them, what is coming up."""
-    try:
-        person = person_for(request, pk)
-    except Http404:
-        return _trashed_or_404(request, pk)
+    person = person_for(request, pk, include_trashed=True)
+    if person.trashed_at is not None:
+        # In the trash of one of your vaults: say so (with Restore), still a 404. Anyone
+        # else got the plain 404 above, so a URL tells outsiders nothing.
+        user = signed_in_user(request)
+        trashed = {"person": person, "can_write": can_write(user, person.vault)}
+        return render(request, "people/detail_trashed.html", trashed, status=404)
     context = _section_context(request, person, SECTIONS)
     context["actions"] = lifecycle_actions(person) if context["can_write"] else []
     return render(request, "people/detail.html", context)
-
-
-def _trashed_or_404(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """Someone in the trash of one of your vaults: say so (with Restore), still a 404.
-
-    Anyone else gets the plain 404, so a URL tells outsiders nothing.
-    """
-    user = signed_in_user(request)
-    person = (
-        Person.objects.select_related("vault")
-        .filter(pk=pk, vault__memberships__user=user, trashed_at__isnull=False)
-        .first()
-    )
-    if person is None:
-        raise Http404("no such person")
-    context = {"person": person, "can_write": can_write(user, person.vault)}
-    return render(request, "people/detail_trashed.html", context, status=404)
 
 
 @dataclass(frozen=True)
