@@ -1001,6 +1001,10 @@ def moment(
     say(_("Kept a moment for %(name)s.") % {"name": someone.name})
 
 
+# The keep-in-touch commands live in their own modules and register themselves on ``app``.
+from aandacht import cli_attention, cli_digest  # noqa: E402, F401
+
+
 def main() -> None:
     """The console script: ``aandacht``."""
     app()

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "aandacht.accounts",
     "aandacht.people",
     "aandacht.timeline",
+    "aandacht.attention",
     "aandacht.web",
 ]
 

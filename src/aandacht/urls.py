@@ -11,5 +11,6 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("people/", include("aandacht.people.urls")),
     path("people/", include("aandacht.timeline.urls")),
+    path("", include("aandacht.attention.urls")),
     path("", include("aandacht.web.urls")),
 ]

@@ -19,6 +19,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from aandacht.accounts.models import Vault
+from aandacht.attention.services import refresh_last_contacts
 from aandacht.demo.cast import CAST, RELATIONSHIPS, Shape
 from aandacht.demo.content import AddressRow, CastText, DemoLocale, SegmentText
 from aandacht.people import contact, names
@@ -411,6 +412,8 @@ class DemoBuilder:
         ]
         through._default_manager.bulk_create(links)
         refresh_search_fields(member.person.pk for member in self.members.values())
+        # bulk_create sends no signals: the last contacts of every rhythm are set here once.
+        refresh_last_contacts(member.person.pk for member in self.members.values())
 
     # People ------------------------------------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""The keep-in-touch pages, one module per area; ``attention/urls.py`` joins their routes."""
