@@ -214,6 +214,13 @@ def refresh_last_contacts(person_ids: Iterable[int]) -> None:
             )
         }
         existing = Rhythm.objects.in_bulk(chunk)
+        missing = [pid for pid in chunk if pid not in existing and pid in found]
+        # One query for the people still there (an interaction may outlive a deleted person).
+        alive = (
+            set(Person.objects.filter(pk__in=missing).values_list("pk", flat=True))
+            if missing
+            else set()
+        )
         to_create: list[Rhythm] = []
         to_update: list[Rhythm] = []
         for pid in chunk:
@@ -221,7 +228,7 @@ def refresh_last_contacts(person_ids: Iterable[int]) -> None:
             values = (row.get("conversation"), row.get("attempt"), row.get("one_way"))
             rhythm = existing.get(pid)
             if rhythm is None:
-                if any(values) and Person.objects.filter(pk=pid).exists():
+                if any(values) and pid in alive:
                     to_create.append(
                         Rhythm(
                             person_id=pid,

@@ -1,4 +1,10 @@
-"""Keep each person's last contacts current, and give every new vault its preset circles."""
+"""Keep each person's last contacts current, and give every new vault its preset circles.
+
+Every way an interaction changes is covered: created (its people arrive through
+``m2m_changed``), edited (outcome, date), deleted, people added or taken off (from either
+side), and a merge, which moves interactions with a queryset update and then saves the kept
+person. A whole vault being deleted is skipped: its rhythms go with it.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +15,41 @@ from django.dispatch import receiver
 
 from aandacht.accounts.models import Vault
 from aandacht.attention import services
+from aandacht.people.models import Person
 from aandacht.timeline.models import Interaction
 
 _PEOPLE_ATTR = "_attention_people"
 
 
 @receiver(post_save, sender=Vault, dispatch_uid="attention_default_circles")
-def give_default_circles(sender: type[Vault], instance: Vault, created: bool, **_: Any) -> None:
-    if created:
+def give_default_circles(
+    sender: type[Vault], instance: Vault, created: bool, raw: bool = False, **_: Any
+) -> None:
+    if created and not raw:
         services.ensure_default_circles(instance)
+
+
+@receiver(post_save, sender=Person, dispatch_uid="attention_person_saved")
+def person_saved(
+    sender: type[Person],
+    instance: Person,
+    created: bool,
+    raw: bool = False,
+    update_fields: frozenset[str] | None = None,
+    **_: Any,
+) -> None:
+    # merge_people moves the other's interactions (and rhythm) with queryset updates, which
+    # send no signals, and then saves the kept person in full: recompute their last contacts
+    # there. Saves of a few named fields (trash, archive, the search columns) never move an
+    # interaction, and a new person has none yet.
+    if created or raw or update_fields is not None:
+        return
+    services.refresh_last_contacts([instance.pk])
+
+
+def _whole_vault(origin: object) -> bool:
+    """The deletion started at a vault: its people and rhythms go too, nothing to recompute."""
+    return isinstance(origin, Vault)
 
 
 @receiver(post_save, sender=Interaction, dispatch_uid="attention_interaction_saved")
@@ -31,12 +63,20 @@ def interaction_saved(
 
 
 @receiver(pre_delete, sender=Interaction, dispatch_uid="attention_interaction_deleting")
-def interaction_deleting(sender: type[Interaction], instance: Interaction, **_: Any) -> None:
+def interaction_deleting(
+    sender: type[Interaction], instance: Interaction, origin: object = None, **_: Any
+) -> None:
+    if _whole_vault(origin):
+        return
     setattr(instance, _PEOPLE_ATTR, list(instance.people.values_list("pk", flat=True)))
 
 
 @receiver(post_delete, sender=Interaction, dispatch_uid="attention_interaction_deleted")
-def interaction_deleted(sender: type[Interaction], instance: Interaction, **_: Any) -> None:
+def interaction_deleted(
+    sender: type[Interaction], instance: Interaction, origin: object = None, **_: Any
+) -> None:
+    if _whole_vault(origin):
+        return
     services.refresh_last_contacts(getattr(instance, _PEOPLE_ATTR, []))
 
 
