@@ -590,6 +590,11 @@ def serve(
         raise SystemExit(EXIT_OK)
 
     previous = signal.signal(signal.SIGTERM, stop)
+    # Due digests go out from a background thread (one process per database holds its lease);
+    # AANDACHT_SCHEDULER=off leaves them to `aandacht digest` in cron.
+    from aandacht.attention import background
+
+    background.start_background()
     try:
         server.run()
     except KeyboardInterrupt:
@@ -598,6 +603,7 @@ def serve(
         signal.signal(signal.SIGTERM, previous)
         if not isinstance(server, MultiSocketServer):
             server.close()  # MultiSocketServer.run() closes its sockets itself
+        background.stop_background()
     say(_("Stopped."))
 
 
@@ -1011,4 +1017,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # `python -m aandacht.cli` runs this file as __main__, while the command modules above
+    # register on the importable `aandacht.cli.app`: run that one, with all its commands.
+    from aandacht.cli import main as main_with_all_commands
+
+    main_with_all_commands()

@@ -175,6 +175,8 @@ else:
     # Without EMAIL_URL nothing is sent; the system check `aandacht.W001` says so.
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("AANDACHT_FROM_EMAIL", "aandacht@localhost")
+# `aandacht serve` sends due digests in a background thread; off when cron runs `aandacht digest`.
+SCHEDULER = env_bool("AANDACHT_SCHEDULER", True)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = BASE_URL.startswith("https://")

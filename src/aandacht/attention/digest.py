@@ -313,7 +313,7 @@ class DigestResult:
         if self.error:
             data["error"] = self.error
         if self.message is not None:
-            data["text"] = self.message.body
+            data["text"] = str(self.message.body)
         return data
 
 
