@@ -1,0 +1,138 @@
+"""Agenda settings: capacity, days, time zone, digest, the user's email, the calendar feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
+
+from aandacht.attention.models import AgendaSettings
+
+SETTINGS = reverse("attention:settings")
+FEED_TOKEN = reverse("attention:feed_token")
+
+
+def text(response: object) -> str:
+    return str(response.content.decode())  # type: ignore[attr-defined]
+
+
+def good(**changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "capacity": "4",
+        "weekdays": ["1", "2", "3", "4", "5"],
+        "time_zone": "Europe/Lisbon",
+        "retry_after_days": "2",
+        "one_way_resets": "on",
+        "digest_frequency": "weekly",
+        "digest_time": "08:15",
+        "digest_weekday": "5",
+        "email": "alice@example.org",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_shows_the_defaults(as_alice: Client) -> None:
+    response = as_alice.get(SETTINGS)
+
+    page = text(response)
+    assert response.status_code == 200
+    assert 'name="capacity"' in page and 'value="5"' in page
+    assert '<option value="Europe/Amsterdam">' in page
+    assert "Digests go to this address" in page
+    assert "Make a new address" in page
+
+
+def test_save_everything(as_alice: Client, alice: User) -> None:
+    response = as_alice.post(SETTINGS, good())
+
+    assert response.status_code == 302
+    prefs = AgendaSettings.objects.get(user=alice)
+    assert prefs.capacity == 4 and prefs.weekdays == "12345"
+    assert prefs.time_zone == "Europe/Lisbon" and prefs.retry_after_days == 2
+    assert prefs.one_way_resets and prefs.digest_frequency == "weekly"
+    assert prefs.digest_time == dt.time(8, 15) and prefs.digest_weekday == 5
+    alice.refresh_from_db()
+    assert alice.email == "alice@example.org"
+    assert "Agenda settings saved." in text(as_alice.get(response["Location"]))
+
+
+def test_an_empty_time_zone_uses_the_servers(as_alice: Client, alice: User) -> None:
+    as_alice.post(SETTINGS, good(time_zone="", digest_frequency="off", email=""))
+
+    prefs = AgendaSettings.objects.get(user=alice)
+    assert prefs.time_zone == "" and prefs.digest_frequency == "off"
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"capacity": "0"}, "At least 1 contact a day."),
+        ({"capacity": "51"}, "At most 50 contacts a day."),
+        ({"capacity": "many"}, "Enter a whole number from 1 to 50."),
+        ({"weekdays": None}, "Choose at least one day of the week."),
+        ({"weekdays": ["8"]}, "Choose days of the week from the list."),
+        ({"time_zone": "Mars/Olympus"}, "“Mars/Olympus” is not a time zone we know"),
+        ({"retry_after_days": "31"}, "Try again after at most 30 days."),
+        ({"digest_frequency": "hourly"}, "Choose off, daily or weekly."),
+        ({"digest_time": "25:99"}, "Enter a time like 07:30."),
+        ({"digest_weekday": "9"}, "Choose a day of the week from the list."),
+        ({"email": "not-an-address"}, "Enter an email address like name@example.org."),
+        ({"email": ""}, "A digest needs your email address."),
+    ],
+)
+def test_bad_input_is_explained(
+    as_alice: Client, alice: User, changes: dict[str, Any], message: str
+) -> None:
+    response = as_alice.post(SETTINGS, good(**changes))
+
+    assert response.status_code == 200
+    assert message in text(response)
+    prefs = AgendaSettings.objects.get(user=alice)
+    assert prefs.capacity == 5 and prefs.time_zone == "" and prefs.digest_frequency == "off"
+    alice.refresh_from_db()
+    assert alice.email == ""
+
+
+def test_a_viewer_sets_their_own_agenda(as_carol: Client, carol: User) -> None:
+    response = as_carol.post(SETTINGS, good(email="carol@example.org"))
+
+    assert response.status_code == 302
+    assert AgendaSettings.objects.get(user=carol).capacity == 4
+
+
+def test_settings_need_a_signed_in_user(client: Client, alice: User) -> None:
+    assert client.get(SETTINGS).status_code == 302
+    assert client.post(FEED_TOKEN).status_code == 302
+
+
+def test_the_feed_address_is_shown_once_the_feed_exists(as_alice: Client, alice: User) -> None:
+    page = text(as_alice.get(SETTINGS))
+    token = AgendaSettings.objects.get(user=alice).feed_token
+    try:
+        feed = reverse("attention:feed", args=[token])
+    except NoReverseMatch:
+        assert "The calendar feed is not available yet." in page
+    else:
+        assert f"http://testserver{feed}" in page
+
+
+def test_a_new_feed_address_after_confirming(as_alice: Client, alice: User) -> None:
+    as_alice.get(SETTINGS)
+    old = AgendaSettings.objects.get(user=alice).feed_token
+
+    question = as_alice.get(FEED_TOKEN)
+    assert question.status_code == 200
+    assert "stops working" in text(question)
+    assert AgendaSettings.objects.get(user=alice).feed_token == old
+
+    response = as_alice.post(FEED_TOKEN)
+
+    assert response.status_code == 302
+    new = AgendaSettings.objects.get(user=alice).feed_token
+    assert new != old and len(new) >= 24
+    assert "the old one no longer works" in text(as_alice.get(response["Location"]))
