@@ -23,6 +23,7 @@ trash. The feed covers the user's vaults except the demo vault (unless that is a
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -49,7 +50,9 @@ PLAN_DAYS = 28  # active days of planned contacts in the feed
 REFERENCE_YEAR = 2000  # where a yearly date without a year starts: a leap year, for 29 February
 REFRESH = dt.timedelta(hours=1)  # what the feed suggests to calendar apps
 SUMMARY_LENGTH = 80  # a follow-up's text is cut here in the title; the description has it all
-MAX_TOKEN_LENGTH = 64  # the column's length: anything longer cannot be a token
+# What secrets.token_urlsafe makes, up to the column's length; anything else is no token
+# (and never reaches the database: PostgreSQL refuses a NUL byte with an error, not a miss).
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 PRODID = f"-//Aandacht//Aandacht {aandacht.__version__}//EN"
 
 
@@ -63,7 +66,7 @@ def settings_for_token(token: str) -> AgendaSettings | None:
     A lookup on the unique column: the database compares, and a wrong token learns nothing
     but "not found". Inactive users have no feed.
     """
-    if not token or len(token) > MAX_TOKEN_LENGTH:
+    if not TOKEN_PATTERN.fullmatch(token):
         return None
     return (
         AgendaSettings.objects.select_related("user")

@@ -227,6 +227,8 @@ def test_unknown_and_overlong_tokens_are_404(client: Client, alice: User, today:
         assert response.status_code == 404, token
         assert b"BEGIN:VCALENDAR" not in response.content
     assert client.get("/feed/.ics").status_code == 404
+    for token in ["", "nul\x00byte", "x" * 65, "with space", "dot.dot"]:
+        assert feeds.settings_for_token(token) is None
 
 
 def test_a_regenerated_token_retires_the_old_address(

@@ -30,5 +30,5 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = [
-    path("feed/<str:token>.ics", calendar_feed, name="feed"),
+    path("feed/<slug:token>.ics", calendar_feed, name="feed"),
 ]
