@@ -20,9 +20,11 @@ from aandacht.web.access import CURRENT_VAULT, WRITER_ROLES
 
 # The shell's links by short name; a URL name that does not resolve leaves its link out.
 NAV_URLS = {
+    "today": "attention:today",
     "home": "web:home",
     "people": "people:list",
     "quick_add": "people:quick_add",
+    "circles": "attention:circles",
 }
 # Pages with a search box of their own: the header's search would only repeat it.
 PAGES_WITH_SEARCH = frozenset({"web:home", "people:list"})
