@@ -11,7 +11,7 @@ PORT ?= 8000
 PO_FILES := $(wildcard src/aandacht/locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test install install-test lint typecheck pytest bench screenshots messages lock clean
+.PHONY: run test install install-test lint typecheck pytest bench bench-attention screenshots messages lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ pytest: $(TEST_STAMP) $(MO_FILES)
 
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/attention.py
+
+# Keep in touch: a simulated year of the planner against a naive scheduler (docs/benchmarks.md).
+bench-attention: $(STAMP)
+	$(BIN)/python bench/attention.py
 
 screenshots: $(TEST_STAMP)
 	$(BIN)/python scripts/screenshots.py

@@ -1,19 +1,29 @@
 """The keep-in-touch scheduler: pure Python, no Django, deterministic for a given input.
 
 Each person on a rhythm has a due date: their last contact plus their cadence. The planner
-walks the coming active days and fills each one up to the daily capacity, most overdue first
-(overdue relative to the cadence: ten days late is a lot for a fortnightly friend and little
-for a yearly one), then by the shorter cadence. When a day has room left it takes people who
-fall due soon, a little early, so that a busy week ahead is levelled out instead of piling up.
+walks the coming active days and fills each one up to the daily capacity:
+
+1. whoever is due, the most overdue relative to their cadence first (ten days late is a lot
+   for a fortnightly friend and little for a yearly one), then by ``rank`` (the circle), the
+   shorter cadence and ``person_id``;
+2. then, while the day has room, people whose *early window* has opened (half their cadence,
+   at most a week before they fall due), the soonest due first. Taking them on a quiet day
+   levels out the busy days ahead, and leaves room to try again after a voicemail before
+   someone is really late.
 
 After an attempt (voicemail, no answer) the person comes back ``retry_after_days`` later, as a
 retry; an attempt does not restart the cadence. Pinned items (a promise due on a day, a
 birthday) are not planned here: they always show on their own day and never take a slot.
+
+A day's plan depends only on the days before it: asking for more days never changes the
+first ones, so Today, the coming days and the calendar feed agree. ``make bench-attention``
+simulates a year with it (see docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -41,7 +51,7 @@ class Candidate:
     def due_on(self) -> dt.date:
         """The day the cadence runs out; someone never contacted is due from ``since``."""
         start = self.last_contact or self.since
-        return start + dt.timedelta(days=self.cadence_days)
+        return start + dt.timedelta(days=max(1, self.cadence_days))
 
     def is_retry(self) -> bool:
         return self.last_attempt is not None and (
@@ -55,12 +65,12 @@ class Rules:
     retry_after_days: int = 3
     weekdays: frozenset[int] = ALL_WEEKDAYS
     # How early someone may be taken on a day with room left: a share of their cadence,
-    # at most ``max_early_days``.
-    early_fraction: float = 0.2
-    max_early_days: int = 14
+    # at most ``max_early_days`` (tuned with ``make bench-attention``).
+    early_fraction: float = 0.5
+    max_early_days: int = 7
 
     def early_days(self, cadence_days: int) -> int:
-        return min(self.max_early_days, int(cadence_days * self.early_fraction))
+        return max(0, min(self.max_early_days, int(cadence_days * self.early_fraction)))
 
 
 @dataclass(frozen=True)
@@ -94,7 +104,7 @@ class Plan:
 def earliest_day(candidate: Candidate, rules: Rules) -> dt.date:
     """The first day the person may be suggested."""
     due = candidate.due_on()
-    earliest = due - dt.timedelta(days=rules.early_days(candidate.cadence_days))
+    earliest = due - dt.timedelta(days=rules.early_days(max(1, candidate.cadence_days)))
     if candidate.is_retry() and candidate.last_attempt is not None:
         earliest = max(earliest, candidate.last_attempt + dt.timedelta(days=rules.retry_after_days))
     if candidate.not_before is not None:
@@ -103,8 +113,11 @@ def earliest_day(candidate: Candidate, rules: Rules) -> dt.date:
 
 
 def active_days(start: dt.date, count: int, weekdays: frozenset[int]) -> list[dt.date]:
-    """The next ``count`` days from ``start`` (inclusive) that the agenda plans on."""
-    weekdays = weekdays or ALL_WEEKDAYS
+    """The next ``count`` days from ``start`` (inclusive) that the agenda plans on.
+
+    ``weekdays`` holds ISO weekdays (1 = Monday); without any valid one every day counts.
+    """
+    weekdays = frozenset(d for d in weekdays if 1 <= d <= 7) or ALL_WEEKDAYS
     days: list[dt.date] = []
     day = start
     while len(days) < count:
@@ -114,9 +127,8 @@ def active_days(start: dt.date, count: int, weekdays: frozenset[int]) -> list[dt
     return days
 
 
-def _urgency(candidate: Candidate, day: dt.date) -> tuple[float, int, int, int]:
-    overdue = (day - candidate.due_on()).days / candidate.cadence_days
-    return (-overdue, candidate.rank, candidate.cadence_days, candidate.person_id)
+# (due date as an ordinal, rank, person_id, cadence, kind): the planner's view of a candidate.
+_Entry = tuple[int, int, int, int, Kind]
 
 
 def plan(
@@ -131,38 +143,90 @@ def plan(
 
     ``used_today`` counts agenda items already dealt with today: they keep their slot, so
     finishing the list does not pull tomorrow's people in.
+
+    The order within a day is the order of priority (see the module's docstring). Each
+    candidate is planned at most once; a cadence below one day counts as one day.
     """
-    pending: list[tuple[dt.date, Candidate]] = sorted(
-        ((earliest_day(c, rules), c) for c in candidates), key=lambda pair: pair[0]
-    )
-    result = Plan()
-    for day in active_days(today, days, rules.weekdays):
-        room = rules.capacity - (used_today if day == today else 0)
-        result.days[day] = []
-        if room <= 0 or not pending:
+    active = active_days(today, max(days, 0), rules.weekdays)
+    result = Plan(days={day: [] for day in active})
+    if not active:
+        return result
+    first = active[0].toordinal()
+    last = active[-1].toordinal()
+    early_of: dict[int, int] = {}
+    retry_gap = rules.retry_after_days
+    # One entry per candidate, in a heap per cadence once released: within one cadence the
+    # order never changes from day to day (the earlier due date first), so each day merges
+    # the heads of the heaps instead of sorting everyone again.
+    groups: dict[int, list[_Entry]] = {}
+    later: dict[int, list[_Entry]] = {}
+    due_kind, retry_kind = Kind.DUE, Kind.RETRY
+    for c in candidates:
+        cadence = c.cadence_days if c.cadence_days > 0 else 1
+        contact = c.last_contact
+        due = (contact or c.since).toordinal() + cadence
+        early = early_of.get(cadence)
+        if early is None:
+            early = early_of[cadence] = rules.early_days(cadence)
+        release = due - early
+        kind = due_kind
+        attempt = c.last_attempt
+        if attempt is not None and (contact is None or attempt > contact):
+            kind = retry_kind
+            release = max(release, attempt.toordinal() + retry_gap)
+        if c.not_before is not None:
+            release = max(release, c.not_before.toordinal())
+        if release <= first:
+            group = groups.get(cadence)
+            if group is None:
+                group = groups[cadence] = []
+            group.append((due, c.rank, c.person_id, cadence, kind))
+        elif release <= last:
+            later.setdefault(release, []).append((due, c.rank, c.person_id, cadence, kind))
+    for group in groups.values():
+        heapq.heapify(group)
+    for day in active:
+        ordinal = day.toordinal()
+        if ordinal != first:
+            for release in [r for r in later if r <= ordinal]:
+                for entry in later.pop(release):
+                    heapq.heappush(groups.setdefault(entry[3], []), entry)
+        room = rules.capacity - (used_today if ordinal == first else 0)
+        if room <= 0:
             continue
-        eligible = [c for earliest, c in pending if earliest <= day]
-        due_now = sorted((c for c in eligible if c.due_on() <= day), key=lambda c: _urgency(c, day))
-        chosen = due_now[:room]
-        if len(chosen) < room:
-            soon = sorted(
-                (c for c in eligible if c.due_on() > day),
-                key=lambda c: ((c.due_on() - day).days / c.cadence_days, c.rank, c.person_id),
-            )
-            chosen += soon[: room - len(chosen)]
-        taken = {c.person_id for c in chosen}
-        result.days[day] = [
-            Suggestion(
-                person_id=c.person_id,
-                day=day,
-                kind=Kind.RETRY if c.is_retry() else Kind.DUE,
-                due_on=c.due_on(),
-                cadence_days=c.cadence_days,
-            )
-            for c in chosen
+        chosen = result.days[day]
+        heads = [
+            (_urgency(group[0], ordinal), cadence) for cadence, group in groups.items() if group
         ]
-        pending = [(earliest, c) for earliest, c in pending if c.person_id not in taken]
+        heapq.heapify(heads)
+        while heads and len(chosen) < room:
+            _, cadence = heapq.heappop(heads)
+            group = groups[cadence]
+            due, _rank, person_id, _cadence, kind = heapq.heappop(group)
+            chosen.append(
+                Suggestion(
+                    person_id=person_id,
+                    day=day,
+                    kind=kind,
+                    due_on=dt.date.fromordinal(due),
+                    cadence_days=cadence,
+                )
+            )
+            if group:
+                heapq.heappush(heads, (_urgency(group[0], ordinal), cadence))
     return result
+
+
+def _urgency(entry: _Entry, day: int) -> tuple[int, float, int, int, int]:
+    """Sort key of a released candidate on ``day`` (an ordinal): lower goes first.
+
+    Due people first, the most overdue relative to their cadence first; then people not yet
+    due, the soonest due first.
+    """
+    due, rank, person_id, cadence, _kind = entry
+    if due <= day:
+        return (0, (due - day) / cadence, rank, cadence, person_id)
+    return (1, float(due - day), rank, cadence, person_id)
 
 
 def due_within(candidates: Sequence[Candidate], today: dt.date) -> list[Candidate]:
