@@ -50,7 +50,7 @@ from aandacht.accounts.language import language_of
 from aandacht.accounts.models import Vault
 from aandacht.attention import services
 from aandacht.attention.models import AgendaSettings, DigestFrequency, DigestSent
-from aandacht.timeline.models import FollowUpDirection
+from aandacht.timeline.models import FollowUp, FollowUpDirection
 
 logger = logging.getLogger(__name__)
 
@@ -162,6 +162,21 @@ def _is_overdue_promise(item: services.AgendaItem, today: dt.date) -> bool:
     )
 
 
+def overdue_promises(vault: Vault, today: dt.date) -> list[FollowUp]:
+    """Open promises whose day has passed, oldest first (people in the trash left out)."""
+    return list(
+        FollowUp.objects.filter(
+            vault=vault,
+            direction=FollowUpDirection.PROMISE,
+            done_at__isnull=True,
+            due_on__lt=today,
+            person__trashed_at__isnull=True,
+        )
+        .select_related("person")
+        .order_by("due_on", "id")
+    )
+
+
 def gather(user: User, today: dt.date) -> Content:
     """Today's agenda, overdue promises and the coming week's dates, across all vaults."""
     vaults = vaults_of(user)
@@ -172,17 +187,27 @@ def gather(user: User, today: dt.date) -> Content:
         label = vault.name if several else ""
         agenda = services.agenda_for(user, vault, today)
         for item in [*agenda.items, *agenda.pinned]:
-            line = Line(
-                name=item.person.name,
-                reason=item.reason,
-                url=item_url(today, item.key, vault),
-                vault=label,
-            )
             if _is_overdue_promise(item, today):
-                content.overdue.append(line)
-            else:
-                content.today.append(line)
-                people.add(item.person.pk)
+                continue  # in its own section below
+            content.today.append(
+                Line(
+                    name=item.person.name,
+                    reason=item.reason,
+                    url=item_url(today, item.key, vault),
+                    vault=label,
+                )
+            )
+            people.add(item.person.pk)
+        for follow_up in overdue_promises(vault, today):
+            key = f"follow-up-{follow_up.pk}"
+            content.overdue.append(
+                Line(
+                    name=follow_up.person.name,
+                    reason=services._follow_up_reason(follow_up, today),
+                    url=item_url(today, key, vault),
+                    vault=label,
+                )
+            )
         for ahead in range(1, UPCOMING_DAYS + 1):
             day = today + dt.timedelta(days=ahead)
             for date in services.dates_on(vault, day):
