@@ -9,15 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
+from typing import Any
 
 import phonenumbers
 import pytest
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from pytest_django import DjangoDbBlocker
 
 from aandacht.accounts.models import Vault
+from aandacht.attention import services
+from aandacht.attention.models import Rhythm
 from aandacht.demo import load_demo
 from aandacht.people.models import (
     Address,
@@ -250,3 +254,57 @@ def test_search_sees_details_and_public_notes_but_never_private_ones(demo: Vault
             assert fold(note.body) not in person.search_text
         else:
             assert fold(note.body) in person.search_text
+
+
+# Keeping in touch ----------------------------------------------------------------------------
+
+
+def test_circles_tell_a_story(demo: Vault) -> None:
+    circles = services.circles_of(demo)
+    presets = {c.preset: c for c in circles if c.preset}
+    assert set(presets) == {"inner", "monthly", "quarterly", "yearly"}
+    rhythms = Rhythm.objects.filter(person__vault=demo)
+    assert rhythms.filter(circle=presets["inner"]).count() == 4  # family and a best friend
+    assert rhythms.filter(circle=presets["monthly"]).count() >= 15
+    assert rhythms.filter(circle=presets["quarterly"]).count() >= 10
+    assert rhythms.filter(circle=presets["yearly"]).count() >= 5
+    (family,) = [c for c in circles if c.tag_id is not None]
+    assert family.tag is not None and family.tag.name in {"family", "familie"}
+    assert family.tag.people.count() >= 6
+    assert rhythms.filter(cadence_days__isnull=False).count() == 2
+    assert rhythms.filter(muted=True).count() >= 1
+    today = timezone.localdate()
+    assert rhythms.filter(paused_until__gt=today).count() == 1
+    # Nobody archived or deceased is put in a circle.
+    assert not rhythms.filter(Q(person__archived=True) | Q(person__deceased=True)).exclude(
+        circle=None
+    )
+    # Every rhythm with a circle knows its last conversation, if there was one.
+    assert rhythms.filter(circle__isnull=False, last_conversation_at__isnull=False).count() >= 40
+
+
+def test_the_today_agenda_of_a_fresh_demo_is_full_but_calm(
+    loaded: tuple[Vault, User], django_assert_max_num_queries: Any
+) -> None:
+    demo, owner = loaded
+    with django_assert_max_num_queries(10):
+        agenda = services.agenda_for(owner, demo)
+    assert 1 <= len(agenda.items) <= agenda.capacity
+    kinds = {item.kind for item in agenda.items}
+    assert kinds == {"due", "retry"}  # someone due, and a retry after a voicemail
+    assert all(item.reason for item in [*agenda.items, *agenda.pinned])
+    promises = [item for item in agenda.pinned if item.kind == "follow_up"]
+    assert any(item.due_on == agenda.today for item in promises)  # a promise due today
+    assert any(item.due_on is not None and item.due_on < agenda.today for item in promises)
+    assert agenda.handled == []
+    birthdays_this_week = [
+        date
+        for ahead in range(7)
+        for date in services.dates_on(demo, agenda.today + dt.timedelta(days=ahead))
+        if date.kind == DateKind.BIRTHDAY
+    ]
+    assert len(birthdays_this_week) >= 2
+    # The coming week is planned within the capacity too.
+    plan = services.upcoming(owner, demo, days=7)
+    assert all(len(plan.on(day)) <= agenda.capacity for day in plan.days)
+    assert len(plan.all()) >= 15

@@ -33,7 +33,13 @@ from aandacht.attention.models import (
 )
 from aandacht.people.models import DateKind, ImportantDate, Person
 from aandacht.timeline import services as timeline
-from aandacht.timeline.models import FollowUp, Interaction, Outcome
+from aandacht.timeline.models import (
+    DEFAULT_OUTCOME,
+    FollowUp,
+    Interaction,
+    InteractionKind,
+    Outcome,
+)
 
 ItemKind = Literal["due", "retry", "follow_up", "date"]
 Handled = Literal["done", "attempted", "snoozed", "skipped"]
@@ -65,22 +71,43 @@ def check_cadence(days: int) -> int:
     return days
 
 
+CIRCLE_NAME_MAX = 80
+TAG_NAME_MAX = 60
+
+
 @transaction.atomic
 def create_circle(
     vault: Vault, name: str, cadence_days: int, *, tag_name: str | None = None
 ) -> Circle:
-    """A new circle; with ``tag_name`` it holds everyone with that tag (made if missing)."""
+    """A new circle; with ``tag_name`` it holds everyone with that tag (made if missing).
+
+    An existing tag is matched without regard to case, as ``set_tags`` matches it. Raises
+    ``ValueError`` with a message for people (before anything is written) for a cadence out of
+    range, a missing or too long name, a name another circle of the vault already has, or a
+    tag that already has a circle.
+    """
     from aandacht.people.models import Tag
 
     check_cadence(cadence_days)
     name = name.strip()
-    tag = None
-    if tag_name:
-        tag, _created = Tag.objects.get_or_create(vault=vault, name=tag_name.strip())
-        if Circle.objects.filter(tag=tag).exists():
-            raise ValueError(_("the tag %(tag)s already has a circle") % {"tag": tag.name})
-    if not name and tag is None:
+    label = (tag_name or "").strip()
+    if not name and not label:
         raise ValueError(_("a circle needs a name"))
+    if len(name) > CIRCLE_NAME_MAX:
+        raise ValueError(
+            _("a circle's name is at most %(max)d characters") % {"max": CIRCLE_NAME_MAX}
+        )
+    if len(label) > TAG_NAME_MAX:
+        raise ValueError(_("a tag is at most %(max)d characters") % {"max": TAG_NAME_MAX})
+    if name and any(c.title.casefold() == name.casefold() for c in circles_of(vault)):
+        raise ValueError(_("there is already a circle called %(name)s") % {"name": name})
+    tag = None
+    if label:
+        tag = Tag.objects.filter(vault=vault, name__iexact=label).order_by("id").first()
+        if tag is None:
+            tag = Tag.objects.create(vault=vault, name=label)
+        elif Circle.objects.filter(tag=tag).exists():
+            raise ValueError(_("the tag %(tag)s already has a circle") % {"tag": tag.name})
     return Circle.objects.create(vault=vault, name=name, cadence_days=cadence_days, tag=tag)
 
 
@@ -542,6 +569,8 @@ def follow_ups_on(vault: Vault, day: dt.date, *, include_overdue: bool) -> list[
             vault=vault,
             done_at__isnull=True,
             person__trashed_at__isnull=True,
+            person__archived=False,
+            person__deceased=False,
         )
         .select_related("person")
         .order_by("due_on", "id")
@@ -666,17 +695,23 @@ def mark_done(
     initiated_by: str = "me",
 ) -> Interaction:
     """Log the conversation (it restarts the cadence) and tick the item off today's list."""
+    # Refused before anything is written: a voicemail or a card is logged with "attempted" or
+    # on the timeline, never as "done".
+    if kind in DEFAULT_OUTCOME and DEFAULT_OUTCOME[kind] != Outcome.CONVERSATION:
+        raise ValueError(
+            _("“%(kind)s” is not a conversation: log it on the timeline instead")
+            % {"kind": InteractionKind(kind).label}
+        )
     prefs = settings_for(user)
     interaction = timeline.log_interaction(
         person.vault,
         [person],
         kind,
+        outcome=Outcome.CONVERSATION,
         summary=summary,
         initiated_by=initiated_by,
         author=user,
     )
-    if interaction.outcome != Outcome.CONVERSATION:
-        raise ValueError(_("%(kind)s is not a conversation") % {"kind": kind})
     _mark(person, local_today(prefs), "done", snoozed_until=None, skipped_on=None)
     return interaction
 

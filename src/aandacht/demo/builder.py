@@ -19,6 +19,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from aandacht.accounts.models import Vault
+from aandacht.attention.models import PRESET_CADENCE, Circle, Rhythm
 from aandacht.attention.services import refresh_last_contacts
 from aandacht.demo.cast import CAST, RELATIONSHIPS, Shape
 from aandacht.demo.content import AddressRow, CastText, DemoLocale, SegmentText
@@ -169,6 +170,22 @@ SEGMENTS: dict[str, SegmentPlan] = {
         email=1.0, phone=0.9, website=0.6, linkedin=0.2, birthday=0.0, moment=0.1,
     ),
 }  # fmt: skip
+
+# Keeping in touch: the generated people who are on a rhythm, by segment and by how often you
+# actually talk; everyone else (met once, lost touch, rarely) is on no rhythm at all.
+GENERATED_CIRCLES: dict[str, dict[str, str]] = {
+    "friend": {"monthly": "monthly", "quarterly": "quarterly", "twice": "yearly"},
+    "neighbour": {"monthly": "quarterly", "quarterly": "quarterly"},
+    "client": {"fortnightly": "monthly", "monthly": "monthly", "quarterly": "quarterly"},
+    "hospitality": {"monthly": "monthly", "quarterly": "quarterly"},
+    "colleague": {"monthly": "monthly", "quarterly": "quarterly", "twice": "yearly"},
+    "conference": {"quarterly": "yearly"},
+    "meetup": {"quarterly": "yearly"},
+    "online": {"quarterly": "yearly"},
+    "supplier": {"quarterly": "yearly"},
+}
+FAMILY_CIRCLE_DAYS = 30  # the tag circle of everyone tagged "family" ("familie")
+SHAPES: dict[str, Shape] = {shape.key: shape for shape in CAST}
 
 OPEN_SHARE = 0.45  # of generated follow-ups still open
 CLOSE_RHYTHMS = frozenset({"weekly", "fortnightly", "monthly"})
@@ -412,8 +429,50 @@ class DemoBuilder:
         ]
         through._default_manager.bulk_create(links)
         refresh_search_fields(member.person.pk for member in self.members.values())
+        self.create_rhythms()
         # bulk_create sends no signals: the last contacts of every rhythm are set here once.
         refresh_last_contacts(member.person.pk for member in self.members.values())
+
+    # Keeping in touch ----------------------------------------------------------------------
+
+    def create_rhythms(self) -> None:
+        """Circles, personal cadences, a muted and a paused person, and the family tag circle.
+
+        Written in bulk (one query for the presets, one for the tag circle, one for the
+        rhythms); the last contacts are filled in afterwards by ``refresh_last_contacts``.
+        """
+        presets = {c.preset: c for c in Circle.objects.filter(vault=self.vault).exclude(preset="")}
+        family_tag = self.tags.get(self.locale.segments["family"].tags[0])
+        if family_tag is not None:
+            Circle.objects.create(vault=self.vault, cadence_days=FAMILY_CIRCLE_DAYS, tag=family_tag)
+        rhythms: list[Rhythm] = []
+        for member in self.members.values():
+            person = member.person
+            if person.archived or member.deceased_on is not None:
+                continue
+            shape = SHAPES.get(member.key)
+            if shape is not None:
+                preset = shape.circle
+                cadence, muted = shape.cadence_days, shape.muted
+                paused = shape.paused_days
+            else:
+                preset = GENERATED_CIRCLES.get(member.segment, {}).get(member.rhythm, "")
+                cadence, muted, paused = None, False, None
+            if not (preset or cadence or muted or paused):
+                continue
+            if preset and preset not in PRESET_CADENCE:
+                raise ValueError(f"unknown demo circle {preset!r} for {member.key}")
+            rhythms.append(
+                Rhythm(
+                    person=person,
+                    circle=presets.get(preset) if preset else None,
+                    cadence_days=cadence,
+                    muted=muted,
+                    paused_until=None if paused is None else self.today + dt.timedelta(paused),
+                    since=self.today,
+                )
+            )
+        Rhythm.objects.bulk_create(rhythms)
 
     # People ------------------------------------------------------------------------------
 
@@ -835,6 +894,7 @@ class DemoBuilder:
                     self.at(member.met_on, member.sphere),
                     summary=template.format(first=member.first, place=place),
                 )
+        queued = len(self.interactions)
         for day in self.rhythm_days(member):
             kind = self.pick(member.kinds)
             self.log(member, day, kind)
@@ -846,6 +906,15 @@ class DemoBuilder:
                 if retry <= min(yesterday, self.last_day(member)):
                     self.log(member, retry, "call")
         self.birthday_contact(member)
+        shape = SHAPES.get(member.key)
+        if shape is not None and shape.quiet_days:
+            # Leave the last weeks to the hand-written events (a voicemail, then a retry).
+            quiet = self.today - dt.timedelta(days=shape.quiet_days)
+            self.interactions[queued:] = [
+                (row, people)
+                for row, people in self.interactions[queued:]
+                if timezone.localdate(row.occurred_at) < quiet
+            ]
         text = self.locale.cast.get(member.key)
         if text is not None:
             self.cast_history(member, text)

@@ -907,6 +907,10 @@ CAST: dict[str, CastText] = {
                 "Plan Mum's birthday party with Claire.", 15, direction="request", due_in_days=4
             ),
         ),
+        events=(
+            EventRow(35, "call", "Long call with Claire about Mum's hip operation.", "me"),
+            EventRow(3, "voicemail", "Tried Claire about Mum's party; left a voicemail.", "me"),
+        ),
     ),
     "brother_in_law": CastText(
         name="Tom Whitaker",
@@ -1025,7 +1029,7 @@ CAST: dict[str, CastText] = {
             ),
         ),
         follow_ups=(
-            FollowUpRow("Send Bas the evaluation results of the autumn cohort.", 6, due_in_days=3),
+            FollowUpRow("Send Bas the evaluation results of the autumn cohort.", 6, due_in_days=0),
             FollowUpRow(
                 "Bas asked me to review the new module on conflict.",
                 9,

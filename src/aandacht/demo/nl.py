@@ -932,6 +932,12 @@ CAST: dict[str, CastText] = {
                 due_in_days=4,
             ),
         ),
+        events=(
+            EventRow(35, "call", "Lang gebeld met Femke over de heupoperatie van mam.", "me"),
+            EventRow(
+                3, "voicemail", "Femke gebeld over het feest van mam; voicemail ingesproken.", "me"
+            ),
+        ),
     ),
     "brother_in_law": CastText(
         name="Rutger ter Horst",
@@ -1049,7 +1055,7 @@ CAST: dict[str, CastText] = {
             ),
         ),
         follow_ups=(
-            FollowUpRow("Bas de evaluatieresultaten van de najaarsgroep sturen.", 6, due_in_days=3),
+            FollowUpRow("Bas de evaluatieresultaten van de najaarsgroep sturen.", 6, due_in_days=0),
             FollowUpRow(
                 "Bas vroeg of ik de nieuwe module over conflict wil doorlezen.",
                 9,
