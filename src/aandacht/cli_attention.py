@@ -428,6 +428,10 @@ def today_agenda(
             str(item.person.pk),
             Text(item.person.name, style=style or "bold"),
             Text(kind_label(item), style=style or ("magenta" if item.pinned else "")),
-            Text(item.reason, style=style),
+            # A handled item's reason is its label: the "why" says its cadence instead.
+            Text(
+                (item.cadence.label if item.cadence else "") if item.handled_as else item.reason,
+                style=style,
+            ),
         )
     out.print(table)

@@ -215,6 +215,21 @@ def test_today_prints_the_agenda_with_reasons(network: Aandacht, ids: dict[str, 
     assert "Return her book" in table.stdout
     assert "1 of 5 planned" in table.stdout
 
+    # What was dealt with today stays on the list, marked.
+    shell(
+        network,
+        "from django.contrib.auth.models import User\n"
+        "from aandacht.attention import services\n"
+        "from aandacht.people.models import Person\n"
+        f"denise = Person.objects.get(pk={ids['denise']})\n"
+        "services.skip_round(User.objects.get(username='owner'), denise)",
+    )
+    after = network("today", "--json").json()
+    assert [(i["name"], i["kind"], i["handled"]) for i in after] == [
+        ("Anna Smit", "follow_up", None),
+        ("Denise van Iersel", "due", "skipped"),
+    ]
+
 
 def test_today_on_another_date_shows_its_pinned_dates(
     network: Aandacht, ids: dict[str, int]
