@@ -369,3 +369,25 @@ def test_the_number_of_queries_does_not_grow_with_the_network(
     calendar = parse(body)
     planned = [e for e in calendar.walk("VEVENT") if str(e["UID"]).startswith("plan-")]
     assert len(planned) == 40  # everyone falls due within the 28 days, and is planned once
+
+
+def test_the_feed_speaks_the_users_language(
+    client: Client, alice: User, vault: Vault, today: dt.date, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Calendar apps send no session: the stored language choice decides, not the request's."""
+    from django.utils import translation
+
+    from aandacht.accounts.language import set_language_of
+
+    spoken: list[str | None] = []
+    build = feeds._build
+
+    def spy(*args: Any) -> icalendar.Calendar:
+        spoken.append(translation.get_language())
+        return build(*args)
+
+    monkeypatch.setattr(feeds, "_build", spy)
+    fetch(client, alice)
+    set_language_of(alice, "nl")
+    client.get(feed_path(alice), HTTP_ACCEPT_LANGUAGE="en")
+    assert spoken == ["en", "nl"]
