@@ -98,7 +98,7 @@ def test_the_person_page_section_edits_the_cadence_in_place(
     page.goto(f"/people/{ria.pk}/")
     section = page.locator("#keep-in-touch")
     expect(section).to_contain_text("In no circle: no reminders.")
-    section.get_by_role("link", name="Change").click()
+    section.get_by_role("link", name="Edit").click()
     expect(section.get_by_label("Circle")).to_be_visible()
     section.get_by_label("Circle").select_option(label="Monthly")
     section.get_by_label("Personal cadence in days").fill("10")
