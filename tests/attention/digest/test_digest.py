@@ -455,3 +455,43 @@ def test_settings_without_a_row_compose_with_the_defaults(network: Network, alic
     assert not AgendaSettings.objects.filter(user=alice, digest_frequency="daily").exists()
     message = digest.compose_digest(alice, at("08:00"))
     assert message is not None and "every day" in str(message.body)
+
+
+def test_done_promises_requests_and_people_in_the_trash(
+    smtp: Inbox, network: Network, alice: User, vault: Vault
+) -> None:
+    subscribe(alice)
+    network.promise.done_at = at("07:00")
+    network.promise.save()
+    asked = create_person(vault, "Rob Vraag")
+    add_follow_up(
+        vault, asked, "Lend him the book", due_on=dt.date(2026, 11, 21), direction="request"
+    )
+    gone = create_person(vault, "Thijs Weg")
+    add_follow_up(vault, gone, "Forgotten", due_on=dt.date(2026, 11, 21))
+    gone.trashed_at = at("07:00")
+    gone.save()
+
+    digest.send_due_digests(at("08:00"))
+
+    text = plain(smtp)
+    assert "Send her the slides" not in text  # done
+    assert "Promises overdue" not in text
+    today = text.split("Dates this week")[0]
+    assert "Rob Vraag: they asked: Lend him the book" in today  # a request is not a promise
+    assert "Thijs Weg" not in text
+
+
+def test_names_and_promises_are_escaped_in_the_html(
+    smtp: Inbox, network: Network, alice: User, vault: Vault
+) -> None:
+    subscribe(alice)
+    sneaky = create_person(vault, "Eve <b>Bold</b>")
+    add_follow_up(vault, sneaky, "<script>alert(1)</script>", due_on=dt.date(2026, 11, 21))
+
+    digest.send_due_digests(at("08:00"))
+
+    assert "<script>" not in html(smtp)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html(smtp)
+    assert "Eve &lt;b&gt;Bold&lt;/b&gt;" in html(smtp)
+    assert "Eve <b>Bold</b>: you promised: <script>alert(1)</script>" in plain(smtp)
