@@ -142,6 +142,14 @@ def today_path() -> str:
         return TODAY_PATH
 
 
+def settings_url() -> str:
+    """Where the digest is changed or turned off ("" while there is no such page)."""
+    try:
+        return f"{base_url()}{reverse('attention:settings')}"
+    except NoReverseMatch:
+        return ""
+
+
 def item_url(day: dt.date, key: str, vault: Vault) -> str:
     query = urlencode({"date": day.isoformat(), "focus": key, "vault": vault.pk})
     return f"{base_url()}{today_path()}?{query}#{key}"
@@ -278,6 +286,7 @@ def build(user: User, prefs: AgendaSettings, now: dt.datetime) -> Digest | None:
             "content": content,
             "date": date_format(today, "l j F Y"),
             "today_url": f"{base_url()}{today_path()}",
+            "settings_url": settings_url(),
             "frequency": prefs.digest_frequency,
             "language": language,
         }

@@ -19,6 +19,7 @@ from digest_helpers import BASE, TODAY, Inbox, Network, at, subscribe
 from django.contrib.auth.models import User
 from django.db import OperationalError, connections
 from django.test import override_settings
+from django.urls import NoReverseMatch, reverse
 
 from aandacht.accounts.language import set_language_of
 from aandacht.accounts.models import Membership, Role, Vault
@@ -104,6 +105,13 @@ def test_links_are_absolute_and_open_the_item_on_the_today_page(
         assert parts.fragment == query["focus"]
         found[query["focus"]] = query["date"]
     assert found == expected
+    try:
+        settings_page = BASE + reverse("attention:settings")
+    except NoReverseMatch:  # the settings page is not there (yet): no link to it
+        assert "Change or stop it" not in plain(smtp)
+    else:
+        assert f"Change or stop it: {settings_page}" in plain(smtp)
+        assert f'href="{settings_page}"' in html(smtp)
     # No link acts by itself: they only open the page (a GET changes nothing).
     assert not any(word in link for link in html_links for word in ("done", "snooze"))
 
