@@ -17,6 +17,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from aandacht.accounts.models import Vault
@@ -130,22 +131,31 @@ class TodayPage:
 
 def handled_today(today: dt.date, people: list[int]) -> dict[int, str]:
     """How each of these people was dealt with ``today`` (by person id), in one query."""
+    return {pk: how for pk, (how, _until) in _handled_rows(today, people).items()}
+
+
+def _handled_rows(today: dt.date, people: list[int]) -> dict[int, tuple[str, dt.date | None]]:
     if not people:
         return {}
-    return dict(
+    rows = (
         Rhythm.objects.filter(person_id__in=people, handled_on=today)
         .exclude(handled_as="")
-        .values_list("person_id", "handled_as")
+        .values_list("person_id", "handled_as", "snoozed_until")
     )
+    return {pk: (how, until) for pk, how, until in rows}
 
 
 def today_page(user: User, vault: Vault, day: dt.date | None = None) -> TodayPage:
     agenda = services.agenda_for(user, vault, day)
     page = TodayPage(agenda=agenda)
     if agenda.day == agenda.today:
-        pinned = sorted({item.person.pk for item in agenda.pinned})
-        handled = handled_today(agenda.today, pinned)
-        page.pinned_done = {pk for pk, how in handled.items() if how == "done"}
+        people = sorted({item.person.pk for item in [*agenda.pinned, *agenda.handled]})
+        rows = _handled_rows(agenda.today, people)
+        page.pinned_done = {pk for pk, (how, _until) in rows.items() if how == "done"}
+        for item in agenda.handled:
+            how, until = rows.get(item.person.pk, ("", None))
+            if how == "snoozed" and until is not None:
+                item.reason = _("snoozed until %(day)s") % {"day": date_format(until, "D j M")}
         page.follow_ups_done = follow_ups_done_on(vault, user, agenda.today)
     if agenda.day >= agenda.today:
         page.preview = preview(user, vault, agenda.today)
