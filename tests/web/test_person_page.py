@@ -246,7 +246,8 @@ def test_follow_ups_and_moments_refresh_when_the_timeline_changes(
     )
     moments = alice_client.get(reverse("people:section", args=[jeroen.pk, "moments"]), headers=HX)
 
-    assert html.count('hx-trigger="timeline-changed from:body"') == 3
+    # Follow-ups, moments, last contact and (attention's) Keep in touch.
+    assert html.count('hx-trigger="timeline-changed from:body"') == 4
     assert "Call about the regatta" in page(follow_ups)
     assert reverse("timeline:follow_up_done", args=[jeroen.pk, follow_up.pk]) in page(follow_ups)
     assert "Won the regatta" in page(moments)
