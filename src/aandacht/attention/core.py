@@ -191,7 +191,7 @@ def plan(
             for release in [r for r in later if r <= ordinal]:
                 for entry in later.pop(release):
                     heapq.heappush(groups.setdefault(entry[3], []), entry)
-        room = rules.capacity - (used_today if ordinal == first else 0)
+        room = rules.capacity - (used_today if day == today else 0)
         if room <= 0:
             continue
         chosen = result.days[day]
