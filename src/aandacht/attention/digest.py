@@ -171,7 +171,8 @@ def _is_overdue_promise(item: services.AgendaItem, today: dt.date) -> bool:
 
 
 def overdue_promises(vault: Vault, today: dt.date) -> list[FollowUp]:
-    """Open promises whose day has passed, oldest first (people in the trash left out)."""
+    """Open promises whose day has passed, oldest first; as on the agenda, people in the
+    trash, archived or deceased are left out."""
     return list(
         FollowUp.objects.filter(
             vault=vault,
@@ -179,6 +180,8 @@ def overdue_promises(vault: Vault, today: dt.date) -> list[FollowUp]:
             done_at__isnull=True,
             due_on__lt=today,
             person__trashed_at__isnull=True,
+            person__archived=False,
+            person__deceased=False,
         )
         .select_related("person")
         .order_by("due_on", "id")

@@ -465,7 +465,7 @@ def test_settings_without_a_row_compose_with_the_defaults(network: Network, alic
     assert message is not None and "every day" in str(message.body)
 
 
-def test_done_promises_requests_and_people_in_the_trash(
+def test_done_promises_requests_and_people_in_the_trash_archived_or_deceased(
     smtp: Inbox, network: Network, alice: User, vault: Vault
 ) -> None:
     subscribe(alice)
@@ -479,6 +479,11 @@ def test_done_promises_requests_and_people_in_the_trash(
     add_follow_up(vault, gone, "Forgotten", due_on=dt.date(2026, 11, 21))
     gone.trashed_at = at("07:00")
     gone.save()
+    for name, flag in (("Anna Archief", "archived"), ("Otto Overleden", "deceased")):
+        person = create_person(vault, name)
+        add_follow_up(vault, person, "Too late", due_on=dt.date(2026, 11, 21))
+        setattr(person, flag, True)
+        person.save()
 
     digest.send_due_digests(at("08:00"))
 
@@ -488,6 +493,7 @@ def test_done_promises_requests_and_people_in_the_trash(
     today = text.split("Dates this week")[0]
     assert "Rob Vraag: they asked: Lend him the book" in today  # a request is not a promise
     assert "Thijs Weg" not in text
+    assert "Too late" not in text
 
 
 def test_names_and_promises_are_escaped_in_the_html(
