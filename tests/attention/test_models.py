@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import pgettext
 
@@ -115,3 +117,20 @@ def test_one_digest_per_user_and_period(alice: User) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         DigestSent.objects.create(user=alice, period="2026-11-23")
     DigestSent.objects.create(user=alice, period="2026-W48")
+
+
+@pytest.mark.parametrize(
+    "model", ["circle", "rhythm", "agendasettings", "digestsent", "schedulerlease"]
+)
+def test_the_admin_lists_each_table(admin_client: Client, vault: Vault, model: str) -> None:
+    ria = create_person(vault, "Ria Bakker")
+    services.set_circle(ria, Circle.objects.filter(vault=vault).first())
+    response = admin_client.get(reverse(f"admin:attention_{model}_changelist"))
+    assert response.status_code == 200
+
+
+def test_the_admin_never_shows_the_feed_token(admin_client: Client, alice: User) -> None:
+    prefs = services.settings_for(alice)
+    response = admin_client.get(reverse("admin:attention_agendasettings_change", args=[prefs.pk]))
+    assert response.status_code == 200
+    assert prefs.feed_token not in response.content.decode()
