@@ -115,7 +115,9 @@ def test_acting_on_today_without_a_reload(
     item(page, sem).get_by_label("In one line (optional)").fill("Coffee at the market")
     screenshot(page, "add-a-line")
     item(page, sem).get_by_role("button", name="Log it").click()
-    expect(page.locator("#agenda-status")).to_have_text("Logged your conversation with Sem de Vries.")
+    expect(page.locator("#agenda-status")).to_have_text(
+        "Logged your conversation with Sem de Vries."
+    )
     latest = Interaction.objects.filter(people=sem).order_by("-occurred_at").first()
     assert latest is not None and (latest.kind, latest.summary) == (
         "meeting",
@@ -258,3 +260,13 @@ def test_today_works_without_javascript(
     item(page, sem).locator(".agenda-snooze__pick").get_by_role("button").click()
     expect(page.get_by_text("Sem de Vries is snoozed until")).to_be_visible()
     screenshot(page, "after")
+
+
+def test_home_shows_what_is_on_today(page: Page, network: Network, screenshot: Screenshot) -> None:
+    sign_in(page, network.owner.username)
+
+    card = page.locator(".today-card")
+    expect(card).to_contain_text("5 people to get in touch with · 2 promises and dates")
+    screenshot(page, "home")
+    card.get_by_role("link", name="Open today").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Today")

@@ -550,3 +550,14 @@ def test_the_navigation_starts_with_today(alice_client: Client, vault: Vault) ->
     nav = page[page.index('class="main-nav"') :]
 
     assert nav.index(">Today<") < nav.index(">Home<")
+
+
+def test_the_summary_with_only_promises(
+    alice_client: Client, vault: Vault, make_person: MakePerson, today: dt.date
+) -> None:
+    add_follow_up(vault, make_person("Anna Smit"), "Send the photos", due_on=today)
+
+    page = alice_client.get(reverse("attention:today_summary")).content.decode()
+
+    assert "1 promise or date" in page
+    assert "to get in touch with" not in page
