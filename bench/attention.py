@@ -204,8 +204,9 @@ def simulate_naive(seed: int, rules: core.Rules, *, next_day_retry: bool = False
     return measure(people, loads, counts)
 
 
-def time_planner(count: int, repeat: int) -> float:
-    """Median milliseconds to plan one day for ``count`` candidates (a busy, overdue vault)."""
+def time_planner(count: int, repeat: int) -> tuple[float, float]:
+    """Median and fastest milliseconds to plan one day for ``count`` candidates (a busy vault
+    where most people are overdue); on a shared machine the fastest run is the least noisy."""
     rng = random.Random("timing")
     today = START
     cadences = [14, 30, 91, 365]
@@ -223,7 +224,7 @@ def time_planner(count: int, repeat: int) -> float:
         began = time.perf_counter()
         core.plan(candidates, today, rules, days=1)
         times.append(time.perf_counter() - began)
-    return statistics.median(times) * 1000
+    return statistics.median(times) * 1000, min(times) * 1000
 
 
 def median_of(outcomes: list[Outcome], figure: Callable[[Outcome], float]) -> float:
@@ -249,7 +250,7 @@ def main() -> int:
     simulated = time.perf_counter() - began
     naive = [simulate_naive(seed, rules) for seed in seeds]
     eager = [simulate_naive(seed, rules, next_day_retry=True) for seed in seeds]
-    plan_ms = time_planner(options.timing_candidates, 7)
+    plan_ms, plan_fastest_ms = time_planner(options.timing_candidates, 7)
     wall = time.perf_counter() - began
 
     def both(figure: Callable[[Outcome], float]) -> tuple[float, float]:
@@ -283,7 +284,9 @@ def main() -> int:
         "per_seed_max_daily_load": [max(o.loads) for o in ours],
         "per_seed_longest_neglect_ratio": [round(o.longest_ratio(), 3) for o in ours],
         "plan_ms_per_simulated_year": round(simulated * 1000 / len(seeds), 1),
-        "plan_50k_candidates_1_day_ms": round(plan_ms, 2),
+        "plan_candidates": options.timing_candidates,
+        "plan_1_day_ms_median": round(plan_ms, 2),
+        "plan_1_day_ms_fastest": round(plan_fastest_ms, 2),
         "wall_seconds": round(wall, 2),
     }
     figures["naive_next_day_retry"] = {
@@ -367,8 +370,10 @@ def print_table(figures: dict[str, Any], options: argparse.Namespace) -> None:
     console = Console()
     console.print(table)
     console.print(
-        f"planning 50,000 candidates for one day: {figures['plan_50k_candidates_1_day_ms']} ms "
-        f"(median of 7); one simulated year: {figures['plan_ms_per_simulated_year']} ms; "
+        f"planning {figures['plan_candidates']:,} candidates for one day: "
+        f"{figures['plan_1_day_ms_median']} ms (median of 7, fastest "
+        f"{figures['plan_1_day_ms_fastest']} ms); one simulated year with our planner: "
+        f"{figures['plan_ms_per_simulated_year']} ms; "
         f"wall time {figures['wall_seconds']} s; targets met: {figures['meets_targets']}"
     )
 
