@@ -167,6 +167,21 @@ def test_merging_into_someone_without_a_rhythm_takes_the_others(
     assert Rhythm.objects.count() == 1
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="merge_people moves the other's rhythm with a generic update and drops it when the "
+    "kept person has one: people/lifecycle.py should merge the two rhythms",
+)
+def test_merging_keeps_the_others_circle_when_the_kept_one_has_none(
+    make_person: MakePerson, talk: Talk, alice: User, monthly: Circle
+) -> None:
+    kept = make_person("Ria Bakker")
+    other = make_person("Ria de Vries", circle=monthly)
+    talk(kept, kind="call", days_ago=20)  # the kept person has a rhythm too (no circle)
+    merge_people(kept, other, author=alice)
+    assert Rhythm.objects.get(pk=kept.pk).circle == monthly
+
+
 def test_refresh_in_bulk_creates_rhythms_only_where_there_is_contact(
     vault: Vault, make_person: MakePerson, talk: Talk, django_assert_max_num_queries: object
 ) -> None:

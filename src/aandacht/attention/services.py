@@ -681,7 +681,8 @@ def _mark(person: Person, today: dt.date, handled: Handled, **fields: object) ->
     rhythm.handled_as = handled
     for name, value in fields.items():
         setattr(rhythm, name, value)
-    rhythm.save()
+    # Only what the action changes: the last contacts belong to the signals.
+    rhythm.save(update_fields=["handled_on", "handled_as", *fields])
     return rhythm
 
 
@@ -758,5 +759,5 @@ def undo_handled(user: User, person: Person) -> Rhythm:
             rhythm.skipped_on = None
         rhythm.handled_on = None
         rhythm.handled_as = ""
-        rhythm.save()
+        rhythm.save(update_fields=["handled_on", "handled_as", "snoozed_until", "skipped_on"])
     return rhythm
