@@ -124,6 +124,16 @@ class TodayPage:
     def is_empty(self) -> bool:
         return self.agenda.is_empty and not self.follow_ups_done
 
+    def keys(self) -> set[str]:
+        """The anchors on the page (the digest links to one of them)."""
+        items = [
+            *self.agenda.items,
+            *self.agenda.pinned,
+            *self.agenda.handled,
+            *self.follow_ups_done,
+        ]
+        return {item.key for item in items}
+
     @property
     def to_do(self) -> int:
         return len(self.agenda.items) + len({item.person.pk for item in self.open_pinned})

@@ -561,3 +561,40 @@ def test_the_summary_with_only_promises(
 
     assert "1 promise or date" in page
     assert "to get in touch with" not in page
+
+
+def test_after_no_answer_they_can_still_be_marked_done(
+    alice_client: Client, due: list[Person]
+) -> None:
+    alice_client.post(action("attempted", due[0]))
+    page = alice_client.get(TODAY_URL).content.decode()
+    assert "Talked after all" in page
+
+    alice_client.post(action("done", due[0]))
+
+    assert conversations(due[0]) == 2
+    assert Rhythm.objects.get(pk=due[0].pk).handled_as == "done"
+
+
+def test_an_old_digest_link_opens_today(
+    alice_client: Client, due: list[Person], today: dt.date
+) -> None:
+    key = f"person-{due[0].pk}"
+    yesterday = (today - dt.timedelta(days=1)).isoformat()
+
+    response = alice_client.get(TODAY_URL, {"date": yesterday, "focus": key})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{TODAY_URL}?focus={key}"
+
+
+def test_a_digest_link_to_an_item_already_handled_says_so(
+    alice_client: Client, due: list[Person], vault: Vault, today: dt.date
+) -> None:
+    promise = add_follow_up(vault, due[0], "Call back", due_on=today)
+    promise.delete()
+
+    page = alice_client.get(TODAY_URL, {"focus": f"follow-up-{promise.pk or 999}"}).content
+    assert b"no longer on this list" in page
+    page = alice_client.get(TODAY_URL, {"focus": f"person-{due[0].pk}"}).content
+    assert b"no longer on this list" not in page

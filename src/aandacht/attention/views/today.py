@@ -105,7 +105,13 @@ def today(request: HtmxHttpRequest) -> HttpResponse:
             day = pages.parse_day(raw, _today_of(user))
         except pages.BadDay as problem:
             error, status = str(problem), 400
+    focus = request.GET.get("focus", "")
+    if day is not None and focus and day < _today_of(user):
+        # An older digest: what is still open is on today's list now.
+        return HttpResponseRedirect(f"{reverse('attention:today')}?{urlencode({'focus': focus})}")
     context = _page_context(request, user, vault, day, error=error)
+    page: pages.TodayPage = context["page"]
+    context["focus_gone"] = bool(focus) and focus not in page.keys()
     template = "attention/today.html#agenda" if request.htmx.target == "agenda" else None
     response = render(request, template or "attention/today.html", context, status=status)
     patch_vary_headers(response, ["HX-Request"])
