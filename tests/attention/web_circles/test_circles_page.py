@@ -260,3 +260,12 @@ def test_delete_asks_first_then_members_lose_the_circle(
 def test_non_numeric_ids_are_404s(as_alice: Client) -> None:
     assert as_alice.get("/circles/abc/").status_code == 404
     assert as_alice.get("/circles/99999999/").status_code == 404
+
+
+def test_the_tag_choice_shows_only_when_the_vault_has_tags(as_alice: Client, vault: Vault) -> None:
+    assert 'name="tag"' not in text(as_alice.get(url(vault)))
+
+    Tag.objects.create(vault=vault, name="clients")
+
+    page = text(as_alice.get(url(vault)))
+    assert 'name="tag"' in page and ">clients</option>" in page

@@ -190,3 +190,24 @@ def test_a_get_changes_nothing(as_alice: Client, vault: Vault, people: list[Pers
     assert as_alice.get(choose_url(people[0])).status_code == 405
     as_alice.get(f"{LISTS}?vault={vault.pk}")
     assert not Rhythm.objects.exists()
+
+
+def test_searching_costs_a_bounded_number_of_queries(
+    as_alice: Client,
+    vault: Vault,
+    inner: Circle,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
+    for number in range(40):
+        person = create_person(vault, f"Jansen {number:02d} Example")
+        if number % 2:
+            services.set_circle(person, inner)
+    as_alice.get(f"{LISTS}?vault={vault.pk}")
+
+    with django_assert_max_num_queries(14):
+        response = as_alice.get(
+            f"{LISTS}?vault={vault.pk}&q=jansen&todo=1",
+            headers={**HX, "HX-Target": "lists-results"},
+        )
+
+    assert text(response).count('class="lists-row"') == 20

@@ -310,11 +310,13 @@ def _lists_context(request: HttpRequest, vault: Vault) -> dict[str, Any]:
         listed = domain.unassigned(listed)
     next_url = previous_url = ""
     if params["q"]:
-        found = directory.search(vault, params["q"], limit=LISTS_PAGE_SIZE)
+        # With the filter, search looks further down its ranking before the filter thins it.
+        limit = directory.SEARCH_LIMIT_WITH_TAG if params["todo"] else LISTS_PAGE_SIZE
+        found = directory.search(vault, params["q"], limit=limit)
         if params["todo"] and found:
             keep = set(listed.filter(pk__in=[p.pk for p in found]).values_list("pk", flat=True))
             found = [person for person in found if person.pk in keep]
-        people = found
+        people = found[:LISTS_PAGE_SIZE]
     else:
         after = directory.cursor_of(vault, request.GET.get("after"))
         before = None if after else directory.cursor_of(vault, request.GET.get("before"))
