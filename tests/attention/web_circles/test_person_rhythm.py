@@ -191,3 +191,15 @@ def test_a_get_changes_nothing(as_alice: Client, ria: Person) -> None:
     as_alice.get(reverse("people:detail", args=[ria.pk]))
 
     assert not Rhythm.objects.filter(person=ria).exists()
+
+
+def test_an_archived_person_is_not_said_to_be_due(
+    as_alice: Client, ria: Person, monthly: Circle, today: dt.date
+) -> None:
+    services.set_circle(ria, monthly)
+    Person.objects.filter(pk=ria.pk).update(archived=True)
+
+    page = text(as_alice.get(reverse("people:detail", args=[ria.pk])))
+
+    assert "No reminders while archived." in page
+    assert "Due since" not in page and "Due on" not in page
