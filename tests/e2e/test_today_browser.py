@@ -153,7 +153,7 @@ def test_acting_on_today_without_a_reload(
     expect(handled.get_by_text("done: Lend him the ladder")).to_be_visible()
 
     assert page.evaluate("window.__samePage") is True
-    expect(page.get_by_text("5 of 5 today · 4 done")).to_be_visible()
+    expect(page.get_by_text("5 of 5 today · 4 dealt with")).to_be_visible()
     screenshot(page, "after")
     assert serious_violations(page) == []
 

@@ -87,8 +87,12 @@ class TodayPage:
 
     @property
     def slots(self) -> list[str]:
-        """One dot per place on the day: "done", "open" or "free" (room left)."""
-        done = ["done"] * len(self.agenda.handled)
+        """One dot per place on the day: "done" (talked), "handled" (tried, snoozed or
+        skipped), "open" or "free" (room left)."""
+        done = [
+            "done" if item.handled_as == "done" else "handled"
+            for item in sorted(self.agenda.handled, key=lambda item: item.handled_as != "done")
+        ]
         open_ = ["open"] * len(self.agenda.items)
         free = ["free"] * max(0, self.agenda.capacity - self.planned)
         return [*done, *open_, *free]

@@ -249,7 +249,7 @@ def test_done_logs_a_call_and_moves_the_person_to_handled(
     page = alice_client.get(TODAY_URL).content.decode()
     handled = page[page.index("Handled today") :]
     assert "Ria Bakker" in handled
-    assert "3 of 5 today · 1 done" in page
+    assert "3 of 5 today · 1 dealt with" in page
 
 
 def test_done_can_be_a_meeting(alice_client: Client, due: list[Person]) -> None:
