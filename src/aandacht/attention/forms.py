@@ -85,7 +85,9 @@ class CircleEditForm(forms.Form):
     cadence_days = _cadence_field()
 
     def __init__(self, *args: Any, circle: Circle, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"name": circle.title, "cadence_days": circle.cadence_days})
+        # A tag circle's empty name follows its tag; a preset's shows in the reader's language.
+        name = circle.name if circle.tag_id is not None else circle.title
+        kwargs.setdefault("initial", {"name": name, "cadence_days": circle.cadence_days})
         super().__init__(*args, **kwargs)
         self.circle = circle
         if circle.tag_id is not None:

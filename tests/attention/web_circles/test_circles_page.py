@@ -269,3 +269,15 @@ def test_the_tag_choice_shows_only_when_the_vault_has_tags(as_alice: Client, vau
 
     page = text(as_alice.get(url(vault)))
     assert 'name="tag"' in page and ">clients</option>" in page
+
+
+def test_a_tag_circle_keeps_following_its_tags_name(as_alice: Client, vault: Vault) -> None:
+    tag = Tag.objects.create(vault=vault, name="clients")
+    circle = Circle.objects.create(vault=vault, cadence_days=30, tag=tag)
+    edit = reverse("attention:circle_edit", args=[circle.pk])
+    assert 'value="clients"' not in text(as_alice.get(edit))
+
+    as_alice.post(edit, {"name": "", "cadence_days": "40"})
+
+    circle.refresh_from_db()
+    assert circle.name == "" and circle.cadence_days == 40 and circle.title == "clients"
