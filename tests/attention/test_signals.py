@@ -207,6 +207,18 @@ def test_deleting_a_vault_deletes_its_rhythms_without_recomputing_each(
     assert not Rhythm.objects.exists()
 
 
+def test_deleting_vaults_by_a_query_skips_the_recomputation_too(
+    vault: Vault, make_person: MakePerson, talk: Talk, django_assert_max_num_queries: object
+) -> None:
+    people = [make_person(f"Person {n}") for n in range(5)]
+    for person in people:
+        for days in (3, 10, 20):
+            talk(person, kind="call", days_ago=days)
+    with django_assert_max_num_queries(40):  # type: ignore[operator]
+        Vault.objects.filter(pk=vault.pk).delete()
+    assert not Rhythm.objects.exists()
+
+
 def test_set_circle_is_not_undone_by_a_later_contact(
     make_person: MakePerson, talk: Talk, monthly: Circle
 ) -> None:

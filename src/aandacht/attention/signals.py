@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
@@ -49,7 +50,9 @@ def person_saved(
 
 def _whole_vault(origin: object) -> bool:
     """The deletion started at a vault: its people and rhythms go too, nothing to recompute."""
-    return isinstance(origin, Vault)
+    if isinstance(origin, Vault):
+        return True
+    return isinstance(origin, QuerySet) and origin.model is Vault
 
 
 @receiver(post_save, sender=Interaction, dispatch_uid="attention_interaction_saved")
