@@ -6,8 +6,9 @@ import string
 
 import pytest
 
+from aandacht.attention.models import MAX_CADENCE_DAYS, PRESET_CADENCE
 from aandacht.demo import DEMO_LANGUAGES, demo_locale
-from aandacht.demo.builder import RHYTHMS, SEGMENTS
+from aandacht.demo.builder import GENERATED_CIRCLES, RHYTHMS, SEGMENTS
 from aandacht.demo.cast import CAST, RELATIONSHIPS
 from aandacht.demo.content import DemoLocale
 from aandacht.people.models import INVERSE_KIND, Channel
@@ -97,3 +98,31 @@ def test_search_cast_names_are_identical_in_both_languages() -> None:
         assert english[key].nickname == dutch[key].nickname
     assert english["bas"].nickname == "Bas"
     assert english["jeroen"].nickname == ""
+
+
+def test_the_keep_in_touch_story_is_consistent() -> None:
+    for shape in CAST:
+        assert shape.circle == "" or shape.circle in PRESET_CADENCE, shape.key
+        assert shape.cadence_days is None or 1 <= shape.cadence_days <= MAX_CADENCE_DAYS
+        assert shape.paused_days is None or shape.paused_days > 0
+        assert shape.quiet_days >= 0
+        assert not (shape.archived or shape.deceased_days_ago) or not shape.circle, shape.key
+    for segment, circles in GENERATED_CIRCLES.items():
+        assert segment in SEGMENTS
+        assert set(circles) <= RHYTHMS and set(circles.values()) <= set(PRESET_CADENCE)
+        assert "lapsed" not in circles and "once" not in circles  # lost touch: no rhythm
+    assert sum(shape.circle == "inner" for shape in CAST) == 4
+    assert sum(shape.muted for shape in CAST) >= 1
+    assert sum(shape.paused_days is not None for shape in CAST) == 1
+
+
+def test_a_voicemail_before_the_demo_day_brings_a_retry(locale: DemoLocale) -> None:
+    """The quiet weeks of a cast member end in a hand-written voicemail, in each language."""
+    for shape in CAST:
+        if not shape.quiet_days:
+            continue
+        events = locale.cast[shape.key].events
+        attempts = [e.days_ago for e in events if e.kind == "voicemail"]
+        talks = [e.days_ago for e in events if e.kind in {"call", "meeting", "video"}]
+        assert attempts and min(attempts) == 3, shape.key  # the default retry wait
+        assert talks and min(talks) >= shape.quiet_days > min(attempts)
