@@ -732,3 +732,40 @@ def test_the_agenda_costs_the_same_queries_for_5_or_50_people(
     assert few == many
     assert many <= 8
     assert len(services.agenda_for(alice, vault).items) <= 5
+
+
+def test_mark_done_is_one_transaction(
+    alice: User, make_person: MakePerson, monthly: Circle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ria = make_person("Ria Bakker", circle=monthly)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(services, "_mark", broken)
+    with pytest.raises(RuntimeError):
+        services.mark_done(alice, ria, summary="Lunch")
+    with pytest.raises(RuntimeError):
+        services.mark_attempted(alice, ria)
+    assert not Interaction.objects.exists()
+    assert Rhythm.objects.get(pk=ria.pk).last_conversation_at is None
+
+
+def test_days_are_counted_in_the_users_time_zone(
+    alice: User,
+    vault: Vault,
+    prefs: AgendaSettings,
+    make_person: MakePerson,
+    talk: Talk,
+    monthly: Circle,
+) -> None:
+    prefs.time_zone = "Pacific/Auckland"  # 22:00 on 23 November there
+    prefs.save()
+    ria = make_person("Ria Bakker", circle=monthly)
+    talk(ria, kind="call", days_ago=40)
+    (item,) = services.agenda_for(alice, vault).items
+    assert item.reason == "last talked 40 days ago, Monthly"
+    with time_machine.travel(dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC), tick=False):
+        agenda = services.agenda_for(alice, vault)  # already the 24th in Auckland
+    assert agenda.today == dt.date(2026, 11, 24)
+    assert agenda.items[0].reason == "last talked 41 days ago, Monthly"
