@@ -146,14 +146,28 @@ def test_a_bad_date_gets_a_clear_message(
 
 
 def test_another_day_shows_its_plan_and_a_way_back(
-    alice_client: Client, due: list[Person], today: dt.date
+    alice_client: Client,
+    alice: User,
+    due: list[Person],
+    monthly: Circle,
+    make_person: MakePerson,
+    talk: Talk,
+    today: dt.date,
 ) -> None:
+    prefs = services.settings_for(alice)
+    prefs.capacity = 3
+    prefs.save()
+    later = make_person("Vera Smit", circle=monthly, since=today - dt.timedelta(days=400))
+    talk(later, days_ago=35)  # due too, but today is full: she moves to tomorrow
     tomorrow = today + dt.timedelta(days=1)
 
     page = alice_client.get(TODAY_URL, {"date": tomorrow.isoformat()}).content.decode()
 
     assert "Back to today" in page
-    assert f'name="date" value="{tomorrow.isoformat()}"' not in page or "Done" in page
+    assert f'id="person-{later.pk}"' in page
+    assert "Ria Bakker" not in page
+    assert f'name="date" value="{tomorrow.isoformat()}"' in page
+    assert "1 of 3 that day" in page
 
 
 def test_a_past_day_is_read_only(
