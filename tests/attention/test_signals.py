@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from attention_helpers import MakePerson, Talk, ago
+from attention_helpers import TODAY, MakePerson, Talk, ago
 from django.contrib.auth.models import User
 
 from aandacht.accounts.models import Vault
 from aandacht.attention.models import Circle, Rhythm
-from aandacht.attention.services import refresh_last_contacts, set_circle
+from aandacht.attention.services import merge_rhythms, refresh_last_contacts, set_circle
 from aandacht.people.lifecycle import merge_people
 from aandacht.people.models import Person
 from aandacht.timeline.services import delete_entry, update_interaction
@@ -170,7 +170,7 @@ def test_merging_into_someone_without_a_rhythm_takes_the_others(
 @pytest.mark.xfail(
     strict=True,
     reason="merge_people moves the other's rhythm with a generic update and drops it when the "
-    "kept person has one: people/lifecycle.py should merge the two rhythms",
+    "kept person has one: people/lifecycle.py should call attention's merge_rhythms first",
 )
 def test_merging_keeps_the_others_circle_when_the_kept_one_has_none(
     make_person: MakePerson, talk: Talk, alice: User, monthly: Circle
@@ -180,6 +180,38 @@ def test_merging_keeps_the_others_circle_when_the_kept_one_has_none(
     talk(kept, kind="call", days_ago=20)  # the kept person has a rhythm too (no circle)
     merge_people(kept, other, author=alice)
     assert Rhythm.objects.get(pk=kept.pk).circle == monthly
+
+
+def test_merge_rhythms_takes_over_what_only_the_other_had(
+    make_person: MakePerson, talk: Talk, alice: User, monthly: Circle, inner: Circle
+) -> None:
+    kept = make_person("Ria Bakker", since=TODAY - dt.timedelta(days=5))
+    other = make_person("Ria de Vries", circle=monthly, cadence=21)
+    rhythm = Rhythm.objects.get(pk=other.pk)
+    rhythm.since = TODAY - dt.timedelta(days=90)
+    rhythm.save()
+    talk(kept, kind="call", days_ago=20)
+    talk(other, kind="call", days_ago=4)
+    merged = merge_rhythms(kept, other)
+    assert merged is not None
+    merge_people(kept, other, author=alice)
+    rhythm = Rhythm.objects.get(pk=kept.pk)
+    assert (rhythm.circle, rhythm.cadence_days) == (monthly, 21)
+    assert rhythm.since == TODAY - dt.timedelta(days=90)
+    assert rhythm.last_conversation_at == ago(4)
+    assert Rhythm.objects.count() == 1
+
+
+def test_merge_rhythms_keeps_the_kept_persons_choices(
+    make_person: MakePerson, monthly: Circle, inner: Circle
+) -> None:
+    kept = make_person("Ria Bakker", circle=inner)
+    other = make_person("Ria de Vries", circle=monthly)
+    merge_rhythms(kept, other)
+    assert Rhythm.objects.get(pk=kept.pk).circle == inner
+    assert not Rhythm.objects.filter(pk=other.pk).exists()
+    loner = make_person("Henk Bakker")
+    assert merge_rhythms(loner, kept) is None  # only one has a rhythm: nothing to fold
 
 
 def test_refresh_in_bulk_creates_rhythms_only_where_there_is_contact(

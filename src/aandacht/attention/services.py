@@ -164,6 +164,30 @@ def pause_until(person: Person, day: dt.date | None) -> Rhythm:
     return rhythm
 
 
+@transaction.atomic
+def merge_rhythms(kept: Person, other: Person) -> Rhythm | None:
+    """Fold ``other``'s rhythm into ``kept``'s before two people are merged.
+
+    What ``kept`` has wins; what only ``other`` has (a circle, a personal cadence, a pause, a
+    snooze) is taken over, and they are on the agenda since the earlier of the two days.
+    ``other``'s rhythm is deleted; the last contacts follow the moved interactions. Meant to
+    run inside ``people.lifecycle.merge_people``, before its generic move of related rows
+    (which would otherwise drop ``other``'s rhythm whenever ``kept`` has one).
+    """
+    theirs = Rhythm.objects.filter(pk=other.pk).first()
+    mine = Rhythm.objects.filter(pk=kept.pk).first()
+    if theirs is None or mine is None:
+        return mine  # nothing to fold: a lone rhythm of ``other`` simply moves over
+    mine.circle_id = mine.circle_id or theirs.circle_id
+    mine.cadence_days = mine.cadence_days or theirs.cadence_days
+    mine.paused_until = mine.paused_until or theirs.paused_until
+    mine.snoozed_until = mine.snoozed_until or theirs.snoozed_until
+    mine.since = min(mine.since, theirs.since)
+    mine.save(update_fields=["circle", "cadence_days", "paused_until", "snoozed_until", "since"])
+    theirs.delete()
+    return mine
+
+
 @dataclass(frozen=True)
 class Cadence:
     """Which cadence applies to someone, and where it comes from."""
