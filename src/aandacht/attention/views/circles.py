@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from aandacht.accounts.models import Vault
 from aandacht.attention import circles as domain
-from aandacht.attention import services
+from aandacht.attention import feed, services
 from aandacht.attention.forms import (
     AgendaSettingsForm,
     CircleChoiceForm,
@@ -410,13 +410,10 @@ def _back(request: HttpRequest, person: Person, *, following: bool = False) -> s
 
 
 def feed_url(request: HttpRequest, prefs: AgendaSettings) -> str:
-    """The calendar feed's secret address, once the feed view exists (another page)."""
+    """The calendar feed's secret address, on AANDACHT_BASE_URL when that is set."""
     if not prefs.feed_token:
         return ""
-    try:
-        return request.build_absolute_uri(reverse("attention:feed", args=[prefs.feed_token]))
-    except NoReverseMatch:
-        return ""
+    return feed.site_for(request).url(reverse("attention:feed", args=[prefs.feed_token]))
 
 
 @require_http_methods(["GET", "POST"])
