@@ -167,11 +167,6 @@ def test_merging_into_someone_without_a_rhythm_takes_the_others(
     assert Rhythm.objects.count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="merge_people moves the other's rhythm with a generic update and drops it when the "
-    "kept person has one: people/lifecycle.py should call attention's merge_rhythms first",
-)
 def test_merging_keeps_the_others_circle_when_the_kept_one_has_none(
     make_person: MakePerson, talk: Talk, alice: User, monthly: Circle
 ) -> None:

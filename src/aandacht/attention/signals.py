@@ -16,6 +16,7 @@ from django.dispatch import receiver
 
 from aandacht.accounts.models import Vault
 from aandacht.attention import services
+from aandacht.people.lifecycle import person_merged, person_merging
 from aandacht.people.models import Person
 from aandacht.timeline.models import Interaction
 
@@ -30,22 +31,16 @@ def give_default_circles(
         services.ensure_default_circles(instance)
 
 
-@receiver(post_save, sender=Person, dispatch_uid="attention_person_saved")
-def person_saved(
-    sender: type[Person],
-    instance: Person,
-    created: bool,
-    raw: bool = False,
-    update_fields: frozenset[str] | None = None,
-    **_: Any,
-) -> None:
-    # merge_people moves the other's interactions (and rhythm) with queryset updates, which
-    # send no signals, and then saves the kept person in full: recompute their last contacts
-    # there. Saves of a few named fields (trash, archive, the search columns) never move an
-    # interaction, and a new person has none yet.
-    if created or raw or update_fields is not None:
-        return
-    services.refresh_last_contacts([instance.pk])
+@receiver(person_merging, dispatch_uid="attention_person_merging")
+def person_merging_rhythms(sender: type[Person], kept: Person, other: Person, **_: Any) -> None:
+    # Before merge_people moves other's rows: a circle only the other had must not be lost.
+    services.merge_rhythms(kept, other)
+
+
+@receiver(person_merged, dispatch_uid="attention_person_merged")
+def person_merged_contacts(sender: type[Person], kept: Person, **_: Any) -> None:
+    # The interactions moved with queryset updates, which send no signals.
+    services.refresh_last_contacts([kept.pk])
 
 
 def _whole_vault(origin: object) -> bool:

@@ -18,6 +18,7 @@ from django.contrib.auth.models import User as UserModel
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Q
 from django.db.models.fields.files import FieldFile
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -41,6 +42,12 @@ TRASH_DAYS = 30
 SIMILAR_NAME_SCORE = 0.7  # both ways, so "Jeroen" is not a duplicate of every Jeroen
 
 User = UserModel | AnonymousUser
+
+# Other apps keep their own per-person rows in step with a merge without people importing them:
+# ``person_merging`` (kept=, other=) is sent inside the transaction before other's rows move,
+# ``person_merged`` (kept=) once everything has moved and other is gone.
+person_merging = Signal()
+person_merged = Signal()
 
 
 class LifecycleError(ValueError):
@@ -365,6 +372,7 @@ def merge_people(
     chosen = {**default_choices(fresh_kept, fresh_other), **_validated(choices or {})}
 
     dropped = _apply_fields(fresh_kept, fresh_other, chosen)
+    person_merging.send(sender=Person, kept=fresh_kept, other=fresh_other)
     _move_related(fresh_kept, fresh_other)
     other_name, other_added = fresh_other.name, fresh_other.created_at
     Person.objects.filter(pk=fresh_other.pk).delete()
@@ -373,6 +381,7 @@ def merge_people(
     fresh_kept.save()
     _merge_note(fresh_kept, other_name, other_added, dropped, author)
     refresh_search_fields([fresh_kept.pk])
+    person_merged.send(sender=Person, kept=fresh_kept)
     kept.refresh_from_db()
     return kept
 
