@@ -188,7 +188,7 @@ def overdue_promises(vault: Vault, today: dt.date) -> list[FollowUp]:
     )
 
 
-def gather(user: User, today: dt.date) -> Content:
+def gather(user: User, today: dt.date, now: dt.datetime | None = None) -> Content:
     """Today's agenda, overdue promises and the coming week's dates, across all vaults."""
     vaults = vaults_of(user)
     several = len(vaults) > 1
@@ -196,7 +196,7 @@ def gather(user: User, today: dt.date) -> Content:
     people: set[int] = set()
     for vault in vaults:
         label = vault.name if several else ""
-        agenda = services.agenda_for(user, vault, today)
+        agenda = services.agenda_for(user, vault, today, now=now)
         for item in [*agenda.items, *agenda.pinned]:
             if _is_overdue_promise(item, today):
                 continue  # in its own section below
@@ -214,7 +214,7 @@ def gather(user: User, today: dt.date) -> Content:
             content.overdue.append(
                 Line(
                     name=follow_up.person.name,
-                    reason=services._follow_up_reason(follow_up, today),
+                    reason=services.follow_up_reason(follow_up, today),
                     url=item_url(today, key, vault),
                     vault=label,
                 )
@@ -226,7 +226,7 @@ def gather(user: User, today: dt.date) -> Content:
                 content.upcoming.append(
                     Line(
                         name=date.person.name,
-                        reason=services._date_reason(date, day),
+                        reason=services.date_reason(date, day),
                         url=item_url(day, key, vault),
                         vault=label,
                         when=date_format(day, "l j F"),
@@ -281,7 +281,7 @@ def build(user: User, prefs: AgendaSettings, now: dt.datetime) -> Digest | None:
     zone = services.zone_of(prefs)
     with translation.override(language), timezone.override(zone):
         today = local_date(prefs, now)
-        content = gather(user, today)
+        content = gather(user, today, now)
         if not content.item_count:
             return None
         context: dict[str, Any] = {

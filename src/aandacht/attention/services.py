@@ -535,7 +535,7 @@ def reason_for(
     return text
 
 
-def _date_reason(date: ImportantDate, day: dt.date) -> str:
+def date_reason(date: ImportantDate, day: dt.date) -> str:
     if date.kind == DateKind.BIRTHDAY and date.year:
         age = day.year - date.year
         return ngettext("birthday: turns %(age)d", "birthday: turns %(age)d", age) % {"age": age}
@@ -548,7 +548,7 @@ def _date_reason(date: ImportantDate, day: dt.date) -> str:
     return str(date.title)
 
 
-def _follow_up_reason(follow_up: FollowUp, day: dt.date) -> str:
+def follow_up_reason(follow_up: FollowUp, day: dt.date) -> str:
     what = (
         _("you promised: %(text)s")
         if follow_up.direction == "promise"
@@ -601,14 +601,17 @@ def follow_ups_on(vault: Vault, day: dt.date, *, include_overdue: bool) -> list[
     )
 
 
-def agenda_for(user: User, vault: Vault, day: dt.date | None = None) -> Agenda:
+def agenda_for(
+    user: User, vault: Vault, day: dt.date | None = None, *, now: dt.datetime | None = None
+) -> Agenda:
     """The agenda of one day (default: today in the user's time zone).
 
     Today counts the items already handled; a later day is planned as if today's list were
-    done as planned. Pinned items always show on their own day and take no slot.
+    done as planned. Pinned items always show on their own day and take no slot. ``now``
+    stands in for the clock (``aandacht digest --now``).
     """
     prefs = settings_for(user)
-    today = local_today(prefs)
+    today = local_today(prefs, now)
     day = day or today
     candidates, known = standings(vault, prefs, today)
     rules = rules_for(prefs)
@@ -654,7 +657,7 @@ def agenda_for(user: User, vault: Vault, day: dt.date | None = None) -> Agenda:
             AgendaItem(
                 person=follow_up.person,
                 kind="follow_up",
-                reason=_follow_up_reason(follow_up, day),
+                reason=follow_up_reason(follow_up, day),
                 follow_up=follow_up,
                 due_on=follow_up.due_on,
             )
@@ -664,7 +667,7 @@ def agenda_for(user: User, vault: Vault, day: dt.date | None = None) -> Agenda:
             AgendaItem(
                 person=date.person,
                 kind="date",
-                reason=_date_reason(date, day),
+                reason=date_reason(date, day),
                 important_date=date,
                 due_on=day,
             )

@@ -364,10 +364,12 @@ def test_one_failing_user_does_not_stop_the_others(
     subscribe(bob)
     real_gather = digest.gather
 
-    def broken_for_alice(user: User, today: dt.date) -> digest.Content:
+    def broken_for_alice(
+        user: User, today: dt.date, now: dt.datetime | None = None
+    ) -> digest.Content:
         if user == alice:
             raise RuntimeError("a bug")
-        return real_gather(user, today)
+        return real_gather(user, today, now)
 
     monkeypatch.setattr(digest, "gather", broken_for_alice)
     results = digest.send_due_digests(at("08:00"))
