@@ -135,6 +135,11 @@ def prepare() -> None:
             "people": f"{people}?{vault}" if people else None,
             "person": detail,
             "quick-add": f"{quick_add}?{vault}" if quick_add else None,
+            "today": f"{url('attention:today')}?{vault}",
+            "calls": f"{url('attention:calls')}?{vault}",
+            "circles": f"{url('attention:circles')}?{vault}",
+            "lists": f"{url('attention:lists')}?{vault}",
+            "agenda-settings": url("attention:settings"),
         }
         sys.stdout.write(json.dumps({"pages": pages, "login": url("accounts:login")}))
 
