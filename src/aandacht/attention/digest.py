@@ -2,8 +2,9 @@
 
 For every user who asked for it (``AgendaSettings.digest_frequency``) and has an email address,
 once their local ``digest_time`` has passed (and, for a weekly digest, on ``digest_weekday``),
-:func:`send_due_digests` composes ONE email covering all their non-demo vaults: today's agenda
-(planned people and pinned items), overdue promises, and the birthdays and other dates of the
+:func:`send_due_digests` composes ONE email covering their vaults (``feed.vaults_covered``:
+their own vaults that hold people, else the demo vault, as the calendar feed does): today's
+agenda (planned people and pinned items), overdue promises, and the birthdays and other dates of the
 next seven days. Never one email per person.
 
 Exactly once per period, across restarts and processes: the period ("2026-11-23" for a daily
@@ -16,9 +17,9 @@ Only the current period is ever sent: a daily digest from its time until local m
 weekly one from its day and time until the same time on the next day. A server that was down
 for a week sends one digest when it comes back, not seven.
 
-A period with nothing to say sends nothing but is recorded all the same (``sent_at`` stays
-empty, ``item_count`` 0), so it is not composed again every minute; something added later
-that day shows up on the Today page and in the next digest.
+A period with nothing to say sends nothing and is NOT recorded: the next run looks again, so
+something that turns up later that day (a follow-up due today, someone put in a circle) still
+gets its digest, once.
 
 The links open the Today page on the item (``/today/?date=…&focus=…&vault=…#…``), where it has
 its one-tap Done and Snooze buttons. They only show: a GET never changes anything, because mail
@@ -49,6 +50,7 @@ from django.utils.translation import ngettext
 from aandacht.accounts.language import language_of
 from aandacht.accounts.models import Vault
 from aandacht.attention import services
+from aandacht.attention.feed import vaults_covered
 from aandacht.attention.models import AgendaSettings, DigestFrequency, DigestSent
 from aandacht.timeline.models import FollowUp, FollowUpDirection
 
@@ -156,8 +158,9 @@ def item_url(day: dt.date, key: str, vault: Vault) -> str:
 
 
 def vaults_of(user: User) -> list[Vault]:
-    """The user's vaults, demo vaults left out (their people are made up)."""
-    return list(Vault.objects.filter(memberships__user=user, is_demo=False).order_by("name", "id"))
+    """The vaults the digest covers: the same rule as the calendar feed
+    (:func:`aandacht.attention.feed.vaults_covered`)."""
+    return vaults_covered(user)
 
 
 def _is_overdue_promise(item: services.AgendaItem, today: dt.date) -> bool:
@@ -422,6 +425,7 @@ def _send_one(
         result.status, result.error = "failed", str(error) or type(error).__name__
         return
     if digest is None:
+        release(claimed)  # nothing to say yet: the next run looks again
         result.status = "empty"
         return
     result.item_count = digest.item_count

@@ -17,7 +17,8 @@ It holds what a calendar app shows best, all as all-day events that do not block
 UIDs are built from primary keys (``date-12@host``, ``follow-up-7@host``,
 ``plan-42-20261123@host``), so a refresh updates events instead of duplicating them. Private
 notes and moments never reach the feed; nor do people who are archived, deceased or in the
-trash. The feed covers the user's vaults except the demo vault (unless that is all they have).
+trash. The feed covers the vaults of :func:`vaults_covered` (the same rule as the digest): the
+user's own vaults that hold people, else the demo vault.
 """
 
 from __future__ import annotations
@@ -117,11 +118,28 @@ def feed_url(user: User, request: HttpRequest | None = None) -> str:
     return site_for(request).url(reverse("attention:feed", args=[token]))
 
 
-def vaults_in_feed(user: User) -> list[Vault]:
-    """The user's vaults, without the demo vault unless it is the only one."""
+def vaults_covered(user: User) -> list[Vault]:
+    """The vaults the digest and the calendar feed cover (one rule for both).
+
+    The user's own (non-demo) vaults that hold at least one person; when none does (a new user
+    who loaded the demo network next to an empty vault), the demo vault instead, so the feed
+    and the digest show what the Today page shows. Two queries at most.
+    """
     vaults = list(Vault.objects.filter(memberships__user=user).distinct().order_by("name", "id"))
-    real = [vault for vault in vaults if not vault.is_demo]
-    return real or vaults
+    peopled = set(
+        Person.objects.filter(vault__in=vaults, trashed_at__isnull=True)
+        .values_list("vault_id", flat=True)
+        .distinct()
+    )
+    real = [vault for vault in vaults if not vault.is_demo and vault.pk in peopled]
+    if real:
+        return real
+    return [vault for vault in vaults if vault.is_demo]
+
+
+def vaults_in_feed(user: User) -> list[Vault]:
+    """The vaults the feed covers: :func:`vaults_covered`."""
+    return vaults_covered(user)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -154,6 +154,26 @@ def test_a_second_vault_joins_the_same_email_and_demo_and_foreign_vaults_stay_ou
     assert f"vault={second_vault.pk}" in text
 
 
+def test_the_demo_vault_counts_while_the_users_own_vaults_hold_nobody(
+    smtp: Inbox, alice: User, vault: Vault
+) -> None:
+    """A newcomer loaded the demo network next to their empty vault: the digest covers the
+    demo (as the Today page shows it), until a vault of their own holds someone."""
+    alice.email = "alice@example.org"
+    alice.save()
+    subscribe(alice)
+    demo = Vault.objects.create(name="Demo", is_demo=True)
+    Membership.objects.create(vault=demo, user=alice, role=Role.OWNER)
+    add_follow_up(demo, create_person(demo, "Dora Demo"), "Return the book", due_on=TODAY)
+    assert digest.vaults_of(alice) == [demo]
+
+    assert [r.status for r in digest.send_due_digests(at("08:00"))] == ["sent"]
+    assert "Dora Demo" in plain(smtp)
+
+    create_person(vault, "Ann Real")
+    assert digest.vaults_of(alice) == [vault]
+
+
 def test_a_dutch_user_gets_the_digest_in_dutch(smtp: Inbox, network: Network, alice: User) -> None:
     subscribe(alice)
     set_language_of(alice, "nl")
@@ -182,7 +202,7 @@ def test_an_english_user_next_to_a_dutch_one_keeps_english(
     assert languages == {"alice@example.org": "nl", "bob@example.org": "en"}
 
 
-def test_nothing_to_say_sends_nothing_and_records_the_period(
+def test_nothing_to_say_sends_nothing_and_claims_nothing_so_a_later_run_looks_again(
     smtp: Inbox, alice: User, vault: Vault, clock: Clock
 ) -> None:
     alice.email = "alice@example.org"
@@ -193,10 +213,13 @@ def test_nothing_to_say_sends_nothing_and_records_the_period(
 
     assert [(r.status, r.item_count) for r in results] == [("empty", 0)]
     assert smtp.messages == []
-    row = DigestSent.objects.get(user=alice)
-    assert (row.period, row.sent_at, row.item_count) == ("2026-11-23", None, 0)
-    # Not composed again every minute for the rest of the day.
-    assert digest.send_due_digests(at("09:00")) == []
+    assert not DigestSent.objects.exists()
+    # Something turns up later that day: the day's digest still goes out, once.
+    add_follow_up(vault, create_person(vault, "Ann Later"), "Send the photos", due_on=TODAY)
+    assert [r.status for r in digest.send_due_digests(at("11:00"))] == ["sent"]
+    assert len(smtp.messages) == 1
+    assert digest.send_due_digests(at("12:00")) == []
+    assert len(smtp.messages) == 1
 
 
 def test_compose_digest_builds_the_email_without_sending_or_claiming(

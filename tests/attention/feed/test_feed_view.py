@@ -314,6 +314,13 @@ def test_the_feed_covers_every_real_vault_but_not_the_demo(
     dora = User.objects.create_user("dora", password="dora-secret-pw")
     Membership.objects.create(vault=demo, user=dora, role=Role.OWNER)
     assert set(by_summary(parse(fetch(client, dora)))) == {"Birthday: Dora Demo"}
+    # And so does someone whose own vault is still empty (they loaded the demo to try it).
+    empty = Vault.objects.create(name="Personal")
+    Membership.objects.create(vault=empty, user=dora, role=Role.OWNER)
+    assert set(by_summary(parse(fetch(client, dora)))) == {"Birthday: Dora Demo"}
+    # Until their own vault holds someone: then the demo is left out.
+    add_important_date(create_person(empty, "Eva Echt"), "birthday", 5, 5)
+    assert set(by_summary(parse(fetch(client, dora)))) == {"Birthday: Eva Echt"}
 
 
 def test_a_request_and_other_dates_read_well(

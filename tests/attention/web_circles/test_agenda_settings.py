@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import escape
 
 from aandacht.attention.models import AgendaSettings
 
@@ -136,3 +137,28 @@ def test_a_new_feed_address_after_confirming(as_alice: Client, alice: User) -> N
     new = AgendaSettings.objects.get(user=alice).feed_token
     assert new != old and len(new) >= 24
     assert "the old one no longer works" in text(as_alice.get(response["Location"]))
+
+
+def test_the_page_names_the_vaults_the_digest_and_feed_cover(
+    as_alice: Client, alice: User, vault: Any
+) -> None:
+    from aandacht.accounts.models import Membership, Role, Vault
+    from aandacht.people.services import create_person
+
+    demo = Vault.objects.create(name="Demo network", is_demo=True)
+    Membership.objects.create(vault=demo, user=alice, role=Role.OWNER)
+    create_person(demo, "Dora Demo")
+    page = text(as_alice.get(SETTINGS))
+    assert page.count("It covers the vault Demo network.") == 2  # the digest and the feed
+
+    create_person(vault, "Ann Real")
+    page = text(as_alice.get(SETTINGS))
+    assert page.count(f"It covers the vault {escape(vault.name)}.") == 2
+    assert "It covers the vault Demo network" not in page
+
+
+def test_the_weekday_field_is_marked_weekly_only(as_alice: Client) -> None:
+    page = text(as_alice.get(SETTINGS))
+    # Shown in the HTML (it works without JS); settings.js hides it unless weekly is chosen.
+    assert "data-weekly-only" in page
+    assert 'name="digest_weekday"' in page

@@ -444,6 +444,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             "form": form,
             "prefs": prefs,
             "feed_url": feed_url(request, prefs),
+            "covered": feed.vaults_covered(user),
             "time_zones": time_zones(),
             "server_zone": services.zone_of(AgendaSettings(time_zone="")).key,
             "vault": current_vault(request),
