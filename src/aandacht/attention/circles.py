@@ -150,6 +150,20 @@ def _check_cadence(days: int) -> None:
         )
 
 
+def _check_unique(
+    vault: Vault, name: str, *, exclude: Circle | None = None, name_given: bool = True
+) -> None:
+    """Refuse a name another circle of the vault already shows (any case, either way of
+    naming: its own name, a preset's title, a tag circle's tag)."""
+    other = services.circle_name_taken(vault, name, exclude=exclude)
+    if other is not None:
+        raise CircleProblem(
+            "name" if name_given else "tag",
+            _("There is already a circle called “%(name)s”; choose another name.")
+            % {"name": other.title},
+        )
+
+
 @transaction.atomic
 def add_circle(vault: Vault, name: str, cadence_days: int, tag: Tag | None = None) -> Circle:
     """A new circle; with ``tag`` it holds everyone carrying that tag."""
@@ -164,6 +178,7 @@ def add_circle(vault: Vault, name: str, cadence_days: int, tag: Tag | None = Non
             )
     elif not name:
         raise CircleProblem("name", _("Give the circle a name, or make it for a tag."))
+    _check_unique(vault, name or (tag.name if tag is not None else ""), name_given=bool(name))
     return Circle.objects.create(vault=vault, name=name, cadence_days=cadence_days, tag=tag)
 
 
@@ -177,6 +192,12 @@ def update_circle(circle: Circle, name: str, cadence_days: int) -> Circle:
         name = ""
     if not name and not circle.preset and circle.tag_id is None:
         raise CircleProblem("name", _("Give the circle a name."))
+    shown = name or (
+        str(Preset(circle.preset).label)
+        if circle.preset
+        else (circle.tag.name if circle.tag is not None else "")
+    )
+    _check_unique(circle.vault, shown, exclude=circle)
     circle.name = name
     circle.cadence_days = cadence_days
     circle.save(update_fields=["name", "cadence_days"])

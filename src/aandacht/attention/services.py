@@ -99,16 +99,33 @@ def create_circle(
         )
     if len(label) > TAG_NAME_MAX:
         raise ValueError(_("a tag is at most %(max)d characters") % {"max": TAG_NAME_MAX})
-    if name and any(c.title.casefold() == name.casefold() for c in circles_of(vault)):
-        raise ValueError(_("there is already a circle called %(name)s") % {"name": name})
     tag = None
     if label:
         tag = Tag.objects.filter(vault=vault, name__iexact=label).order_by("id").first()
-        if tag is None:
-            tag = Tag.objects.create(vault=vault, name=label)
-        elif Circle.objects.filter(tag=tag).exists():
+        if tag is not None and Circle.objects.filter(tag=tag).exists():
             raise ValueError(_("the tag %(tag)s already has a circle") % {"tag": tag.name})
+    shown = name or (tag.name if tag is not None else label)
+    if circle_name_taken(vault, shown) is not None:
+        raise ValueError(_("there is already a circle called %(name)s") % {"name": shown})
+    if label and tag is None:
+        tag = Tag.objects.create(vault=vault, name=label)
     return Circle.objects.create(vault=vault, name=name, cadence_days=cadence_days, tag=tag)
+
+
+def circle_name_taken(vault: Vault, name: str, *, exclude: Circle | None = None) -> Circle | None:
+    """The vault's circle (other than ``exclude``) that already answers to ``name``, else
+    ``None``. Compared without regard to case against each circle's name, its displayed title
+    (a preset's in the current language) and a tag circle's tag. One query."""
+    wanted = name.strip().casefold()
+    if not wanted:
+        return None
+    for circle in circles_of(vault):
+        if exclude is not None and circle.pk == exclude.pk:
+            continue
+        names = {circle.name, circle.title, circle.tag.name if circle.tag is not None else ""}
+        if wanted in {each.strip().casefold() for each in names if each}:
+            return circle
+    return None
 
 
 def rhythm_for(person: Person) -> Rhythm:

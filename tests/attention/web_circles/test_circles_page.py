@@ -281,3 +281,78 @@ def test_a_tag_circle_keeps_following_its_tags_name(as_alice: Client, vault: Vau
 
     circle.refresh_from_db()
     assert circle.name == "" and circle.cadence_days == 40 and circle.title == "clients"
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"name": "old colleagues", "cadence_days": "90"}, "name"),  # another case
+        ({"name": " OLD COLLEAGUES ", "cadence_days": "90"}, "name"),
+        ({"name": "monthly", "cadence_days": "40"}, "name"),  # a preset's title
+        ({"name": "Family", "cadence_days": "40"}, "name"),  # a tag circle's tag
+    ],
+)
+def test_a_circle_name_is_refused_twice(
+    as_alice: Client, vault: Vault, monthly: Circle, data: dict[str, str], field: str
+) -> None:
+    Circle.objects.create(vault=vault, name="Old colleagues", cadence_days=60)
+    family = Tag.objects.create(vault=vault, name="family")
+    Circle.objects.create(vault=vault, cadence_days=21, tag=family)
+    before = Circle.objects.count()
+
+    response = as_alice.post(url(vault), data)
+
+    page = text(response)
+    assert response.status_code == 200
+    assert "There is already a circle called" in page
+    assert f'id="new-circle-{field}_error"' in page
+    assert Circle.objects.count() == before
+
+
+def test_a_tag_circle_whose_tag_repeats_a_name_is_refused_on_the_tag(
+    as_alice: Client, vault: Vault
+) -> None:
+    Circle.objects.create(vault=vault, name="Clients", cadence_days=60)
+    tag = Tag.objects.create(vault=vault, name="clients")
+
+    response = as_alice.post(url(vault), {"name": "", "cadence_days": "30", "tag": str(tag.pk)})
+
+    assert "There is already a circle called “Clients”" in text(response)
+    assert 'id="new-circle-tag_error"' in text(response)
+    assert not Circle.objects.filter(tag=tag).exists()
+    # With a name of its own it is fine.
+    response = as_alice.post(
+        url(vault), {"name": "Customers", "cadence_days": "30", "tag": str(tag.pk)}
+    )
+    assert response.status_code == 302
+
+
+def test_a_rename_may_not_take_another_circles_name(
+    as_alice: Client, vault: Vault, monthly: Circle
+) -> None:
+    club = Circle.objects.create(vault=vault, name="Club", cadence_days=20)
+    edit = reverse("attention:circle_edit", args=[club.pk])
+
+    response = as_alice.post(edit, {"name": "MONTHLY", "cadence_days": "20"})
+
+    assert response.status_code == 200
+    assert "There is already a circle called “Monthly”" in text(response)
+    club.refresh_from_db()
+    assert club.name == "Club"
+    # Keeping its own name (in another case) is fine; so is a preset left as it is.
+    assert as_alice.post(edit, {"name": "CLUB", "cadence_days": "21"}).status_code == 302
+    monthly_edit = reverse("attention:circle_edit", args=[monthly.pk])
+    assert as_alice.post(monthly_edit, {"name": "Monthly", "cadence_days": "30"}).status_code == 302
+
+
+def test_the_service_refuses_a_duplicate_name_too(vault: Vault, monthly: Circle) -> None:
+    services.create_circle(vault, "Old colleagues", 60)
+    for name, tag in [("OLD COLLEAGUES", None), ("Monthly", None), ("", "old colleagues")]:
+        with pytest.raises(ValueError, match="there is already a circle called"):
+            services.create_circle(vault, name, 90, tag_name=tag)
+    assert not Tag.objects.filter(vault=vault, name__iexact="old colleagues").exists()
+    services.create_circle(vault, "", 30, tag_name="family")
+    with pytest.raises(ValueError, match="there is already a circle called Family"):
+        services.create_circle(vault, "Family", 40)
+    with pytest.raises(ValueError, match="the tag family already has a circle"):
+        services.create_circle(vault, "", 40, tag_name="Family")
