@@ -19,19 +19,48 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from aandacht.accounts.models import Vault
 from aandacht.attention import services
 from aandacht.attention.models import Circle, Rhythm
 from aandacht.attention.services import Agenda, AgendaItem
 from aandacht.people.briefing import ContactLink, contact_links, local_time
-from aandacht.people.models import ContactKind, ContactMethod, Person
+from aandacht.people.models import ContactKind, ContactMethod, DateKind, Person
 from aandacht.timeline.models import FollowUp, Interaction, Outcome
 
 # How far the page lets you look: planning far ahead is guesswork, and costs time.
 MAX_DAYS_AHEAD = 90
 PREVIEW_DAYS = 6
 DONE_KINDS = ("call", "meeting", "video", "message")
+
+
+def short_date(day: dt.date) -> str:
+    """A day as "16 Nov" (a translator may make it "16 nov")."""
+    return date_format(day, pgettext("short date", "j M"))
+
+
+def short_reason(item: AgendaItem, day: dt.date) -> str:
+    """The reason of a pinned item without what its badge already says ("promise", "they
+    asked", "birthday"); ``services`` keeps the long form for the digest."""
+    if item.follow_up is not None:
+        text = str(item.follow_up.text)
+        due = item.follow_up.due_on
+        if due is not None and due < day:
+            text += " · " + _("was due %(date)s") % {"date": short_date(due)}
+        return text
+    date = item.important_date
+    if date is not None:
+        if date.kind == DateKind.BIRTHDAY and date.year:
+            age = day.year - date.year
+            return ngettext("turns %(age)d", "turns %(age)d", age) % {"age": age}
+        return services.date_reason(date, day)
+    return item.reason
+
+
+def _shorten(items: list[AgendaItem], day: dt.date) -> None:
+    for item in items:
+        item.reason = short_reason(item, day)
 
 
 class BadDay(ValueError):
@@ -67,10 +96,11 @@ class TodayPage:
     """The agenda of one day plus what the page shows around it."""
 
     agenda: Agenda
-    pinned_done: set[int] = field(default_factory=set)  # pinned people already called today
+    pinned_done: set[int] = field(default_factory=set)  # pinned people talked with today
     follow_ups_done: list[AgendaItem] = field(default_factory=list)  # promises kept today
     preview: list[DayCount] = field(default_factory=list)
     anyone_on_rhythm: bool = True
+    phoned: set[int] = field(default_factory=set)  # pinned people with a phone number
 
     @property
     def is_today(self) -> bool:
@@ -82,13 +112,14 @@ class TodayPage:
 
     @property
     def planned(self) -> int:
-        """People planned on the day, handled or not (pinned items take no slot)."""
+        """People planned on the day, handled or not. Only planned people count: a pinned
+        promise or date takes no slot (and acting on one marks no rhythm)."""
         return len(self.agenda.items) + len(self.agenda.handled)
 
     @property
     def slots(self) -> list[str]:
-        """One dot per place on the day: "done" (talked), "handled" (tried, snoozed or
-        skipped), "open" or "free" (room left)."""
+        """One dot per planned person: "done" (talked) and "handled" (tried, snoozed or
+        skipped) filled, "open" still to do; then "free" for the room left."""
         done = [
             "done" if item.handled_as == "done" else "handled"
             for item in sorted(self.agenda.handled, key=lambda item: item.handled_as != "done")
@@ -96,6 +127,14 @@ class TodayPage:
         open_ = ["open"] * len(self.agenda.items)
         free = ["free"] * max(0, self.agenda.capacity - self.planned)
         return [*done, *open_, *free]
+
+    @property
+    def callable(self) -> bool:
+        """Whether the call list has someone to call: a planned person, or a pinned one with
+        a phone number."""
+        return bool(self.agenda.items) or bool(
+            self.phoned & {i.person.pk for i in self.open_pinned}
+        )
 
     @property
     def done_count(self) -> int:
@@ -159,18 +198,74 @@ def _handled_rows(today: dt.date, people: list[int]) -> dict[int, tuple[str, dt.
     return {pk: (how, until) for pk, how, until in rows}
 
 
+def outcomes_today(user: User, people: list[int], today: dt.date) -> dict[int, set[str]]:
+    """The outcomes of the interactions logged ``today`` with these people (one query)."""
+    if not people:
+        return {}
+    zone = services.zone_of(services.settings_for(user))
+    start = dt.datetime.combine(today, dt.time.min, tzinfo=zone)
+    rows = Interaction.objects.filter(
+        people__in=people, occurred_at__gte=start, occurred_at__lt=start + dt.timedelta(days=1)
+    ).values_list("people", "outcome")
+    found: dict[int, set[str]] = {}
+    for pk, outcome in rows:
+        found.setdefault(pk, set()).add(outcome)
+    return found
+
+
+MARK_OUTCOME = {"done": Outcome.CONVERSATION, "attempted": Outcome.ATTEMPT}
+
+
+def settle(user: User, agenda: Agenda) -> set[int]:
+    """Check today's marks against the timeline: a "done" or "no answer" whose interaction
+    was deleted is not handled (the person goes back on the list). Returns the pinned people
+    talked with today. Also says how each person was handled ("snoozed until Tue 24 Nov")."""
+    people = sorted({item.person.pk for item in [*agenda.pinned, *agenda.handled]})
+    outcomes = outcomes_today(user, people, agenda.today)
+    rows = _handled_rows(agenda.today, [item.person.pk for item in agenda.handled])
+    kept: list[AgendaItem] = []
+    for item in agenda.handled:
+        wanted = MARK_OUTCOME.get(item.handled_as)
+        if wanted is not None and wanted not in outcomes.get(item.person.pk, set()):
+            item.handled_as = ""
+            item.reason = _reopened_reason(item, agenda.today)
+            agenda.items.append(item)
+            continue
+        how, until = rows.get(item.person.pk, ("", None))
+        if how == "snoozed" and until is not None:
+            item.reason = _("snoozed until %(day)s") % {"day": date_format(until, "D j M")}
+        kept.append(item)
+    agenda.handled = kept
+    return {
+        item.person.pk
+        for item in agenda.pinned
+        if Outcome.CONVERSATION in outcomes.get(item.person.pk, set())
+    }
+
+
+def _reopened_reason(item: AgendaItem, today: dt.date) -> str:
+    if item.cadence is None:
+        return ""
+    standing = services.Standing(
+        item.person.pk, item.cadence, item.last_conversation, None, None, ""
+    )
+    return services.reason_for("due", standing, today, today)
+
+
 def today_page(user: User, vault: Vault, day: dt.date | None = None) -> TodayPage:
     agenda = services.agenda_for(user, vault, day)
     page = TodayPage(agenda=agenda)
+    _shorten(agenda.pinned, agenda.day)
     if agenda.day == agenda.today:
-        people = sorted({item.person.pk for item in [*agenda.pinned, *agenda.handled]})
-        rows = _handled_rows(agenda.today, people)
-        page.pinned_done = {pk for pk, (how, _until) in rows.items() if how == "done"}
-        for item in agenda.handled:
-            how, until = rows.get(item.person.pk, ("", None))
-            if how == "snoozed" and until is not None:
-                item.reason = _("snoozed until %(day)s") % {"day": date_format(until, "D j M")}
+        page.pinned_done = settle(user, agenda)
         page.follow_ups_done = follow_ups_done_on(vault, user, agenda.today)
+        pinned = {item.person.pk for item in page.open_pinned}
+        if pinned and not agenda.items:
+            page.phoned = set(
+                ContactMethod.objects.filter(
+                    person_id__in=pinned, kind=ContactKind.PHONE
+                ).values_list("person_id", flat=True)
+            )
     if agenda.day >= agenda.today:
         page.preview = preview(user, vault, agenda.today)
     if not agenda.items and not agenda.handled:
@@ -236,13 +331,29 @@ def already(user: User, person: Person, handled_as: str) -> bool:
     return Rhythm.objects.filter(person=person, handled_on=today, handled_as=handled_as).exists()
 
 
+def planned_today(user: User, person: Person) -> bool:
+    """Whether ``person`` holds a place on today's list (planned, or already handled):
+    only then does an action mark their rhythm. A birthday call of someone else is logged
+    on the timeline and takes no place."""
+    today = services.local_today(services.settings_for(user))
+    if Rhythm.objects.filter(person=person, handled_on=today).exclude(handled_as="").exists():
+        return True
+    agenda = services.agenda_for(user, person.vault)
+    return any(item.person.pk == person.pk for item in agenda.items)
+
+
 @transaction.atomic
 def done_once(user: User, person: Person, *, kind: str, summary: str) -> bool:
     """Log the conversation unless it was logged from the agenda today; True when logged."""
     _lock(person)
     if already(user, person, "done"):
         return False
-    services.mark_done(user, person, kind=kind, summary=summary)
+    if planned_today(user, person):
+        services.mark_done(user, person, kind=kind, summary=summary)
+        return True
+    if services.logged_today(user, person, "done") is not None:
+        return False
+    services.mark_done(user, person, kind=kind, summary=summary, mark=False)
     return True
 
 
@@ -252,7 +363,12 @@ def attempted_once(user: User, person: Person, *, summary: str = "") -> bool:
     _lock(person)
     if already(user, person, "attempted") or already(user, person, "done"):
         return False
-    services.mark_attempted(user, person, summary=summary)
+    if planned_today(user, person):
+        services.mark_attempted(user, person, summary=summary)
+        return True
+    if services.logged_today(user, person, "attempted") is not None:
+        return False
+    services.mark_attempted(user, person, summary=summary, mark=False)
     return True
 
 
@@ -265,9 +381,23 @@ def _lock(person: Person) -> None:
 
 def undoable(user: User, person: Person) -> bool:
     today = services.local_today(services.settings_for(user))
-    return Rhythm.objects.filter(
-        person=person, handled_on=today, handled_as__in=("snoozed", "skipped")
-    ).exists()
+    return Rhythm.objects.filter(person=person, handled_on=today).exclude(handled_as="").exists()
+
+
+@transaction.atomic
+def undo(user: User, person: Person) -> bool:
+    """Undo today's action on ``person``: a snooze, a skip, or a "done" / "no answer" (whose
+    logged interaction is deleted); for someone only pinned, the call logged today. False
+    when there is nothing to undo."""
+    _lock(person)
+    if undoable(user, person):
+        services.undo_handled(user, person)
+        return True
+    logged = services.logged_today(user, person, "done")
+    if logged is None:
+        return False
+    logged.delete()
+    return True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -335,7 +465,10 @@ class CallList:
 
 def parse_position(raw: str) -> int:
     """``?at=`` as a 1-based position; anything else starts at the top."""
-    return int(raw) if raw.isdigit() and 0 < len(raw) < 6 and int(raw) > 0 else 1
+    text = raw.strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 5 or int(text) < 1:
+        return 1
+    return int(text)
 
 
 def call_list(user: User, vault: Vault, at: int) -> CallList:
@@ -345,10 +478,12 @@ def call_list(user: User, vault: Vault, at: int) -> CallList:
     next person; the position in the whole day (``position`` of ``total``) keeps counting.
     """
     agenda = services.agenda_for(user, vault)
+    _shorten(agenda.pinned, agenda.day)
+    called = settle(user, agenda)
     calls = agenda.calls
     handled = {item.person.pk: item.handled_as for item in agenda.handled}
-    pinned_people = sorted({item.person.pk for item in agenda.pinned} - set(handled))
-    handled.update(handled_today(agenda.today, pinned_people))
+    for pk in called:
+        handled.setdefault(pk, "done")
     remaining = [item for item in calls if item.person.pk not in handled]
     at = min(max(at, 1), len(remaining) + 1)
     result = CallList(remaining=remaining, handled=handled, at=at)

@@ -707,8 +707,8 @@ def upcoming(user: User, vault: Vault, days: int = 28) -> core.Plan:
 
 def handled_label(handled_as: str) -> str:
     labels = {
-        "done": _("done"),
-        "attempted": _("tried, no answer"),
+        "done": _("talked"),
+        "attempted": _("no answer"),
         "snoozed": _("snoozed"),
         "skipped": _("skipped this round"),
     }
@@ -738,8 +738,12 @@ def mark_done(
     kind: str = "call",
     summary: str = "",
     initiated_by: str = "me",
+    mark: bool = True,
 ) -> Interaction:
-    """Log the conversation (it restarts the cadence) and tick the item off today's list."""
+    """Log the conversation (it restarts the cadence) and tick the item off today's list.
+
+    ``mark=False`` only logs it: a birthday call of someone not planned today takes no place
+    on the day's list (the signals still restart their cadence)."""
     # Refused before anything is written: a voicemail or a card is logged with "attempted" or
     # on the timeline, never as "done".
     if kind in DEFAULT_OUTCOME and DEFAULT_OUTCOME[kind] != Outcome.CONVERSATION:
@@ -757,18 +761,24 @@ def mark_done(
         initiated_by=initiated_by,
         author=user,
     )
-    _mark(person, local_today(prefs), "done", snoozed_until=None, skipped_on=None)
+    if mark:
+        _mark(person, local_today(prefs), "done", snoozed_until=None, skipped_on=None)
     return interaction
 
 
 @transaction.atomic
-def mark_attempted(user: User, person: Person, *, summary: str = "") -> Interaction:
-    """Log a voicemail / no answer: the cadence does not restart; a retry follows."""
+def mark_attempted(
+    user: User, person: Person, *, summary: str = "", mark: bool = True
+) -> Interaction:
+    """Log a voicemail / no answer: the cadence does not restart; a retry follows.
+
+    ``mark=False`` only logs it (someone who is not planned today)."""
     prefs = settings_for(user)
     interaction = timeline.log_interaction(
         person.vault, [person], "voicemail", summary=summary, initiated_by="me", author=user
     )
-    _mark(person, local_today(prefs), "attempted")
+    if mark:
+        _mark(person, local_today(prefs), "attempted")
     return interaction
 
 
@@ -777,9 +787,9 @@ def snooze(user: User, person: Person, until: dt.date) -> Rhythm:
     prefs = settings_for(user)
     today = local_today(prefs)
     if until <= today:
-        raise ValueError(_("snooze until a day after today"))
+        raise ValueError(_("Snooze until a day after today."))
     if until > today + dt.timedelta(days=366):
-        raise ValueError(_("snooze for at most a year"))
+        raise ValueError(_("Snooze for at most a year."))
     return _mark(person, today, "snoozed", snoozed_until=until)
 
 
@@ -791,12 +801,41 @@ def skip_round(user: User, person: Person) -> Rhythm:
     return _mark(person, today, "skipped", skipped_on=today)
 
 
+def logged_today(user: User, person: Person, handled_as: str) -> Interaction | None:
+    """The interaction an agenda action logged today: the latest of ``person`` by ``user``
+    today (in the user's time zone) with the outcome that action logs."""
+    outcome = {"done": Outcome.CONVERSATION, "attempted": Outcome.ATTEMPT}.get(handled_as)
+    if outcome is None:
+        return None
+    prefs = settings_for(user)
+    zone = zone_of(prefs)
+    start = dt.datetime.combine(local_today(prefs), dt.time.min, tzinfo=zone)
+    return (
+        Interaction.objects.filter(
+            people=person,
+            author=user,
+            outcome=outcome,
+            occurred_at__gte=start,
+            occurred_at__lt=start + dt.timedelta(days=1),
+        )
+        .order_by("-occurred_at", "-id")
+        .first()
+    )
+
+
 @transaction.atomic
 def undo_handled(user: User, person: Person) -> Rhythm:
-    """Put a skipped or snoozed item back on today's list (a logged contact stays logged)."""
+    """Put a handled item back on today's list. A snooze or a skip is lifted; for "done" and
+    "no answer" the interaction the action logged today is deleted too (the signals then
+    recompute the last contacts)."""
     prefs = settings_for(user)
     rhythm = rhythm_for(person)
     if rhythm.handled_on == local_today(prefs):
+        if rhythm.handled_as in ("done", "attempted"):
+            logged = logged_today(user, person, rhythm.handled_as)
+            if logged is not None:
+                timeline.delete_entry(logged)
+            rhythm.refresh_from_db()
         if rhythm.handled_as == "snoozed":
             rhythm.snoozed_until = None
         if rhythm.handled_as == "skipped":

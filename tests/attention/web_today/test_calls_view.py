@@ -67,7 +67,7 @@ def test_the_first_call_shows_everything_needed(
     assert "you promised: Lend him the ladder" in page
     assert "last talked 60 days ago, Monthly" in page
     assert "Call 1 of 3" in page
-    assert "We talked" in page and "Voicemail" in page
+    assert "Talked" in page and "No answer" in page
     assert 'aria-current="page">Today</a>' in page
 
 
@@ -140,7 +140,7 @@ def test_a_birthday_without_a_rhythm_is_on_the_call_list(
 
     page = alice_client.get(CALLS).content.decode()
     assert "Anna Smit</a></h1>" in page
-    assert "birthday: turns 36" in page
+    assert "turns 36" in page
 
     alice_client.post(reverse("attention:done", args=[anna.pk]), {"next": CALLS})
 
@@ -161,7 +161,7 @@ def test_a_viewer_reads_the_list_without_outcome_buttons(
     page = client.get(CALLS).content.decode()
 
     assert "Tom Jansen" in page
-    assert "We talked" not in page
+    assert "No answer" not in page
 
 
 def test_query_count_does_not_grow_with_the_list(

@@ -24,6 +24,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from aandacht.accounts.models import Vault
@@ -80,6 +81,7 @@ def _page_context(
         "latest_snooze": today + dt.timedelta(days=366),
         "done_kinds": DONE_KINDS,
         "here": _agenda_url(page.agenda.day, today),
+        "short_date": pgettext("short date", "j M"),
     }
 
 
@@ -147,6 +149,7 @@ def calls(request: HtmxHttpRequest) -> HttpResponse:
         "tomorrow": day + dt.timedelta(days=1),
         "previous_url": _calls_url(listing.at - 1) if listing.at > 1 else "",
         "next_url": _calls_url(listing.at + 1) if listing.card is not None else "",
+        "short_date": pgettext("short date", "j M"),
     }
     return render(request, "attention/calls.html", context)
 
@@ -251,6 +254,9 @@ def attempted(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             raise ValueError(_form_error(form))
         if not pages.attempted_once(user, person, summary=form.cleaned_data["summary"]):
             return _("Already noted today: %(name)s.") % {"name": person.name}
+        if services.cadence_of(person) is None:
+            # Not on a rhythm: nothing brings them back by itself.
+            return _("Noted that you tried %(name)s.") % {"name": person.name}
         prefs = services.settings_for(user)
         return _("Noted that you tried %(name)s; they come back in %(days)d days.") % {
             "name": person.name,
@@ -293,17 +299,18 @@ def skip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def undo(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """Put a skipped or snoozed person back on today's list; a logged contact stays logged."""
+    """Undo today's action on a person: a snooze or a skip is lifted, a "talked" or "no
+    answer" loses the interaction it logged; the person is back on today's list."""
 
     def act(user: User, person: Person) -> str:
-        if not pages.undoable(user, person):
+        if not pages.undo(user, person):
             raise ValueError(
                 _(
-                    "Only a snooze or a skip of today can be undone; a logged contact stays "
-                    "on the timeline, where you can change it."
+                    "There is nothing of today to undo for %(name)s; older contacts stay on "
+                    "the timeline, where you can change them."
                 )
+                % {"name": person.name}
             )
-        services.undo_handled(user, person)
         return _("%(name)s is back on today's list.") % {"name": person.name}
 
     return _act(request, pk, act)
