@@ -368,7 +368,7 @@ def test_handled_items_keep_their_slot_so_the_list_does_not_refill(
     assert agenda.items == []
     assert [item.person.name for item in agenda.handled] == sorted(planned(first))
     assert {item.handled_as for item in agenda.handled} == {"done"}
-    assert agenda.handled[0].reason == "done"
+    assert agenda.handled[0].reason == "talked"
     assert agenda.calls == []
 
 
@@ -387,7 +387,7 @@ def test_each_action_counts_toward_today(
     assert planned(agenda) == ["Person 2", "Person 1"]
     handled = {item.person.name: item.reason for item in agenda.handled}
     assert handled == {
-        "Person 5": "tried, no answer",
+        "Person 5": "no answer",
         "Person 4": "snoozed",
         "Person 3": "skipped this round",
     }
@@ -479,9 +479,9 @@ def test_snooze_hides_someone_until_the_day(
 @pytest.mark.parametrize(
     ("days", "message"),
     [
-        (0, "snooze until a day after today"),
-        (-3, "snooze until a day after today"),
-        (367, "snooze for at most a year"),
+        (0, "Snooze until a day after today."),
+        (-3, "Snooze until a day after today."),
+        (367, "Snooze for at most a year."),
     ],
 )
 def test_snooze_refuses_bad_days(
@@ -519,17 +519,42 @@ def test_undo_puts_a_skipped_or_snoozed_item_back(
     assert (rhythm.snoozed_until, rhythm.handled_on, rhythm.handled_as) == (None, None, "")
 
 
-def test_undo_of_done_keeps_the_logged_conversation(
+def test_undo_of_done_deletes_the_logged_conversation(
     alice: User, vault: Vault, make_person: MakePerson, talk: Talk, monthly: Circle
 ) -> None:
     ria = make_person("Ria Bakker", circle=monthly)
-    talk(ria, kind="call", days_ago=47)
+    earlier = talk(ria, kind="call", days_ago=47)
     services.mark_done(alice, ria)
     services.undo_handled(alice, ria)
-    assert Interaction.objects.count() == 2
+    assert list(Interaction.objects.all()) == [earlier]
+    rhythm = Rhythm.objects.get(pk=ria.pk)
+    assert (rhythm.handled_on, rhythm.handled_as) == (None, "")
+    assert rhythm.last_conversation_at == earlier.occurred_at  # the signals recomputed it
     agenda = services.agenda_for(alice, vault)
-    assert (agenda.items, agenda.handled) == ([], [])
+    assert (planned(agenda), agenda.handled) == (["Ria Bakker"], [])
     services.undo_handled(alice, ria)  # nothing left to undo: a no-op
+    assert Interaction.objects.count() == 1
+
+
+def test_undo_of_no_answer_deletes_only_that_voicemail(
+    alice: User, bob: User, vault: Vault, make_person: MakePerson, talk: Talk, monthly: Circle
+) -> None:
+    ria = make_person("Ria Bakker", circle=monthly)
+    talk(ria, kind="call", days_ago=47)
+    services.mark_attempted(alice, ria)
+    services.undo_handled(alice, ria)
+    assert not Interaction.objects.filter(kind="voicemail").exists()
+    assert Interaction.objects.count() == 1
+
+
+def test_done_without_a_mark_only_logs(
+    alice: User, make_person: MakePerson, monthly: Circle
+) -> None:
+    ria = make_person("Ria Bakker", circle=monthly)
+    services.mark_done(alice, ria, mark=False)
+    services.mark_attempted(alice, ria, mark=False)
+    assert Interaction.objects.count() == 2
+    assert Rhythm.objects.get(pk=ria.pk).handled_as == ""
 
 
 def test_undo_only_touches_today(

@@ -9,6 +9,7 @@ from collections.abc import Callable
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
+from django.contrib.messages import get_messages
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -190,3 +191,114 @@ def test_query_count_does_not_grow_with_the_list(
 
     assert len(many) == len(few)
     assert len(few) <= 22
+
+
+# --- Pinned people: their own action only (the bug a newcomer found) ------------------------
+
+
+@pytest.fixture
+def full_day(
+    vault: Vault, monthly: Circle, make_person: MakePerson, talk: Talk, today: dt.date
+) -> list[Person]:
+    """Five people due (the day is full), each with a phone."""
+    people = []
+    for number in range(5):
+        person = make_person(f"Due{number} Test", circle=monthly, since=today - dt.timedelta(400))
+        talk(person, days_ago=60 - number)
+        add_contact_method(person, "phone", f"06 1234567{number}")
+        people.append(person)
+    return people
+
+
+@pytest.fixture
+def pinned(
+    vault: Vault,
+    circles: dict[str, Circle],
+    make_person: MakePerson,
+    talk: Talk,
+    today: dt.date,
+) -> dict[str, Person]:
+    """Bram (quarterly, talked last week) has his birthday today; Noor (in no circle) asked
+    for something due today."""
+    bram = make_person("Bram Pinned", circle=circles["quarterly"], since=today - dt.timedelta(400))
+    talk(bram, days_ago=7)
+    add_important_date(bram, "birthday", today.month, today.day, 1990)
+    noor = make_person("Noor Vraag")
+    add_follow_up(vault, noor, "An introduction to Bas", direction="request", due_on=today)
+    return {"bram": bram, "noor": noor}
+
+
+def card_at(client: Client, name: str) -> tuple[str, str]:
+    """The call list page showing ``name`` and its ``?at=`` url."""
+    for at in range(1, 12):
+        url = f"{CALLS}?at={at}"
+        page = client.get(url).content.decode()
+        if f">{name}</a></h1>" in page:
+            return page, url
+    raise AssertionError(f"{name} is not on the call list")
+
+
+def test_a_pinned_card_offers_only_its_own_action(
+    alice_client: Client, full_day: list[Person], pinned: dict[str, Person]
+) -> None:
+    birthday, _url = card_at(alice_client, "Bram Pinned")
+    promise, _url = card_at(alice_client, "Noor Vraag")
+
+    assert "Called them" in birthday
+    assert "Done" in promise
+    for page in (birthday, promise):
+        for other in ("No answer", "Snooze until tomorrow", "Skip this round", ">Talked<"):
+            assert other not in page
+        assert 'rel="next"' in page
+
+
+def test_calling_for_a_birthday_takes_no_place_on_the_day(
+    alice_client: Client, full_day: list[Person], pinned: dict[str, Person]
+) -> None:
+    bram = pinned["bram"]
+    _page, url = card_at(alice_client, "Bram Pinned")
+
+    alice_client.post(reverse("attention:done", args=[bram.pk]), {"next": url})
+    alice_client.post(reverse("attention:done", args=[bram.pk]), {"next": url})  # twice
+
+    assert Interaction.objects.filter(people=bram, outcome="conversation").count() == 2  # +1
+    assert Rhythm.objects.get(pk=bram.pk).handled_as == ""  # the cadence list is untouched
+    today_page = alice_client.get("/today/").content.decode()
+    assert "5 planned · at most 5 a day" in today_page
+    assert today_page.count("agenda-dot agenda-dot--") == 5
+    handled = today_page[today_page.index("Handled today") :]
+    assert handled.count(">Bram Pinned</a>") == 1
+    assert "turns 36 · you got in touch" in handled
+    pinned_part = today_page[
+        today_page.index("Promises and dates") : today_page.index("Handled today")
+    ]
+    assert "Bram Pinned" not in pinned_part
+    for person in full_day:  # nobody planned was pushed off the day
+        assert f'id="person-{person.pk}"' in today_page
+
+
+def test_a_voicemail_for_someone_in_no_circle_promises_no_return(
+    alice_client: Client, pinned: dict[str, Person]
+) -> None:
+    noor = pinned["noor"]
+
+    response = alice_client.post(reverse("attention:attempted", args=[noor.pk]))
+
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Noted that you tried Noor Vraag."
+    ]
+    assert Rhythm.objects.filter(pk=noor.pk, handled_as="attempted").count() == 0
+    # Their request is still open, so they stay on the list; the end summary counts nobody.
+    assert ">Noor Vraag</a></h1>" in alice_client.get(CALLS).content.decode()
+    end = alice_client.get(f"{CALLS}?at=2").content.decode()
+    assert "did not answer" not in end
+
+
+@pytest.mark.parametrize("raw", ["-1", "abc", "0", "1.5", "999999", "٣"])
+def test_a_strange_position_starts_at_the_first_card(
+    alice_client: Client, due: list[Person], raw: str
+) -> None:
+    page = alice_client.get(CALLS, {"at": raw})
+
+    assert page.status_code == 200
+    assert "Call 1 of 3" in page.content.decode()

@@ -19,7 +19,7 @@ from aandacht.accounts.models import Vault
 from aandacht.attention import services
 from aandacht.attention.models import Circle, Rhythm
 from aandacht.people.models import Person
-from aandacht.people.services import add_important_date
+from aandacht.people.services import add_contact_method, add_important_date
 from aandacht.timeline.models import Interaction, Outcome
 from aandacht.timeline.services import add_follow_up
 
@@ -654,3 +654,45 @@ def test_a_digest_link_to_an_item_already_handled_says_so(
     assert b"no longer on this list" in page
     page = alice_client.get(TODAY_URL, {"focus": f"person-{due[0].pk}"}).content
     assert b"no longer on this list" not in page
+
+
+def test_start_calling_needs_someone_to_call(
+    alice_client: Client, vault: Vault, make_person: MakePerson, today: dt.date
+) -> None:
+    anna = make_person("Anna Smit")
+    add_follow_up(vault, anna, "Send the photos", due_on=today)
+
+    assert "Start calling" not in alice_client.get(TODAY_URL).content.decode()
+
+    add_contact_method(anna, "phone", "06 12345678")
+    assert "Start calling" in alice_client.get(TODAY_URL).content.decode()
+
+
+def test_a_birthday_call_can_be_undone(
+    alice_client: Client, vault: Vault, make_person: MakePerson, today: dt.date
+) -> None:
+    anna = make_person("Anna Smit")
+    add_important_date(anna, "birthday", today.month, today.day, 1990)
+    alice_client.post(action("done", anna))
+
+    alice_client.post(action("undo", anna))
+
+    assert conversations(anna) == 0
+    page = alice_client.get(TODAY_URL).content.decode()
+    assert "Handled today" not in page and "Called them" in page
+
+
+def test_handled_today_says_what_was_done(
+    alice_client: Client, due: list[Person], today: dt.date
+) -> None:
+    alice_client.post(action("done", due[0]))
+    alice_client.post(action("attempted", due[1]))
+    alice_client.post(action("snooze", due[2]), {"quick": "2026-11-24"})
+
+    handled = alice_client.get(TODAY_URL).content.decode()
+    handled = handled[handled.index("Handled today") :]
+
+    assert "talked" in handled
+    assert "no answer" in handled
+    assert "snoozed until Tue 24 Nov" in handled
+    assert handled.count(">Undo<") == 3 or handled.count("Undo<span") == 3
