@@ -20,8 +20,10 @@ from rich.text import Text
 
 from aandacht.cli import (
     EXIT_USAGE,
+    GlobalOptions,
     JsonFlag,
     PersonArgument,
+    Session,
     app,
     emit_json,
     fail,
@@ -47,6 +49,41 @@ CLEAR_WORDS = frozenset({"none", "clear"})
 
 def every(days: int) -> str:
     return ngettext("every %(days)d day", "every %(days)d days", days) % {"days": days}
+
+
+# --- the vault ----------------------------------------------------------------------------
+
+
+def attention_session(ctx: typer.Context, *, write: bool = False) -> Session:
+    """``open_session``, but without ``--vault`` (or AANDACHT_VAULT) the vault last used in the
+    web app (``Preference.last_vault``, while the owner is still a member), so ``aandacht
+    today`` shows what the Today page shows. Says on stderr which vault it is."""
+    from aandacht.accounts.models import Membership, Preference, Role
+
+    session = open_session(ctx, write=write)
+    options = ctx.find_object(GlobalOptions)
+    if options is not None and options.vault:
+        return session
+    last = (
+        Preference.objects.filter(user=session.owner, last_vault__isnull=False)
+        .select_related("last_vault")
+        .first()
+    )
+    vault = last.last_vault if last is not None else None
+    if vault is not None and vault.pk != session.vault.pk:
+        membership = Membership.objects.filter(user=session.owner, vault=vault).first()
+        if membership is not None:
+            if write and membership.role == Role.VIEWER:
+                fail(
+                    _(
+                        "You may only read the vault “%(name)s” (the one you last used); "
+                        "choose another with --vault."
+                    )
+                    % {"name": vault.name}
+                )
+            session = Session(session.owner, vault)
+    say(_("Vault: %(name)s (choose another with --vault)") % {"name": session.vault.name})
+    return session
 
 
 # --- circles ------------------------------------------------------------------------------
@@ -146,31 +183,20 @@ def rhythm_data(person: Person) -> dict[str, Any]:
 def list_circles(ctx: typer.Context, json_output: JsonFlag = False) -> None:
     """List the circles with their cadence and who is in them."""
     from aandacht.attention import services
-    from aandacht.attention.models import Rhythm
+    from aandacht.attention.circles import circle_members
     from aandacht.people.models import Person
 
-    session = open_session(ctx)
+    session = attention_session(ctx)
     circles = services.circles_of(session.vault)
-    members: dict[int, list[Person]] = {circle.pk: [] for circle in circles}
-    chosen = (
-        Rhythm.objects.filter(circle__vault=session.vault, person__trashed_at__isnull=True)
-        .select_related("person")
-        .order_by("person__sort_key", "person_id")
-    )
-    for rhythm in chosen:
-        assert rhythm.circle_id is not None
-        members[rhythm.circle_id].append(rhythm.person)
-    by_tag = {circle.tag_id: circle.pk for circle in circles if circle.tag_id is not None}
-    if by_tag:
-        tagged = (
-            Person.tags.through.objects.filter(
-                tag_id__in=list(by_tag), person__trashed_at__isnull=True
-            )
-            .select_related("person")
-            .order_by("person__sort_key", "person_id")
-        )
-        for row in tagged:
-            members[by_tag[row.tag_id]].append(row.person)
+    # The circles page's rule: who follows each circle, and who carries a tag circle's tag
+    # but follows another circle (counted apart).
+    following = circle_members(session.vault, circles)
+    wanted = [pk for each in following.values() for pk in each.people]
+    found = Person.objects.filter(pk__in=wanted).in_bulk() if wanted else {}
+    members: dict[int, list[Person]] = {
+        circle.pk: [found[pk] for pk in following[circle.pk].people if pk in found]
+        for circle in circles
+    }
 
     if json_output:
         emit_json(
@@ -181,6 +207,7 @@ def list_circles(ctx: typer.Context, json_output: JsonFlag = False) -> None:
                     "cadence_days": circle.cadence_days,
                     "tag": circle.tag.name if circle.tag is not None else None,
                     "members": [person_ref(person) for person in members[circle.pk]],
+                    "tagged_elsewhere": following[circle.pk].elsewhere,
                 }
                 for circle in circles
             ]
@@ -195,13 +222,21 @@ def list_circles(ctx: typer.Context, json_output: JsonFlag = False) -> None:
     for circle in circles:
         title = Text(circle.title, style="bold")
         if circle.tag is not None:
-            title.append("  " + _("tag “%(tag)s”") % {"tag": circle.tag.name}, style="cyan")
+            title.append(" " + _("tag “%(tag)s”") % {"tag": circle.tag.name}, style="cyan")
         people = members[circle.pk]
+        count = str(len(people))
+        elsewhere = following[circle.pk].elsewhere
+        if elsewhere:
+            count += " " + ngettext(
+                "(%(count)d more tagged follows another circle)",
+                "(%(count)d more tagged follow another circle)",
+                elsewhere,
+            ) % {"count": elsewhere}
         table.add_row(
             str(circle.pk),
             title,
             every(circle.cadence_days),
-            str(len(people)),
+            count,
             Text(", ".join(person.name for person in people)),
         )
     out.print(table)
@@ -224,7 +259,7 @@ def put_in_circle(
     """Put someone in a circle (it sets how often to keep in touch), or take them out."""
     from aandacht.attention import services
 
-    session = open_session(ctx, write=True)
+    session = attention_session(ctx, write=True)
     if (circle is None) == (not none):
         fail(_("Name a circle, or use --none to take them out of theirs (not both)."), EXIT_USAGE)
     chosen = find_circle(session.vault, circle) if circle is not None else None
@@ -295,7 +330,7 @@ def set_personal_cadence(
     """Give someone a personal cadence: it wins over any circle."""
     from aandacht.attention import services
 
-    session = open_session(ctx, write=True)
+    session = attention_session(ctx, write=True)
     if (days is None) == (not clear):
         fail(_("Give a number of days, or --clear (not both)."), EXIT_USAGE)
     wanted: int | None = None
@@ -392,7 +427,7 @@ def today_agenda(
 
     from aandacht.attention import services
 
-    session = open_session(ctx)
+    session = attention_session(ctx)
     day = parse_day(date) if date else None
     today = services.local_today(services.settings_for(session.owner))
     if day is not None and day > today + dt.timedelta(days=MAX_DAYS_AHEAD):

@@ -54,6 +54,7 @@ def test_circles_lists_the_presets_with_their_cadence_and_members(
         "cadence_days": 30,
         "tag": None,
         "members": [{"id": ids["anna"], "name": "Anna Smit"}],
+        "tagged_elsewhere": 0,
     }
     speaker = circles["speaker"]
     assert speaker["preset"] is None and speaker["tag"] == "speaker"
@@ -262,3 +263,48 @@ def test_today_refuses_a_bad_date(network: Aandacht) -> None:
         assert result.code == 3, value
         assert mentioned in result.stderr, value
         assert result.stdout == ""
+
+
+def test_circles_counts_tag_circles_as_the_web_does(network: Aandacht, ids: dict[str, int]) -> None:
+    tag_circle(network, "speaker")  # Jeroen van de Ven carries the tag
+    assert network("circle", str(ids["jeroen"]), "monthly").code == 0
+
+    circles = by_name(network("circles", "--json").json())
+    assert circles["speaker"]["members"] == []  # he follows Monthly: his explicit circle wins
+    assert circles["speaker"]["tagged_elsewhere"] == 1
+    assert circles["Monthly"]["tagged_elsewhere"] == 0
+    table = network("circles")
+    assert "more tagged" in table.stdout  # "0 (1 more tagged follows another circle)"
+    assert "speaker  tag" not in table.stdout  # one space, not two
+
+
+def test_the_commands_default_to_the_vault_last_used_in_the_web_app(
+    network: Aandacht, ids: dict[str, int]
+) -> None:
+    shell(
+        network,
+        "from django.contrib.auth.models import User\n"
+        "from aandacht.accounts.models import Preference, Vault\n"
+        "owner = User.objects.get(memberships__vault__name='Work')\n"
+        "Preference.objects.update_or_create(user=owner, "
+        "defaults={'last_vault': Vault.objects.get(name='Work')})",
+    )
+    listed = network("circles", "--json")
+    assert listed.code == 0, listed.stderr
+    assert "Vault: Work" in listed.stderr
+    members = [m["name"] for c in listed.json() for m in c["members"]]
+    assert "Anna Smit" not in members
+    today = network("today")
+    assert today.code == 0, today.stderr
+    assert "Vault: Work" in today.stderr
+
+    chosen = network("--vault", "Personal", "circle", str(ids["anna"]), "monthly")
+    assert chosen.code == 0, chosen.stderr
+    assert "Vault:" not in chosen.stderr
+    # A vault they are no longer a member of is not used.
+    shell(
+        network,
+        "from aandacht.accounts.models import Membership\n"
+        "Membership.objects.filter(vault__name='Work').delete()",
+    )
+    assert "Vault: Personal" in network("circles").stderr

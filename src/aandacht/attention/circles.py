@@ -52,6 +52,7 @@ class CircleRow:
     circle: Circle
     count: int = 0
     sample: list[Person] = field(default_factory=list)
+    elsewhere: int = 0  # tagged for a tag circle, but following another circle
 
     @property
     def more(self) -> int:
@@ -68,14 +69,23 @@ def _reachable(prefix: str = "person__") -> Q:
     )
 
 
-def effective_circles(vault: Vault, circles: list[Circle]) -> dict[int, tuple[int, str]]:
-    """Which circle each reachable person follows, with their sort key: person id → (circle
-    id, sort key). An explicit circle wins; otherwise the shortest of their tag circles.
+@dataclass
+class CircleMembers:
+    """Who follows one circle (person ids, A to Z), and how many more carry its tag but follow
+    another circle (their explicit one, or a shorter tag circle)."""
 
-    Two queries (explicit choices, tag links), whatever the size of the vault.
-    """
+    people: list[int] = field(default_factory=list)
+    elsewhere: int = 0
+
+
+def _memberships(
+    vault: Vault, circles: list[Circle]
+) -> tuple[dict[int, tuple[int, str]], dict[int, set[int]]]:
+    """person id → (circle id, sort key) of the circle they follow, and tag circle id → the
+    reachable people carrying its tag. Two queries."""
     by_id = {circle.pk: circle for circle in circles}
     result: dict[int, tuple[int, str]] = {}
+    tagged: dict[int, set[int]] = {}
     rows = (
         Rhythm.objects.filter(_reachable(), person__vault=vault, circle__isnull=False)
         .values_list("person_id", "circle_id", "person__sort_key")
@@ -95,6 +105,7 @@ def effective_circles(vault: Vault, circles: list[Circle]) -> dict[int, tuple[in
         )
         for person_id, tag_id, sort_key in links:
             circle = tag_circles[tag_id]
+            tagged.setdefault(circle.pk, set()).add(person_id)
             current = result.get(person_id)
             if current is None:
                 result[person_id] = (circle.pk, sort_key)
@@ -102,7 +113,33 @@ def effective_circles(vault: Vault, circles: list[Circle]) -> dict[int, tuple[in
             held = by_id[current[0]]
             if held.tag_id and (circle.cadence_days, circle.pk) < (held.cadence_days, held.pk):
                 result[person_id] = (circle.pk, sort_key)
-    return result
+    return result, tagged
+
+
+def effective_circles(vault: Vault, circles: list[Circle]) -> dict[int, tuple[int, str]]:
+    """Which circle each reachable person follows, with their sort key: person id → (circle
+    id, sort key). An explicit circle wins; otherwise the shortest of their tag circles.
+
+    Two queries (explicit choices, tag links), whatever the size of the vault.
+    """
+    return _memberships(vault, circles)[0]
+
+
+def circle_members(vault: Vault, circles: list[Circle]) -> dict[int, CircleMembers]:
+    """circle id → who follows it (A to Z) and how many more carry its tag but follow another
+    circle. The one rule for head counts, on the circles page and in ``aandacht circles``:
+    reachable people only (not trashed, archived or deceased). Two queries."""
+    follows, tagged = _memberships(vault, circles)
+    grouped: dict[int, list[tuple[str, int]]] = {}
+    for person_id, (circle_id, sort_key) in follows.items():
+        grouped.setdefault(circle_id, []).append((sort_key, person_id))
+    members: dict[int, CircleMembers] = {}
+    for circle in circles:
+        entries = sorted(grouped.get(circle.pk, []))
+        carrying = tagged.get(circle.pk, set())
+        elsewhere = sum(1 for pk in carrying if follows[pk][0] != circle.pk)
+        members[circle.pk] = CircleMembers([pk for _key, pk in entries], elsewhere)
+    return members
 
 
 def circle_rows(vault: Vault) -> list[CircleRow]:
@@ -111,14 +148,8 @@ def circle_rows(vault: Vault) -> list[CircleRow]:
     Four queries: the circles, the explicit members, the tag members, the sampled people.
     """
     circles = services.circles_of(vault)
-    members = effective_circles(vault, circles)
-    grouped: dict[int, list[tuple[str, int]]] = {}
-    for person_id, (circle_id, sort_key) in members.items():
-        grouped.setdefault(circle_id, []).append((sort_key, person_id))
-    picked: dict[int, list[int]] = {}
-    for circle_id, entries in grouped.items():
-        entries.sort()
-        picked[circle_id] = [person_id for _key, person_id in entries[:SAMPLE_SIZE]]
+    members = circle_members(vault, circles)
+    picked = {pk: each.people[:SAMPLE_SIZE] for pk, each in members.items()}
     wanted = [pk for ids in picked.values() for pk in ids]
     people = (
         Person.objects.filter(pk__in=wanted).only(*directory.ROW_FIELDS).in_bulk() if wanted else {}
@@ -126,8 +157,9 @@ def circle_rows(vault: Vault) -> list[CircleRow]:
     return [
         CircleRow(
             circle,
-            len(grouped.get(circle.pk, [])),
-            [people[pk] for pk in picked.get(circle.pk, []) if pk in people],
+            len(members[circle.pk].people),
+            [people[pk] for pk in picked[circle.pk] if pk in people],
+            members[circle.pk].elsewhere,
         )
         for circle in circles
     ]

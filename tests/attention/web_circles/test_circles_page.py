@@ -48,7 +48,7 @@ def test_lists_the_circles_by_cadence_with_counts_and_members(
     assert "An explicit circle wins" in page
     assert page.index("family") < page.index("Inner circle") < page.index("Monthly")
     assert "Every 7 days" in page and "Every 14 days" in page and "Every 30 days" in page
-    assert "tag: family" in page
+    assert "tag circle" in page and "tag: family" not in page  # the tag is its name
     inner_row = page[page.index(f'id="circle-{inner.pk}"') :]
     assert "1 person" in inner_row[:2000] and "Ria Bakker" in inner_row[:2000]
     family_row = page[
@@ -65,11 +65,13 @@ def test_an_explicit_circle_wins_over_a_tag_circle_in_the_counts(
     Circle.objects.create(vault=vault, cadence_days=7, tag=Tag.objects.get(name="family"))
     services.set_circle(sem, monthly)
 
-    rows = {row.circle.title: row.count for row in circle_rows(vault)}
+    create_person(vault, "Ann Bos", tags=["family"])
+    rows = {row.circle.title: (row.count, row.elsewhere) for row in circle_rows(vault)}
 
-    assert rows["family"] == 0
-    assert rows["Monthly"] == 1
-    assert as_alice.get(url(vault)).status_code == 200
+    assert rows["family"] == (1, 1)  # Ann follows it; Sem, tagged too, follows Monthly
+    assert rows["Monthly"] == (1, 0)
+    page = text(as_alice.get(url(vault)))
+    assert "1 person (1 more tagged follows another circle)" in page
 
 
 def test_the_list_costs_the_same_for_many_people(
