@@ -85,6 +85,23 @@ def test_make_a_circle_then_put_people_in_circles_with_the_keyboard(
     page.get_by_label("Find someone").fill("sem")
     expect(page.locator("[data-lists-row]")).to_have_count(1)
     expect(page.locator("[data-lists-row]")).to_contain_text("Sem de Vries")
+    expect(page.locator("#lists-status")).to_have_text("")  # a new search starts afresh
+    none = page.locator("[data-lists-row]").first.locator(".lists-choice--none")
+    box = none.bounding_box()
+    assert box is not None and box["height"] < 60  # "0 None" on one line
+    page.get_by_label("Find someone").fill("ria")  # Ria is in a circle: filtered out
+    expect(page.get_by_test_id("lists-filtered-empty")).to_be_visible()
+    page.get_by_role("link", name="Search everyone").click()
+    expect(page.locator("[data-lists-row]")).to_contain_text("Ria Bakker")
+
+    # The weekly day shows only for a weekly digest.
+    page.goto("/settings/agenda/")
+    weekday = page.locator("[data-weekly-only]")
+    expect(weekday).to_be_hidden()
+    page.get_by_label("once a week").check()
+    expect(weekday).to_be_visible()
+    page.get_by_label("every day").check()
+    expect(weekday).to_be_hidden()
 
 
 def test_the_person_page_section_edits_the_cadence_in_place(
@@ -161,6 +178,8 @@ def test_the_pages_fit_a_small_phone(
     ):
         phone.goto(path)
         expect(phone.get_by_role("heading", level=1)).to_be_visible()
+        if name == "lists":
+            expect(phone.locator("#lists-keys")).to_be_hidden()  # no keyboard hints on touch
         assert horizontal_overflow(phone) <= 0, path
         assert serious_violations(phone) == [], path
         screenshot(phone, name)

@@ -80,6 +80,20 @@ def test_no_match_says_so(as_alice: Client, vault: Vault, people: list[Person]) 
     assert "No one matches “zzzqqq”." in text(as_alice.get(f"{LISTS}?vault={vault.pk}&q=zzzqqq"))
 
 
+def test_no_match_with_the_filter_on_says_the_filter_is_on(
+    as_alice: Client, vault: Vault, people: list[Person], inner: Circle
+) -> None:
+    services.set_circle(people[0], inner)  # Ria Bakker is in a circle
+
+    page = text(
+        as_alice.get(f"{LISTS}?vault={vault.pk}&q=ria&todo=1", headers={**HX, "HX-Target": "x"})
+    )
+
+    assert "the filter “Only people not in a circle yet” is on" in page
+    assert f'href="{LISTS}?vault={vault.pk}&amp;q=ria"' in page  # search everyone
+    assert "Search everyone" in page
+
+
 def test_one_click_with_htmx_returns_the_row(
     as_alice: Client, people: list[Person], monthly: Circle
 ) -> None:

@@ -62,6 +62,14 @@
     if (button) moveOnFrom = button.closest("[data-lists-row]")?.id || null;
   });
 
+  // A new search (or the filter) starts afresh: the last "saved" line no longer applies.
+  document.body.addEventListener("htmx:beforeRequest", (event) => {
+    const source = event.detail && event.detail.elt;
+    if (!(source instanceof Element) || !source.closest("#lists-filter")) return;
+    const status = document.getElementById("lists-status");
+    if (status) status.textContent = "";
+  });
+
   document.body.addEventListener("htmx:afterSettle", (event) => {
     const swapped = event.detail && event.detail.elt;
     if (!moveOnFrom || !(swapped instanceof Element)) return;
