@@ -324,6 +324,24 @@ def compose_digest(user: User, now: dt.datetime) -> EmailMultiAlternatives | Non
     return digest.message if digest is not None else None
 
 
+def send_test_digest(user: User, now: dt.datetime | None = None) -> int | None:
+    """Send ``user`` the digest they would get now, whether or not one is due, as a test.
+
+    It claims no period (the real digest still goes out at its time) and returns the number of
+    items, or ``None`` when there is nothing to say (then nothing is sent). Raises
+    ``ValueError`` without an email address; the mail server's errors pass through
+    (``smtplib.SMTPException``, ``OSError``).
+    """
+    if not user.email:
+        raise ValueError(_("Add your email address first: the digest goes there."))
+    prefs = AgendaSettings.objects.filter(user=user).first() or AgendaSettings(user=user)
+    digest = build(user, prefs, now or timezone.now())
+    if digest is None:
+        return None
+    digest.message.send(fail_silently=False)
+    return digest.item_count
+
+
 # ---------------------------------------------------------------------------------------------
 # Sending, exactly once per period
 

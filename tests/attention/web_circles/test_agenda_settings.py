@@ -162,3 +162,42 @@ def test_the_weekday_field_is_marked_weekly_only(as_alice: Client) -> None:
     # Shown in the HTML (it works without JS); settings.js hides it unless weekly is chosen.
     assert "data-weekly-only" in page
     assert 'name="digest_weekday"' in page
+
+
+TEST_DIGEST = reverse("attention:test_digest")
+
+
+def test_a_test_digest_is_sent_now_and_claims_nothing(
+    as_alice: Client, alice: User, vault: Any, mailoutbox: list[Any]
+) -> None:
+    from aandacht.attention.models import DigestSent
+    from aandacht.people.services import create_person
+    from aandacht.timeline.services import add_follow_up
+
+    alice.email = "alice@example.org"
+    alice.save()
+    assert "Send me a test digest now" in text(as_alice.get(SETTINGS))
+    assert as_alice.get(TEST_DIGEST).status_code == 405  # a GET never sends
+
+    nothing = as_alice.post(TEST_DIGEST, follow=True)
+    assert "no test digest was sent" in text(nothing)
+    assert mailoutbox == []
+
+    ann = create_person(vault, "Ann Later")
+    add_follow_up(vault, ann, "Send the photos", due_on=dt.date.today() - dt.timedelta(days=2))
+    sent = as_alice.post(TEST_DIGEST, follow=True)
+    assert "was sent to alice@example.org" in text(sent)
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["alice@example.org"]
+    assert "Send the photos" in mailoutbox[0].body
+    assert not DigestSent.objects.exists()  # the real digest still goes out at its time
+
+
+def test_a_test_digest_needs_an_email_address(
+    as_alice: Client, alice: User, mailoutbox: list[Any]
+) -> None:
+    alice.email = ""
+    alice.save()
+    assert "Send me a test digest now" not in text(as_alice.get(SETTINGS))
+    response = as_alice.post(TEST_DIGEST, follow=True)
+    assert "Add your email address first" in text(response)
+    assert mailoutbox == []

@@ -8,6 +8,7 @@ a 403 on every write; another vault's circle, tag or person is a 404.
 
 from __future__ import annotations
 
+import smtplib
 from typing import Any
 
 from django.contrib import messages
@@ -23,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from aandacht.accounts.models import Vault
 from aandacht.attention import circles as domain
-from aandacht.attention import feed, services
+from aandacht.attention import digest, feed, services
 from aandacht.attention.forms import (
     AgendaSettingsForm,
     CircleChoiceForm,
@@ -472,6 +473,39 @@ def feed_token(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_POST
+@login_required
+def digest_test(request: HttpRequest) -> HttpResponse:
+    """Send the digest of this moment now, as a test; it claims nothing (the real one still
+    goes out at its time)."""
+    user = signed_in_user(request)
+    try:
+        count = digest.send_test_digest(user)
+    except ValueError as error:
+        messages.error(request, str(error))
+    except (smtplib.SMTPException, OSError) as error:
+        messages.error(
+            request,
+            _("The mail server did not take the test digest: %(error)s") % {"error": error},
+        )
+    else:
+        if count is None:
+            messages.info(
+                request, _("Nothing needs your attention right now, so no test digest was sent.")
+            )
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "A test digest with %(count)d item was sent to %(email)s.",
+                    "A test digest with %(count)d items was sent to %(email)s.",
+                    count,
+                )
+                % {"count": count, "email": user.email},
+            )
+    return redirect(f"{reverse('attention:settings')}#settings-digest-title")
+
+
 urlpatterns: list[URLPattern] = [
     path("circles/", circles_page, name="circles"),
     path("circles/lists/", lists_page, name="lists"),
@@ -481,4 +515,5 @@ urlpatterns: list[URLPattern] = [
     path("people/<int:pk>/circle/", person_circle, name="person_circle"),
     path("settings/agenda/", settings_page, name="settings"),
     path("settings/agenda/feed/", feed_token, name="feed_token"),
+    path("settings/agenda/test-digest/", digest_test, name="test_digest"),
 ]
