@@ -93,16 +93,16 @@ def test_acting_on_today_without_a_reload(
         "link", name="Today"
     ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Today")
-    expect(page.get_by_text("5 of 5 today")).to_be_visible()
-    expect(page.get_by_text("you promised: Lend him the ladder")).to_be_visible()
-    expect(page.get_by_text("birthday: turns")).to_be_visible()
+    expect(page.get_by_text("5 planned · at most 5 a day")).to_be_visible()
+    expect(page.get_by_text("Lend him the ladder", exact=True)).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^turns \d+$"))).to_be_visible()
     screenshot(page, "agenda")
     assert serious_violations(page) == []
     page.evaluate("window.__samePage = true")
 
     # Done, straight away
     tom = people["Tom Jansen"]
-    item(page, tom).get_by_role("button", name=re.compile("^Done")).click()
+    item(page, tom).get_by_role("button", name=re.compile("^Talked")).click()
     expect(page.locator("#agenda-status")).to_have_text("Logged your conversation with Tom Jansen.")
     handled = page.locator(".agenda-section--handled")
     expect(handled.get_by_role("link", name="Tom Jansen")).to_be_visible()
@@ -153,7 +153,7 @@ def test_acting_on_today_without_a_reload(
     expect(handled.get_by_text("done: Lend him the ladder")).to_be_visible()
 
     assert page.evaluate("window.__samePage") is True
-    expect(page.get_by_text("5 of 5 today · 4 dealt with")).to_be_visible()
+    expect(page.get_by_text("5 planned · 4 dealt with · at most 5 a day")).to_be_visible()
     screenshot(page, "after")
     assert serious_violations(page) == []
 
@@ -184,7 +184,7 @@ def test_the_call_list_one_by_one(page: Page, network: Network, screenshot: Scre
     assert serious_violations(page) == []
 
     page.get_by_label("In one line (optional)").fill("He is moving in spring")
-    page.get_by_role("button", name=re.compile("^We talked")).click()
+    page.get_by_role("button", name=re.compile("^Talked")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sem de Vries")
     expect(page.get_by_text("Call 2 of 6")).to_be_visible()
     last = Interaction.objects.filter(people=people["Tom Jansen"]).order_by("-occurred_at")[0]
@@ -196,13 +196,16 @@ def test_the_call_list_one_by_one(page: Page, network: Network, screenshot: Scre
     expect(page.get_by_role("heading", level=1)).to_have_text("Joost van der Berg-Hoogeveen")
     page.keyboard.press("ArrowLeft")
     expect(page.get_by_role("heading", level=1)).to_have_text("Ria Bakker")
-    page.get_by_role("button", name=re.compile("^Tomorrow")).click()
+    page.get_by_role("button", name=re.compile("^Snooze until tomorrow")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Joost van der Berg-Hoogeveen")
     page.get_by_role("button", name=re.compile("^Skip this round")).click()
-    page.get_by_role("button", name=re.compile("^We talked")).click()  # Fenna
+    page.get_by_role("button", name=re.compile("^Talked")).click()  # Fenna
     expect(page.get_by_role("heading", level=1)).to_have_text("Anna Smit")
-    expect(page.get_by_text("birthday: turns")).to_be_visible()
-    page.get_by_role("button", name=re.compile("^We talked")).click()
+    expect(page.get_by_text(re.compile(r"turns \d+"))).to_be_visible()
+    # Only her birthday brings her here: its own action, nothing on a cadence.
+    expect(page.get_by_role("button", name=re.compile("^No answer"))).to_have_count(0)
+    screenshot(page, "birthday")
+    page.get_by_role("button", name=re.compile("^Called them")).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Done with the list")
     expect(page.get_by_text("You talked with 3 people.")).to_be_visible()
@@ -226,6 +229,9 @@ def test_a_360px_phone(
         "link", name="Today"
     ).tap()
     expect(page.get_by_role("heading", level=1)).to_have_text("Today")
+    # The date keeps to one line; "Start calling" goes under it.
+    date_line = page.locator(".agenda-header .page-header__meta").bounding_box()
+    assert date_line is not None and date_line["height"] < 40
     joost = network.people["Joost van der Berg-Hoogeveen"]
     item(page, joost).get_by_text("Snooze", exact=False).first.tap()
     expect(item(page, joost).get_by_label("Or pick a day")).to_be_visible()
@@ -248,7 +254,7 @@ def test_today_works_without_javascript(
     sign_in(page, network.owner.username)
     page.goto("/today/")
 
-    item(page, ria).get_by_role("button", name=re.compile("^Done")).click()
+    item(page, ria).get_by_role("button", name=re.compile("^Talked")).click()
 
     expect(page.get_by_text("Logged your conversation with Ria Bakker.")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/today/$"))
