@@ -182,11 +182,6 @@ class TodayPage:
         return len(self.agenda.items) + len({item.person.pk for item in self.open_pinned})
 
 
-def handled_today(today: dt.date, people: list[int]) -> dict[int, str]:
-    """How each of these people was dealt with ``today`` (by person id), in one query."""
-    return {pk: how for pk, (how, _until) in _handled_rows(today, people).items()}
-
-
 def _handled_rows(today: dt.date, people: list[int]) -> dict[int, tuple[str, dt.date | None]]:
     if not people:
         return {}
@@ -342,11 +337,20 @@ def planned_today(user: User, person: Person) -> bool:
     return any(item.person.pk == person.pk for item in agenda.items)
 
 
+def still_logged(user: User, person: Person, handled_as: str) -> bool:
+    """Marked ``handled_as`` today and its interaction is still on the timeline (when it was
+    deleted there, the person is open again and may be logged anew)."""
+    return (
+        already(user, person, handled_as)
+        and services.logged_today(user, person, handled_as) is not None
+    )
+
+
 @transaction.atomic
 def done_once(user: User, person: Person, *, kind: str, summary: str) -> bool:
     """Log the conversation unless it was logged from the agenda today; True when logged."""
     _lock(person)
-    if already(user, person, "done"):
+    if still_logged(user, person, "done"):
         return False
     if planned_today(user, person):
         services.mark_done(user, person, kind=kind, summary=summary)
@@ -361,7 +365,7 @@ def done_once(user: User, person: Person, *, kind: str, summary: str) -> bool:
 def attempted_once(user: User, person: Person, *, summary: str = "") -> bool:
     """Log a voicemail unless one was logged from the agenda today; True when logged."""
     _lock(person)
-    if already(user, person, "attempted") or already(user, person, "done"):
+    if still_logged(user, person, "attempted") or still_logged(user, person, "done"):
         return False
     if planned_today(user, person):
         services.mark_attempted(user, person, summary=summary)

@@ -446,6 +446,10 @@ def test_a_done_whose_call_was_deleted_is_open_again(
     assert "planned · at most 5 a day" in page
     assert page.count("agenda-dot agenda-dot--") == 5  # never more than the day holds
 
+    again = alice_client.post(action("done", due[0]))  # and it can be logged anew
+    assert messages_of(again) == ["Logged your conversation with Ria Bakker."]
+    assert Rhythm.objects.get(pk=due[0].pk).handled_as == "done"
+
 
 def test_next_must_stay_on_this_site(alice_client: Client, due: list[Person]) -> None:
     inside = alice_client.post(action("skip", due[0]), {"next": "/today/calls/?at=1"})
