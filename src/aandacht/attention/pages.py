@@ -228,7 +228,9 @@ def settle(user: User, agenda: Agenda) -> set[int]:
             continue
         how, until = rows.get(item.person.pk, ("", None))
         if how == "snoozed" and until is not None:
-            item.reason = _("snoozed until %(day)s") % {"day": date_format(until, "D j M")}
+            item.reason = _("snoozed until %(day)s") % {
+                "day": date_format(until, pgettext("short date with weekday", "D j M"))
+            }
         kept.append(item)
     agenda.handled = kept
     return {
