@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 
 from aandacht.accounts.models import Vault
 from aandacht.attention.models import Circle, Rhythm
-from aandacht.people.models import Person
+from aandacht.people.models import Person, Tag
 from aandacht.people.services import create_person
 from aandacht.timeline.services import log_interaction
 
@@ -43,10 +43,15 @@ def test_make_a_circle_then_put_people_in_circles_with_the_keyboard(
     page: Page, owner: tuple[User, Vault], screenshot: Screenshot
 ) -> None:
     user, vault = owner
+    Tag.objects.create(vault=vault, name="neighbours-street")
     sign_in(page, user.username)
 
     page.goto("/circles/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Circles")
+    # The tag choice shows its whole first option ("No tag: I choose the people").
+    tag_choice = page.get_by_label("For a tag (optional)")
+    box = tag_choice.bounding_box()
+    assert box is not None and box["width"] >= 250
     page.get_by_label("Name").fill("Neighbours")
     page.get_by_label("Every how many days").fill("45")
     page.get_by_role("button", name="Make the circle").click()

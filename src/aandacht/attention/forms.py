@@ -54,7 +54,7 @@ class CircleForm(forms.Form):
         label=_("For a tag (optional)"),
         queryset=Tag.objects.none(),
         required=False,
-        empty_label=_("No tag: I choose"),
+        empty_label=_("No tag: I choose the people"),
         help_text=_("A tag circle holds everyone with that tag; its name may stay empty."),
         error_messages={"invalid_choice": _("Choose one of the vault’s tags.")},
     )
