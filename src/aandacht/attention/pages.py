@@ -150,8 +150,14 @@ class TodayPage:
 
     @property
     def dates_done(self) -> list[AgendaItem]:
-        """Birthdays and dates already marked with a call (shown under "handled")."""
-        return [item for item in self.agenda.pinned if self._called(item)]
+        """Birthdays and dates already marked with a call (shown under "handled"), unless
+        the person is there already as planned and talked with."""
+        there = {item.person.pk for item in self.agenda.handled}
+        return [
+            item
+            for item in self.agenda.pinned
+            if self._called(item) and item.person.pk not in there
+        ]
 
     @property
     def all_done(self) -> bool:

@@ -700,3 +700,16 @@ def test_handled_today_says_what_was_done(
     assert "no answer" in handled
     assert "snoozed until Tue 24 Nov" in handled
     assert handled.count(">Undo<") == 3 or handled.count("Undo<span") == 3
+
+
+def test_a_planned_person_with_a_birthday_shows_once_when_handled(
+    alice_client: Client, due: list[Person], today: dt.date
+) -> None:
+    add_important_date(due[0], "birthday", today.month, today.day, 1990)
+
+    alice_client.post(action("done", due[0]))
+
+    page = alice_client.get(TODAY_URL).content.decode()
+    handled = page[page.index("Handled today") :]
+    assert handled.count(f">{due[0].name}</a>") == 1
+    assert "3 planned · 1 dealt with · at most 5 a day" in page
