@@ -149,12 +149,12 @@ def test_the_page_names_the_vaults_the_digest_and_feed_cover(
     Membership.objects.create(vault=demo, user=alice, role=Role.OWNER)
     create_person(demo, "Dora Demo")
     page = text(as_alice.get(SETTINGS))
-    assert page.count("It covers the vault Demo network.") == 2  # the digest and the feed
+    assert page.count("It covers the vault “Demo network”.") == 2  # the digest and the feed
 
     create_person(vault, "Ann Real")
     page = text(as_alice.get(SETTINGS))
-    assert page.count(f"It covers the vault {escape(vault.name)}.") == 2
-    assert "It covers the vault Demo network" not in page
+    assert page.count(f"It covers the vault “{escape(vault.name)}”.") == 2
+    assert "It covers the vault “Demo network”" not in page
 
 
 def test_the_weekday_field_is_marked_weekly_only(as_alice: Client) -> None:
