@@ -44,7 +44,7 @@ class Circle(models.Model):
 
     A circle with a ``tag`` holds everyone with that tag ("family", "clients"); the others hold
     the people put in them one by one. A preset circle keeps a blank ``name`` until renamed, so
-    it reads "Inner circle" in English and "Binnenste cirkel" in Dutch.
+    it reads "Inner circle" in English and "Binnenste kring" in Dutch.
     """
 
     vault = models.ForeignKey(Vault, on_delete=models.CASCADE, related_name="circles")

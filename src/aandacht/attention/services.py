@@ -20,7 +20,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from aandacht.accounts.models import Vault
 from aandacht.attention import core
@@ -572,7 +572,8 @@ def follow_up_reason(follow_up: FollowUp, day: dt.date) -> str:
         else _("they asked: %(text)s")
     ) % {"text": follow_up.text}
     if follow_up.due_on is not None and follow_up.due_on < day:
-        what += " · " + _("was due %(date)s") % {"date": date_format(follow_up.due_on, "j M")}
+        short = pgettext("short date", "j M")
+        what += " · " + _("was due %(date)s") % {"date": date_format(follow_up.due_on, short)}
     return what
 
 
