@@ -62,6 +62,7 @@ class Address:
     types: list[str] = field(default_factory=list)
     label: str = ""
     pref: int | None = None
+    delivery_label: str = ""  # vCard 4.0 ADR;LABEL= (the formatted postal label)
 
     def parts(self) -> list[str]:
         return [
@@ -402,9 +403,10 @@ def _decode_value(prop: _Prop) -> str:
             raw = prop.value.encode("utf-8")
         data = quopri.decodestring(raw)
         try:
-            return data.decode(charset)
+            text = data.decode(charset)
         except (LookupError, UnicodeDecodeError):
-            return _decode_line(data)
+            text = _decode_line(data)
+        return text.replace("\r\n", "\n")
     return prop.value
 
 
@@ -609,7 +611,19 @@ def _build(props: list[_Prop], number: int, first_line: int) -> Card | ReadError
                 parts = [s.strip() for s in _split(value, ";")] + [""] * 7
                 po, ext, street, city, region, code, country = parts[:7]
                 card.addresses.append(
-                    Address(po, ext, street, city, region, code, country, types, label, pref)
+                    Address(
+                        po,
+                        ext,
+                        street,
+                        city,
+                        region,
+                        code,
+                        country,
+                        types,
+                        label,
+                        pref,
+                        (p.params.get("LABEL") or [""])[0],
+                    )
                 )
                 if label:
                     used_label_groups.add(p.group.lower())
@@ -622,6 +636,13 @@ def _build(props: list[_Prop], number: int, first_line: int) -> Card | ReadError
                     card.birthday = date
                 else:
                     card.anniversary = date
+            elif name == "X-ABDATE" and label.lower() == "anniversary":
+                date = _parse_date(value, None)
+                if date is None:
+                    card.extra.append(p.raw)
+                else:
+                    card.anniversary = date
+                    used_label_groups.add(p.group.lower())
             elif name == "PHOTO":
                 photo = _photo(p)
                 if photo is None:
@@ -814,6 +835,8 @@ def write_card(card: Card, version: Version = "4.0") -> str:
                 types.append("pref")
         if types:
             params = ";TYPE=" + ",".join(_param(t) for t in types) + params
+        if isinstance(item, Address) and item.delivery_label and version == "4.0":
+            params += f";LABEL={_param(item.delivery_label)}"
         if item.label:
             g = group()
             lines.append(f"{g}.{name}{params}:{value}")
