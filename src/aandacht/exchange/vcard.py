@@ -547,7 +547,10 @@ def _types_and_pref(params: dict[str, list[str]]) -> tuple[list[str], int | None
     return types, pref
 
 
-_MODELLED_LABEL = {"EMAIL", "TEL", "URL", "ADR", "X-SOCIALPROFILE", "IMPP"}
+_SINGULAR = frozenset(
+    "VERSION FN N ORG TITLE ROLE BDAY ANNIVERSARY X-ANNIVERSARY PHOTO TZ GENDER X-GENDER UID REV"
+    " KIND".split()
+)
 
 
 def _build(props: list[_Prop], number: int, first_line: int) -> Card | ReadError:
@@ -558,8 +561,15 @@ def _build(props: list[_Prop], number: int, first_line: int) -> Card | ReadError
             labels[p.group.lower()] = _apple_label(_unescape(_decode_value(p)))
     used_label_groups: set[str] = set()
     has_n = False
+    seen: set[str] = set()
     for p in props:
         name = p.name
+        if name in _SINGULAR:
+            if name in seen:
+                # the first one wins (vCard 4.0 ALTID alternatives, doubled lines); keep the rest
+                card.extra.append(p.raw)
+                continue
+            seen.add(name)
         try:
             if name == "VERSION":
                 card.version = p.value.strip()
