@@ -487,7 +487,7 @@ def test_vobject_agrees_on_our_30_fixtures(name: str) -> None:
 def test_vobject_agrees_on_what_we_write() -> None:
     card = full_card()
     for version in ("3.0", "4.0"):
-        text = write_card(card, version)  # type: ignore[arg-type]
+        text = write_card(card, version)
         assert vobject_view(text) == our_view([card])
 
 

@@ -181,7 +181,16 @@ def _split_bytes(chunks: Iterable[bytes]) -> Iterator[str]:
         if not chunk:
             continue
         buf += chunk
-        pos = 0
+        safe = buf.rfind(b"\n") + 1  # nothing after an LF can belong to the same line break
+        if safe:
+            region, buf = buf[:safe], buf[safe:]
+            try:
+                yield from _BREAK_S.split(region.decode("utf-8"))[:-1]
+            except UnicodeDecodeError:  # mixed or 8-bit file: decide line by line
+                for piece in _BREAK_B.split(region)[:-1]:
+                    yield _decode_line(piece)
+            continue
+        pos = 0  # CR-only line ends
         size = len(buf)
         for m in _BREAK_B.finditer(buf):
             if m.end() == size and buf[-1:] == b"\r":
@@ -303,6 +312,29 @@ def _param_value(text: str) -> str:
 
 
 def _parse_line(raw: str, number: int) -> _Prop | None:
+    colon = raw.find(":")
+    if colon > 0 and '"' not in raw[:colon]:
+        # fast path: no quoted parameter values, so the first colon ends the parameters
+        bits = raw[:colon].split(";")
+        name = bits[0].strip()
+        group = ""
+        if "." in name:
+            group, _, name = name.rpartition(".")
+        if not name or " " in name:
+            return None
+        params: dict[str, list[str]] = {}
+        for bit in bits[1:]:
+            key, eq, val = bit.partition("=")
+            key = key.strip().upper()
+            if eq:
+                params.setdefault(key, []).extend(_param_value(v) for v in val.split(","))
+            elif key:
+                params.setdefault("ENCODING" if key in _ENCODINGS else "TYPE", []).append(key)
+        return _Prop(group, name.upper(), params, raw[colon + 1 :], raw, number)
+    return _parse_quoted(raw, number)
+
+
+def _parse_quoted(raw: str, number: int) -> _Prop | None:
     m = _NAME_END.search(raw)
     if m is None:
         return None
@@ -349,28 +381,24 @@ def _parse_line(raw: str, number: int) -> _Prop | None:
     return _Prop(group, name.upper(), params, raw[pos + 1 :], raw, number)
 
 
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+
+
+def _unescape_one(m: re.Match[str]) -> str:
+    ch = m.group(1)
+    return "\n" if ch in "nN" else ch
+
+
 def _unescape(text: str) -> str:
-    if "\\" not in text:
-        return text
-    out: list[str] = []
-    i = 0
-    size = len(text)
-    while i < size:
-        ch = text[i]
-        if ch == "\\" and i + 1 < size:
-            nxt = text[i + 1]
-            out.append("\n" if nxt in "nN" else nxt)
-            i += 2
-        else:
-            out.append(ch)
-            i += 1
-    return "".join(out)
+    return _ESCAPE.sub(_unescape_one, text) if "\\" in text else text
 
 
 def _split(text: str, sep: str) -> list[str]:
     """Split on unescaped ``sep`` and unescape each part."""
     if "\\" not in text:
         return text.split(sep)
+    if sep not in text:
+        return [_unescape(text)]
     parts: list[str] = []
     out: list[str] = []
     i = 0
@@ -715,7 +743,7 @@ def iter_cards(
             garbage = 0
 
     for line_no, text in _logical_lines(_physical_lines(stream)):
-        head = text[:12].upper()
+        head = text[:12].upper() if text[0] in "BbEe" else ""
         if head.startswith("BEGIN:VCARD") and text.strip().upper() == "BEGIN:VCARD":
             yield from flush_garbage()
             if props is not None:
