@@ -371,6 +371,18 @@ def test_write_cards_and_photo_uri() -> None:
     assert "PHOTO:https://e.com/a.jpg" in write_card(cards[0], "4.0")
 
 
+def test_uris_and_extra_lines_never_break_the_line_structure() -> None:
+    card = Card(
+        formatted_name="x",
+        urls=[Value("https://e.com/a\nb")],
+        extra=["X-A:one\ntwo", "X-B;P=1:three"],
+    )
+    lines = write_card(card).split("\r\n")
+    assert "URL:https://e.com/a%0Ab" in lines
+    assert "X-A:one\\ntwo" in lines
+    assert "X-B;P=1:three" in lines
+
+
 def test_delivery_label_is_written_with_caret_escapes() -> None:
     card = Card(formatted_name="x", addresses=[Address(street="a", delivery_label='A\n"B", C')])
     text = write_card(card, "4.0")
@@ -397,6 +409,12 @@ values = st.builds(
     types=types,
     label=texts,
     pref=st.one_of(st.none(), st.just(1)),
+)
+uris = st.builds(
+    "{}://{}/{}".format,
+    st.sampled_from(["https", "http", "xmpp", "skype"]),
+    st.text(string.ascii_lowercase + ".", min_size=1, max_size=12),
+    st.text(string.ascii_letters + string.digits + "/?=&,;%\\-_", max_size=20),
 )
 dates = st.builds(
     PartialDate,
@@ -428,10 +446,17 @@ cards = st.builds(
     photo=st.one_of(
         st.none(),
         st.builds(Photo, data=st.binary(min_size=1, max_size=200), mime=st.just("image/png")),
+        st.builds(Photo, uri=uris),
     ),
     note=st.text(text_chars, max_size=200).map(lambda s: s.strip("\n")),
     categories=st.lists(words.map(str.strip).filter(bool), max_size=3),
     uid=st.text(string.ascii_letters + string.digits + "-:", max_size=20),
+    urls=st.lists(st.builds(Value, value=uris, types=types, label=texts), max_size=2),
+    socials=st.lists(st.builds(Value, value=uris, types=types), max_size=2),
+    impps=st.lists(st.builds(Value, value=uris), max_size=1),
+    time_zone=texts,
+    gender=st.sampled_from(["", "M", "F", "O", "N", "U"]),
+    rev=st.sampled_from(["", "20231001T120000Z"]),
 )
 
 

@@ -806,6 +806,11 @@ def _param(text: str) -> str:
     return text
 
 
+def _uri(text: str) -> str:
+    """URIs are written unescaped (RFC 6350 §3.4), so a line break must be percent-encoded."""
+    return text.replace("\r", "%0D").replace("\n", "%0A")
+
+
 def _fold(line: str) -> str:
     raw = line.encode("utf-8")
     if len(raw) <= 75:
@@ -907,11 +912,11 @@ def write_card(card: Card, version: Version = "4.0") -> str:
     for a in card.addresses:
         typed("ADR", a, ";".join(_esc(s) for s in a.parts()))
     for v in card.urls:
-        typed("URL", v, v.value)
+        typed("URL", v, _uri(v.value))
     for v in card.socials:
-        typed("X-SOCIALPROFILE", v, v.value)
+        typed("X-SOCIALPROFILE", v, _uri(v.value))
     for v in card.impps:
-        typed("IMPP", v, v.value)
+        typed("IMPP", v, _uri(v.value))
     if card.birthday is not None:
         params, value = _date(card.birthday, version)
         lines.append(f"BDAY{params}:{value}")
@@ -929,7 +934,7 @@ def write_card(card: Card, version: Version = "4.0") -> str:
                 kind = _EXT.get(mime, mime.rpartition("/")[2].upper())
                 lines.append(f"PHOTO;ENCODING=b;TYPE={_param(kind)}:{payload}")
         elif photo.uri:
-            lines.append(f"PHOTO{';VALUE=uri' if version == '3.0' else ''}:{photo.uri}")
+            lines.append(f"PHOTO{';VALUE=uri' if version == '3.0' else ''}:{_uri(photo.uri)}")
     if card.note:
         lines.append(f"NOTE:{_esc(card.note)}")
     if card.categories:
@@ -941,8 +946,9 @@ def write_card(card: Card, version: Version = "4.0") -> str:
     if card.uid:
         lines.append(f"UID:{_esc(card.uid)}")
     if card.rev:
-        lines.append(f"REV:{card.rev}")
-    lines.extend(card.extra)
+        lines.append(f"REV:{_uri(card.rev)}")
+    # unknown properties go back as they came; a stray line break would end the line early
+    lines.extend(line.replace("\r\n", "\n").replace("\n", "\\n") for line in card.extra)
     lines.append("END:VCARD")
     return "".join(_fold(line) + "\r\n" for line in lines)
 
