@@ -239,6 +239,22 @@ def test_iter_cards_keeps_memory_bounded_on_a_large_stream() -> None:
     assert peak < 500_000
 
 
+def test_vcard_21_raw_8bit_charset_and_unindented_base64() -> None:
+    b64 = base64.b64encode(PNG).decode()
+    data = (
+        b"BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=ISO-8859-1:M\xfcller;J\xfcrgen\r\n"
+        b"PHOTO;ENCODING=BASE64;TYPE=PNG:\r\n"
+        + b64[:40].encode()
+        + b"\r\n"
+        + b64[40:].encode()
+        + b"\r\n\r\nEND:VCARD\r\n"
+    )
+    cards, errors = read_cards(data)
+    assert errors == []
+    assert (cards[0].family, cards[0].given) == ("Müller", "Jürgen")
+    assert cards[0].photo == Photo(data=PNG, mime="image/png")
+
+
 def test_dates_in_every_form() -> None:
     forms = {
         "19850415": PartialDate(1985, 4, 15),
@@ -502,10 +518,11 @@ def our_view(cards: list[Card]) -> list[tuple[str, str, list[str], list[str]]]:
     ]
 
 
-@pytest.mark.parametrize("name", ["v30_google.vcf", "utf8_bom.vcf"])
+@pytest.mark.parametrize("name", ["v30_google.vcf", "utf8_bom.vcf", "v30_apple_crcrlf.vcf"])
 def test_vobject_agrees_on_our_30_fixtures(name: str) -> None:
     data = (FIXTURES / name).read_bytes()
     cards, _ = read_cards(data)
+    data = data.replace(b"\r\r\n", b"\r\n")  # vobject cannot read iPhone's CR CR LF
     assert our_view(cards) == vobject_view(data.decode("utf-8-sig"))
 
 

@@ -276,10 +276,22 @@ def _logical_lines(physical: Iterator[str]) -> Iterator[tuple[int, str]]:
             if current.endswith("=") and _is_qp(current):
                 current = current[:-1] + text
                 continue
+            if ":" not in text and _B64_LINE.match(text) and _is_base64(current):
+                current += text  # 2.1 writers that do not indent base64 continuation lines
+                continue
             yield start, current
         current, start = text, number
     if current is not None:
         yield start, current
+
+
+_B64_LINE = re.compile(r"[A-Za-z0-9+/=]+\Z")
+
+
+def _is_base64(line: str) -> bool:
+    colon = line.find(":")
+    head = line[:colon].upper() if colon > 0 else ""
+    return "BASE64" in head or "ENCODING=B" in head
 
 
 def _is_qp(line: str) -> bool:
