@@ -179,6 +179,7 @@ def test_broken_cards_are_reported_and_the_others_kept() -> None:
     assert "no END:VCARD before the next BEGIN:VCARD" in errors[3].reason
     assert "file ends inside it" in errors[4].reason
     assert str(errors[1]).startswith("card 2, line 11: ")
+    assert [e.code for e in errors] == ["outside", "not_a_property", "nameless", "no_end", "no_end"]
 
 
 def test_binary_file_gives_errors_not_exceptions() -> None:
@@ -214,6 +215,10 @@ def test_streaming_in_small_chunks_gives_the_same_result(name: str) -> None:
         assert [i for i in items if isinstance(i, ReadError)] == expected_errors
     items = list(iter_cards(io.BytesIO(data)))  # a binary file object
     assert [i for i in items if isinstance(i, Card)] == expected_cards
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-8", "replace")
+        items = list(iter_cards(io.StringIO(text, newline="")))  # a text file object
+        assert [i for i in items if isinstance(i, Card)] == read_cards(text)[0]
 
 
 def test_iter_cards_keeps_memory_bounded_on_a_large_stream() -> None:
@@ -358,6 +363,12 @@ def test_write_30() -> None:
     assert errors == []
     assert cards[0].photo == Photo(data=PNG, mime="image/png")
     assert cards[0].birthday == PartialDate(None, 4, 15)
+
+
+def test_write_only_30_and_40() -> None:
+    with pytest.raises(ValueError, match="'2.1' cannot be written"):
+        write_card(Card(formatted_name="x"), "2.1")  # type: ignore[arg-type]
+    assert Card(nicknames=["Jim", "Jimmy"]).nickname == "Jim, Jimmy"
 
 
 def test_write_always_has_n_and_fn() -> None:

@@ -125,14 +125,26 @@ class Card:
     extra: list[str] = field(default_factory=list)
     line: int = 0
 
+    @property
+    def nickname(self) -> str:
+        """All nicknames as one text (NICKNAME is a list in vCard 3.0/4.0)."""
+        return ", ".join(self.nicknames)
+
 
 @dataclass(frozen=True)
 class ReadError:
-    """``card_number`` is 1-based; None for lines outside any card."""
+    """``card_number`` is 1-based; None for lines outside any card.
+
+    ``reason`` is English for logs and tests; ``code`` is stable, so that the (Django) importer can
+    show a translated message: ``outside`` (lines outside any card), ``not_a_property``,
+    ``nameless`` (no FN, N, ORG, email or phone), ``no_end`` (no END:VCARD before the next
+    BEGIN:VCARD or the end of the file), ``unreadable``.
+    """
 
     card_number: int | None
     line: int
     reason: str
+    code: str = ""
 
     def __str__(self) -> str:
         where = f"card {self.card_number}, " if self.card_number is not None else ""
@@ -203,7 +215,7 @@ def _split_bytes(chunks: Iterable[bytes]) -> Iterator[str]:
             yield _decode_line(piece)
 
 
-def _physical_lines(stream: Iterable[bytes] | Iterable[str] | IO[bytes] | IO[str]) -> Iterator[str]:
+def _physical_lines(stream: Iterable[bytes | str] | IO[bytes] | IO[str]) -> Iterator[str]:
     if hasattr(stream, "read"):
         reader = stream.read
 
@@ -722,14 +734,16 @@ def _build(props: list[_Prop], number: int, first_line: int) -> Card | ReadError
             else:
                 card.extra.append(p.raw)
         except (ValueError, IndexError, LookupError) as exc:  # pragma: no cover - defensive
-            return ReadError(number, p.line, f"{name}: {exc}")
+            return ReadError(number, p.line, f"{name}: {exc}", "unreadable")
     for p in props:
         if p.name == "X-ABLABEL" and p.group and p.group.lower() not in used_label_groups:
             card.extra.append(p.raw)
     if not (card.formatted_name or has_n or card.organisation or card.emails or card.phones):
         # Cards with only an email or phone (Android writes those) are kept: the importer can
         # name them after the address. A card with nothing to call the person by is an error.
-        return ReadError(number, first_line, "the card has no name, email address or phone number")
+        return ReadError(
+            number, first_line, "the card has no name, email address or phone number", "nameless"
+        )
     return card
 
 
@@ -738,7 +752,7 @@ def _build(props: list[_Prop], number: int, first_line: int) -> Card | ReadError
 
 
 def iter_cards(
-    stream: Iterable[bytes] | Iterable[str] | IO[bytes] | IO[str],
+    stream: Iterable[bytes | str] | IO[bytes] | IO[str],
 ) -> Iterator[Card | ReadError]:
     """Yield every card (or error) from a file object or an iterable of bytes/text chunks."""
     number = 0
@@ -751,7 +765,9 @@ def iter_cards(
         nonlocal garbage
         if garbage:
             what = "line" if garbage == 1 else f"{garbage} lines"
-            yield ReadError(None, garbage_start, f"{what} outside BEGIN:VCARD … END:VCARD ignored")
+            yield ReadError(
+                None, garbage_start, f"{what} outside BEGIN:VCARD … END:VCARD ignored", "outside"
+            )
             garbage = 0
 
     for line_no, text in _logical_lines(_physical_lines(stream)):
@@ -759,7 +775,7 @@ def iter_cards(
         if head.startswith("BEGIN:VCARD") and text.strip().upper() == "BEGIN:VCARD":
             yield from flush_garbage()
             if props is not None:
-                yield ReadError(number, start, "no END:VCARD before the next BEGIN:VCARD")
+                yield ReadError(number, start, "no END:VCARD before the next BEGIN:VCARD", "no_end")
             number += 1
             props, start = [], line_no
             continue
@@ -774,19 +790,20 @@ def iter_cards(
             continue
         prop = _parse_line(text, line_no)
         if prop is None:
-            yield ReadError(number, line_no, f"not a property line, skipped: {text[:40]!r}")
+            yield ReadError(
+                number, line_no, f"not a property line, skipped: {text[:40]!r}", "not_a_property"
+            )
             continue
         props.append(prop)
     yield from flush_garbage()
     if props is not None:
-        yield ReadError(number, start, "the card has no END:VCARD (file ends inside it)")
+        yield ReadError(number, start, "the card has no END:VCARD (file ends inside it)", "no_end")
 
 
 def read_cards(data: bytes | str) -> tuple[list[Card], list[ReadError]]:
     cards: list[Card] = []
     errors: list[ReadError] = []
-    chunks: list[bytes] | list[str] = [data] if isinstance(data, bytes) else [data]  # type: ignore[list-item]
-    for item in iter_cards(chunks):
+    for item in iter_cards([data]):
         if isinstance(item, Card):
             cards.append(item)
         else:
@@ -864,6 +881,8 @@ _EXT = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF"}
 
 
 def write_card(card: Card, version: Version = "4.0") -> str:
+    if version not in ("4.0", "3.0"):
+        raise ValueError(f"vCard version {version!r} cannot be written: use '4.0' or '3.0'")
     lines: list[str] = ["BEGIN:VCARD", f"VERSION:{version}"]
     used_groups = {
         line.split(".", 1)[0].lower()
