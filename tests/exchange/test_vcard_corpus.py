@@ -17,7 +17,13 @@ import pytest
 from aandacht.exchange.vcard import Card, read_cards
 
 REPO = Path(__file__).resolve().parents[2]
-CORPUS = Path(os.environ.get("AANDACHT_VCARD_CORPUS") or REPO.parent / "shared/corpus/vcards")
+# Next to the repository by default; a clone elsewhere (a fresh clone in /tmp, as CI makes)
+# falls back to the shared folder of this workplace.
+_CANDIDATES = [REPO.parent / "shared/corpus/vcards", Path("/work/shared/corpus/vcards")]
+CORPUS = Path(
+    os.environ.get("AANDACHT_VCARD_CORPUS")
+    or next((c for c in _CANDIDATES if c.is_dir()), _CANDIDATES[0])
+)
 
 
 def corpus_files() -> list[Path]:
