@@ -193,17 +193,11 @@ def planned_contacts(
 ) -> list[Planned]:
     """The plan of the next :data:`PLAN_DAYS` active days in each vault, with its reasons.
 
-    The same plan as ``services.upcoming``; made here from ``services.standings`` because the
-    reasons need the standings too (``upcoming`` returns only the plan).
+    The same plan as the Today agenda's (``services.plan_ahead``).
     """
-    rules = services.rules_for(prefs)
     found: list[tuple[core.Suggestion, services.Standing]] = []
     for vault in vaults:
-        candidates, known = services.standings(vault, prefs, today)
-        if not candidates:
-            continue
-        used = len([s for s in known.values() if s.handled_on == today and s.handled_as])
-        plan = core.plan(candidates, today, rules, days=PLAN_DAYS, used_today=used)
+        plan, known = services.plan_ahead(vault, prefs, today, PLAN_DAYS)
         found.extend((s, known[s.person_id]) for s in plan.all())
     people = Person.objects.in_bulk([s.person_id for s, _standing in found])
     result: list[Planned] = []

@@ -633,7 +633,7 @@ def agenda_for(
     day = day or today
     candidates, known = standings(vault, prefs, today)
     rules = rules_for(prefs)
-    handled_ids = [s.person_id for s in known.values() if s.handled_on == today and s.handled_as]
+    handled_ids = handled_today(known, today)
     if day < today:
         day_plan: list[core.Suggestion] = []
     else:
@@ -697,13 +697,24 @@ def _date_range(start: dt.date, end: dt.date) -> list[dt.date]:
     return [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
 
 
-def upcoming(user: User, vault: Vault, days: int = 28) -> core.Plan:
-    """The planned contacts of the next ``days`` active days (for the calendar feed)."""
-    prefs = settings_for(user)
-    today = local_today(prefs)
+def handled_today(known: dict[int, Standing], today: dt.date) -> list[int]:
+    """People whose agenda item was dealt with today: they keep their slot."""
+    return [s.person_id for s in known.values() if s.handled_on == today and s.handled_as]
+
+
+def plan_ahead(
+    vault: Vault, prefs: AgendaSettings, today: dt.date, days: int
+) -> tuple[core.Plan, dict[int, Standing]]:
+    """The plan of the next ``days`` active days, with the standings its reasons need."""
     candidates, known = standings(vault, prefs, today)
-    used = len([s for s in known.values() if s.handled_on == today and s.handled_as])
-    return core.plan(candidates, today, rules_for(prefs), days=days, used_today=used)
+    used = len(handled_today(known, today))
+    return core.plan(candidates, today, rules_for(prefs), days=days, used_today=used), known
+
+
+def upcoming(user: User, vault: Vault, days: int = 28) -> core.Plan:
+    """The planned contacts of the next ``days`` active days."""
+    prefs = settings_for(user)
+    return plan_ahead(vault, prefs, local_today(prefs), days)[0]
 
 
 def handled_label(handled_as: str) -> str:
