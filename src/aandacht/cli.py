@@ -569,7 +569,11 @@ def serve(
     from aandacht.wsgi import application
 
     try:
-        server = create_server(application, host=host, port=port)
+        # waitress spools a request body (up to 1 GB by default) before Django sees it. Up to
+        # twice the import limit Django answers with its own page; beyond that waitress says
+        # 413 at once (the upload page's script refuses such a file before sending it anyway).
+        body_limit = 2 * int(settings.IMPORT_MAX_BYTES) + 1024 * 1024
+        server = create_server(application, host=host, port=port, max_request_body_size=body_limit)
     except OSError as error:
         fail(
             _("Cannot listen on %(host)s port %(port)d: %(error)s")
@@ -1008,7 +1012,7 @@ def moment(
 
 
 # The keep-in-touch commands live in their own modules and register themselves on ``app``.
-from aandacht import cli_attention, cli_digest  # noqa: E402, F401
+from aandacht import cli_attention, cli_digest, cli_export, cli_import  # noqa: E402, F401
 
 
 def main() -> None:

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "aandacht.people",
     "aandacht.timeline",
     "aandacht.attention",
+    "aandacht.exchange",
     "aandacht.web",
 ]
 
@@ -159,6 +160,8 @@ MEDIA_URL = "/media/"
 UPLOAD_MAX_BYTES = env_int("AANDACHT_UPLOAD_MAX_MB", 10, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = min(UPLOAD_MAX_BYTES, 2_621_440)
+# Import files (vCard, CSV, JSON) may be much larger than a photo; they stream to disk.
+IMPORT_MAX_BYTES = env_int("AANDACHT_IMPORT_MAX_MB", 200, minimum=1) * 1024 * 1024
 
 EMAIL_URL = env_str("EMAIL_URL", "")
 if EMAIL_URL:

@@ -12,5 +12,6 @@ urlpatterns = [
     path("people/", include("aandacht.people.urls")),
     path("people/", include("aandacht.timeline.urls")),
     path("", include("aandacht.attention.urls")),
+    path("exchange/", include("aandacht.exchange.urls")),
     path("", include("aandacht.web.urls")),
 ]

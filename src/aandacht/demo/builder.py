@@ -23,6 +23,7 @@ from aandacht.attention.models import PRESET_CADENCE, Circle, Rhythm
 from aandacht.attention.services import refresh_last_contacts
 from aandacht.demo.cast import CAST, RELATIONSHIPS, Shape
 from aandacht.demo.content import AddressRow, CastText, DemoLocale, SegmentText
+from aandacht.exchange.models import ImportFormat, ImportJob, ImportStatus
 from aandacht.people import contact, names
 from aandacht.people.models import Address, ContactKind, ContactMethod, DateKind, Person, Tag
 from aandacht.people.search import refresh_search_fields
@@ -233,6 +234,7 @@ class DemoBuilder:
         self.locale = locale
         self.today = today
         self.start = today - dt.timedelta(days=HISTORY_DAYS)
+        self.lang = lang
         self.rng = random.Random(f"aandacht-demo-{lang}")
         self.members: dict[str, Member] = {}
         self.used_names: set[str] = set()
@@ -484,6 +486,47 @@ class DemoBuilder:
             self.create_history(member)
         self.create_season_cards()
         self.flush()
+        self.create_import_history()
+
+    def create_import_history(self) -> None:
+        """One finished import, so the import page's history shows what one looks like.
+
+        Fixed figures and no random draws: the rest of the demo stays exactly as it was.
+        """
+        reasons = {
+            "en": "This card has no name, email address or phone number.",
+            "nl": "Dit kaartje heeft geen naam, e-mailadres of telefoonnummer.",
+        }
+        created, updated, unchanged = 41, 9, 2
+        summary = {
+            "dry_run": False,
+            "records": created + updated + unchanged,
+            "created": created,
+            "updated": updated,
+            "unchanged": unchanged,
+            "merged_in_file": 0,
+            "matched_by": {"email": 8, "phone": 3},
+            "errors": [{"record": 37, "code": "empty", "reason": reasons[self.lang]}],
+            "warnings": [],
+            "conflicts": [],
+        }
+        job = ImportJob.objects.create(
+            vault=self.vault,
+            user=self.owner,
+            filename="contacts.vcf",
+            size=48_213,
+            format=ImportFormat.AUTO,
+            detected_format=ImportFormat.VCARD,
+            status=ImportStatus.DONE,
+            bytes_read=48_213,
+            records_read=created + updated + unchanged + 1,
+            preview={**summary, "dry_run": True},
+            result=summary,
+        )
+        moment = timezone.make_aware(
+            dt.datetime.combine(self.start + dt.timedelta(days=3), dt.time(20, 14))
+        )
+        ImportJob.objects.filter(pk=job.pk).update(created_at=moment, updated_at=moment)
 
     def tags_for(self, segment: SegmentText, channel: str, met_on: dt.date | None) -> list[str]:
         tags = list(segment.tags)

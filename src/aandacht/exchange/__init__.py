@@ -1,1 +1,1 @@
-"""Import and export of contacts: vCard, CSV and JSON (plain package, no models yet)."""
+"""Bringing a network in and taking it out: vCard, LinkedIn/Google/mapped CSV and JSON."""

@@ -29,11 +29,14 @@ from typing import IO, Literal
 __all__ = [
     "Address",
     "Card",
+    "ExtraProperty",
     "PartialDate",
     "Photo",
     "ReadError",
     "Value",
+    "extra_properties",
     "iter_cards",
+    "parse_date",
     "read_cards",
     "write_card",
     "write_cards",
@@ -124,6 +127,7 @@ class Card:
     rev: str = ""
     extra: list[str] = field(default_factory=list)
     line: int = 0
+    number: int = field(default=0, compare=False)  # 1-based position in the file
 
     @property
     def nickname(self) -> str:
@@ -137,7 +141,7 @@ class ReadError:
 
     ``reason`` is English for logs and tests; ``code`` is stable, so that the (Django) importer can
     show a translated message: ``outside`` (lines outside any card), ``not_a_property``,
-    ``nameless`` (no FN, N, ORG, email or phone), ``no_end`` (no END:VCARD before the next
+    ``nameless`` (no FN, N, NICKNAME, ORG, email or phone), ``no_end`` (no END:VCARD before the next
     BEGIN:VCARD or the end of the file), ``unreadable``.
     """
 
@@ -280,6 +284,10 @@ def _logical_lines(physical: Iterator[str]) -> Iterator[tuple[int, str]]:
     for text in physical:
         number += 1
         if not text:
+            if current is not None and current.endswith("=") and _is_qp(current):
+                # Android ends quoted-printable values with a soft break and a blank line: the
+                # value ends there (otherwise the next property would be glued onto it)
+                current = current[:-1]
             continue  # blank lines (also the extra CR of CR-CR-LF) carry nothing
         if current is not None:
             if text[0] in " \t":
@@ -520,6 +528,9 @@ _MIME = {
 
 
 def _data_uri(value: str) -> Photo | None:
+    if "\\" in value:
+        # some writers (khard's test card) escape the comma as in text: data:image/png;base64\,
+        value = value.replace("\\,", ",").replace("\\;", ";")
     head, sep, payload = value[5:].partition(",")
     if not sep:
         return None
@@ -606,7 +617,7 @@ _SINGULAR = frozenset(
 
 
 def _build(props: list[_Prop], number: int, first_line: int) -> Card | ReadError:
-    card = Card(line=first_line)
+    card = Card(line=first_line, number=number)
     labels: dict[str, str] = {}
     for p in props:
         if p.name == "X-ABLABEL" and p.group:
@@ -698,8 +709,9 @@ def _build(props: list[_Prop], number: int, first_line: int) -> Card | ReadError
                     card.birthday = date
                 else:
                     card.anniversary = date
-            elif name == "X-ABDATE" and label.lower() == "anniversary":
-                date = _parse_date(value, None)
+            elif name == "X-ABDATE" and label.lower() == "anniversary" and card.anniversary is None:
+                omit = p.params.get("X-APPLE-OMIT-YEAR")
+                date = _parse_date(value, omit[0] if omit else None)
                 if date is None:
                     card.extra.append(p.raw)
                 else:
@@ -738,13 +750,68 @@ def _build(props: list[_Prop], number: int, first_line: int) -> Card | ReadError
     for p in props:
         if p.name == "X-ABLABEL" and p.group and p.group.lower() not in used_label_groups:
             card.extra.append(p.raw)
-    if not (card.formatted_name or has_n or card.organisation or card.emails or card.phones):
+    if not (
+        card.formatted_name
+        or has_n
+        or card.nicknames
+        or card.organisation
+        or card.emails
+        or card.phones
+    ):
         # Cards with only an email or phone (Android writes those) are kept: the importer can
         # name them after the address. A card with nothing to call the person by is an error.
         return ReadError(
             number, first_line, "the card has no name, email address or phone number", "nameless"
         )
     return card
+
+
+@dataclass(frozen=True)
+class ExtraProperty:
+    """A property the :class:`Card` keeps only as a raw line, read again for an importer.
+
+    ``text`` has quoted-printable, CHARSET and backslash escapes undone; ``label`` is the
+    ``X-ABLabel`` of the property's ``itemN`` group (Apple's ``_$!<…>!$_`` removed) when that
+    label line was not used by a modelled property.
+    """
+
+    group: str
+    name: str
+    params: dict[str, list[str]]
+    text: str
+    label: str
+
+    def types(self) -> list[str]:
+        return _types_and_pref(self.params)[0]
+
+
+def extra_properties(card: Card) -> Iterator[ExtraProperty]:
+    """The unmodelled lines of a card (LABEL, X-ABDATE, X-AIM, …) as properties.
+
+    Kept out of :class:`Card` on purpose: the writer puts ``extra`` back unchanged, so these
+    survive a read → write round trip without the writer knowing them.
+    """
+    props = [p for line in card.extra if (p := _parse_line(line, 0)) is not None]
+    labels = {
+        p.group.lower(): _apple_label(_unescape(_decode_value(p)))
+        for p in props
+        if p.name == "X-ABLABEL" and p.group
+    }
+    for p in props:
+        if p.name == "X-ABLABEL":
+            continue
+        yield ExtraProperty(
+            p.group,
+            p.name,
+            p.params,
+            _unescape(_decode_value(p)),
+            labels.get(p.group.lower(), "") if p.group else "",
+        )
+
+
+def parse_date(text: str, omit_year: str | None = None) -> PartialDate | None:
+    """A vCard date (``19850415``, ``1985-04-15``, ``--0415``, ``1604-04-15`` …) or None."""
+    return _parse_date(text, omit_year)
 
 
 # --------------------------------------------------------------------------------------------

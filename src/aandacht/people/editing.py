@@ -42,6 +42,8 @@ EDITABLE_FIELDS = frozenset(
         "particles",
         "family_name",
         "nickname",
+        "name_prefix",
+        "name_suffix",
         "pronouns",
         "time_zone",
         "organisation",

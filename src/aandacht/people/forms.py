@@ -64,15 +64,30 @@ class PersonChoiceField(forms.ModelChoiceField[Person]):
 class NameForm(forms.ModelForm[Person]):
     class Meta:
         model = Person
-        fields = ["given_name", "particles", "family_name", "nickname", "pronouns", "time_zone"]
+        fields = [
+            "given_name",
+            "particles",
+            "family_name",
+            "name_prefix",
+            "name_suffix",
+            "nickname",
+            "pronouns",
+            "time_zone",
+        ]
         widgets = {
             "given_name": forms.TextInput(attrs={**NO_AUTOFILL, "autofocus": True}),
             "particles": forms.TextInput(attrs=NO_AUTOFILL),
             "family_name": forms.TextInput(attrs=NO_AUTOFILL),
+            "name_prefix": forms.TextInput(attrs=NO_AUTOFILL),
+            "name_suffix": forms.TextInput(attrs=NO_AUTOFILL),
             "nickname": forms.TextInput(attrs=NO_AUTOFILL),
             "pronouns": forms.TextInput(attrs=NO_AUTOFILL),
         }
-        help_texts = {"time_zone": _('Where they live, such as "Europe/Amsterdam".')}
+        help_texts = {
+            "name_prefix": _('Such as "dr." or "prof."; shown before the name.'),
+            "name_suffix": _('Such as "jr." or "MSc"; shown after the name.'),
+            "time_zone": _('Where they live, such as "Europe/Amsterdam".'),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -61,6 +61,9 @@ class Person(models.Model):
     )
     family_name = models.CharField(_("family name"), max_length=150, blank=True)
     nickname = models.CharField(_("nickname"), max_length=100, blank=True)
+    # Honorifics as address books keep them (vCard N prefixes/suffixes): "dr.", "jr.".
+    name_prefix = models.CharField(_("title before the name"), max_length=40, blank=True)
+    name_suffix = models.CharField(_("after the name"), max_length=40, blank=True)
     pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)
     photo = models.FileField(_("photo"), upload_to="photos/%Y/", blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
@@ -98,6 +101,10 @@ class Person(models.Model):
     search_names = models.TextField(editable=False, default="")
     search_text = models.TextField(editable=False, default="")
 
+    # A stable identity for address books (vCard UID): kept from an imported card, so the same
+    # card imported again, exported, or synced later finds the same person.
+    uid = models.CharField(max_length=255, blank=True, db_index=True, editable=False)
+
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
@@ -126,8 +133,12 @@ class Person(models.Model):
 
     @property
     def name(self) -> str:
-        return names.display_name(self.given_name, self.particles, self.family_name) or str(
-            _("(no name)")
+        """The display name; someone known only by a nickname or organisation is called that."""
+        return (
+            names.display_name(self.given_name, self.particles, self.family_name)
+            or self.nickname
+            or self.organisation
+            or str(_("(no name)"))
         )
 
     @property

@@ -43,6 +43,8 @@ class NameParts(NamedTuple):
 
 def fold(text: str) -> str:
     """Lower-case, strip accents and collapse whitespace: "José  Müller" -> "jose muller"."""
+    if text.isascii():  # most names and addresses: nothing to decompose (measured in imports)
+        return " ".join(text.lower().split())
     lowered = text.casefold().translate(_LETTER_FOLDS)
     decomposed = unicodedata.normalize("NFKD", lowered)
     without_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))

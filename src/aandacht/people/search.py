@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
 from aandacht.accounts.models import Vault
 from aandacht.people import ranking
@@ -33,6 +33,23 @@ def search_documents(person: Person) -> tuple[str, str]:
     """The two folded search columns for one person (public notes only: private never leak)."""
     from aandacht.timeline.models import Note
 
+    methods = [(method.value, method.normalized) for method in person.contact_methods.all()]
+    tag_names = [tag.name for tag in person.tags.all()]
+    bodies: list[str] = []
+    if person.pk:
+        bodies = list(
+            Note.objects.filter(person=person, private=False).values_list("body", flat=True)
+        )
+    return build_documents(person, methods, tag_names, bodies)
+
+
+def build_documents(
+    person: Person,
+    methods: Iterable[tuple[str, str]],
+    tag_names: Iterable[str],
+    public_note_bodies: Iterable[str],
+) -> tuple[str, str]:
+    """The search columns from parts already in hand: bulk writers (imports) skip the queries."""
     name_parts = [
         person.given_name,
         person.particles,
@@ -50,12 +67,10 @@ def search_documents(person: Person) -> tuple[str, str]:
         person.what_they_do,
         person.what_they_care_about,
     ]
-    for method in person.contact_methods.all():
-        text_parts.extend((method.value, method.normalized))
-    text_parts.extend(tag.name for tag in person.tags.all())
-    if person.pk:
-        bodies = Note.objects.filter(person=person, private=False).values_list("body", flat=True)
-        text_parts.extend(bodies)
+    for value, normalized in methods:
+        text_parts.extend((value, normalized))
+    text_parts.extend(tag_names)
+    text_parts.extend(public_note_bodies)
     names = fold(" ".join(part for part in name_parts if part))
     text = fold(" ".join(part for part in text_parts if part))
     return names, text
@@ -63,11 +78,21 @@ def search_documents(person: Person) -> tuple[str, str]:
 
 def refresh_search_fields(person_ids: Iterable[int]) -> None:
     """Recompute the search columns; ``update()`` avoids re-sending save signals."""
+    from aandacht.timeline.models import Note
+
+    public_notes = Prefetch(
+        "notes", queryset=Note.objects.filter(private=False).only("person_id", "body")
+    )
     people = Person.objects.filter(pk__in=list(person_ids)).prefetch_related(
-        "contact_methods", "tags"
+        "contact_methods", "tags", public_notes
     )
     for person in people:
-        names, text = search_documents(person)
+        names, text = build_documents(
+            person,
+            [(method.value, method.normalized) for method in person.contact_methods.all()],
+            [tag.name for tag in person.tags.all()],
+            [note.body for note in person.notes.all()],
+        )
         if (names, text) != (person.search_names, person.search_text):
             Person.objects.filter(pk=person.pk).update(search_names=names, search_text=text)
 

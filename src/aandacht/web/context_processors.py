@@ -25,6 +25,8 @@ NAV_URLS = {
     "people": "people:list",
     "quick_add": "people:quick_add",
     "circles": "attention:circles",
+    "imports": "exchange:import",
+    "exports": "exchange:export",
 }
 # Pages with a search box of their own: the header's search would only repeat it.
 PAGES_WITH_SEARCH = frozenset({"web:home", "people:list"})

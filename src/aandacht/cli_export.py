@@ -1,0 +1,241 @@
+"""``aandacht export``: a vault (or one tag of it) as vCard 4.0/3.0, CSV or a JSON document.
+
+Registered on ``aandacht.cli.app`` (imported at the end of cli.py). A file is written next to
+its destination under a temporary name and renamed into place only when the export is
+complete, so a failed export never leaves half a file (nor replaces a good one). With
+``-o -`` the export goes to stdout and the summary, as always, to stderr.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Annotated
+
+import typer
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from aandacht.cli import EXIT_FAILED, EXIT_USAGE, GlobalOptions, app, fail, ready, say
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from aandacht.accounts.models import Vault
+    from aandacht.people.models import Tag
+
+FORMAT_CHOICES = ("vcard", "vcard3", "csv", "json")
+STDOUT = "-"
+
+
+def _format_name(fmt: str) -> str:
+    return {"vcard": "vCard 4.0", "vcard3": "vCard 3.0", "csv": "CSV", "json": "JSON"}[fmt]
+
+
+def _choose_vault(ctx: typer.Context, owner: User, name: str | None) -> Vault:
+    """``--vault`` after ``export`` wins over the global one (and AANDACHT_VAULT)."""
+    from aandacht.accounts.services import VaultNotFound, default_vault, vault_named, vaults_for
+
+    options = ctx.find_object(GlobalOptions)
+    wanted = name or (options.vault if options else None)
+    if not wanted:
+        return default_vault(owner)
+    try:
+        return vault_named(owner, wanted)
+    except VaultNotFound:
+        fail(
+            _("There is no vault called “%(name)s”; nothing was exported. These are yours:")
+            % {"name": wanted},
+            EXIT_USAGE,
+            details=[f"  {v.name}" for v in vaults_for(owner)],
+        )
+
+
+def _choose_tag(vault: Vault, name: str) -> Tag:
+    from aandacht.people.models import Tag
+
+    tag = Tag.objects.filter(vault=vault, name__iexact=name.strip()).first()
+    if tag is None:
+        tags = list(Tag.objects.filter(vault=vault).values_list("name", flat=True))
+        fail(
+            _("There is no tag “%(tag)s” in “%(vault)s”; nothing was exported.")
+            % {"tag": name, "vault": vault.name},
+            EXIT_USAGE,
+            details=[_("Tags: %(tags)s") % {"tags": ", ".join(tags)}] if tags else [],
+        )
+    return tag
+
+
+@contextlib.contextmanager
+def _atomic_text_file(target: Path) -> Iterator[IO[str]]:
+    """A text file that appears at ``target`` only if the block ends without an error.
+
+    The temporary file is created in the target's folder (so the rename cannot cross file
+    systems) with permissions for its owner only: an export is personal data.
+    """
+    handle = tempfile.NamedTemporaryFile(  # closed below, then renamed or removed
+        mode="w",
+        encoding="utf-8",
+        newline="",
+        dir=target.parent,
+        prefix=f".{target.name}.",
+        suffix=".part",
+        delete=False,
+    )
+    try:
+        with handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(handle.name)
+        raise
+
+
+@contextlib.contextmanager
+def _stdout_text() -> Iterator[IO[str]]:
+    """stdout as UTF-8 without newline translation (vCard and CSV lines end in CRLF)."""
+    sys.stdout.flush()
+    stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
+    try:
+        yield stream
+        stream.flush()
+    finally:
+        stream.detach()
+
+
+def _writer(fmt: str, vault: Vault, owner: User, tag: Tag | None) -> Callable[[IO[str]], int]:
+    """The export for ``fmt``, as a function of the open text stream; returns the people."""
+    from aandacht.exchange.exporting import export_csv, export_vcards
+
+    if fmt == "vcard":
+        return lambda stream: export_vcards(vault, stream, version="4.0", tag=tag)
+    if fmt == "vcard3":
+        return lambda stream: export_vcards(vault, stream, version="3.0", tag=tag)
+    if fmt == "csv":
+        return lambda stream: export_csv(vault, stream, tag=tag)
+    try:
+        from aandacht.exchange.json_document import export_json
+    except ImportError:
+        fail(_("The JSON export is not available yet; use vcard, vcard3 or csv."))
+
+    def json_export(stream: IO[str]) -> int:
+        counts = export_json(vault, stream, user=owner)
+        return int(counts.get("people", 0))
+
+    return json_export
+
+
+@app.command("export")
+def export_people(
+    ctx: typer.Context,
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The file to write (replaced only once the export is complete), or - for "
+            "standard output.",
+            show_default=False,
+        ),
+    ],
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="vcard (vCard 4.0), vcard3 (vCard 3.0, for older address books), csv, or json "
+            "(everything in the vault, for aandacht import).",
+        ),
+    ] = "vcard",
+    tag: Annotated[
+        str | None,
+        typer.Option(
+            "--tag", help="Only the people with this tag (vcard, vcard3, csv).", show_default=False
+        ),
+    ] = None,
+    vault_name: Annotated[
+        str | None,
+        typer.Option(
+            "--vault",
+            help="The vault to export (its name, any case). Default: as for every command.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Export a vault, or the people with one tag, as vCard, CSV or a JSON document."""
+    chosen = fmt.strip().lower()
+    if chosen not in FORMAT_CHOICES:
+        fail(
+            _("Unknown format “%(format)s”; use one of: %(choices)s.")
+            % {"format": fmt, "choices": ", ".join(FORMAT_CHOICES)},
+            EXIT_USAGE,
+        )
+    if tag is not None and chosen == "json":
+        fail(_("--tag is for vcard, vcard3 and csv; the JSON export holds the whole vault."),
+             EXIT_USAGE)  # fmt: skip
+    target: Path | None = None
+    if output != STDOUT:
+        target = Path(output)
+        if target.is_dir():
+            fail(_("“%(path)s” is a folder; name a file.") % {"path": output}, EXIT_USAGE)
+        if not target.parent.is_dir():
+            fail(_("There is no folder “%(path)s”.") % {"path": str(target.parent)})
+    owner = ready()
+    vault = _choose_vault(ctx, owner, vault_name)
+    chosen_tag = _choose_tag(vault, tag) if tag is not None else None
+    write = _writer(chosen, vault, owner, chosen_tag)
+    from django.db import DatabaseError
+
+    try:
+        if target is None:
+            with _stdout_text() as stream:
+                count = write(stream)
+        else:
+            with _atomic_text_file(target) as stream:
+                count = write(stream)
+    except BrokenPipeError:
+        # The reader went away (`| head`): nothing to report to anyone.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(EXIT_FAILED) from None
+    except (OSError, DatabaseError) as error:
+        if target is None:
+            fail(_("The export failed: %(error)s.") % {"error": error})
+        fail(
+            _("The export failed: %(error)s. Nothing was written to “%(path)s”.")
+            % {"error": error, "path": output}
+        )
+    where = _("standard output") if target is None else f"“{output}”"
+    what = (
+        ngettext(
+            "Exported %(count)d person tagged “%(tag)s” from “%(vault)s” "
+            "to %(where)s (%(format)s).",
+            "Exported %(count)d people tagged “%(tag)s” from “%(vault)s” "
+            "to %(where)s (%(format)s).",
+            count,
+        )
+        if chosen_tag is not None
+        else ngettext(
+            "Exported %(count)d person from “%(vault)s” to %(where)s (%(format)s).",
+            "Exported %(count)d people from “%(vault)s” to %(where)s (%(format)s).",
+            count,
+        )
+    )
+    say(
+        what
+        % {
+            "count": count,
+            "tag": chosen_tag.name if chosen_tag else "",
+            "vault": vault.name,
+            "where": where,
+            "format": _format_name(chosen),
+        }
+    )

@@ -1,0 +1,190 @@
+"""The forms of the import and export pages: upload, column mapping, export choices."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from aandacht.accounts.models import Vault
+from aandacht.exchange.models import ImportFormat
+from aandacht.exchange.records import FIELD_NAMES
+from aandacht.people.models import Tag
+
+IGNORE = ""
+
+# What each field a CSV column can map to is called on the mapping page.
+FIELD_LABELS: dict[str, Promise] = {
+    "full_name": _("full name"),
+    "given_name": _("given name"),
+    "particles": _("particles (van, de, …)"),
+    "family_name": _("family name"),
+    "nickname": _("nickname"),
+    "name_prefix": _("name prefix (Dr., …)"),
+    "name_suffix": _("name suffix (Jr., …)"),
+    "organisation": _("organisation"),
+    "job_title": _("job title"),
+    "email": _("email"),
+    "phone": _("phone"),
+    "website": _("website"),
+    "social": _("social profile"),
+    "street": _("street"),
+    "postal_code": _("postal code"),
+    "city": _("city"),
+    "region": _("region"),
+    "country": _("country"),
+    "birthday": _("birthday"),
+    "anniversary": _("anniversary"),
+    "note": _("note"),
+    "tags": _("tags"),
+    "met_on": _("met on (date)"),
+    "met_at": _("where we met"),
+    "time_zone": _("time zone"),
+    "pronouns": _("pronouns"),
+}
+# Several columns may feed these; every other field takes one column at most.
+REPEATABLE_FIELDS = frozenset({"email", "phone", "website", "social", "tags"})
+# A row needs one of these to become someone you can recognise again.
+IDENTIFYING_FIELDS = frozenset(
+    {"full_name", "given_name", "family_name", "nickname", "email", "phone"}
+)
+
+
+def field_label(name: str) -> str:
+    return str(FIELD_LABELS.get(name, name))
+
+
+class UploadForm(forms.Form):
+    """Step 1: the file and, for the rare file detection gets wrong, its format.
+
+    The format comes before the file in the page, so it is parsed even when the file is
+    refused for its size (the browser sends the fields in page order).
+    """
+
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=ImportFormat.choices,
+        initial=ImportFormat.AUTO,
+        help_text=_("Aandacht recognises vCard, LinkedIn, Google Contacts, CSV and JSON files."),
+    )
+    file = forms.FileField(
+        label=_("File"),
+        allow_empty_file=True,  # an empty file gets our own message in the view
+        error_messages={"required": _("Choose a file to import.")},
+    )
+
+    def __init__(self, *args: Any, max_bytes: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+        self.fields["file"].widget.attrs.update(
+            {
+                "accept": ".vcf,.vcard,.csv,.json,.txt,text/vcard,text/csv,application/json",
+                "data-max-bytes": str(max_bytes),
+            }
+        )
+
+
+class MappingForm(forms.Form):
+    """Step 2 for a CSV file of unknown shape: which field each column fills.
+
+    One select per column (``column_0``, ``column_1``, …, in file order), so columns with the
+    same or an empty header still get a choice of their own.
+    """
+
+    def __init__(
+        self,
+        *args: Any,
+        columns: Sequence[str],
+        initial_mapping: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.columns = list(columns)
+        choices = [(IGNORE, _("ignore this column")), *((n, field_label(n)) for n in FIELD_NAMES)]
+        mapping = initial_mapping or {}
+        for index, header in enumerate(self.columns):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=header or _("(column %(number)d, no header)") % {"number": index + 1},
+                choices=choices,
+                required=False,
+                initial=mapping.get(header, IGNORE),
+            )
+
+    def rows(self) -> list[tuple[int, str, forms.BoundField]]:
+        return [
+            (index, header, self[f"column_{index}"]) for index, header in enumerate(self.columns)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        chosen: dict[str, list[int]] = {}
+        for index in range(len(self.columns)):
+            field = cleaned.get(f"column_{index}") or IGNORE
+            if field != IGNORE:
+                chosen.setdefault(field, []).append(index)
+        for field, indexes in chosen.items():
+            if field not in REPEATABLE_FIELDS and len(indexes) > 1:
+                names = ", ".join(f"“{self.columns[i] or i + 1}”" for i in indexes)
+                raise forms.ValidationError(
+                    _("Only one column can be the %(field)s; now %(columns)s are."),
+                    params={"field": field_label(field), "columns": names},
+                    code="repeated_field",
+                )
+        if not chosen.keys() & IDENTIFYING_FIELDS:
+            raise forms.ValidationError(
+                _(
+                    "Choose at least one column with a name, an email address or a phone "
+                    "number: without one, nobody in the file can be recognised."
+                ),
+                code="no_identifying_column",
+            )
+        return cleaned
+
+    def mapping(self) -> dict[str, str]:
+        """``{header: field}`` for the columns that are not ignored (for ``read_records``)."""
+        result: dict[str, str] = {}
+        for index, header in enumerate(self.columns):
+            field = self.cleaned_data.get(f"column_{index}") or IGNORE
+            if field != IGNORE:
+                result[header] = field
+        return result
+
+
+class ExportFormat:
+    VCARD4 = "vcard"
+    VCARD3 = "vcard3"
+    CSV = "csv"
+    JSON = "json"
+
+    choices = (
+        (VCARD4, _("vCard 4.0 (.vcf) — for Apple, Google and most address books")),
+        (VCARD3, _("vCard 3.0 (.vcf) — for older address books and Outlook")),
+        (CSV, _("CSV (.csv) — for spreadsheets")),
+        (JSON, _("JSON (.json) — everything, to restore into Aandacht")),
+    )
+
+
+class ExportForm(forms.Form):
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=ExportFormat.choices,
+        initial=ExportFormat.VCARD4,
+        widget=forms.RadioSelect,
+    )
+    tag = forms.ModelChoiceField(
+        label=_("Who"),
+        queryset=Tag.objects.none(),
+        required=False,
+        empty_label=_("Everyone in the vault"),
+        help_text=_("The JSON export always holds the whole vault."),
+        error_messages={"invalid_choice": _("Choose a tag from the list.")},
+    )
+
+    def __init__(self, *args: Any, vault: Vault, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        tag_field = self.fields["tag"]
+        assert isinstance(tag_field, forms.ModelChoiceField)
+        tag_field.queryset = Tag.objects.filter(vault=vault).order_by("name")

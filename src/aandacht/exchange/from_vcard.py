@@ -1,0 +1,544 @@
+"""vCard cards → import :class:`~aandacht.exchange.records.Record` (pure; no Django models).
+
+:func:`records_from_vcards` streams a file through :func:`aandacht.exchange.vcard.iter_cards`, so a
+100,000-card file never sits in memory. Every card becomes a :class:`Record` numbered by its
+position in the file (1-based), or a :class:`Problem` with that number:
+
+* a :class:`~aandacht.exchange.vcard.ReadError` keeps its ``code`` (``no_end``, ``nameless``,
+  ``not_a_property``, ``unreadable``) and gets the line number in ``reason``. ``not_a_property``
+  only means one line was skipped: the card itself still follows as a Record with the same
+  number. Lines outside any card (``outside``) are reported with record 0;
+* ``group``: an Apple contact group (``X-ADDRESSBOOKSERVER-KIND:group``) or ``KIND:group`` is a
+  list of members, not a person;
+* ``empty``: nothing to store (``N:;;;;`` and nothing else).
+
+How a card maps (the choices vCard leaves open):
+
+* Names come from N. A family name that starts with particles ("van der Berg", "de Vries") or
+  ends with them phone-book style ("Berg, van der") is split into particles and family name;
+  particles typed as the middle name (Outlook: ``N:Berg;Jan;van der;;``) or only present in FN
+  (``N:Berg;Jan`` with ``FN:Jan van der Berg``) are recovered, and a whole name with particles
+  in the given name (``N:;Jan van der Berg;;;``) is split. Additional names follow the given
+  name. Prefixes are joined with spaces ("Prof. Dr."), suffixes with commas ("Jr., M.D.").
+  Without names in N, FN is split with :func:`aandacht.people.names.split_name`, unless the card
+  is an organisation (``KIND:org``, Apple's ``X-ABShowAs:COMPANY``, or FN equal to ORG) or FN is
+  just an email address: then only the organisation (or nickname) names it.
+* ORG with its departments becomes one text, "Acme, Sales"; TITLE (else ROLE) the job title.
+* Contact labels are short English words, the way the person page suggests them: "work",
+  "home", "mobile", "work fax", "iPhone", … from TYPE in every spelling (``TYPE=WORK,VOICE``,
+  ``TYPE=work;TYPE=cell``, 2.1's bare ``;CELL;``); an ``X-ABLabel`` wins over TYPE (Apple's
+  ``_$!<Mobile>!$_`` is mapped like a type, Google's ``GRAND_CENTRAL`` becomes "grand
+  central", anything else is kept as written). Capabilities (voice, text, internet, pref, …)
+  are not labels.
+* URLs to LinkedIn, X/Twitter, GitHub, Mastodon, Bluesky, Instagram and Facebook become social
+  profiles (:func:`aandacht.people.contact.parse_social`); X-SOCIALPROFILE takes its service
+  from the URL or its TYPE (Apple's ``x-apple:handle`` becomes the service's profile URL); IMPP
+  and the old IM properties (X-SKYPE, X-AIM, X-JABBER, …) become social profiles labelled with
+  the service ("Skype").
+* ADR: street, then the extended address, then the PO box, each line joined with ", ".
+  A vCard 2.1/3.0 LABEL (a formatted address) becomes an address with its text in the street
+  only when no ADR covers it (an ADR with the same label, or whose street or city is in it).
+* BDAY, ANNIVERSARY (X-ANNIVERSARY, X-MS-ANNIVERSARY, X-EVOLUTION-ANNIVERSARY, Apple's
+  X-ABDATE labelled Anniversary), other X-ABDATE as custom dates with their label. Yearless
+  dates keep no year; dates without month or day are dropped.
+* An inline photo is kept only when its bytes are JPEG, PNG, GIF or WebP (the rule of
+  :func:`aandacht.people.editing.sniff_image`); a photo by URI is skipped (nothing is fetched).
+* PRONOUNS (RFC 9554) or X-PRONOUNS → pronouns.
+* CATEGORIES are tags: trimmed, split on commas (Thunderbird escapes them), duplicates and
+  Google's system group "myContacts" dropped. TZ is kept only when it is an IANA name.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from collections.abc import Iterable, Iterator
+from functools import cache, lru_cache
+from typing import IO
+from urllib.parse import urlsplit
+
+from aandacht.exchange import vcard
+from aandacht.exchange.records import (
+    Problem,
+    Record,
+    RecordAddress,
+    RecordContact,
+    RecordDate,
+    RecordPhoto,
+)
+from aandacht.people import names
+from aandacht.people.contact import parse_social
+
+__all__ = ["image_type", "problem_from_error", "record_from_card", "records_from_vcards"]
+
+
+def records_from_vcards(stream: IO[bytes] | bytes) -> Iterator[Record | Problem]:
+    """Every card of a vCard file as a Record, or a Problem saying which card and line."""
+    source: Iterable[bytes] | IO[bytes] = [bytes(stream)] if isinstance(stream, bytes) else stream
+    for item in vcard.iter_cards(source):
+        if isinstance(item, vcard.ReadError):
+            yield problem_from_error(item)
+        else:
+            yield record_from_card(item)
+
+
+def problem_from_error(error: vcard.ReadError) -> Problem:
+    """The reader's error with its card number (0: lines outside any card) and line number."""
+    return Problem(
+        record=error.card_number or 0,
+        code=error.code or "unreadable",
+        reason=f"line {error.line}: {error.reason}",
+    )
+
+
+def record_from_card(card: vcard.Card) -> Record | Problem:
+    """One card as a Record; a contact group or a card with nothing to store is a Problem."""
+    if card.kind == "group":
+        what = f" {card.formatted_name!r}" if card.formatted_name else ""
+        return Problem(
+            card.number,
+            "group",
+            f"line {card.line}: the card is a contact group{what}, not a person; skipped",
+        )
+    extras = list(vcard.extra_properties(card)) if card.extra else []
+    record = Record(number=card.number, uid=card.uid)
+    _names(card, extras, record)
+    record.nickname = card.nickname
+    record.organisation = ", ".join(s for s in (card.organisation, *card.departments) if s)
+    record.job_title = (card.title or card.role).strip()
+    record.contacts = _contacts(card, extras)
+    record.addresses = _addresses(card, extras)
+    record.dates = _dates(card, extras)
+    record.photo = _photo(card.photo)
+    record.note = card.note.strip()
+    record.tags = _tags(card.categories)
+    record.pronouns = next(
+        (p.text.strip() for p in extras if p.name in ("PRONOUNS", "X-PRONOUNS")), ""
+    )
+    if card.time_zone in _time_zones():
+        record.time_zone = card.time_zone
+    if record.is_empty():
+        return Problem(
+            card.number,
+            "empty",
+            f"line {card.line}: the card has nothing to import: no name, organisation, "
+            "contact detail, address, date or note",
+        )
+    return record
+
+
+# Names -----------------------------------------------------------------------------------------
+
+
+def _names(card: vcard.Card, extras: list[vcard.ExtraProperty], record: Record) -> None:
+    record.name_prefix = " ".join(_list(card.prefixes))
+    record.name_suffix = ", ".join(_list(card.suffixes))
+    given = card.given.strip()
+    additional = " ".join(_list(card.additional))
+    family = card.family.strip()
+    if (given or family or additional) and not _names_the_organisation(card, extras):
+        particles, family = _family_particles(family)
+        if not particles and additional and family and _all_particles(additional):
+            particles, additional = additional, ""  # Outlook: particles as the middle name
+        fn = card.formatted_name
+        if (
+            not particles
+            and not additional
+            and given
+            and family
+            and len(fn.split()) > len(given.split()) + len(family.split())
+        ):
+            found = names.split_with_family(fn, family)
+            if found.particles and names.fold(found.given) == names.fold(given):
+                particles = found.particles  # N:Berg;Jan with FN:Jan van der Berg
+        if given and not family and not additional:
+            # the whole name in the given name (some phones): split it only when it has
+            # particles, so "Mary Ann" stays a given name
+            whole = names.split_name(given)
+            if whole.particles and whole.family:
+                given, particles, family = whole
+        record.given_name = " ".join(s for s in (given, additional) if s)
+        record.particles = particles
+        record.family_name = family
+        return
+    fn = card.formatted_name
+    if not fn or _is_organisation(card, extras) or ("@" in fn and " " not in fn.strip()):
+        return
+    parts = names.split_name(fn)
+    record.given_name, record.particles, record.family_name = parts
+
+
+def _list(text: str) -> list[str]:
+    """N components may hold several values separated by commas (RFC 6350 §6.2.2)."""
+    return [s.strip() for s in text.split(",") if s.strip()]
+
+
+def _is_particle(word: str) -> bool:
+    """:func:`names.is_particle`, without folding the (many) plain ASCII words that are none."""
+    low = word.lower()
+    if low in names.PARTICLE_WORDS:
+        return True
+    return False if low.isascii() else names.is_particle(word)
+
+
+def _all_particles(text: str) -> bool:
+    return all(_is_particle(word) for word in text.split())
+
+
+def _family_particles(family: str) -> tuple[str, str]:
+    """("van der", "Berg") from "van der Berg" or "Berg, van der"; ("", family) otherwise."""
+    if "," in family:
+        main, _comma, tail = family.partition(",")
+        if tail.strip() and main.strip() and _all_particles(tail):
+            return " ".join(tail.split()), main.strip()
+    words = family.split()
+    end = 0
+    while end < len(words) - 1 and _is_particle(words[end]):
+        end += 1
+    return " ".join(words[:end]), " ".join(words[end:])
+
+
+def _names_the_organisation(card: vcard.Card, extras: list[vcard.ExtraProperty]) -> bool:
+    """Apple company cards may carry the company's name in N too ("N:Inc.;Test")."""
+    if not card.organisation or not _marked_organisation(card, extras):
+        return False
+    org = names.fold(card.organisation)
+    return org in (
+        names.fold(f"{card.given} {card.family}"),
+        names.fold(f"{card.family} {card.given}"),
+    )
+
+
+def _marked_organisation(card: vcard.Card, extras: list[vcard.ExtraProperty]) -> bool:
+    """vCard 4.0 ``KIND:org`` or Apple's ``X-ABShowAs:COMPANY``."""
+    if card.kind == "org":
+        return True
+    return any(p.name == "X-ABSHOWAS" and p.text.strip().upper() == "COMPANY" for p in extras)
+
+
+def _is_organisation(card: vcard.Card, extras: list[vcard.ExtraProperty]) -> bool:
+    if _marked_organisation(card, extras):
+        return True
+    return bool(card.organisation) and names.fold(card.organisation) == names.fold(
+        card.formatted_name
+    )
+
+
+# Labels ----------------------------------------------------------------------------------------
+
+_PLACES = {"home": "home", "work": "work", "other": "other", "school": "school"}
+_DEVICES = {
+    "cell": "mobile",
+    "mobile": "mobile",
+    "iphone": "iPhone",
+    "fax": "fax",
+    "pager": "pager",
+    "main": "main",
+    "main-number": "main",
+    "car": "car",
+    "textphone": "textphone",
+    "isdn": "ISDN",
+    "assistant": "assistant",
+    "callback": "callback",
+}
+# Capabilities and address flags, not names a person would give a phone number or address.
+_NOT_LABELS = frozenset(
+    "pref voice text msg video internet x400 uri postal parcel dom intl bbs modem"
+    " aol applelink attmail cis eworld ibmmail mcimail powershare prodigy tlx".split()
+)
+# Apple's built-in labels (``_$!<HomeFAX>!$_``) and their words.
+_APPLE_LABELS = {
+    "homefax": "home fax",
+    "workfax": "work fax",
+    "otherfax": "other fax",
+    "homepage": "homepage",
+    "assistantphone": "assistant",
+    "applewatch": "Apple Watch",
+}
+_SERVICE_NAMES = frozenset(
+    "twitter x linkedin github mastodon bluesky instagram facebook flickr myspace sinaweibo"
+    " tencentweibo yelp gamecenter".split()
+)
+
+
+@lru_cache(maxsize=512)
+def _label_from_types(types: tuple[str, ...]) -> str:
+    places: list[str] = []
+    devices: list[str] = []
+    others: list[str] = []
+    for raw in types:
+        word = raw.lower().removeprefix("x-")
+        if word in _NOT_LABELS or word in _SERVICE_NAMES:
+            continue
+        if word in _PLACES:
+            places.append(_PLACES[word])
+        elif word in _DEVICES:
+            devices.append(_DEVICES[word])
+        elif word:
+            others.append(word)
+    if "iPhone" in devices:
+        devices = ["iPhone"]  # Apple writes TYPE=IPHONE;TYPE=CELL for the iPhone number
+    words = list(dict.fromkeys(places + devices + others))
+    return " ".join(words)
+
+
+@lru_cache(maxsize=512)
+def _clean_label(label: str) -> str:
+    """An X-ABLabel as a person would write it."""
+    text = label.strip()
+    key = text.lower().replace(" ", "")
+    if key in _APPLE_LABELS:
+        return _APPLE_LABELS[key]
+    if key in _PLACES or key in _DEVICES:
+        return _label_from_types((key,))
+    if re.fullmatch(r"[A-Z][A-Z_]+", text):  # Google's GRAND_CENTRAL, PROFILE, BLOG
+        return text.replace("_", " ").lower()
+    return text
+
+
+def _label(value: vcard.Value | vcard.Address) -> str:
+    if value.label:
+        return _clean_label(value.label)
+    return _label_from_types(tuple(value.types))
+
+
+# Contacts --------------------------------------------------------------------------------------
+
+# Old instant-messaging properties (Google, Evolution, Outlook) and the service they name.
+_IM_PROPERTIES = {
+    "X-AIM": "AIM",
+    "X-ICQ": "ICQ",
+    "X-JABBER": "Jabber",
+    "X-MSN": "MSN",
+    "X-YAHOO": "Yahoo",
+    "X-SKYPE": "Skype",
+    "X-SKYPE-USERNAME": "Skype",
+    "X-GTALK": "Google Talk",
+    "X-GOOGLE-TALK": "Google Talk",
+    "X-QQ": "QQ",
+    "X-GADUGADU": "Gadu-Gadu",
+    "X-MS-IMADDRESS": "IM",
+}
+_IMPP_SCHEMES = {
+    "xmpp": "XMPP",
+    "skype": "Skype",
+    "sip": "SIP",
+    "aim": "AIM",
+    "ymsgr": "Yahoo",
+    "msnim": "MSN",
+    "icq": "ICQ",
+    "irc": "IRC",
+    "gtalk": "Google Talk",
+    "facetime": "FaceTime",
+    "x-apple": "iMessage",
+    "matrix": "Matrix",
+    "signal": "Signal",
+    "whatsapp": "WhatsApp",
+    "telegram": "Telegram",
+}
+# Profile URLs of services that parse_social does not know, but that share Mastodon's
+# ``host/@user`` shape: they are websites.
+_NOT_MASTODON = frozenset(
+    "youtube.com www.youtube.com m.youtube.com tiktok.com www.tiktok.com medium.com"
+    " threads.net www.threads.net".split()
+)
+_PROFILE_URLS = {
+    "twitter": "https://x.com/{}",
+    "x": "https://x.com/{}",
+    "linkedin": "https://www.linkedin.com/in/{}",
+    "github": "https://github.com/{}",
+    "instagram": "https://www.instagram.com/{}",
+    "facebook": "https://www.facebook.com/{}",
+    "bluesky": "https://bsky.app/profile/{}",
+}
+
+
+def _contacts(card: vcard.Card, extras: list[vcard.ExtraProperty]) -> list[RecordContact]:
+    contacts = [RecordContact("email", v.value, _label(v)) for v in card.emails]
+    contacts += [RecordContact("phone", v.value, _label(v)) for v in card.phones]
+    contacts += [_url(v) for v in card.urls]
+    contacts += [_social_profile(v) for v in card.socials]
+    for v in card.impps:
+        scheme = v.value.partition(":")[0].lower() if ":" in v.value else ""
+        label = _clean_label(v.label) if v.label else _IMPP_SCHEMES.get(scheme, scheme)
+        contacts.append(RecordContact("social", v.value, label or _label(v), "other"))
+    for p in extras:
+        service_label = _IM_PROPERTIES.get(p.name)
+        if service_label and p.text.strip():
+            contacts.append(RecordContact("social", p.text.strip(), service_label, "other"))
+        elif p.name == "X-TWITTER" and p.text.strip():
+            handle = p.text.strip().lstrip("@")
+            contacts.append(RecordContact("social", f"https://x.com/{handle}", "", "twitter"))
+    return contacts
+
+
+def _known_service(url: str) -> str:
+    service, _handle = parse_social(url)
+    if service == "mastodon":
+        host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+        if host.lower() in _NOT_MASTODON:
+            return "other"
+    return service
+
+
+def _url(value: vcard.Value) -> RecordContact:
+    service = _known_service(value.value)
+    if service != "other":
+        return RecordContact("social", value.value, _label(value), service)
+    return RecordContact("website", value.value, _label(value))
+
+
+def _social_profile(value: vcard.Value) -> RecordContact:
+    """X-SOCIALPROFILE (Apple, Google): the service from the URL, else from TYPE."""
+    text = value.value
+    service = _known_service(text)
+    typed = next((t for t in value.types if t in _SERVICE_NAMES), "")
+    if service == "other" and typed:
+        handle = text.split(":", 1)[1] if text.lower().startswith("x-apple:") else text
+        handle = handle.strip().lstrip("@")
+        typed = "twitter" if typed == "x" else typed
+        if typed in _PROFILE_URLS and "/" not in handle:
+            text = _PROFILE_URLS[typed].format(handle)
+            service = typed
+        elif typed in ("mastodon", "bluesky"):
+            service = typed
+    label = _clean_label(value.label) if value.label else ""
+    if service == "other" and not label and typed:
+        label = typed.capitalize()
+    return RecordContact("social", text, label, service)
+
+
+# Addresses -------------------------------------------------------------------------------------
+
+
+def _lines(text: str) -> list[str]:
+    return [s.strip().rstrip(",").strip() for s in text.splitlines() if s.strip().rstrip(",")]
+
+
+def _addresses(card: vcard.Card, extras: list[vcard.ExtraProperty]) -> list[RecordAddress]:
+    addresses: list[RecordAddress] = []
+    for a in card.addresses:
+        street = ", ".join(_lines(a.street) + _lines(a.extended) + _lines(a.po_box))
+        address = RecordAddress(
+            label=_label(a),
+            street=street,
+            postal_code=a.postal_code,
+            locality=a.locality,
+            region=a.region,
+            country=a.country,
+        )
+        if address.is_empty() and a.delivery_label:
+            address.street = ", ".join(_lines(a.delivery_label))
+        if not address.is_empty():
+            addresses.append(address)
+    for p in extras:
+        if p.name != "LABEL":
+            continue
+        text = ", ".join(_lines(p.text))
+        label = _clean_label(p.label) if p.label else _label_from_types(tuple(p.types()))
+        if text and not _covered(text, label, addresses):
+            addresses.append(RecordAddress(label=label, street=text))
+    return addresses
+
+
+def _covered(text: str, label: str, addresses: list[RecordAddress]) -> bool:
+    """Whether a formatted LABEL only repeats an ADR of the same card (Outlook writes both)."""
+    folded = names.fold(text)
+    for a in addresses:
+        if label and a.label == label:
+            return True
+        first_line = a.street.split(",")[0]
+        parts = [first_line] if first_line else [a.postal_code, a.locality]
+        if any(parts) and all(names.fold(part) in folded for part in parts if part):
+            return True
+    return False
+
+
+# Dates -----------------------------------------------------------------------------------------
+
+_ANNIVERSARY_PROPERTIES = frozenset(
+    {"X-MS-ANNIVERSARY", "X-EVOLUTION-ANNIVERSARY", "X-KADDRESSBOOK-X-ANNIVERSARY"}
+)
+
+
+def _record_date(kind: str, date: vcard.PartialDate | None, label: str = "") -> RecordDate | None:
+    if date is None or date.month is None or date.day is None:
+        return None  # a year alone, or a month alone, is no yearly date
+    if kind == "birthday":
+        return RecordDate("birthday", date.month, date.day, date.year, label)
+    if kind == "anniversary":
+        return RecordDate("anniversary", date.month, date.day, date.year, label)
+    return RecordDate("custom", date.month, date.day, date.year, label)
+
+
+def _dates(card: vcard.Card, extras: list[vcard.ExtraProperty]) -> list[RecordDate]:
+    dates = [
+        d
+        for d in (
+            _record_date("birthday", card.birthday),
+            _record_date("anniversary", card.anniversary),
+        )
+        if d is not None
+    ]
+    for p in extras:
+        if p.name != "X-ABDATE" and p.name not in _ANNIVERSARY_PROPERTIES:
+            continue
+        omit = p.params.get("X-APPLE-OMIT-YEAR")
+        date = vcard.parse_date(p.text, omit[0] if omit else None)
+        label = _clean_label(p.label) if p.label else ""
+        kind = label.lower() if label.lower() in ("birthday", "anniversary") else "custom"
+        if p.name in _ANNIVERSARY_PROPERTIES:
+            kind = "anniversary"
+        found = _record_date(kind, date, "" if kind != "custom" else label)
+        if found is not None and found not in dates:
+            dates.append(found)  # Evolution repeats ANNIVERSARY in its own property
+    return dates
+
+
+# Photo, tags, time zone ------------------------------------------------------------------------
+
+# The signatures of aandacht.people.editing.sniff_image (kept here so this module needs no
+# Django models): the image types a browser shows; SVG is refused, it can carry scripts.
+_IMAGE_SIGNATURES = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+
+
+def image_type(data: bytes) -> str | None:
+    """The MIME type of a JPEG, PNG, GIF or WebP image from its bytes, else None."""
+    for signature, mime in _IMAGE_SIGNATURES:
+        if data.startswith(signature):
+            return mime
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def _photo(photo: vcard.Photo | None) -> RecordPhoto | None:
+    if photo is None or not photo.data:
+        return None  # none, or a URI: nothing is fetched from the internet
+    mime = image_type(photo.data)
+    return RecordPhoto(photo.data, mime) if mime else None
+
+
+# Google puts every contact in "myContacts" (Android calls it "My Contacts"): not a tag.
+_SYSTEM_GROUPS = frozenset({"mycontacts", "my contacts"})
+
+
+def _tags(categories: list[str]) -> list[str]:
+    tags: dict[str, str] = {}
+    for category in categories:
+        for part in category.split(","):
+            tag = " ".join(part.split())
+            key = tag.casefold()
+            if tag and key not in tags and key not in _SYSTEM_GROUPS:
+                tags[key] = tag
+    return list(tags.values())
+
+
+@cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())

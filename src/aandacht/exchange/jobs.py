@@ -1,0 +1,520 @@
+"""Running a web import's preview and import, in the request for a small file or in a thread.
+
+A large file takes a while to read and match, longer than a browser should wait for one
+response. So the work runs in a background thread that reports its progress; the job page polls
+it. The state lives in :class:`~aandacht.exchange.models.ImportJob` so every page sees the same
+thing, but the live progress also lives in memory: the import writes in one transaction, and
+what a transaction writes (including progress) is invisible to other connections until it
+commits.
+
+A job whose thread is gone (the server stopped mid-way) stays "previewing" or "importing" in
+the database; :func:`is_interrupted` recognises it, and :func:`retry` starts it again. The
+import is atomic, so an interrupted one wrote nothing and trying again is safe.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import io
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import IO, Any, ParamSpec, TypeVar, cast
+
+from django.core.signals import request_finished
+from django.db import close_old_connections, connection, connections, transaction
+from django.dispatch import receiver
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from aandacht.exchange import csv_sources, json_document, sources
+from aandacht.exchange.importing import import_records
+from aandacht.exchange.models import ImportFormat, ImportJob, ImportStatus
+from aandacht.exchange.records import Problem, Record, UnreadableFile
+
+log = logging.getLogger(__name__)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# A file up to this size is previewed and imported within the request: quicker than polling.
+SYNC_MAX_BYTES = 256 * 1024
+# How much of a file format detection looks at.
+HEAD_BYTES = 64 * 1024
+# A running job that made no progress for this long, with no thread here, was interrupted.
+STALE_AFTER = dt.timedelta(minutes=1)
+# An upload left waiting this long (not imported, not cancelled) is dropped with its file.
+ABANDONED_AFTER = dt.timedelta(days=7)
+# How often progress is written to the database at most (seconds).
+PROGRESS_EVERY = 0.5
+
+RUNNING = frozenset({ImportStatus.PREVIEWING, ImportStatus.IMPORTING})
+
+
+@dataclass
+class Live:
+    """A running job's progress as its thread last reported it."""
+
+    thread: threading.Thread | None
+    reader: CountingReader | None = None
+    records_read: int = 0
+
+
+_live: dict[int, Live] = {}
+_live_lock = threading.Lock()
+
+
+class CountingReader(io.BufferedIOBase):
+    """A read-only binary stream that knows how far into the file it has read.
+
+    Readers may wrap it in a TextIOWrapper or seek back after sniffing; the count is the
+    furthest position reached, so progress never goes backwards.
+    """
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        super().__init__()
+        self._raw = raw
+        self.furthest = 0
+
+    def _seen(self) -> None:
+        try:
+            position = self._raw.tell()
+        except (OSError, ValueError):
+            return
+        self.furthest = max(self.furthest, position)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return self._raw.seekable()
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = self._raw.read(-1 if size is None else size)
+        self._seen()
+        return data
+
+    def read1(self, size: int = -1) -> bytes:
+        return self.read(size if size >= 0 else io.DEFAULT_BUFFER_SIZE)
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def readline(self, size: int | None = -1) -> bytes:
+        data = self._raw.readline(-1 if size is None else size)
+        self._seen()
+        return data
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return self._raw.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._raw.tell()
+
+
+def read_head(job: ImportJob) -> bytes:
+    with job.upload.open("rb") as stream:
+        head: bytes = stream.read(HEAD_BYTES)
+    return head
+
+
+def detect(job: ImportJob) -> str:
+    """The format of the uploaded file (raises UnreadableFile for a binary file)."""
+    return sources.detect_format(read_head(job), job.filename)
+
+
+def csv_columns(job: ImportJob, sample_rows: int) -> tuple[list[str], list[list[str]]]:
+    """The column headers of a CSV job's file and the first few rows under them.
+
+    The headers come from the CSV reader the import uses (so the mapping fits what it reads);
+    the samples are only for the eye, read from the start of the file.
+    """
+    with job.upload.open("rb") as stream:
+        header = [str(each) for each in csv_sources.read_header(stream)]
+    return header, _samples(read_head(job), header, sample_rows)
+
+
+def suggest_mapping(header: list[str]) -> dict[str, str]:
+    return dict(csv_sources.suggest_mapping(header))
+
+
+def _samples(head: bytes, header: list[str], count: int) -> list[list[str]]:
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = head.decode("cp1252", errors="replace")
+    lines = text.splitlines()[:-1] if len(head) >= HEAD_BYTES else text.splitlines()
+    sample = "\n".join(lines[:20])
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    rows: list[list[str]] = []
+    seen_header = False
+    wanted = [each.strip().lower() for each in header]
+    for row in csv.reader(io.StringIO("\n".join(lines)), dialect):
+        if not seen_header:
+            seen_header = [each.strip().lower() for each in row] == wanted
+            continue
+        if any(cell.strip() for cell in row):
+            rows.append([cell.strip()[:80] for cell in row])
+        if len(rows) >= count:
+            break
+    return rows
+
+
+def effective_format(job: ImportJob) -> str:
+    if job.format and job.format != ImportFormat.AUTO:
+        return str(job.format)
+    return str(job.detected_format or ImportFormat.VCARD)
+
+
+# ---------------------------------------------------------------------------------------------
+# Starting, claiming and watching
+
+
+def claim(job: ImportJob, from_statuses: Iterable[str], to_status: str) -> bool:
+    """Move ``job`` to ``to_status`` if it is still in one of ``from_statuses``.
+
+    One conditional UPDATE: of two requests racing (a double-clicked button, two tabs) exactly
+    one wins, so a file is never previewed or imported twice at the same time.
+    """
+    now = timezone.now()
+    won = ImportJob.objects.filter(pk=job.pk, status__in=list(from_statuses)).update(
+        status=to_status, updated_at=now, error=""
+    )
+    if won:
+        job.status = to_status
+        job.updated_at = now
+        job.error = ""
+    return bool(won)
+
+
+def start_preview(job: ImportJob) -> bool:
+    """Read the file and work out what importing it would do, writing nothing."""
+    if not claim(
+        job,
+        {ImportStatus.UPLOADED, ImportStatus.PREVIEWED, ImportStatus.FAILED},
+        ImportStatus.PREVIEWING,
+    ):
+        return False
+    _launch(job, dry_run=True)
+    return True
+
+
+def start_import(job: ImportJob) -> bool:
+    """Import the previewed file; False when it is not (or no longer) waiting to be imported."""
+    if not claim(job, {ImportStatus.PREVIEWED}, ImportStatus.IMPORTING):
+        return False
+    _launch(job, dry_run=False)
+    return True
+
+
+def retry(job: ImportJob) -> bool:
+    """Start an interrupted job again from where it can be: a preview, or the whole import."""
+    if not is_interrupted(job):
+        return False
+    won = ImportJob.objects.filter(pk=job.pk, status=job.status, updated_at=job.updated_at).update(
+        updated_at=timezone.now(), bytes_read=0, records_read=0
+    )
+    if not won:
+        return False
+    job.bytes_read = job.records_read = 0
+    _launch(job, dry_run=job.status == ImportStatus.PREVIEWING)
+    return True
+
+
+def is_running_here(job_id: int) -> bool:
+    with _live_lock:
+        live = _live.get(job_id)
+    if live is None:
+        return False
+    thread = live.thread
+    # No thread: it runs within a request; not started yet: it waits for a response to end.
+    return thread is None or thread.ident is None or thread.is_alive()
+
+
+def is_interrupted(job: ImportJob, *, now: dt.datetime | None = None) -> bool:
+    """A job that says it is running but whose work has stopped (a restart, a crash)."""
+    if job.status not in RUNNING or is_running_here(job.pk):
+        return False
+    return job.updated_at < (now or timezone.now()) - STALE_AFTER
+
+
+def progress_of(job: ImportJob) -> tuple[int, int]:
+    """(bytes read, records read): live figures when the job runs here, else the stored ones."""
+    with _live_lock:
+        live = _live.get(job.pk)
+    if live is not None:
+        read = live.reader.furthest if live.reader is not None else 0
+        return max(read, job.bytes_read), max(live.records_read, job.records_read)
+    return job.bytes_read, job.records_read
+
+
+def wait(job_id: int, timeout: float | None = None) -> None:
+    """Wait for a job's thread to finish (for tests; pages poll instead)."""
+    with _live_lock:
+        live = _live.get(job_id)
+    if live is None or live.thread is None:
+        return
+    deadline = time.monotonic() + (timeout if timeout is not None else 3600)
+    while live.thread.ident is None and time.monotonic() < deadline:
+        time.sleep(0.01)  # still waiting for its request to finish
+    if live.thread.ident is not None:
+        live.thread.join(max(0.0, deadline - time.monotonic()))
+
+
+def cancel(job: ImportJob) -> bool:
+    """Drop a job that is not running: its uploaded file goes, its row stays as history."""
+    if job.status in RUNNING and not is_interrupted(job):
+        return False
+    if job.status == ImportStatus.DONE:
+        return False
+    won = ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+        status=ImportStatus.CANCELLED, updated_at=timezone.now()
+    )
+    if not won:
+        return False
+    job.status = ImportStatus.CANCELLED
+    delete_upload(job)
+    return True
+
+
+def drop_abandoned(vault_id: int, *, now: dt.datetime | None = None) -> int:
+    """Cancel the vault's imports left waiting for :data:`ABANDONED_AFTER`, deleting their files.
+
+    An upload nobody previewed, imported or cancelled would otherwise keep a copy of someone's
+    address book on the server for good. Returns how many were dropped.
+    """
+    cutoff = (now or timezone.now()) - ABANDONED_AFTER
+    waiting = ImportJob.objects.filter(
+        vault_id=vault_id,
+        status__in=[ImportStatus.UPLOADED, ImportStatus.PREVIEWED, ImportStatus.FAILED],
+        updated_at__lt=cutoff,
+    ).exclude(upload="")
+    dropped = 0
+    for job in waiting:
+        dropped += cancel(job)
+    return dropped
+
+
+def delete_upload(job: ImportJob) -> None:
+    """Remove the stored file: once imported or cancelled, nobody needs a copy lying about."""
+    if job.upload:
+        job.upload.delete(save=False)
+        ImportJob.objects.filter(pk=job.pk).update(upload="")
+
+
+def _launch(job: ImportJob, *, dry_run: bool) -> None:
+    if job.size <= SYNC_MAX_BYTES:
+        with _live_lock:
+            _live[job.pk] = Live(thread=None)
+        try:
+            run(job.pk, dry_run=dry_run)
+        finally:
+            with _live_lock:
+                _live.pop(job.pk, None)
+        job.refresh_from_db()
+        return
+    thread = threading.Thread(
+        target=_run_in_thread,
+        args=(job.pk, dry_run, translation.get_language()),
+        name=f"import-{job.pk}",
+        daemon=True,
+    )
+    with _live_lock:
+        _live[job.pk] = Live(thread=thread)
+    # A job started inside a transaction (a test, an atomic request) must not run before it
+    # commits: the thread's own connection would not see the job's new status.
+    transaction.on_commit(lambda: _start_soon(thread))
+
+
+# Threads a view started wait until its response is finished: on SQLite the import holds the
+# write lock for as long as it runs, and the request's own last writes (the session) must not
+# queue behind it.
+_request_state = threading.local()
+
+
+def _start_soon(thread: threading.Thread) -> None:
+    waiting: list[threading.Thread] | None = getattr(_request_state, "waiting", None)
+    if waiting is None:
+        thread.start()
+    else:
+        waiting.append(thread)
+
+
+def start_after_response(view: Callable[P, R]) -> Callable[P, R]:
+    """Decorate a view: import threads it starts begin once its response is finished."""
+
+    @functools.wraps(view)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        _request_state.waiting = []
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+@receiver(request_finished)
+def _start_waiting_threads(**kwargs: Any) -> None:
+    waiting: list[threading.Thread] | None = getattr(_request_state, "waiting", None)
+    _request_state.waiting = None
+    for thread in waiting or []:
+        thread.start()
+
+
+def _run_in_thread(job_id: int, dry_run: bool, language: str | None) -> None:
+    close_old_connections()
+    if language:
+        translation.activate(language)  # messages stored on the job, in the user's language
+    try:
+        run(job_id, dry_run=dry_run)
+    finally:
+        with _live_lock:
+            _live.pop(job_id, None)
+        connections.close_all()
+
+
+# ---------------------------------------------------------------------------------------------
+# The work
+
+
+class Progress:
+    """The ``progress`` callback of import_records: records handled so far.
+
+    Stores the figures in memory every time and in the database at most every
+    :data:`PROGRESS_EVERY` seconds, and never inside the import's transaction (it would only
+    become visible at the end, and be rolled back with it).
+    """
+
+    def __init__(self, job_id: int, reader: CountingReader) -> None:
+        self.job_id = job_id
+        self.reader = reader
+        self.records = 0
+        self.saved_at = 0.0
+
+    def __call__(self, records: int) -> None:
+        self.records = records
+        with _live_lock:
+            live = _live.get(self.job_id)
+            if live is not None:
+                live.records_read = records
+        moment = time.monotonic()
+        if moment - self.saved_at >= PROGRESS_EVERY and not connection.in_atomic_block:
+            self.saved_at = moment
+            self.save()
+
+    def save(self, **extra: Any) -> None:
+        ImportJob.objects.filter(pk=self.job_id).update(
+            bytes_read=self.reader.furthest,
+            records_read=self.records,
+            updated_at=timezone.now(),
+            **extra,
+        )
+
+
+def records_of(job: ImportJob, stream: IO[bytes]) -> Iterable[Record | Problem]:
+    mapping = job.mapping if effective_format(job) == ImportFormat.CSV else None
+    return sources.read_records(stream, effective_format(job), mapping=mapping or None)
+
+
+def run(job_id: int, *, dry_run: bool) -> None:
+    """Preview (``dry_run``) or import one job's file and store the report on the job.
+
+    Never raises: whatever goes wrong ends as a failed job with a message a person can read.
+    """
+    job = ImportJob.objects.select_related("vault", "user").get(pk=job_id)
+    if not job.upload:
+        _fail(job_id, "missing_file", _("The uploaded file is no longer there; upload it again."))
+        return
+    try:
+        with job.upload.open("rb") as raw:
+            reader = CountingReader(raw)
+            with _live_lock:
+                live = _live.get(job_id)
+                if live is not None:
+                    live.reader = reader
+            progress = Progress(job_id, reader)
+            if effective_format(job) == ImportFormat.JSON:
+                summary = _restore(job, cast(IO[bytes], reader), dry_run=dry_run)
+            else:
+                summary = _import(job, cast(IO[bytes], reader), dry_run=dry_run, progress=progress)
+            progress.records = max(progress.records, report_total(summary))
+            reader.furthest = max(reader.furthest, job.size)
+    except UnreadableFile as problem:
+        _fail(job_id, problem.code, str(problem))
+        return
+    except Exception:
+        log.exception("import job %s failed", job_id)
+        _fail(
+            job_id,
+            "crashed",
+            _("Something went wrong while reading the file; nothing was written."),
+        )
+        return
+    if dry_run:
+        progress.save(status=ImportStatus.PREVIEWED, preview=summary)
+    else:
+        progress.save(status=ImportStatus.DONE, result=summary)
+        job.refresh_from_db()
+        delete_upload(job)
+
+
+def _import(
+    job: ImportJob, stream: IO[bytes], *, dry_run: bool, progress: Progress
+) -> dict[str, Any]:
+    report = import_records(
+        job.vault, records_of(job, stream), user=job.user, dry_run=dry_run, progress=progress
+    )
+    return report.as_json()
+
+
+def _restore(job: ImportJob, stream: IO[bytes], *, dry_run: bool) -> dict[str, Any]:
+    """An Aandacht JSON export is restored whole into an empty vault, not merged.
+
+    Its preview only checks that the vault is empty (restoring is one transaction that checks
+    the whole document, so a bad document still writes nothing).
+    """
+    summary: dict[str, Any] = {
+        "restore": True,
+        "records": 0,
+        "created": 0,
+        "updated": 0,
+        "unchanged": 0,
+        "errors": [],
+        "warnings": [],
+        "conflicts": [],
+    }
+    if job.user is None:
+        raise UnreadableFile("no_user", _("Only a signed-in member can restore a JSON export."))
+    if dry_run:
+        json_document.check_empty(job.vault)
+        return summary
+    counts = json_document.restore_json(job.vault, stream, user=job.user)
+    summary["restored"] = counts
+    summary["created"] = summary["records"] = int(counts.get("people", 0))
+    return summary
+
+
+def report_total(summary: dict[str, Any]) -> int:
+    """How many records a report covers: the readable ones and the ones that could not be read."""
+    return int(summary.get("records", 0)) + len(summary.get("errors", []))
+
+
+def fail(job: ImportJob, code: str, message: str) -> None:
+    """Mark a job failed with a message a person can read (it can be previewed again)."""
+    _fail(job.pk, code, message)
+    job.refresh_from_db()
+
+
+def _fail(job_id: int, code: str, message: str) -> None:
+    ImportJob.objects.filter(pk=job_id).update(
+        status=ImportStatus.FAILED,
+        error=message,
+        result={"error": {"code": code, "message": message}},
+        updated_at=timezone.now(),
+    )

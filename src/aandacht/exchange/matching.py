@@ -1,0 +1,188 @@
+"""Who in the vault (or earlier in the same file) a record is: pure Python, no Django.
+
+The rules, strongest first:
+
+1. the same UID (a card imported before, or exported from here);
+2. the same email address, phone number (E.164) or social profile, after normalisation;
+3. a close name (rapidfuzz, ≥ :data:`NAME_THRESHOLD`) that also shares an organisation, a city
+   or a birthday — two "Jan Jansen"s with nothing else in common stay two people.
+
+An index holds only keys, never whole people, so a 100,000-card file matches in bounded memory.
+Candidates for the name rule come from a block of people whose family name (or, lacking one,
+given name) starts with the same two letters, so the fuzzy comparison stays small.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from aandacht.people.names import fold, is_particle
+
+NAME_THRESHOLD = 88.0
+NAME_WINDOW = 2000
+NAME_CANDIDATES = 5
+_NUMBER = re.compile(r"\d+")
+
+
+@dataclass(eq=False)
+class Target:
+    """A person a record lands on: an existing one (``pk`` set) or one this import creates."""
+
+    pk: int | None = None
+    number: int = 0  # for a new person: the first record that created them
+
+
+@dataclass(frozen=True)
+class Match:
+    target: Target
+    rule: str  # "uid", "email", "phone", "social" or "name"
+
+
+@dataclass(eq=False)
+class NameEntry:
+    full: str
+    target: Target
+    digits: tuple[str, ...] = ()
+    emails: set[str] = field(default_factory=set)
+    phones: set[str] = field(default_factory=set)
+
+    def contradicts(self, identity: Identity, digits: tuple[str, ...]) -> bool:
+        """Both have email addresses (or phones) and share none, or the names differ in their
+        numbers ("Berg 1", "Berg 12"): a similar name alone does not make them one person."""
+        if digits != self.digits:
+            return True
+        if identity.emails and self.emails and not identity.emails & self.emails:
+            return True
+        return bool(identity.phones and self.phones and not identity.phones & self.phones)
+
+
+@dataclass
+class Identity:
+    """What the matcher needs to know about one person or record, already normalised."""
+
+    uid: str = ""
+    emails: set[str] = field(default_factory=set)
+    phones: set[str] = field(default_factory=set)
+    socials: set[str] = field(default_factory=set)
+    given: str = ""
+    particles: str = ""
+    family: str = ""
+    organisation: str = ""
+    cities: set[str] = field(default_factory=set)
+    birthdays: set[tuple[int, int]] = field(default_factory=set)
+
+    @property
+    def full_name(self) -> str:
+        return fold(f"{self.given} {self.particles} {self.family}")
+
+
+def block_key(identity: Identity) -> str:
+    """Two letters of the family name without its particles ("van Iersel" -> "ie"), or of the
+    given name when there is none."""
+    words = fold(identity.family).split()
+    while words and is_particle(words[0]):
+        words.pop(0)
+    base = words[0] if words else fold(identity.given)
+    return base[:2]
+
+
+class MatchIndex:
+    def __init__(self) -> None:
+        self._keys: dict[str, Target] = {}
+        # Name candidates are filed under what they must share with a record ("o:ie:acme",
+        # "c:ie:utrecht", "b:ie:4-15"), so only people with something in common are compared;
+        # the names themselves sit in a parallel list for rapidfuzz's C loop.
+        self._names: dict[str, list[NameEntry]] = defaultdict(list)
+        self._strings: dict[str, list[str]] = defaultdict(list)
+        self._entry_of: dict[int, NameEntry] = {}
+
+    def __len__(self) -> int:
+        return len(self._entry_of)
+
+    def add(self, identity: Identity, target: Target) -> None:
+        """Remember a person's keys; a key already taken keeps its first owner."""
+        for key in _keys_of(identity):
+            self._keys.setdefault(key, target)
+        full = identity.full_name
+        entry = self._entry_of.get(id(target))
+        if entry is None:
+            if not full:
+                return
+            entry = NameEntry(full, target, _digits(full))
+            self._entry_of[id(target)] = entry
+        entry.emails.update(identity.emails)
+        entry.phones.update(identity.phones)
+        block = block_key(identity)
+        for key in _shared_keys(block, identity):
+            entries = self._names[key]
+            if not entries or entries[-1] is not entry:
+                entries.append(entry)
+                self._strings[key].append(entry.full)
+
+    def match(self, identity: Identity) -> Match | None:
+        if identity.uid and (target := self._keys.get("uid:" + identity.uid)) is not None:
+            return Match(target, "uid")
+        for rule, values in (
+            ("email", identity.emails),
+            ("phone", identity.phones),
+            ("social", identity.socials),
+        ):
+            for value in sorted(values):
+                target = self._keys.get(f"{rule}:{value}")
+                if target is not None:
+                    return Match(target, rule)
+        return self._match_name(identity)
+
+    def _match_name(self, identity: Identity) -> Match | None:
+        full = identity.full_name
+        if not full:
+            return None
+        digits = _digits(full)
+        block = block_key(identity)
+        candidates: list[tuple[float, NameEntry]] = []
+        for key in _shared_keys(block, identity):
+            entries = self._names.get(key)
+            if not entries:
+                continue
+            # The most recent NAME_WINDOW names of a group: bounded work even when thousands of
+            # people share an organisation and the first letters of their family name.
+            offset = max(0, len(entries) - NAME_WINDOW)
+            found = process.extract(
+                full,
+                self._strings[key][offset:],
+                scorer=fuzz.token_sort_ratio,
+                score_cutoff=NAME_THRESHOLD,
+                limit=NAME_CANDIDATES,
+            )
+            candidates.extend((score, entries[offset + index]) for _name, score, index in found)
+        candidates.sort(key=lambda pair: -pair[0])
+        for _score, entry in candidates:
+            if not entry.contradicts(identity, digits):
+                return Match(entry.target, "name")
+        return None
+
+
+def _digits(text: str) -> tuple[str, ...]:
+    return tuple(_NUMBER.findall(text))
+
+
+def _shared_keys(block: str, identity: Identity) -> list[str]:
+    keys: list[str] = []
+    if identity.organisation:
+        keys.append(f"o:{block}:{fold(identity.organisation)}")
+    keys.extend(f"c:{block}:{fold(city)}" for city in identity.cities if city)
+    keys.extend(f"b:{block}:{month}-{day}" for month, day in identity.birthdays)
+    return keys
+
+
+def _keys_of(identity: Identity) -> list[str]:
+    keys = [f"email:{value}" for value in identity.emails]
+    keys += [f"phone:{value}" for value in identity.phones]
+    keys += [f"social:{value}" for value in identity.socials]
+    if identity.uid:
+        keys.append("uid:" + identity.uid)
+    return keys

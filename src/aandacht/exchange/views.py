@@ -1,0 +1,500 @@
+"""The import pages (upload, column mapping, preview, import, history) and the export page.
+
+An import runs in steps a person can follow: upload a file, map the columns of an unknown CSV,
+look at the preview (new people, matches, conflicts, unreadable records), then import. Each
+step is a plain form, so it all works without JavaScript; the preview and the import of a large
+file run in the background (``jobs``) and the page polls for progress with htmx, or refreshes
+itself without it.
+
+Importing needs the owner or editor role (a viewer's POST is a 403); another vault's job is a
+404. Exporting needs only read access: a viewer takes home what they can see.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import uuid
+from collections.abc import Callable
+from pathlib import PurePath
+from typing import IO, Any, Literal
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.formats import number_format
+from django.utils.http import urlencode
+from django.utils.text import get_valid_filename, slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from aandacht.accounts.models import Vault
+from aandacht.exchange import exporting, jobs, json_document, sources
+from aandacht.exchange.forms import (
+    ExportForm,
+    ExportFormat,
+    MappingForm,
+    UploadForm,
+)
+from aandacht.exchange.models import ImportFormat, ImportJob, ImportStatus
+from aandacht.exchange.records import UnreadableFile
+from aandacht.exchange.uploads import LimitedUploadHandler, announces_too_much
+from aandacht.people.models import Tag
+from aandacht.web.access import (
+    HtmxHttpRequest,
+    can_write,
+    current_vault,
+    remember_vault,
+    require_writer,
+    signed_in_user,
+)
+
+HISTORY_SIZE = 20
+SAMPLE_ROWS = 3
+# How many conflicts and unreadable records a page lists; the counts say how many there are.
+LIST_LIMIT = 200
+
+
+def import_url(vault: Vault) -> str:
+    return f"{reverse('exchange:import')}?{urlencode({'vault': vault.pk})}"
+
+
+def job_url(job: ImportJob) -> str:
+    return reverse("exchange:job", args=[job.pk])
+
+
+def job_for(request: HttpRequest, pk: int, *, write: bool = False) -> ImportJob:
+    """An import job of one of the user's vaults (404 otherwise); ``write`` needs a writer."""
+    user = signed_in_user(request)
+    job = (
+        ImportJob.objects.select_related("vault", "user")
+        .filter(pk=pk, vault__memberships__user=user)
+        .first()
+    )
+    if job is None:
+        raise Http404("no such import")
+    if write:
+        require_writer(user, job.vault)
+    remember_vault(request, job.vault_id)
+    return job
+
+
+def too_big_message() -> str:
+    return _(
+        "This file is larger than %(limit)s MB, the most Aandacht takes in one import. Split "
+        "it into smaller files, or ask whoever runs Aandacht to raise AANDACHT_IMPORT_MAX_MB."
+    ) % {"limit": number_format(settings.IMPORT_MAX_BYTES // (1024 * 1024))}
+
+
+# ---------------------------------------------------------------------------------------------
+# Upload and history
+
+
+@csrf_exempt  # checked in _receive_upload, after our upload handler is in place
+@require_http_methods(["GET", "POST"])
+@login_required
+@jobs.start_after_response
+def import_page(request: HttpRequest) -> HttpResponse:
+    """The upload form and the vault's import history; a POST uploads a file.
+
+    The body of a POST is only read once the size-limiting upload handler is installed: an
+    upload announced larger than the limit is answered without reading it at all.
+    """
+    user = signed_in_user(request)
+    vault = current_vault(request)
+    limit = settings.IMPORT_MAX_BYTES
+    if request.method != "POST":
+        form = UploadForm(max_bytes=limit) if can_write(user, vault) else None
+        return _render_import_page(request, vault, form)
+    require_writer(user, vault)
+    if announces_too_much(request, limit):
+        # Nothing of the body is read (no CSRF token either); nothing is stored.
+        form = UploadForm({"format": ImportFormat.AUTO}, {}, max_bytes=limit)
+        _refuse(form, too_big_message())
+        return _render_import_page(request, vault, form, status=413)
+    handler = LimitedUploadHandler(request, limit=limit)
+    request.upload_handlers = [handler]
+    return _receive_upload(request, vault=vault, handler=handler)
+
+
+@csrf_protect
+def _receive_upload(
+    request: HttpRequest, *, vault: Vault, handler: LimitedUploadHandler
+) -> HttpResponse:
+    user = signed_in_user(request)
+    limit = settings.IMPORT_MAX_BYTES
+    form = UploadForm(request.POST, request.FILES, max_bytes=limit)
+    if handler.too_big:
+        _refuse(form, too_big_message())
+        return _render_import_page(request, vault, form, status=413)
+    if not form.is_valid():
+        return _render_import_page(request, vault, form, status=400)
+    upload: UploadedFile = form.cleaned_data["file"]
+    chosen = form.cleaned_data["format"]
+    if not upload.size:
+        _refuse(form, _("The file is empty: there is nothing in it to import."))
+        return _render_import_page(request, vault, form, status=400)
+    head = upload.read(jobs.HEAD_BYTES)
+    upload.seek(0)
+    filename = PurePath(upload.name or "").name or "contacts"
+    try:
+        detected = sources.detect_format(head, filename)
+    except UnreadableFile as problem:
+        # Empty and binary files are refused whatever format was chosen; an unknown format
+        # only when the choice was left to detection.
+        if chosen == ImportFormat.AUTO or problem.code in {"empty", "binary"}:
+            _refuse(form, str(problem))
+            return _render_import_page(request, vault, form, status=400)
+        detected = ""
+    job = ImportJob(
+        vault=vault,
+        user=user,
+        filename=filename[:255],
+        size=upload.size,
+        format=chosen,
+        detected_format=detected,
+    )
+    job.upload.save(_storage_name(filename), upload, save=False)
+    job.save()
+    jobs.drop_abandoned(vault.pk)
+    return _after_upload(request, job)
+
+
+def _storage_name(filename: str) -> str:
+    """A name nobody can guess or collide with; the real name is kept on the job."""
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return get_valid_filename(f"{uuid.uuid4().hex}{suffix}")
+
+
+def _after_upload(request: HttpRequest, job: ImportJob) -> HttpResponse:
+    if jobs.effective_format(job) == ImportFormat.CSV:
+        return redirect("exchange:mapping", pk=job.pk)
+    jobs.start_preview(job)
+    return redirect(job_url(job))
+
+
+def _refuse(form: UploadForm, message: str) -> None:
+    form.is_valid()
+    form.errors.pop("file", None)
+    form.add_error("file", message)
+
+
+def _render_import_page(
+    request: HttpRequest, vault: Vault, form: UploadForm | None, *, status: int = 200
+) -> HttpResponse:
+    history = list(
+        ImportJob.objects.filter(vault=vault)
+        .select_related("user")
+        .defer("preview", "mapping")
+        .order_by("-created_at", "-id")[:HISTORY_SIZE]
+    )
+    now = timezone.now()
+    rows = [_history_row(job, now) for job in history]
+    return render(
+        request,
+        "exchange/import.html",
+        {
+            "vault": vault,
+            "form": form,
+            "history": rows,
+            "max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
+            "export_url": f"{reverse('exchange:export')}?{urlencode({'vault': vault.pk})}",
+        },
+        status=status,
+    )
+
+
+def _history_row(job: ImportJob, now: Any) -> dict[str, Any]:
+    summary = job.result or {}
+    return {
+        "job": job,
+        "interrupted": jobs.is_interrupted(job, now=now),
+        "created": summary.get("created"),
+        "updated": summary.get("updated"),
+        "unchanged": summary.get("unchanged"),
+        "errors": len(summary.get("errors", [])) if "errors" in summary else None,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Column mapping (generic CSV)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@jobs.start_after_response
+def mapping_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Which field each column of a CSV file fills, suggested from the headers."""
+    job = job_for(request, pk, write=True)
+    if job.status not in {ImportStatus.UPLOADED, ImportStatus.PREVIEWED, ImportStatus.FAILED}:
+        return redirect(job_url(job))
+    if not job.upload or jobs.effective_format(job) != ImportFormat.CSV:
+        return redirect(job_url(job))
+    try:
+        columns, samples = jobs.csv_columns(job, SAMPLE_ROWS)
+    except UnreadableFile as problem:
+        jobs.fail(job, problem.code, str(problem))
+        return redirect(job_url(job))
+    if not any(columns):
+        jobs.fail(
+            job,
+            "no_columns",
+            _("This CSV file has no column headers, so there is nothing to map."),
+        )
+        return redirect(job_url(job))
+    initial = job.mapping or jobs.suggest_mapping(columns)
+    form = MappingForm(
+        request.POST if request.method == "POST" else None,
+        columns=columns,
+        initial_mapping=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        ImportJob.objects.filter(pk=job.pk).update(mapping=form.mapping())
+        job.mapping = form.mapping()
+        jobs.start_preview(job)
+        return redirect(job_url(job))
+    rows = [
+        (bound, header, [sample[index] if index < len(sample) else "" for sample in samples])
+        for index, header, bound in form.rows()
+    ]
+    return render(
+        request,
+        "exchange/mapping.html",
+        {
+            "job": job,
+            "vault": job.vault,
+            "form": form,
+            "rows": rows,
+            "cancel_url": reverse("exchange:cancel", args=[job.pk]),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The job: progress, preview, result
+
+
+@require_GET
+@login_required
+def job_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """One import: its progress while it runs, then its preview or its result.
+
+    htmx polls the progress part every second; when the job is no longer running, the poll
+    answers with a full reload so the page shows the preview or the result.
+    """
+    job = job_for(request, pk)
+    context = _job_context(request, job)
+    if request.htmx and request.htmx.target == "import-progress":
+        if not context["running"]:
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        response = render(request, "exchange/job.html#progress", context)
+    else:
+        response = render(request, "exchange/job.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _job_context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
+    interrupted = jobs.is_interrupted(job)
+    running = job.status in jobs.RUNNING and not interrupted
+    bytes_read, records_read = jobs.progress_of(job)
+    percent = min(100, round(100 * bytes_read / job.size)) if job.size else 0
+    report = job.result if job.status == ImportStatus.DONE else job.preview
+    return {
+        "job": job,
+        "vault": job.vault,
+        "can_write": can_write(signed_in_user(request), job.vault),
+        "running": running,
+        "interrupted": interrupted,
+        "bytes_read": bytes_read,
+        "records_read": records_read,
+        "percent": percent,
+        "report": _report_view(report) if report else None,
+        "error": (job.result or {}).get("error") if job.status == ImportStatus.FAILED else None,
+        "format_label": ImportFormat(jobs.effective_format(job)).label
+        if jobs.effective_format(job) in ImportFormat.values
+        else jobs.effective_format(job),
+        "is_csv": jobs.effective_format(job) == ImportFormat.CSV,
+        # Where an unreadable record is: a card in a vCard file, a line in a CSV file.
+        "by_line": jobs.effective_format(job)
+        in {ImportFormat.CSV, ImportFormat.LINKEDIN, ImportFormat.GOOGLE},
+        "import_url": import_url(job.vault),
+        "people_url": f"{reverse('people:list')}?{urlencode({'vault': job.vault_id})}",
+    }
+
+
+# The parts of a restored JSON export, as the result page names them.
+RESTORED_LABELS = {
+    "people": gettext_lazy("people"),
+    "tags": gettext_lazy("tags"),
+    "relationships": gettext_lazy("relationships"),
+    "interactions": gettext_lazy("conversations"),
+    "notes": gettext_lazy("notes"),
+    "moments": gettext_lazy("moments"),
+    "follow_ups": gettext_lazy("follow-ups"),
+    "circles": gettext_lazy("circles"),
+    "rhythms": gettext_lazy("keep-in-touch rhythms"),
+    "agenda_settings": gettext_lazy("agenda settings"),
+    "contact_methods": gettext_lazy("emails, phones and profiles"),
+    "addresses": gettext_lazy("addresses"),
+    "important_dates": gettext_lazy("important dates"),
+    "photos": gettext_lazy("photos"),
+    "photos_missing": gettext_lazy("photos missing from the export"),
+}
+
+
+def _report_view(summary: dict[str, Any]) -> dict[str, Any]:
+    conflicts = list(summary.get("conflicts", []))
+    errors = list(summary.get("errors", []))
+    warnings = list(summary.get("warnings", []))
+    return {
+        "restore": bool(summary.get("restore")),
+        "restored": [
+            (str(RESTORED_LABELS.get(key, key.replace("_", " "))), count)
+            for key, count in (summary.get("restored") or {}).items()
+            if count
+        ],
+        "created": summary.get("created", 0),
+        "updated": summary.get("updated", 0),
+        "unchanged": summary.get("unchanged", 0),
+        "merged_in_file": summary.get("merged_in_file", 0),
+        "matched": summary.get("updated", 0) + summary.get("unchanged", 0),
+        "records": summary.get("records", 0),
+        "conflict_count": len(conflicts),
+        "conflicts": conflicts[:LIST_LIMIT],
+        "error_count": len(errors),
+        "errors": errors[:LIST_LIMIT],
+        "warning_count": len(warnings),
+        "warnings": warnings[:LIST_LIMIT],
+    }
+
+
+@require_POST
+@login_required
+@jobs.start_after_response
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """Read the file again (after a failure, or a changed mapping)."""
+    job = job_for(request, pk, write=True)
+    if job.upload and not jobs.start_preview(job):
+        messages.info(request, _("This file is already being read."))
+    return redirect(job_url(job))
+
+
+@require_POST
+@login_required
+@jobs.start_after_response
+def run_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import the previewed file. A second press (a double click, a resent form) finds the
+    job no longer waiting and only shows where it is: the file is imported once."""
+    job = job_for(request, pk, write=True)
+    if not jobs.start_import(job):
+        if job.status not in jobs.RUNNING and job.status != ImportStatus.DONE:
+            messages.error(request, _("This file is not ready to import."))
+    return redirect(job_url(job))
+
+
+@require_POST
+@login_required
+@jobs.start_after_response
+def retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start an interrupted preview or import again (an interrupted import wrote nothing)."""
+    job = job_for(request, pk, write=True)
+    jobs.retry(job)
+    return redirect(job_url(job))
+
+
+@require_POST
+@login_required
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Drop an import that has not been done: its uploaded file is deleted."""
+    job = job_for(request, pk, write=True)
+    if jobs.cancel(job):
+        messages.success(
+            request,
+            _("Import of “%(name)s” cancelled; the uploaded file is deleted.")
+            % {"name": job.filename},
+        )
+        return redirect(import_url(job.vault))
+    messages.error(request, _("This import can no longer be cancelled."))
+    return redirect(job_url(job))
+
+
+# ---------------------------------------------------------------------------------------------
+# Export
+
+
+EXPORT_TYPES = {
+    ExportFormat.VCARD4: ("text/vcard; charset=utf-8", "vcf"),
+    ExportFormat.VCARD3: ("text/vcard; charset=utf-8", "vcf"),
+    ExportFormat.CSV: ("text/csv; charset=utf-8", "csv"),
+    ExportFormat.JSON: ("application/json", "json"),
+}
+# An export is written to a temporary file that moves to disk past this size, then streamed.
+SPOOL_BYTES = 8 * 1024 * 1024
+
+
+@require_GET
+@login_required
+def export_page(request: HttpRequest) -> HttpResponseBase:
+    """Choose a format (and a tag); ``?download=1`` sends the file."""
+    vault = current_vault(request)
+    bound = "format" in request.GET
+    form = ExportForm(request.GET if bound else None, vault=vault)
+    if bound and form.is_valid():
+        return _export_response(
+            request, vault, form.cleaned_data["format"], form.cleaned_data["tag"]
+        )
+    return render(
+        request,
+        "exchange/export.html",
+        {
+            "vault": vault,
+            "form": form,
+            "import_url": import_url(vault),
+            "can_write": can_write(signed_in_user(request), vault),
+        },
+        status=400 if bound else 200,
+    )
+
+
+def _export_response(
+    request: HttpRequest, vault: Vault, fmt: str, tag: Tag | None
+) -> HttpResponseBase:
+    user = signed_in_user(request)
+    content_type, extension = EXPORT_TYPES[fmt]
+    write = _exporter(vault, fmt, tag, user)
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (the response closes it)
+    text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
+    write(text)
+    text.flush()
+    text.detach()
+    spool.seek(0)
+    stem = slugify(vault.name) or "aandacht"
+    if tag is not None and fmt != ExportFormat.JSON:
+        stem = f"{stem}-{slugify(tag.name) or 'tag'}"
+    suffix = "-vcard3" if fmt == ExportFormat.VCARD3 else ""
+    filename = f"{stem}{suffix}-{timezone.localdate().isoformat()}.{extension}"
+    response = FileResponse(spool, as_attachment=True, filename=filename, content_type=content_type)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _exporter(vault: Vault, fmt: str, tag: Tag | None, user: Any) -> Callable[[IO[str]], Any]:
+    if fmt == ExportFormat.CSV:
+        return lambda out: exporting.export_csv(vault, out, tag=tag)
+    if fmt == ExportFormat.JSON:
+        return lambda out: json_document.export_json(vault, out, user=user)
+    version: Literal["4.0", "3.0"] = "3.0" if fmt == ExportFormat.VCARD3 else "4.0"
+    return lambda out: exporting.export_vcards(vault, out, version=version, tag=tag)
