@@ -308,3 +308,15 @@ def test_the_today_agenda_of_a_fresh_demo_is_full_but_calm(
     plan = services.upcoming(owner, demo, days=7)
     assert all(len(plan.on(day)) <= agenda.capacity for day in plan.days)
     assert len(plan.all()) >= 15
+
+
+def test_one_finished_import_fills_the_import_history(demo: Vault) -> None:
+    from aandacht.exchange.models import ImportJob, ImportStatus
+
+    job = ImportJob.objects.get(vault=demo)
+
+    assert job.status == ImportStatus.DONE and job.filename == "contacts.vcf"
+    assert not job.upload, "a finished import keeps no file"
+    assert job.result is not None and job.result["created"] == 41
+    assert [each["record"] for each in job.result["errors"]] == [37]
+    assert job.created_at.date() < timezone.localdate()

@@ -24,7 +24,9 @@ from aandacht.exchange.vcard import (
     Photo,
     ReadError,
     Value,
+    extra_properties,
     iter_cards,
+    parse_date,
     read_cards,
     write_card,
     write_cards,
@@ -551,3 +553,49 @@ def test_no_django_imports() -> None:
     ]
     assert imports
     assert not [line for line in imports if "django" in line or "aandacht" in line]
+
+
+def test_cards_know_their_position_in_the_file() -> None:
+    items = list(iter_cards([(FIXTURES / "broken.vcf").read_bytes()]))
+    assert [c.number for c in items if isinstance(c, Card)] == [1, 2, 5]
+
+
+def test_quoted_printable_soft_break_before_a_blank_line_ends_the_value() -> None:
+    """Android writes ``ORG;…QUOTED-PRINTABLE:…=`` then a blank line, then the next property."""
+    data = (
+        b"BEGIN:VCARD\r\nVERSION:2.1\r\nN:Doe;Jane\r\n"
+        b"ORG;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=C3=91and=\r\n=C3=BA=\r\n\r\n"
+        b"NOTE;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:caf=C3=A9=\r\n\r\n"
+        b"TEL;CELL:123\r\nEND:VCARD\r\n"
+    )
+    [card], errors = read_cards(data)
+    assert errors == []
+    assert (card.organisation, card.note) == ("Ñandú", "café")
+    assert [p.value for p in card.phones] == ["123"]
+
+
+def test_data_uri_with_an_escaped_comma() -> None:
+    b64 = base64.b64encode(PNG).decode()
+    [card], _ = read_cards(
+        f"BEGIN:VCARD\nVERSION:4.0\nFN:A\nPHOTO:data:image/png;base64\\,{b64}\nEND:VCARD\n"
+    )
+    assert card.photo == Photo(data=PNG, mime="image/png")
+
+
+def test_a_nickname_is_enough_to_name_a_card() -> None:
+    [card], errors = read_cards("BEGIN:VCARD\nVERSION:3.0\nNICKNAME:Bolle\nEND:VCARD\n")
+    assert errors == [] and card.nicknames == ["Bolle"]
+
+
+def test_a_second_anniversary_stays_in_extra_and_extra_properties_reads_it() -> None:
+    [card], _ = read_cards(
+        "BEGIN:VCARD\nVERSION:3.0\nFN:A\nX-ANNIVERSARY:2001-01-01\n"
+        "item1.X-ABDATE:2005-05-05\nitem1.X-ABLabel:_$!<Anniversary>!$_\n"
+        "LABEL;TYPE=HOME;ENCODING=QUOTED-PRINTABLE:Dorp 1=0D=0AErgens\nEND:VCARD\n"
+    )
+    assert card.anniversary == PartialDate(2001, 1, 1)
+    extra = {p.name: p for p in extra_properties(card)}
+    assert set(extra) == {"X-ABDATE", "LABEL"}
+    assert (extra["X-ABDATE"].text, extra["X-ABDATE"].label) == ("2005-05-05", "Anniversary")
+    assert (extra["LABEL"].text, extra["LABEL"].types()) == ("Dorp 1\nErgens", ["home"])
+    assert parse_date("1604-04-15", "1604") == PartialDate(None, 4, 15)

@@ -147,3 +147,21 @@ def test_search_uses_a_constant_number_of_queries(
 
 def test_limit_is_respected(cast: dict[str, Person], vault: Vault) -> None:
     assert len(search_people(vault, "a", limit=2)) <= 2
+
+
+@pytest.mark.django_db
+def test_the_search_index_triggers_survive_every_migration() -> None:
+    """A migration that rebuilds the person table on SQLite drops its triggers silently."""
+    from django.db import connection
+
+    from aandacht.people.search_index_sql import TRIGGER_NAMES
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_schema WHERE type = 'trigger'")
+            names = {row[0] for row in cursor.fetchall()}
+            assert set(TRIGGER_NAMES) <= names
+        else:  # PostgreSQL indexes the columns themselves: the trigram indexes must be there
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'people_person'")
+            names = {row[0] for row in cursor.fetchall()}
+            assert {"people_person_names_trgm", "people_person_text_trgm"} <= names

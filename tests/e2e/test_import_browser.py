@@ -1,0 +1,197 @@
+"""Importing a vCard file in a real browser: upload, see the preview, import, see the people.
+
+The small file is read within the request; a third test shows a running import's page, whose
+htmx polling turns into the preview once the job is done. (The background thread itself is
+tested in tests/exchange: the test database, SQLite in memory with a shared cache, blocks
+readers while the import's transaction is open, which a real SQLite file in WAL mode does not.)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from browser_helpers import (
+    Screenshot,
+    horizontal_overflow,
+    owner_with_vault,
+    serious_violations,
+    sign_in,
+)
+from playwright.sync_api import Page, expect
+
+from aandacht.exchange.models import ImportJob, ImportStatus
+from aandacht.people.models import Person
+from aandacht.people.services import add_contact_method, create_person
+
+pytestmark = pytest.mark.browser
+
+CARDS = (
+    b"BEGIN:VCARD\r\nVERSION:3.0\r\nN:de Vries;Anna;;;\r\nFN:Anna de Vries\r\n"
+    b"EMAIL;TYPE=INTERNET:anna@example.org\r\nORG:Acme\r\nEND:VCARD\r\n"
+    b"BEGIN:VCARD\r\nVERSION:4.0\r\nN:Jansen;Piet;;;\r\nFN:Piet Jansen\r\n"
+    b"TEL;TYPE=cell:+31 6 12345678\r\nBDAY:--0415\r\nEND:VCARD\r\n"
+    b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bram van den Berg\r\nN:van den Berg;Bram;;;\r\n"
+    b"EMAIL:bram@example.org\r\nEND:VCARD\r\n"
+    b"BEGIN:VCARD\r\nVERSION:3.0\r\nNOTE:a card without anyone on it\r\nEND:VCARD\r\n"
+)
+
+
+def choose_file(page: Page) -> None:
+    page.get_by_label("File", exact=True).set_input_files(
+        files=[{"name": "contacts.vcf", "mimeType": "text/vcard", "buffer": CARDS}]
+    )
+
+
+def test_import_a_vcard_file_with_a_preview(page: Page, screenshot: Screenshot) -> None:
+    user, vault = owner_with_vault()
+    bram = create_person(vault, "Bram van den Berg", organisation="Gemeente Utrecht")
+    add_contact_method(bram, "email", "bram@example.org")
+    sign_in(page, "marieke")
+
+    page.goto(f"/people/?vault={vault.pk}")
+    page.locator(".people-head").get_by_role("link", name="Import").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bring your contacts in")
+    choose_file(page)
+    screenshot(page, "upload")
+    page.get_by_role("button", name="Upload and preview").click()
+
+    expect(
+        page.get_by_role("heading", name="Preview: nothing has been written yet")
+    ).to_be_visible()
+    expect(page.get_by_test_id("count-created")).to_have_text("2")
+    expect(page.get_by_test_id("count-errors")).to_have_text("1")
+    expect(page.get_by_role("cell", name="4", exact=True)).to_be_visible()
+    assert serious_violations(page) == []
+    screenshot(page, "preview")
+    assert Person.objects.filter(vault=vault).count() == 1, "the preview wrote nothing"
+    preview = ImportJob.objects.get(vault=vault).preview
+    assert preview is not None and preview["updated"] + preview["unchanged"] == 1, "Bram matched"
+
+    page.get_by_role("button", name="Import", exact=True).click()
+
+    expect(
+        page.get_by_role("status").filter(has_text="2 new people are in Personal now.")
+    ).to_be_visible()
+    screenshot(page, "result")
+    page.get_by_role("link", name="See the people").click()
+    expect(page).to_have_url(re.compile(r"/people/\?vault="))
+    for name in ("Anna de Vries", "Piet Jansen", "Bram van den Berg"):
+        expect(page.get_by_role("link", name=re.compile(name)).first).to_be_visible()
+    screenshot(page, "people")
+    assert Person.objects.filter(vault=vault).count() == 3
+    job = ImportJob.objects.get(vault=vault)
+    assert job.status == ImportStatus.DONE and not job.upload
+
+    page.goto(f"/exchange/import/?vault={vault.pk}")
+    expect(page.locator(".import-history")).to_contain_text("contacts.vcf")
+    expect(page.locator(".import-history")).to_contain_text("2 new")
+
+
+def test_import_without_javascript(nojs_page: Page, screenshot: Screenshot) -> None:
+    page = nojs_page
+    user, vault = owner_with_vault()
+    sign_in(page, "marieke")
+
+    page.goto(f"/exchange/import/?vault={vault.pk}")
+    choose_file(page)
+    page.get_by_role("button", name="Upload and preview").click()
+    expect(page.get_by_test_id("count-created")).to_have_text("3")
+    page.get_by_role("button", name="Import", exact=True).click()
+
+    expect(page.get_by_role("heading", name="Imported", exact=True)).to_be_visible()
+    screenshot(page, "result")
+    assert Person.objects.filter(vault=vault).count() == 3
+
+
+def test_a_running_import_polls_until_it_is_done(page: Page, screenshot: Screenshot) -> None:
+    user, vault = owner_with_vault()
+    job = ImportJob.objects.create(
+        vault=vault,
+        user=user,
+        filename="big.vcf",
+        size=1000,
+        status=ImportStatus.PREVIEWING,
+        bytes_read=400,
+        records_read=120,
+    )
+    sign_in(page, "marieke")
+
+    page.goto(f"/exchange/import/{job.pk}/")
+    expect(page.get_by_role("heading", name="Reading the file…")).to_be_visible()
+    expect(page.locator("#import-progress")).to_contain_text("40% of the file read, 120 records")
+    screenshot(page, "progress")
+    summary = {"created": 7, "updated": 0, "unchanged": 0, "errors": [], "conflicts": []}
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.PREVIEWED, preview=summary, bytes_read=1000
+    )
+
+    expect(page.get_by_test_id("count-created")).to_have_text("7", timeout=10_000)
+    expect(page.locator("#import-progress")).to_have_count(0)
+
+
+def test_a_csv_file_gets_its_columns_chosen(page: Page, screenshot: Screenshot) -> None:
+    user, vault = owner_with_vault()
+    sign_in(page, "marieke")
+    rows = (
+        b"Naam,E-mailadres,Werkgever,Lievelingskleur\r\n"
+        b"Anna de Vries,anna@example.org,Acme,groen\r\n"
+        b"Piet Jansen,piet@example.org,Bakkerij Jansen,blauw\r\n"
+    )
+
+    page.goto(f"/exchange/import/?vault={vault.pk}")
+    page.get_by_label("File", exact=True).set_input_files(
+        files=[{"name": "mensen.csv", "mimeType": "text/csv", "buffer": rows}]
+    )
+    page.get_by_role("button", name="Upload and preview").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Which column is what?")
+    expect(page.get_by_text("Bakkerij Jansen")).to_be_visible()
+    page.get_by_label("Naam").select_option("full_name")
+    page.get_by_label("E-mailadres").select_option("email")
+    page.get_by_label("Werkgever").select_option("organisation")
+    assert serious_violations(page) == []
+    screenshot(page, "columns")
+    page.get_by_role("button", name="Preview the import").click()
+
+    expect(page.get_by_test_id("count-created")).to_have_text("2")
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.get_by_role("heading", name="Imported", exact=True)).to_be_visible()
+    assert Person.objects.filter(vault=vault, organisation="Bakkerij Jansen").count() == 1
+
+
+def test_the_preview_fits_a_phone(mobile_page: Page, screenshot: Screenshot) -> None:
+    page = mobile_page
+    user, vault = owner_with_vault()
+    anna = create_person(vault, "Anna de Vries", organisation="Een heel lange organisatienaam BV")
+    add_contact_method(anna, "email", "anna@example.org")
+    sign_in(page, "marieke")
+
+    page.goto(f"/exchange/import/?vault={vault.pk}")
+    assert horizontal_overflow(page) <= 0
+    choose_file(page)
+    page.get_by_role("button", name="Upload and preview").tap()
+
+    expect(page.get_by_test_id("count-conflicts")).to_have_text("1")
+    assert horizontal_overflow(page) <= 0
+    screenshot(page, "preview")
+
+
+def test_the_import_pages_pass_axe_in_dark_mode(
+    open_page: Callable[..., Page], screenshot: Screenshot
+) -> None:
+    page = open_page(color_scheme="dark")
+    user, vault = owner_with_vault()
+    sign_in(page, "marieke")
+
+    page.goto(f"/exchange/import/?vault={vault.pk}")
+    assert serious_violations(page) == []
+    choose_file(page)
+    page.get_by_role("button", name="Upload and preview").click()
+    expect(page.get_by_test_id("count-created")).to_have_text("3")
+    assert serious_violations(page) == []
+    screenshot(page, "preview")
+    page.goto(f"/exchange/export/?vault={vault.pk}")
+    assert serious_violations(page) == []
+    screenshot(page, "export")

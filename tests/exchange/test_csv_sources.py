@@ -1,0 +1,395 @@
+"""LinkedIn, Google and mapped CSV files as import records (exchange.csv_sources)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+
+from aandacht.exchange import csv_sources
+from aandacht.exchange.csv_sources import (
+    detect_csv_kind,
+    read_google,
+    read_header,
+    read_linkedin,
+    read_mapped,
+    sniff_csv,
+)
+from aandacht.exchange.records import (
+    Problem,
+    Record,
+    RecordAddress,
+    RecordContact,
+    RecordDate,
+    UnreadableFile,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def fixture(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def by_number(items: list[Record | Problem]) -> dict[int, Record | Problem]:
+    return {(item.number if isinstance(item, Record) else item.record): item for item in items}
+
+
+def record(items: dict[int, Record | Problem], number: int) -> Record:
+    found = items[number]
+    assert isinstance(found, Record), found
+    return found
+
+
+def problem(items: dict[int, Record | Problem], number: int) -> Problem:
+    found = items[number]
+    assert isinstance(found, Problem), found
+    return found
+
+
+# --------------------------------------------------------------------------------------------
+# LinkedIn
+
+
+def test_linkedin_connections_with_notes_preamble() -> None:
+    items = by_number(list(read_linkedin(io.BytesIO(fixture("linkedin_connections.csv")))))
+    # Notes: (1), the quoted note (2), a blank line (3), the header (4): data starts on line 5.
+    assert sorted(items) == [5, 6, 7, 8, 9, 10, 11, 12]
+    jeroen = record(items, 5)
+    assert (jeroen.given_name, jeroen.particles, jeroen.family_name) == (
+        "Jeroen",
+        "van der",
+        "Berg",
+    )
+    assert jeroen.organisation == "Rabobank"
+    assert jeroen.job_title == "Product Owner"
+    assert jeroen.met_on == dt.date(2023, 3, 15)
+    assert jeroen.met_channel == "linkedin"
+    assert jeroen.contacts == [
+        RecordContact(
+            kind="social",
+            value="https://www.linkedin.com/in/jeroenvanderberg",
+            service="linkedin",
+        )
+    ]
+    sanne = record(items, 6)
+    assert (sanne.particles, sanne.family_name) == ("de", "Vries")
+    assert sanne.job_title == "Adviseur, duurzaamheid"
+    assert RecordContact(kind="email", value="sanne.devries@example.nl") in sanne.contacts
+    assert sanne.met_on == dt.date(2024, 1, 2)
+    thomas = record(items, 8)
+    assert (thomas.family_name, thomas.name_suffix) == ("Jansen", "MBA")
+    assert thomas.job_title == 'Director "Special" Projects'
+    assert record(items, 9).given_name == "José"
+    assert record(items, 9).family_name == "Müller"
+
+
+def test_linkedin_rows_that_cannot_be_used_say_where_and_why() -> None:
+    items = by_number(list(read_linkedin(io.BytesIO(fixture("linkedin_connections.csv")))))
+    nameless = problem(items, 10)
+    assert nameless.code == "nameless"
+    assert "no name" in nameless.reason.lower()
+    bad_date = problem(items, 11)
+    assert bad_date.code == "bad_date"
+    assert '"Connected On"' in bad_date.reason
+    assert '"2023-13-01"' in bad_date.reason
+    # An empty "Connected On" is not an error: the person is there, the date is not known.
+    daan = record(items, 12)
+    assert daan.met_on is None
+    assert daan.met_channel == "linkedin"
+
+
+def test_linkedin_older_export_without_url_or_preamble() -> None:
+    records = list(read_linkedin(io.BytesIO(fixture("linkedin_connections_2018.csv"))))
+    assert all(isinstance(item, Record) for item in records)
+    maarten, eva = records
+    assert isinstance(maarten, Record) and isinstance(eva, Record)
+    assert maarten.number == 2
+    assert (maarten.given_name, maarten.particles, maarten.family_name) == (
+        "Maarten",
+        "ter",
+        "Horst",
+    )
+    assert maarten.contacts == [RecordContact(kind="email", value="maarten@example.org")]
+    assert eva.met_on == dt.date(2018, 5, 3)
+    assert eva.contacts == []
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("15 Mar 2023", dt.date(2023, 3, 15)),
+        ("5 March 2023", dt.date(2023, 3, 5)),
+        ("15 mrt. 2023", dt.date(2023, 3, 15)),  # LinkedIn in Dutch
+        ("2023-03-15", dt.date(2023, 3, 15)),
+        ("15/03/2023", dt.date(2023, 3, 15)),  # re-saved by a Dutch Excel
+        ("15-3-2023", dt.date(2023, 3, 15)),
+        ("2023-03-15 10:42:00", dt.date(2023, 3, 15)),
+    ],
+)
+def test_linkedin_connected_on_variants(written: str, expected: dt.date) -> None:
+    data = f"First Name,Last Name,Connected On\nAnna,Smit,{written}\n".encode()
+    (item,) = list(read_linkedin(io.BytesIO(data)))
+    assert isinstance(item, Record)
+    assert item.met_on == expected
+
+
+@pytest.mark.parametrize("written", ["03/25/2023", "15 Foo 2023", "yesterday", "15 Mar"])
+def test_linkedin_connected_on_that_is_not_a_full_date(written: str) -> None:
+    data = f"First Name,Last Name,Connected On\nAnna,Smit,{written}\n".encode()
+    (item,) = list(read_linkedin(io.BytesIO(data)))
+    assert isinstance(item, Problem)
+    assert item.code == "bad_date"
+    assert item.record == 2
+    assert written in item.reason
+
+
+def test_linkedin_file_without_its_columns_is_refused_naming_them() -> None:
+    data = b"Name,Email\nAnna Smit,anna@example.com\n"
+    with pytest.raises(UnreadableFile) as caught:
+        read_linkedin(io.BytesIO(data))
+    assert caught.value.code == "no_columns"
+    message = str(caught.value)
+    assert '"First Name"' in message and '"Connected On"' in message
+    assert '"Name"' in message  # what the header does have
+
+
+# --------------------------------------------------------------------------------------------
+# Google
+
+
+def test_google_current_format() -> None:
+    items = by_number(list(read_google(io.BytesIO(fixture("google_contacts.csv")))))
+    # Anna's notes and address span lines 2-5 (quoted newlines), so Jan starts on line 6.
+    assert sorted(items) == [2, 6, 7, 8, 9, 10]
+    anna = record(items, 2)
+    assert (anna.given_name, anna.particles, anna.family_name) == ("Anna", "de", "Boer")
+    assert anna.nickname == "Annie"
+    assert (anna.organisation, anna.job_title) == ("Philips", "Engineer")
+    assert anna.note == "Met at FOSDEM.\nLikes climbing."
+    assert anna.tags == ["Friends", "Klimmen"]  # "* myContacts" is a system group
+    assert anna.photo is None  # a URL we cannot fetch
+    assert anna.contacts == [
+        RecordContact("email", "anna@example.nl", "home"),
+        RecordContact("email", "anna.deboer@philips.example", "work"),
+        RecordContact("phone", "+31 6 12345678", "mobile"),
+        RecordContact("phone", "+31 6 87654321", "mobile"),
+        RecordContact("phone", "020-1234567", "work"),
+        RecordContact("social", "https://www.linkedin.com/in/annadeboer", "profile", "linkedin"),
+    ]
+    assert anna.addresses == [
+        RecordAddress(
+            label="home",
+            street="Hoofdstraat 12",
+            postal_code="3511 AB",
+            locality="Utrecht",
+            region="Utrecht",
+            country="Nederland",
+        )
+    ]
+    assert anna.dates == [
+        RecordDate("birthday", 4, 15, 1990),
+        RecordDate("anniversary", 6, 20, 2015),
+    ]
+
+
+def test_google_particles_in_middle_name_and_yearless_birthday() -> None:
+    items = by_number(list(read_google(io.BytesIO(fixture("google_contacts.csv")))))
+    jan = record(items, 6)
+    assert (jan.given_name, jan.particles, jan.family_name) == ("Jan", "van der", "Berg")
+    assert jan.dates == [RecordDate("birthday", 4, 15, None)]
+    assert jan.tags == []
+    assert jan.contacts[-1] == RecordContact("website", "https://janvdberg.example/blog", "blog")
+
+
+def test_google_prefix_suffix_custom_event_and_starred() -> None:
+    items = by_number(list(read_google(io.BytesIO(fixture("google_contacts.csv")))))
+    mohammed = record(items, 7)
+    assert (mohammed.name_prefix, mohammed.name_suffix) == ("Dr.", "PhD")
+    assert mohammed.tags == ["Werk"]  # "* starred" dropped as well
+    assert RecordDate("custom", 9, 26, 2014, "Promotie") in mohammed.dates
+
+
+def test_google_company_contact_nameless_and_bad_birthday() -> None:
+    items = by_number(list(read_google(io.BytesIO(fixture("google_contacts.csv")))))
+    practice = record(items, 8)
+    assert practice.organisation == "Huisartsenpraktijk De Linde"
+    assert practice.contacts == [RecordContact("phone", "030-2345678", "work")]
+    # Only the one-block address was filled in: it is kept as the street.
+    assert practice.addresses == [
+        RecordAddress(label="work", street="Lindelaan 4, 3581 XX Utrecht")
+    ]
+    assert problem(items, 9).code == "nameless"
+    bad = problem(items, 10)
+    assert bad.code == "bad_date"
+    assert '"Birthday"' in bad.reason and '"1990-13-45"' in bad.reason
+
+
+def test_google_legacy_format() -> None:
+    items = by_number(list(read_google(io.BytesIO(fixture("google_contacts_legacy.csv")))))
+    assert sorted(items) == [2, 3, 4]
+    pieter = record(items, 2)
+    assert (pieter.given_name, pieter.particles, pieter.family_name) == ("Pieter", "de", "Graaf")
+    assert (pieter.organisation, pieter.job_title) == ("Gemeente Houten", "Wethouder")
+    assert pieter.tags == ["Voetbal", "Buren"]
+    assert [c.value for c in pieter.contacts if c.kind == "email"] == [
+        "pieter@example.nl",
+        "p.degraaf@example.com",
+    ]
+    assert pieter.addresses[0].locality == "Houten"
+    assert pieter.dates == [RecordDate("birthday", 2, 28, 1978)]
+    femke = record(items, 3)
+    assert femke.dates == [RecordDate("birthday", 11, 3, None)]
+    assert femke.tags == []
+    # Only "Name" filled in: split, particles and all.
+    ruud = record(items, 4)
+    assert (ruud.given_name, ruud.particles, ruud.family_name) == ("Ruud", "van", "Nistelrooij")
+
+
+def test_google_file_without_a_name_column_is_refused() -> None:
+    with pytest.raises(UnreadableFile) as caught:
+        read_google(io.BytesIO(b"E-mail 1 - Value,Phone 1 - Value\na@example.com,0612345678\n"))
+    assert caught.value.code == "no_columns"
+    assert '"First Name"' in str(caught.value)
+
+
+def test_google_address_with_several_values_in_one_cell() -> None:
+    data = (
+        b"First Name,Address 1 - Label,Address 1 - Street,Address 1 - City\n"
+        b"Bo,Home,Laan 1 ::: Weg 2,Delft ::: Gouda\n"
+    )
+    (item,) = list(read_google(io.BytesIO(data)))
+    assert isinstance(item, Record)
+    assert [(a.street, a.locality) for a in item.addresses] == [
+        ("Laan 1", "Delft"),
+        ("Weg 2", "Gouda"),
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Detection
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("linkedin_connections.csv", "linkedin"),
+        ("linkedin_connections_2018.csv", "linkedin"),
+        ("google_contacts.csv", "google"),
+        ("google_contacts_legacy.csv", "google"),
+        ("dutch_excel.csv", "csv"),
+        ("aandacht_export.csv", "csv"),
+    ],
+)
+def test_sniff_and_detect_kind(name: str, kind: str) -> None:
+    assert sniff_csv(fixture(name)[: csv_sources.HEAD_BYTES]) == kind
+    assert detect_csv_kind(read_header(io.BytesIO(fixture(name)))) == kind
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"",
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Anna\r\nEND:VCARD\r\n",
+        b'{"format": "aandacht", "version": 1}',
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        b"just one column\nand more text\n",
+    ],
+)
+def test_sniff_says_none_for_what_is_not_csv(head: bytes) -> None:
+    assert sniff_csv(head) is None
+
+
+def test_read_header_skips_the_linkedin_preamble() -> None:
+    header = read_header(io.BytesIO(fixture("linkedin_connections.csv")))
+    assert header[:3] == ["First Name", "Last Name", "URL"]
+
+
+def test_read_header_of_a_dutch_excel_file() -> None:
+    header = read_header(io.BytesIO(fixture("dutch_excel.csv")))
+    assert header[:3] == ["Voornaam", "Tussenvoegsel", "Achternaam"]
+
+
+# --------------------------------------------------------------------------------------------
+# Mapped: the fixtures
+
+
+def test_dutch_excel_semicolons_cp1252_and_suggested_mapping() -> None:
+    data = fixture("dutch_excel.csv")
+    mapping = csv_sources.suggest_mapping(read_header(io.BytesIO(data)))
+    assert mapping == {
+        "Voornaam": "given_name",
+        "Tussenvoegsel": "particles",
+        "Achternaam": "family_name",
+        "E-mail": "email",
+        "Telefoon": "phone",
+        "Mobiel": "phone",
+        "Bedrijf": "organisation",
+        "Functie": "job_title",
+        "Adres": "street",
+        "Postcode": "postal_code",
+        "Plaats": "city",
+        "Verjaardag": "birthday",
+        "Opmerkingen": "note",
+    }
+    items = by_number(list(read_mapped(io.BytesIO(data), mapping)))
+    # Line 4 is a row of empty cells (";;;;"): skipped without a word.
+    assert sorted(items) == [2, 3, 5, 6, 7]
+    helene = record(items, 2)
+    assert (helene.given_name, helene.particles, helene.family_name) == ("Hélène", "van", "Dijk")
+    assert helene.organisation == "Café De Zwaan"
+    assert helene.note == "Houdt van crème brûlée; bellen na 18:00"
+    assert helene.contacts == [
+        RecordContact("email", "helene@example.nl"),
+        RecordContact("phone", "030-1234567"),
+        RecordContact("phone", "06-12345678", "mobile"),
+    ]
+    assert helene.addresses == [
+        RecordAddress(street="Kerkstraat 1, achterom", postal_code="3512 AB", locality="Utrecht")
+    ]
+    assert helene.dates == [RecordDate("birthday", 4, 15, 1988)]
+    zoe = record(items, 3)
+    assert zoe.given_name == "Zoë"
+    assert zoe.dates == [RecordDate("birthday", 11, 3, 1975)]  # 3/11: day first
+    bad = problem(items, 5)
+    assert bad.code == "bad_date"
+    assert '"Verjaardag"' in bad.reason and '"31-02-1990"' in bad.reason
+    assert record(items, 6).given_name == "Geert"  # a name alone is enough
+    assert problem(items, 7).code == "nameless"  # an organisation alone is not
+
+
+def test_our_own_export_maps_one_to_one_and_reads_back() -> None:
+    data = fixture("aandacht_export.csv")
+    header = read_header(io.BytesIO(data))
+    assert header == list(csv_sources.FIELD_NAMES)
+    assert csv_sources.suggest_mapping(header) == {name: name for name in header}
+    items = by_number(list(read_mapped(io.BytesIO(data))))  # no mapping: the suggested one
+    denise = record(items, 2)
+    assert (denise.given_name, denise.particles, denise.family_name) == ("Denise", "van", "Iersel")
+    assert denise.nickname == "Nies"
+    assert (denise.organisation, denise.job_title) == ("Gemeente Utrecht", "Projectleider")
+    assert denise.contacts == [
+        RecordContact("email", "denise@example.nl"),
+        RecordContact("phone", "+31612345678"),
+        RecordContact("website", "https://denise.example"),
+        RecordContact("social", "https://www.linkedin.com/in/denisevaniersel", "", "linkedin"),
+    ]
+    assert denise.addresses == [
+        RecordAddress(
+            street="Oudegracht 1", postal_code="3511 AA", locality="Utrecht", country="Nederland"
+        )
+    ]
+    assert denise.dates == [
+        RecordDate("birthday", 7, 2, 1984),
+        RecordDate("anniversary", 9, 14, None),
+    ]
+    assert denise.note == "Kennen elkaar van de hackathon.\nVraagt altijd naar de kat."
+    assert denise.tags == ["Werk", "Hackathon"]
+    assert denise.met_on == dt.date(2019, 5, 11)
+    assert denise.met_at == "Hackathon Utrecht"
+    assert (denise.time_zone, denise.pronouns) == ("Europe/Amsterdam", "zij/haar")
+    # Denise's note spans lines 2 and 3.
+    sam = record(items, 4)
+    assert (sam.name_prefix, sam.pronouns) == ("Dr.", "they/them")
