@@ -11,7 +11,7 @@ PORT ?= 8000
 PO_FILES := $(wildcard src/aandacht/locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test install install-test lint typecheck pytest bench bench-attention screenshots messages lock clean
+.PHONY: run test install install-test lint typecheck pytest bench bench-attention bench-import screenshots messages lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,13 +52,18 @@ typecheck: $(TEST_STAMP)
 pytest: $(TEST_STAMP) $(MO_FILES)
 	$(BIN)/pytest
 
+# Every benchmark (search/demo/pages, keep in touch, import); the last line merges their figures.
 bench: $(TEST_STAMP)
-	$(BIN)/python bench/run.py
-	$(BIN)/python bench/attention.py
+	$(BIN)/python bench/run_all.py
 
 # Keep in touch: a simulated year of the planner against a naive scheduler (docs/benchmarks.md).
 bench-attention: $(STAMP)
 	$(BIN)/python bench/attention.py
+
+# Import: 50,000 generated cards, the full import against vobject's parse (docs/benchmarks.md).
+# BENCH_IMPORT_CARDS=5000 for a quick run.
+bench-import: $(TEST_STAMP)
+	$(BIN)/python bench/import_bench.py
 
 screenshots: $(TEST_STAMP)
 	$(BIN)/python scripts/screenshots.py
