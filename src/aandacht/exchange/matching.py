@@ -3,7 +3,10 @@
 The rules, strongest first:
 
 1. the same UID (a card imported before, or exported from here);
-2. the same email address, phone number (E.164) or social profile, after normalisation;
+2. the same email address, phone number (E.164) or social profile, after normalisation —
+   unless the two names clearly belong to different people: a household's landline shared by
+   "Jan de Vries" and "Marieke de Vries", an office number on a company's card and on an
+   employee's, one family address used by two people (see :func:`names_clash`);
 3. a close name (rapidfuzz, ≥ :data:`NAME_THRESHOLD`) that also shares an organisation, a city
    or a birthday — two "Jan Jansen"s with nothing else in common stay two people.
 
@@ -19,10 +22,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from aandacht.people.names import fold, is_particle
 
 NAME_THRESHOLD = 88.0
+# How many different people one shared email/phone/profile can lead to in the index.
+MAX_SHARERS = 8
 NAME_WINDOW = 2000
 NAME_CANDIDATES = 5
 _NUMBER = re.compile(r"\d+")
@@ -79,6 +85,65 @@ class Identity:
     def full_name(self) -> str:
         return fold(f"{self.given} {self.particles} {self.family}")
 
+    def name_parts(self) -> NameParts:
+        """The folded given name and the family name without particles, for :func:`names_clash`."""
+        family = [word for word in fold(self.family).split() if not is_particle(word)]
+        return NameParts(fold(self.given), " ".join(family), bool(self.organisation))
+
+
+@dataclass(frozen=True, slots=True)
+class NameParts:
+    given: str
+    family: str
+    has_organisation: bool = False
+
+    @property
+    def is_person(self) -> bool:
+        return bool(self.given or self.family)
+
+
+def _words(text: str) -> set[str]:
+    return {word for word in re.split(r"[\s\-.]+", text) if word}
+
+
+def _parts_differ(one: str, other: str) -> bool:
+    """Two given (or family) names that cannot be the same name written differently: not equal,
+    no word in common ("Jan-Willem"/"Jan", "Jansen-de Boer"/"de Boer"), not an initial of the
+    other ("J."/"Jeroen") and not a near spelling ("Jeroen"/"Jeron")."""
+    if not one or not other or one == other:
+        return False
+    first, second = _words(one), _words(other)
+    if first & second:
+        return False
+    if any(len(word) == 1 for word in first | second) and one[0] == other[0]:
+        return False
+    allowed_typos = max(1, min(len(one), len(other)) // 4)
+    return Levenshtein.distance(one, other, score_cutoff=allowed_typos + 1) > allowed_typos
+
+
+def names_clash(rule: str, incoming: NameParts, existing: NameParts) -> bool:
+    """True when a shared contact detail must not make two records one person.
+
+    A company's card (no personal name) and a person never merge through a phone or email. A
+    phone is often shared by a household, so different given names are enough to keep two
+    people apart; an email or profile is more personal ("Bob"/"Robert Smith" is likely one
+    man), so it takes different given AND family names — or the only names there are to
+    compare — to refuse it.
+    """
+    if incoming.is_person != existing.is_person:
+        return incoming.has_organisation or existing.has_organisation
+    if not incoming.is_person:
+        return False
+    given = _parts_differ(incoming.given, existing.given)
+    family = _parts_differ(incoming.family, existing.family)
+    comparable_given = bool(incoming.given and existing.given)
+    comparable_family = bool(incoming.family and existing.family)
+    if rule == "phone":
+        return given or (family and not comparable_given)
+    if comparable_given and comparable_family:
+        return given and family
+    return given or family
+
 
 def block_key(identity: Identity) -> str:
     """Two letters of the family name without its particles ("van Iersel" -> "ie"), or of the
@@ -92,7 +157,9 @@ def block_key(identity: Identity) -> str:
 
 class MatchIndex:
     def __init__(self) -> None:
-        self._keys: dict[str, Target] = {}
+        # A contact key leads to the people who have it: usually one, a few for a shared landline.
+        self._keys: dict[str, Target | list[Target]] = {}
+        self._parts: dict[int, NameParts] = {}
         # Name candidates are filed under what they must share with a record ("o:ie:acme",
         # "c:ie:utrecht", "b:ie:4-15"), so only people with something in common are compared;
         # the names themselves sit in a parallel list for rapidfuzz's C loop.
@@ -104,9 +171,21 @@ class MatchIndex:
         return len(self._entry_of)
 
     def add(self, identity: Identity, target: Target) -> None:
-        """Remember a person's keys; a key already taken keeps its first owner."""
+        """Remember a person's keys; a key already taken leads to its first owner and then to
+        the others who share it (a household landline)."""
+        parts = identity.name_parts()
+        known = self._parts.get(id(target))
+        if known is None or (not known.is_person and parts.is_person):
+            self._parts[id(target)] = parts
         for key in _keys_of(identity):
-            self._keys.setdefault(key, target)
+            owners = self._keys.get(key)
+            if owners is None:
+                self._keys[key] = target
+            elif isinstance(owners, list):
+                if target not in owners and len(owners) < MAX_SHARERS:
+                    owners.append(target)
+            elif owners is not target:
+                self._keys[key] = [owners, target]
         full = identity.full_name
         entry = self._entry_of.get(id(target))
         if entry is None:
@@ -124,17 +203,24 @@ class MatchIndex:
                 self._strings[key].append(entry.full)
 
     def match(self, identity: Identity) -> Match | None:
-        if identity.uid and (target := self._keys.get("uid:" + identity.uid)) is not None:
-            return Match(target, "uid")
+        if identity.uid and (owners := self._keys.get("uid:" + identity.uid)) is not None:
+            return Match(owners[0] if isinstance(owners, list) else owners, "uid")
+        parts: NameParts | None = None
         for rule, values in (
             ("email", identity.emails),
             ("phone", identity.phones),
             ("social", identity.socials),
         ):
             for value in sorted(values):
-                target = self._keys.get(f"{rule}:{value}")
-                if target is not None:
-                    return Match(target, rule)
+                owners = self._keys.get(f"{rule}:{value}")
+                if owners is None:
+                    continue
+                if parts is None:
+                    parts = identity.name_parts()
+                for target in owners if isinstance(owners, list) else (owners,):
+                    existing = self._parts.get(id(target))
+                    if existing is None or not names_clash(rule, parts, existing):
+                        return Match(target, rule)
         return self._match_name(identity)
 
     def _match_name(self, identity: Identity) -> Match | None:
