@@ -94,10 +94,28 @@ def display_name(given: str, particles: str, family: str) -> str:
     return " ".join(part for part in (given.strip(), particles.strip(), family.strip()) if part)
 
 
-def sort_key(given: str, particles: str, family: str) -> str:
-    """Family name without particles first, then given name: "iersel\x1fdenise\x1fvan"."""
-    main = fold(family) or fold(given)
-    return "\x1f".join((main, fold(given) if fold(family) else "", fold(particles)))
+def sort_key(given: str, particles: str, family: str, *, fallback: str = "") -> str:
+    """Family name without particles first, then given name: "iersel\x1fdenise\x1fvan".
+
+    *fallback* is what someone without a given or family name is called instead (their
+    nickname, else their organisation; see :func:`fallback_name`): a company card
+    "Fietsenmakerij Ven" sorts under F, not under "#" with the nameless. It is taken as it is
+    written: particle rules are for family names only, so "De Vries Bouw" sorts under D.
+    """
+    folded_given, folded_family = fold(given), fold(family)
+    if not folded_given and not folded_family:
+        return "\x1f".join((fold(fallback), "", fold(particles)))
+    main = folded_family or folded_given
+    return "\x1f".join((main, folded_given if folded_family else "", fold(particles)))
+
+
+def fallback_name(nickname: str, organisation: str) -> str:
+    """What someone with neither given nor family name is called: nickname, else organisation.
+
+    The same order as ``Person.name``; sort keys and initials use it so that the list files and
+    draws such a person by the name it shows.
+    """
+    return nickname.strip() or organisation.strip()
 
 
 def expand_abbreviations(text: str) -> str:
@@ -108,8 +126,28 @@ def expand_abbreviations(text: str) -> str:
     return " ".join(words)
 
 
-def initials(given: str, family: str) -> str:
+# Legal forms and joining words that are not part of what an organisation is called.
+_NOT_INITIALS = frozenset(
+    {
+        "bv", "b.v.", "nv", "n.v.", "vof", "v.o.f.", "cv", "c.v.", "ltd", "ltd.", "inc", "inc.",
+        "llc", "gmbh", "ag", "sa", "s.a.", "plc", "co", "co.", "&", "and", "en", "und", "+",
+    }
+)  # fmt: skip
+
+
+def initials(given: str, family: str, *, fallback: str = "") -> str:
+    """Up to two letters for an avatar: given and family name ("Jeroen van de Ven" -> "JV").
+
+    Without either, the *fallback* name (:func:`fallback_name`) gives them: the first two words
+    that start with a letter or digit, leaving out legal forms ("Fietsenmakerij Ven B.V." ->
+    "FV", "ACME Inc." -> "A"). "?" only when there is nothing at all.
+    """
     letters = [part[0] for part in (given.strip(), family.strip()) if part]
+    if not letters:
+        words = [word for word in fallback.split() if word[0].isalnum()]
+        letters = [word[0] for word in words if fold(word) not in _NOT_INITIALS][:2]
+        if not letters and words:  # nothing but legal forms: "B.V." -> "B"
+            letters = [words[0][0]]
     return "".join(letters).upper() or "?"
 
 
