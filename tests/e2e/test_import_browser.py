@@ -38,6 +38,13 @@ CARDS = (
 )
 
 
+def preview_lists_people() -> bool:
+    """Whether ImportReport.as_json lists who is new and who matched (a newer importing.py)."""
+    from aandacht.exchange.importing import ImportReport
+
+    return "new_people" in ImportReport().as_json()
+
+
 def choose_file(page: Page) -> None:
     page.get_by_label("File", exact=True).set_input_files(
         files=[{"name": "contacts.vcf", "mimeType": "text/vcard", "buffer": CARDS}]
@@ -62,7 +69,13 @@ def test_import_a_vcard_file_with_a_preview(page: Page, screenshot: Screenshot) 
     ).to_be_visible()
     expect(page.get_by_test_id("count-created")).to_have_text("2")
     expect(page.get_by_test_id("count-errors")).to_have_text("1")
-    expect(page.get_by_role("cell", name="4", exact=True)).to_be_visible()
+    expect(page.get_by_role("cell", name="Card 4", exact=True)).to_be_visible()
+    matched = page.get_by_test_id("updated-people")
+    if preview_lists_people():
+        expect(matched).to_contain_text("Bram van den Berg")
+        expect(matched).to_contain_text("same email address")
+        page.get_by_test_id("new-people").locator("summary").click()
+        expect(page.get_by_test_id("new-people")).to_contain_text("Anna de Vries")
     assert serious_violations(page) == []
     screenshot(page, "preview")
     assert Person.objects.filter(vault=vault).count() == 1, "the preview wrote nothing"
@@ -74,6 +87,8 @@ def test_import_a_vcard_file_with_a_preview(page: Page, screenshot: Screenshot) 
     expect(
         page.get_by_role("status").filter(has_text="2 new people are in Personal now.")
     ).to_be_visible()
+    expect(page.get_by_role("heading", name="What was imported")).to_be_visible()
+    assert serious_violations(page) == []
     screenshot(page, "result")
     page.get_by_role("link", name="See the people").click()
     expect(page).to_have_url(re.compile(r"/people/\?vault="))
@@ -120,7 +135,9 @@ def test_a_running_import_polls_until_it_is_done(page: Page, screenshot: Screens
 
     page.goto(f"/exchange/import/{job.pk}/")
     expect(page.get_by_role("heading", name="Reading the file…")).to_be_visible()
-    expect(page.locator("#import-progress")).to_contain_text("40% of the file read, 120 records")
+    expect(page.locator("#import-progress")).to_contain_text(
+        "Reading: 40% of the file, 120 records"
+    )
     screenshot(page, "progress")
     summary = {"created": 7, "updated": 0, "unchanged": 0, "errors": [], "conflicts": []}
     ImportJob.objects.filter(pk=job.pk).update(
@@ -195,3 +212,144 @@ def test_the_import_pages_pass_axe_in_dark_mode(
     page.goto(f"/exchange/export/?vault={vault.pk}")
     assert serious_violations(page) == []
     screenshot(page, "export")
+
+
+def test_the_preview_lists_who_is_new_and_who_matched(page: Page, screenshot: Screenshot) -> None:
+    user, vault = owner_with_vault()
+    jeroen = create_person(vault, "Jeroen van der Berg", organisation="Acme")
+    preview = {
+        "records": 12004,
+        "created": 12001,
+        "updated": 1,
+        "unchanged": 2,
+        "errors": [],
+        "warnings": [{"record": 7, "code": "photo", "reason": "the photo is not an image"}],
+        "conflicts": [
+            {
+                "record": 5,
+                "person_id": jeroen.pk,
+                "person": "Jeroen van der Berg",
+                "field": "family_name",
+                "existing": "van der Berg",
+                "incoming": "Berg",
+            },
+            {
+                "record": 5,
+                "person_id": jeroen.pk,
+                "person": "Jeroen van der Berg",
+                "field": "birthday",
+                "existing": "--04-15",
+                "incoming": "1980-04-16",
+            },
+        ],
+        "new_people": [{"record": 3, "name": "Anna de Boer"}],
+        "new_people_more": 12000,
+        "updated_people": [
+            {
+                "record": 5,
+                "person_id": jeroen.pk,
+                "person": "Jeroen van der Berg",
+                "rule": "name+organisation",
+                "added": [
+                    {"field": "email", "value": "j@x.nl"},
+                    {"field": "birthday", "value": "1980-04-15"},
+                ],
+            }
+        ],
+    }
+    job = ImportJob.objects.create(
+        vault=vault,
+        user=user,
+        filename="big.vcf",
+        size=1000,
+        format="vcard",
+        status=ImportStatus.PREVIEWED,
+        preview=preview,
+    )
+    sign_in(page, "marieke")
+
+    page.goto(f"/exchange/import/{job.pk}/")
+
+    expect(page.get_by_test_id("count-created")).to_have_text("12,001")
+    matched = page.get_by_test_id("updated-people")
+    expect(matched.get_by_role("link", name="Jeroen van der Berg")).to_be_visible()
+    expect(matched).to_contain_text("Card 5 · similar name and same organisation")
+    expect(matched).to_contain_text("Birthday: 15 April 1980")
+    new = page.get_by_test_id("new-people")
+    expect(new.locator("summary")).to_have_text("Who would be new: 12,001 people")
+    new.locator("summary").click()
+    expect(new).to_contain_text("Anna de Boer")
+    expect(new).to_contain_text("…and 12,000 more.")
+    conflicts = page.locator("table.import-table")
+    expect(conflicts).to_contain_text("Family name")
+    expect(conflicts).to_contain_text("15 April")
+    expect(conflicts).to_contain_text("16 April 1980")
+    expect(conflicts).not_to_contain_text("family_name")
+    expect(conflicts).not_to_contain_text("--04-15")
+    assert serious_violations(page) == []
+    screenshot(page, "preview")
+
+
+def test_importing_the_same_file_again_says_nothing_is_new(
+    page: Page, screenshot: Screenshot
+) -> None:
+    user, vault = owner_with_vault()
+    sign_in(page, "marieke")
+    for _attempt in range(2):
+        page.goto(f"/exchange/import/?vault={vault.pk}")
+        choose_file(page)
+        page.get_by_role("button", name="Upload and preview").click()
+        page.get_by_role("button", name="Import", exact=True).click()
+        expect(page.get_by_role("heading", name="Imported", exact=True)).to_be_visible()
+
+    expect(page.get_by_test_id("nothing-new")).to_have_text(
+        "Nothing new: all 3 people in this file were already here, with everything in it."
+    )
+    screenshot(page, "again")
+    assert Person.objects.filter(vault=vault).count() == 3
+
+
+def test_a_json_export_is_restored_into_a_new_vault(page: Page, screenshot: Screenshot) -> None:
+    import io
+
+    from aandacht.accounts.models import Membership, Role, Vault
+    from aandacht.exchange.json_document import export_json
+
+    user, vault = owner_with_vault()
+    anna = create_person(vault, "Anna de Vries")
+    add_contact_method(anna, "email", "anna@example.org")
+    out = io.StringIO()
+    export_json(vault, out, user=user)
+    sign_in(page, "marieke")
+
+    page.goto(f"/exchange/import/?vault={vault.pk}")
+    page.get_by_label("File", exact=True).set_input_files(
+        files=[
+            {
+                "name": "backup.json",
+                "mimeType": "application/json",
+                "buffer": out.getvalue().encode(),
+            }
+        ]
+    )
+    page.get_by_role("button", name="Upload and preview").click()
+
+    name = page.get_by_label("Name of the new vault")
+    expect(name).to_have_value("Personal (2)")
+    expect(page.get_by_role("heading", name="What would be restored")).to_be_visible()
+    assert serious_violations(page) == []
+    screenshot(page, "preview")
+    name.fill("Personal")
+    page.get_by_role("button", name="Restore").click()
+    expect(page.get_by_text("You already have a vault called “Personal”")).to_be_visible()
+    page.get_by_label("Name of the new vault").fill("Old laptop")
+    page.get_by_role("button", name="Restore").click()
+
+    expect(
+        page.get_by_role("status").filter(has_text="One person was restored into “Old laptop”.")
+    ).to_be_visible()
+    assert serious_violations(page) == []
+    screenshot(page, "result")
+    restored = Vault.objects.get(name="Old laptop")
+    assert Membership.objects.get(vault=restored, user=user).role == Role.OWNER
+    assert Person.objects.get(vault=restored).name == "Anna de Vries"

@@ -154,7 +154,7 @@ def test_unreadable_records_are_listed_with_their_card_number(
     assert [each["record"] for each in errors] == [3]
     page = text(as_alice.get(reverse("exchange:job", args=[job.pk])))
     assert '<dd data-testid="count-errors">1</dd>' in page
-    assert '<td data-label="Card">3</td>' in page
+    assert '<td data-label="Where">Card 3</td>' in page
 
 
 def test_a_csv_gets_a_column_mapping_first(as_alice: Client, vault: Vault) -> None:
@@ -473,7 +473,7 @@ def test_a_running_import_shows_progress_and_polls(as_alice: Client, vault: Vaul
     poll = as_alice.get(url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="import-progress")
 
     assert 'hx-trigger="every 1s"' in page and 'http-equiv="refresh"' in page
-    assert "50% of the file read, 1 record so far." in page
+    assert "Writing 1 of 2 records…" in page, "the preview counted 2 records"
     assert poll.status_code == 200 and text(poll).lstrip().startswith(
         '<section id="import-progress"'
     )
@@ -607,9 +607,10 @@ def test_a_json_export_is_restored_into_an_empty_vault(
     upload(as_alice, empty, "backup.json", document)
     job = job_of(empty)
     preview_page = text(as_alice.get(reverse("exchange:job", args=[job.pk])))
-    as_alice.post(reverse("exchange:run", args=[job.pk]))
+    as_alice.post(reverse("exchange:run", args=[job.pk]), {"target": "here"})
 
     assert "This is an Aandacht JSON export" in preview_page
+    assert "“Fresh start”, which is empty" in preview_page
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE and job.result is not None
     assert job.result["restored"]["people"] == 1
@@ -619,18 +620,40 @@ def test_a_json_export_is_restored_into_an_empty_vault(
     assert "What was restored" in result_page and "Emails, phones and profiles" in result_page
 
 
-def test_a_json_export_into_a_vault_with_people_is_refused(
+def test_a_json_export_into_a_vault_with_people_goes_into_a_new_vault(
     as_alice: Client, vault: Vault, alice: User
 ) -> None:
+    from aandacht.accounts.models import Membership, Role
+
     create_person(vault, "Anna de Vries")
     document = exported_json(vault, alice)
 
     upload(as_alice, vault, "backup.json", document)
 
     job = job_of(vault)
-    assert job.status == ImportStatus.FAILED
-    assert "is not empty" in text(as_alice.get(reverse("exchange:job", args=[job.pk])))
-    assert Person.objects.filter(vault=vault).count() == 1
+    assert job.status == ImportStatus.PREVIEWED, "the preview offers a new vault instead"
+    page = text(as_alice.get(reverse("exchange:job", args=[job.pk])))
+    assert "already holds people, so the export goes into a new vault" in page
+    # The name is the exported vault's, made unique among alice's vaults.
+    assert 'value="Alice&#x27;s people (2)"' in page
+    assert "What would be restored" in page
+    assert Vault.objects.count() == 1, "the preview's rehearsal left no vault behind"
+
+    response = as_alice.post(
+        reverse("exchange:run", args=[job.pk]), {"target": "new", "name": "  Old laptop  "}
+    )
+
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE and job.result is not None
+    new = Vault.objects.get(name="Old laptop")
+    assert Membership.objects.get(vault=new).user == alice
+    assert Membership.objects.get(vault=new).role == Role.OWNER
+    assert Person.objects.get(vault=new).name == "Anna de Vries"
+    assert Person.objects.filter(vault=vault).count() == 1, "the first vault is untouched"
+    result = text(as_alice.get(reverse("exchange:job", args=[job.pk])))
+    assert "One person was restored into “Old laptop”." in result
+    assert f"/people/?vault={new.pk}" in result
 
 
 def test_a_vcard_has_no_column_mapping(as_alice: Client, vault: Vault) -> None:

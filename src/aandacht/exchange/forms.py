@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -188,3 +189,93 @@ class ExportForm(forms.Form):
         tag_field = self.fields["tag"]
         assert isinstance(tag_field, forms.ModelChoiceField)
         tag_field.queryset = Tag.objects.filter(vault=vault).order_by("name")
+
+
+class RestoreForm(forms.Form):
+    """Where a JSON export is restored: a new vault (named from the document), or the vault
+    the file was uploaded to when that one is still empty.
+
+    Without an empty vault to offer, only the name is asked (``target`` stays "new").
+    """
+
+    NEW = "new"
+    HERE = "here"
+
+    target = forms.ChoiceField(label=_("Restore into"), widget=forms.RadioSelect, initial=NEW)
+    name = forms.CharField(
+        label=_("Name of the new vault"),
+        max_length=Vault._meta.get_field("name").max_length,
+        required=False,
+        help_text=_("You become its owner. Vault names are your own: no two can be the same."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        here: Vault,
+        here_is_empty: bool,
+        taken: Callable[[str], bool],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.here = here
+        self.here_is_empty = here_is_empty
+        self.taken = taken  # name -> bool: whether the user has a vault of that name
+        target = self.fields["target"]
+        assert isinstance(target, forms.ChoiceField)
+        target.choices = [(self.NEW, _("a new vault"))]
+        if here_is_empty:
+            target.choices = [
+                (self.NEW, _("a new vault")),
+                (self.HERE, _("“%(vault)s”, which is empty") % {"vault": here.name}),
+            ]
+        else:
+            target.widget = forms.HiddenInput()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        target = cleaned.get("target") or self.NEW
+        if target == self.HERE and not self.here_is_empty:
+            target = self.NEW
+        cleaned["target"] = target
+        if target == self.NEW:
+            name = " ".join(str(cleaned.get("name") or "").split())
+            if not name:
+                self.add_error("name", _("Give the new vault a name."))
+            elif self.taken(name):
+                self.add_error(
+                    "name",
+                    _("You already have a vault called “%(name)s”; choose another name.")
+                    % {"name": name},
+                )
+            cleaned["name"] = name
+        return cleaned
+
+
+# What the preview and result call the fields a match adds to or differs in, beyond the
+# mapping page's labels (Person's own fields and the kinds of important dates).
+EXTRA_FIELD_LABELS: dict[str, Promise] = {
+    "address": _("address"),
+    "photo": _("photo"),
+    "tag": _("tag"),
+    "uid": _("vCard UID"),
+    "custom": _("other date"),
+    "gender": _("gender"),
+    "how_we_met": _("how we met"),
+}
+
+
+def any_field_label(name: str) -> str:
+    """A translated label for a field name from a report: mapping labels, then the person's
+    own field names, then the raw name with spaces (never ``family_name``)."""
+    if name in FIELD_LABELS:
+        return str(FIELD_LABELS[name])
+    if name in EXTRA_FIELD_LABELS:
+        return str(EXTRA_FIELD_LABELS[name])
+    from aandacht.people.models import Person
+
+    try:
+        field = Person._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name.replace("_", " ")
+    return str(getattr(field, "verbose_name", name)).replace("_", " ")

@@ -18,11 +18,14 @@ import csv
 import datetime as dt
 import functools
 import io
+import json
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import IO, Any, ParamSpec, TypeVar, cast
 
 from django.core.signals import request_finished
@@ -31,10 +34,12 @@ from django.dispatch import receiver
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from aandacht.accounts.models import Membership, Role, Vault
 from aandacht.exchange import csv_sources, json_document, sources
 from aandacht.exchange.importing import import_records
 from aandacht.exchange.models import ImportFormat, ImportJob, ImportStatus
 from aandacht.exchange.records import Problem, Record, UnreadableFile
+from aandacht.people.models import Person
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -185,13 +190,16 @@ def claim(job: ImportJob, from_statuses: Iterable[str], to_status: str) -> bool:
     one wins, so a file is never previewed or imported twice at the same time.
     """
     now = timezone.now()
+    # Progress starts again from zero: an import that kept its preview's figures would show
+    # "100 % read" from its first second on.
     won = ImportJob.objects.filter(pk=job.pk, status__in=list(from_statuses)).update(
-        status=to_status, updated_at=now, error=""
+        status=to_status, updated_at=now, error="", bytes_read=0, records_read=0
     )
     if won:
         job.status = to_status
         job.updated_at = now
         job.error = ""
+        job.bytes_read = job.records_read = 0
     return bool(won)
 
 
@@ -254,6 +262,38 @@ def progress_of(job: ImportJob) -> tuple[int, int]:
         read = live.reader.furthest if live.reader is not None else 0
         return max(read, job.bytes_read), max(live.records_read, job.records_read)
     return job.bytes_read, job.records_read
+
+
+@dataclass(frozen=True)
+class Phase:
+    """Where a running job is, in words a page can show.
+
+    ``reading``: the preview reads and matches the file (``percent`` of its bytes);
+    ``finishing``: the whole file is read, the last records are being matched;
+    ``writing``: the import handled ``done`` of the ``total`` records its preview counted;
+    ``restoring``: a JSON export is being restored (``percent`` of its bytes);
+    ``saving``: everything is handled and the transaction is being committed (no percent:
+    that takes as long as it takes).
+    """
+
+    name: str
+    percent: int | None
+    done: int = 0
+    total: int = 0
+
+
+def phase_of(job: ImportJob) -> Phase:
+    """The running job's honest phase and progress (see :class:`Phase`)."""
+    bytes_read, records = progress_of(job)
+    read = min(100, 100 * bytes_read // job.size) if job.size else 0
+    if job.status != ImportStatus.IMPORTING:
+        return Phase("reading" if read < 100 else "finishing", read, records)
+    if effective_format(job) == ImportFormat.JSON:
+        return Phase("restoring", read) if read < 100 else Phase("saving", None)
+    total = report_total(job.preview or {})
+    if total and records < total:
+        return Phase("writing", min(99, 100 * records // total), records, total)
+    return Phase("saving", None, records, max(total, records))
 
 
 def wait(job_id: int, timeout: float | None = None) -> None:
@@ -476,8 +516,11 @@ def _import(
 def _restore(job: ImportJob, stream: IO[bytes], *, dry_run: bool) -> dict[str, Any]:
     """An Aandacht JSON export is restored whole into an empty vault, not merged.
 
-    Its preview only checks that the vault is empty (restoring is one transaction that checks
-    the whole document, so a bad document still writes nothing).
+    Its preview restores the document into a scratch vault and rolls it back, so a bad
+    document fails at the preview and the preview can say what would be restored. The import
+    restores into the job's vault when that is empty, or into a new vault created in the same
+    transaction (a failed restore leaves no empty vault behind): ``job.preview["restore_into"]``
+    says which.
     """
     summary: dict[str, Any] = {
         "restore": True,
@@ -489,15 +532,138 @@ def _restore(job: ImportJob, stream: IO[bytes], *, dry_run: bool) -> dict[str, A
         "warnings": [],
         "conflicts": [],
     }
-    if job.user is None:
+    user = job.user
+    if user is None:
         raise UnreadableFile("no_user", _("Only a signed-in member can restore a JSON export."))
     if dry_run:
-        json_document.check_empty(job.vault)
-        return summary
-    counts = json_document.restore_json(job.vault, stream, user=job.user)
+        # Its own handle: the job's FieldFile is the stream being read.
+        with job.upload.storage.open(job.upload.name, "rb") as other:
+            head = other.read(HEAD_BYTES)
+        name = document_vault_name(head) or PurePath(job.filename).stem or "Aandacht"
+        summary["document_vault"] = name[:VAULT_NAME_MAX]
+        summary["vault_is_empty"] = vault_is_empty(job.vault)
+        counts = _rehearse_restore(stream, user=user)
+    else:
+        into = (job.preview or {}).get("restore_into") or {}
+        new_name = str(into.get("new_vault") or "").strip()
+        if new_name:
+            with transaction.atomic():
+                vault = create_vault_for(user, new_name)
+                counts = json_document.restore_json(vault, stream, user=user)
+            summary["vault_id"] = vault.pk
+            summary["vault_name"] = vault.name
+        else:
+            counts = json_document.restore_json(job.vault, stream, user=user)
+            summary["vault_id"] = job.vault_id
+            summary["vault_name"] = job.vault.name
     summary["restored"] = counts
     summary["created"] = summary["records"] = int(counts.get("people", 0))
     return summary
+
+
+class _Rehearsal(Exception):
+    """Raised at the end of a restore's rehearsal to roll it back."""
+
+
+def _rehearse_restore(stream: IO[bytes], *, user: Any) -> dict[str, int]:
+    """Restore the document into a scratch vault and roll it all back: what would be restored.
+
+    The photo files the rehearsal stored are deleted again (the database forgets them with the
+    rollback, the storage does not).
+    """
+    photos: list[str] = []
+    counts: dict[str, int] = {}
+    storage = json_document._photo_field().storage
+    try:
+        with transaction.atomic():
+            scratch = Vault.objects.create(name="restore preview")
+            Membership.objects.create(vault=scratch, user=user, role=Role.OWNER)
+            try:
+                counts = json_document.restore_json(scratch, stream, user=user)
+            finally:
+                photos = [
+                    str(name)
+                    for name in Person.objects.filter(vault=scratch)
+                    .exclude(photo="")
+                    .values_list("photo", flat=True)
+                ]
+            raise _Rehearsal
+    except _Rehearsal:
+        pass
+    finally:
+        for name in photos:
+            try:
+                storage.delete(name)
+            except OSError:
+                pass
+    return counts
+
+
+# The vault part of an export's header: ``"vault":{"name":"…"`` (written before the people).
+_VAULT_NAME = re.compile(rb'"vault"\s*:\s*\{[^{}]*?"name"\s*:\s*("(?:[^"\\]|\\.)*")')
+VAULT_NAME_MAX = Vault._meta.get_field("name").max_length or 120
+
+
+def document_vault_name(head: bytes) -> str:
+    """The vault name an Aandacht JSON export was written from ("" when the head lacks it)."""
+    found = _VAULT_NAME.search(head)
+    if found is None:
+        return ""
+    try:
+        name = json.loads(found.group(1).decode("utf-8", errors="replace"))
+    except ValueError:
+        return ""
+    return " ".join(str(name).split()) if isinstance(name, str) else ""
+
+
+def vault_is_empty(vault: Vault) -> bool:
+    try:
+        json_document.check_empty(vault)
+    except UnreadableFile:
+        return False
+    return True
+
+
+def has_vault_named(user: Any, name: str) -> bool:
+    """Whether ``user`` is a member of a vault called ``name`` (case and spaces aside)."""
+    wanted = " ".join(name.split()).casefold()
+    names = Vault.objects.filter(memberships__user=user).values_list("name", flat=True)
+    return any(" ".join(each.split()).casefold() == wanted for each in names)
+
+
+def unique_vault_name(user: Any, name: str) -> str:
+    """``name``, or "name (2)", "name (3)", … : the first the user has no vault called yet."""
+    base = " ".join(name.split())[:VAULT_NAME_MAX] or "Aandacht"
+    candidate, number = base, 2
+    while has_vault_named(user, candidate):
+        suffix = f" ({number})"
+        candidate = base[: VAULT_NAME_MAX - len(suffix)] + suffix
+        number += 1
+    return candidate
+
+
+def create_vault_for(user: Any, name: str) -> Vault:
+    """A new vault ``name`` owned by ``user``; call it inside the restore's transaction.
+
+    Refuses (``vault_exists``) a name the user already has a vault of: two vaults of one name
+    cannot be told apart in the menu or on the command line.
+    """
+    name = " ".join(name.split())
+    if not name:
+        raise UnreadableFile("no_vault_name", _("Give the new vault a name."))
+    if len(name) > VAULT_NAME_MAX:
+        raise UnreadableFile(
+            "vault_name_too_long",
+            _("A vault name has at most %(limit)d characters.") % {"limit": VAULT_NAME_MAX},
+        )
+    if has_vault_named(user, name):
+        raise UnreadableFile(
+            "vault_exists",
+            _("You already have a vault called “%(name)s”; choose another name.") % {"name": name},
+        )
+    vault = Vault.objects.create(name=name)
+    Membership.objects.create(vault=vault, user=user, role=Role.OWNER)
+    return vault
 
 
 def report_total(summary: dict[str, Any]) -> int:

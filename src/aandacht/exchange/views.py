@@ -12,7 +12,9 @@ Importing needs the owner or editor role (a viewer's POST is a 403); another vau
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
 import tempfile
 import uuid
 from collections.abc import Callable
@@ -28,7 +30,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.http import urlencode
 from django.utils.text import get_valid_filename, slugify
 from django.utils.translation import gettext as _
@@ -42,7 +44,9 @@ from aandacht.exchange.forms import (
     ExportForm,
     ExportFormat,
     MappingForm,
+    RestoreForm,
     UploadForm,
+    any_field_label,
 )
 from aandacht.exchange.models import ImportFormat, ImportJob, ImportStatus
 from aandacht.exchange.records import UnreadableFile
@@ -221,6 +225,7 @@ def _history_row(job: ImportJob, now: Any) -> dict[str, Any]:
         "updated": summary.get("updated"),
         "unchanged": summary.get("unchanged"),
         "errors": len(summary.get("errors", [])) if "errors" in summary else None,
+        "restored_into": summary.get("vault_name") if summary.get("restore") else None,
     }
 
 
@@ -306,33 +311,64 @@ def job_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _job_context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
+def _job_context(
+    request: HttpRequest, job: ImportJob, *, restore_form: RestoreForm | None = None
+) -> dict[str, Any]:
     interrupted = jobs.is_interrupted(job)
     running = job.status in jobs.RUNNING and not interrupted
-    bytes_read, records_read = jobs.progress_of(job)
-    percent = min(100, round(100 * bytes_read / job.size)) if job.size else 0
-    report = job.result if job.status == ImportStatus.DONE else job.preview
+    fmt = jobs.effective_format(job)
+    # Where a record is: a card in a vCard file, a line in a CSV file.
+    by_line = fmt in {ImportFormat.CSV, ImportFormat.LINKEDIN, ImportFormat.GOOGLE}
+    done = job.status == ImportStatus.DONE
+    report = job.result if done else job.preview
+    user = signed_in_user(request)
+    writer = can_write(user, job.vault)
+    report_view = _report_view(report, by_line=by_line) if report else None
+    if (
+        restore_form is None
+        and writer
+        and report_view
+        and report_view["restore"]
+        and job.status == ImportStatus.PREVIEWED
+    ):
+        restore_form = restore_form_for(job, user)
+    result_vault = job.vault_id
+    if done and report_view and report_view["restore"] and report.get("vault_id"):  # type: ignore[union-attr]
+        result_vault = int(report["vault_id"])  # type: ignore[index]
     return {
         "job": job,
         "vault": job.vault,
-        "can_write": can_write(signed_in_user(request), job.vault),
+        "can_write": writer,
         "running": running,
         "interrupted": interrupted,
-        "bytes_read": bytes_read,
-        "records_read": records_read,
-        "percent": percent,
-        "report": _report_view(report) if report else None,
+        "phase": jobs.phase_of(job) if running else None,
+        "report": report_view,
+        "done": done,
+        "restore_form": restore_form,
         "error": (job.result or {}).get("error") if job.status == ImportStatus.FAILED else None,
-        "format_label": ImportFormat(jobs.effective_format(job)).label
-        if jobs.effective_format(job) in ImportFormat.values
-        else jobs.effective_format(job),
-        "is_csv": jobs.effective_format(job) == ImportFormat.CSV,
-        # Where an unreadable record is: a card in a vCard file, a line in a CSV file.
-        "by_line": jobs.effective_format(job)
-        in {ImportFormat.CSV, ImportFormat.LINKEDIN, ImportFormat.GOOGLE},
+        "format_label": ImportFormat(fmt).label if fmt in ImportFormat.values else fmt,
+        "is_csv": fmt == ImportFormat.CSV,
+        "by_line": by_line,
         "import_url": import_url(job.vault),
-        "people_url": f"{reverse('people:list')}?{urlencode({'vault': job.vault_id})}",
+        "people_url": f"{reverse('people:list')}?{urlencode({'vault': result_vault})}",
     }
+
+
+def restore_form_for(job: ImportJob, user: Any, data: Any = None) -> RestoreForm:
+    """The choice of where a previewed JSON export goes, the new vault's name prefilled."""
+    preview = job.preview or {}
+    here_is_empty = bool(preview.get("vault_is_empty"))
+    suggested = jobs.unique_vault_name(user, str(preview.get("document_vault") or job.vault.name))
+    return RestoreForm(
+        data,
+        here=job.vault,
+        here_is_empty=here_is_empty,
+        taken=lambda name: jobs.has_vault_named(user, name),
+        initial={
+            "target": RestoreForm.HERE if here_is_empty else RestoreForm.NEW,
+            "name": suggested,
+        },
+    )
 
 
 # The parts of a restored JSON export, as the result page names them.
@@ -355,10 +391,72 @@ RESTORED_LABELS = {
 }
 
 
-def _report_view(summary: dict[str, Any]) -> dict[str, Any]:
+# How a match was found, in words ("name+organisation" and the like for the name rule's
+# second thing in common, when the report says which).
+RULE_LABELS = {
+    "uid": gettext_lazy("the same card as imported before"),
+    "email": gettext_lazy("same email address"),
+    "phone": gettext_lazy("same phone number"),
+    "social": gettext_lazy("same social profile"),
+    "name": gettext_lazy("similar name and something else in common"),
+    "name+organisation": gettext_lazy("similar name and same organisation"),
+    "name+city": gettext_lazy("similar name and same city"),
+    "name+birthday": gettext_lazy("similar name and same birthday"),
+}
+_RULE_PARTS = re.compile(r"[^a-z]+")
+
+
+def rule_label(rule: str) -> str:
+    """ "same email address" for ``email``; "similar name and same city" for ``name:city``."""
+    words = [each for each in _RULE_PARTS.split(str(rule).lower()) if each]
+    if words[:1] == ["name"] and len(words) > 1:
+        words[1] = {"org": "organisation", "organization": "organisation"}.get(words[1], words[1])
+        key = f"name+{words[1]}"
+    else:
+        key = words[0] if words else ""
+    return str(RULE_LABELS.get(key, rule))
+
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_NO_YEAR = re.compile(r"^--(\d{2})-?(\d{2})$")
+
+
+def display_value(value: Any) -> str:
+    """A value from a report as the rest of the app shows it: dates as "15 April 1980", a
+    date without a year as "15 April"."""
+    text = "" if value is None else str(value)
+    try:
+        if found := _ISO_DATE.match(text):
+            year, month, day = (int(part) for part in found.groups())
+            return date_format(dt.date(year, month, day), "j F Y")
+        if found := _NO_YEAR.match(text):
+            month, day = (int(part) for part in found.groups())
+            return date_format(dt.date(2000, month, day), "j F")  # a leap year: 29 February
+    except ValueError:
+        pass  # not a real date: shown as it is
+    return text
+
+
+def where_label(record: Any, *, by_line: bool) -> str:
+    """ "Card 7" in a vCard file, "Line 12" in a CSV file."""
+    try:
+        number = number_format(int(record), force_grouping=True)
+    except (TypeError, ValueError):
+        number = str(record)
+    if by_line:
+        return _("Line %(number)s") % {"number": number}
+    return _("Card %(number)s") % {"number": number}
+
+
+def _report_view(summary: dict[str, Any], *, by_line: bool = False) -> dict[str, Any]:
     conflicts = list(summary.get("conflicts", []))
     errors = list(summary.get("errors", []))
     warnings = list(summary.get("warnings", []))
+    new_people = list(summary.get("new_people") or [])
+    updated_people = list(summary.get("updated_people") or [])
+    created = int(summary.get("created", 0))
+    updated = int(summary.get("updated", 0))
+    unchanged = int(summary.get("unchanged", 0))
     return {
         "restore": bool(summary.get("restore")),
         "restored": [
@@ -366,18 +464,59 @@ def _report_view(summary: dict[str, Any]) -> dict[str, Any]:
             for key, count in (summary.get("restored") or {}).items()
             if count
         ],
-        "created": summary.get("created", 0),
-        "updated": summary.get("updated", 0),
-        "unchanged": summary.get("unchanged", 0),
+        "vault_name": summary.get("vault_name", ""),
+        "created": created,
+        "updated": updated,
+        "unchanged": unchanged,
+        "nothing_new": created == 0 and updated == 0 and unchanged > 0,
         "merged_in_file": summary.get("merged_in_file", 0),
-        "matched": summary.get("updated", 0) + summary.get("unchanged", 0),
+        "matched": updated + unchanged,
         "records": summary.get("records", 0),
         "conflict_count": len(conflicts),
-        "conflicts": conflicts[:LIST_LIMIT],
+        "conflicts": [
+            {
+                **conflict,
+                "field_label": any_field_label(str(conflict.get("field", ""))),
+                "existing": display_value(conflict.get("existing")),
+                "incoming": display_value(conflict.get("incoming")),
+                "where": where_label(conflict.get("record"), by_line=by_line),
+            }
+            for conflict in conflicts[:LIST_LIMIT]
+        ],
         "error_count": len(errors),
-        "errors": errors[:LIST_LIMIT],
+        "errors": [
+            {**problem, "where": where_label(problem.get("record"), by_line=by_line)}
+            for problem in errors[:LIST_LIMIT]
+        ],
         "warning_count": len(warnings),
-        "warnings": warnings[:LIST_LIMIT],
+        "warnings": [
+            {**problem, "where": where_label(problem.get("record"), by_line=by_line)}
+            for problem in warnings[:LIST_LIMIT]
+        ],
+        "has_people_lists": "new_people" in summary or "updated_people" in summary,
+        "new_people": [
+            {**each, "where": where_label(each.get("record"), by_line=by_line)}
+            for each in new_people[:LIST_LIMIT]
+        ],
+        "new_people_more": int(summary.get("new_people_more") or 0)
+        + max(0, len(new_people) - LIST_LIMIT),
+        "updated_people": [
+            {
+                **each,
+                "where": where_label(each.get("record"), by_line=by_line),
+                "rule_label": rule_label(str(each.get("rule", ""))),
+                "added": [
+                    {
+                        "label": any_field_label(str(item.get("field", ""))),
+                        "value": display_value(item.get("value")),
+                    }
+                    for item in each.get("added") or []
+                ],
+            }
+            for each in updated_people[:LIST_LIMIT]
+        ],
+        "updated_people_more": int(summary.get("updated_people_more") or 0)
+        + max(0, len(updated_people) - LIST_LIMIT),
     }
 
 
@@ -399,6 +538,20 @@ def run_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Import the previewed file. A second press (a double click, a resent form) finds the
     job no longer waiting and only shows where it is: the file is imported once."""
     job = job_for(request, pk, write=True)
+    if job.status == ImportStatus.PREVIEWED and (job.preview or {}).get("restore"):
+        user = signed_in_user(request)
+        form = restore_form_for(job, user, request.POST)
+        if not form.is_valid():
+            context = _job_context(request, job, restore_form=form)
+            return render(request, "exchange/job.html", context, status=400)
+        into = (
+            {"new_vault": form.cleaned_data["name"]}
+            if form.cleaned_data["target"] == RestoreForm.NEW
+            else {}
+        )
+        preview = {**(job.preview or {}), "restore_into": into}
+        ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PREVIEWED).update(preview=preview)
+        job.preview = preview
     if not jobs.start_import(job):
         if job.status not in jobs.RUNNING and job.status != ImportStatus.DONE:
             messages.error(request, _("This file is not ready to import."))
