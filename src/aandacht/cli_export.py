@@ -2,13 +2,16 @@
 
 Registered on ``aandacht.cli.app`` (imported at the end of cli.py). A file is written next to
 its destination under a temporary name and renamed into place only when the export is
-complete, so a failed export never leaves half a file (nor replaces a good one). With
-``-o -`` the export goes to stdout and the summary, as always, to stderr.
+complete, so a failed export never leaves half a file (nor replaces a good one); a device or
+a pipe (``/dev/null``, ``>(gzip > x.gz)``) is written into directly. With ``-o -`` the export
+goes to stdout and the summary, as always, to stderr. Without ``--format`` the file's
+extension chooses (``.csv``, ``.json``), else vCard 4.0.
 """
 
 from __future__ import annotations
 
 import contextlib
+import difflib
 import io
 import os
 import sys
@@ -31,6 +34,20 @@ if TYPE_CHECKING:
 
 FORMAT_CHOICES = ("vcard", "vcard3", "csv", "json")
 STDOUT = "-"
+SHOWN_TAGS = 30
+
+
+def _count(value: int) -> str:
+    """A count with the language's thousands separator: 12,345 (en), 12.345 (nl)."""
+    from django.utils.formats import number_format
+
+    return number_format(value, force_grouping=True)
+
+
+def _format_for(output: str) -> str:
+    """The format a file name asks for when --format is not given: .csv, .json, else vCard."""
+    suffix = Path(output).suffix.lower() if output != STDOUT else ""
+    return {".csv": "csv", ".json": "json"}.get(suffix, "vcard")
 
 
 def _format_name(fmt: str) -> str:
@@ -57,18 +74,51 @@ def _choose_vault(ctx: typer.Context, owner: User, name: str | None) -> Vault:
 
 
 def _choose_tag(vault: Vault, name: str) -> Tag:
+    """The tag called ``name`` (any case), or exit 2 naming the closest tags there are."""
     from aandacht.people.models import Tag
 
     tag = Tag.objects.filter(vault=vault, name__iexact=name.strip()).first()
-    if tag is None:
-        tags = list(Tag.objects.filter(vault=vault).values_list("name", flat=True))
-        fail(
-            _("There is no tag “%(tag)s” in “%(vault)s”; nothing was exported.")
-            % {"tag": name, "vault": vault.name},
-            EXIT_USAGE,
-            details=[_("Tags: %(tags)s") % {"tags": ", ".join(tags)}] if tags else [],
+    if tag is not None:
+        return tag
+    tags = sorted(Tag.objects.filter(vault=vault).values_list("name", flat=True), key=str.casefold)
+    details: list[str] = []
+    folded = {t.casefold(): t for t in tags}
+    wanted = name.strip().casefold()
+    similar = [
+        folded[match] for match in difflib.get_close_matches(wanted, folded, n=3, cutoff=0.6)
+    ]
+    similar += [t for t in tags if wanted and wanted in t.casefold() and t not in similar]
+    if similar:
+        details.append(_("Did you mean: %(tags)s?") % {"tags": ", ".join(similar[:3])})
+    if not tags:
+        details.append(_("“%(vault)s” has no tags yet.") % {"vault": vault.name})
+    elif len(tags) <= SHOWN_TAGS:
+        details.append(_("Tags: %(tags)s") % {"tags": ", ".join(tags)})
+    else:
+        details.append(
+            _("Tags: %(tags)s and %(count)s more.")
+            % {"tags": ", ".join(tags[:SHOWN_TAGS]), "count": _count(len(tags) - SHOWN_TAGS)}
         )
-    return tag
+    fail(
+        _("There is no tag “%(tag)s” in “%(vault)s”; nothing was exported.")
+        % {"tag": name, "vault": vault.name},
+        EXIT_USAGE,
+        details=details,
+    )
+
+
+@contextlib.contextmanager
+def _output_file(target: Path) -> Iterator[IO[str]]:
+    """``target`` written atomically, or, for a device or pipe (``/dev/null``, ``>(gzip)``),
+    written straight into it: those cannot be replaced, and must not be. A symbolic link to a
+    file stays a link; the file it points to is replaced.
+    """
+    if target.exists() and not target.is_file():  # both follow links, as open() does
+        with target.open("w", encoding="utf-8", newline="") as stream:
+            yield stream
+        return
+    with _atomic_text_file(target.resolve()) as stream:
+        yield stream
 
 
 @contextlib.contextmanager
@@ -121,10 +171,7 @@ def _writer(fmt: str, vault: Vault, owner: User, tag: Tag | None) -> Callable[[I
         return lambda stream: export_vcards(vault, stream, version="3.0", tag=tag)
     if fmt == "csv":
         return lambda stream: export_csv(vault, stream, tag=tag)
-    try:
-        from aandacht.exchange.json_document import export_json
-    except ImportError:
-        fail(_("The JSON export is not available yet; use vcard, vcard3 or csv."))
+    from aandacht.exchange.json_document import export_json
 
     def json_export(stream: IO[str]) -> int:
         counts = export_json(vault, stream, user=owner)
@@ -141,20 +188,22 @@ def export_people(
         typer.Option(
             "--output",
             "-o",
-            help="The file to write (replaced only once the export is complete), or - for "
-            "standard output.",
+            help="The file to write (an existing file is replaced, but only once the export is "
+            "complete), or - for standard output.",
             show_default=False,
         ),
     ],
     fmt: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--format",
             "-f",
             help="vcard (vCard 4.0), vcard3 (vCard 3.0, for older address books), csv, or json "
-            "(everything in the vault, for aandacht import).",
+            "(everything in the vault, for aandacht import). Default: from the file's "
+            "extension (.csv, .json), else vcard.",
+            show_default=False,
         ),
-    ] = "vcard",
+    ] = None,
     tag: Annotated[
         str | None,
         typer.Option(
@@ -171,7 +220,9 @@ def export_people(
     ] = None,
 ) -> None:
     """Export a vault, or the people with one tag, as vCard, CSV or a JSON document."""
-    chosen = fmt.strip().lower()
+    if not output.strip():
+        fail(_("-o needs a file name, or - for standard output."), EXIT_USAGE)
+    chosen = fmt.strip().lower() if fmt is not None else _format_for(output)
     if chosen not in FORMAT_CHOICES:
         fail(
             _("Unknown format “%(format)s”; use one of: %(choices)s.")
@@ -181,13 +232,21 @@ def export_people(
     if tag is not None and chosen == "json":
         fail(_("--tag is for vcard, vcard3 and csv; the JSON export holds the whole vault."),
              EXIT_USAGE)  # fmt: skip
+    if tag is not None and not tag.strip():
+        fail(_("--tag needs the name of a tag."), EXIT_USAGE)
     target: Path | None = None
     if output != STDOUT:
         target = Path(output)
         if target.is_dir():
-            fail(_("“%(path)s” is a folder; name a file.") % {"path": output}, EXIT_USAGE)
+            fail(
+                _("“%(path)s” is a folder, not a file; name the file to write.") % {"path": output},
+                EXIT_USAGE,
+            )
         if not target.parent.is_dir():
-            fail(_("There is no folder “%(path)s”.") % {"path": str(target.parent)})
+            fail(
+                _("There is no folder “%(path)s”; nothing was exported.")
+                % {"path": str(target.parent)}
+            )
     owner = ready()
     vault = _choose_vault(ctx, owner, vault_name)
     chosen_tag = _choose_tag(vault, tag) if tag is not None else None
@@ -199,7 +258,7 @@ def export_people(
             with _stdout_text() as stream:
                 count = write(stream)
         else:
-            with _atomic_text_file(target) as stream:
+            with _output_file(target) as stream:
                 count = write(stream)
     except BrokenPipeError:
         # The reader went away (`| head`): nothing to report to anyone.
@@ -207,32 +266,33 @@ def export_people(
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise typer.Exit(EXIT_FAILED) from None
     except (OSError, DatabaseError) as error:
+        reason = (error.strerror if isinstance(error, OSError) else None) or str(error)
         if target is None:
-            fail(_("The export failed: %(error)s.") % {"error": error})
+            fail(_("The export failed: %(error)s.") % {"error": reason})
         fail(
             _("The export failed: %(error)s. Nothing was written to “%(path)s”.")
-            % {"error": error, "path": output}
+            % {"error": reason, "path": output}
         )
     where = _("standard output") if target is None else f"“{output}”"
     what = (
         ngettext(
-            "Exported %(count)d person tagged “%(tag)s” from “%(vault)s” "
+            "Exported %(count)s person tagged “%(tag)s” from “%(vault)s” "
             "to %(where)s (%(format)s).",
-            "Exported %(count)d people tagged “%(tag)s” from “%(vault)s” "
+            "Exported %(count)s people tagged “%(tag)s” from “%(vault)s” "
             "to %(where)s (%(format)s).",
             count,
         )
         if chosen_tag is not None
         else ngettext(
-            "Exported %(count)d person from “%(vault)s” to %(where)s (%(format)s).",
-            "Exported %(count)d people from “%(vault)s” to %(where)s (%(format)s).",
+            "Exported %(count)s person from “%(vault)s” to %(where)s (%(format)s).",
+            "Exported %(count)s people from “%(vault)s” to %(where)s (%(format)s).",
             count,
         )
     )
     say(
         what
         % {
-            "count": count,
+            "count": _count(count),
             "tag": chosen_tag.name if chosen_tag else "",
             "vault": vault.name,
             "where": where,

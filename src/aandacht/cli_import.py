@@ -3,33 +3,41 @@
 Registered on ``aandacht.cli.app`` (imported at the end of cli.py). The same reader and writer
 as the web import (:mod:`aandacht.exchange.sources`, :mod:`aandacht.exchange.importing`), so
 a file gives the same result wherever it is imported. Exit 0 when the file was read (even with
-records listed as unreadable, or nothing new), 3 when nothing in it could be read.
+records listed as unreadable, or nothing new), 1 when the file or vault is not there, 2 for a
+usage error, 3 when nothing in the file could be read. With ``--json`` every one of those
+prints one JSON object with the same keys, so a script can always parse the answer.
 """
 
 from __future__ import annotations
 
+import difflib
+import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from aandacht.cli import (
+    EXIT_FAILED,
+    EXIT_REFUSED,
     EXIT_USAGE,
     JsonFlag,
+    Session,
     app,
     emit_json,
     err,
     fail,
     open_session,
     out,
-    refuse,
     say,
 )
 
@@ -37,39 +45,276 @@ if TYPE_CHECKING:
     from aandacht.exchange.importing import ImportReport
 
 FORMAT_CHOICES = ("auto", "vcard", "linkedin", "google", "csv", "json")
+CSV_KINDS = frozenset({"linkedin", "google", "csv"})
 SHOWN_PROBLEMS = 20
+# ``--map COL=`` or ``COL=ignore`` leaves a suggested column out (csv_sources.IGNORE_VALUES).
+IGNORE_SPELLINGS = ("", "-", "ignore", "skip")
+DROP = ""  # a parsed mapping's value for "leave this column out"
+
+# vCard reasons start with the physical line ("line 14: the card has no END:VCARD").
+_VCARD_LINE = re.compile(r"line (\d+): ")
 
 
-def parse_mapping(pairs: list[str]) -> dict[str, str]:
-    """``["Voornaam=given_name", …]`` as a mapping; exit 2 naming what is wrong."""
+def _count(value: int) -> str:
+    """A count with the language's thousands separator: 12,345 (en), 12.345 (nl)."""
+    from django.utils.formats import number_format
+
+    return number_format(value, force_grouping=True)
+
+
+def _format_name(fmt: str | None) -> str:
+    names = {
+        "vcard": "vCard",
+        "linkedin": "LinkedIn",
+        "google": "Google Contacts",
+        "csv": "CSV",
+        "json": "JSON",
+    }
+    return names.get(fmt or "", fmt or "")
+
+
+@dataclass
+class _Reply:
+    """What the command answers. With ``--json`` it is always one object with the same keys,
+    also when the command stops early (then with ``error``: ``{code, message}``).
+    """
+
+    json_output: bool
+    dry_run: bool
+    fmt: str | None = None
+    mapping: dict[str, str] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def base(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "dry_run": self.dry_run,
+            "format": self.fmt,
+            "records": 0,
+            "created": 0,
+            "updated": 0,
+            "unchanged": 0,
+            "merged_in_file": 0,
+            "matched_by": {},
+            "errors": [],
+            "warnings": [],
+            "conflicts": [],
+        }
+        if self.mapping is not None:
+            data["mapping"] = self.mapping
+        data.update(self.extra)
+        return data
+
+    def stop(
+        self,
+        exit_code: int,
+        code: str,
+        message: str,
+        *,
+        details: Iterable[str] = (),
+        errors: list[dict[str, Any]] | None = None,
+    ) -> NoReturn:
+        """Say what went wrong (stderr), print the JSON object if asked, exit ``exit_code``."""
+        if self.json_output:
+            data = self.base()
+            data["errors"] = errors or []
+            data["error"] = {"code": code, "message": message}
+            emit_json(data)
+        fail(message, exit_code, details)
+
+
+# --- --map ----------------------------------------------------------------------------------
+
+
+def parse_mapping(pairs: list[str], reply: _Reply) -> dict[str, str]:
+    """``["Voornaam=given_name", "Notes="]`` as {column: field}; ``""`` leaves a column out.
+
+    Exit 2 naming what is wrong: no ``=``, no column, an unknown field, a column given twice.
+    """
     from aandacht.exchange.records import FIELD_NAMES
 
     mapping: dict[str, str] = {}
     for pair in pairs:
         column, sep, field_name = pair.rpartition("=")
         column, field_name = column.strip(), field_name.strip()
-        if not sep or not column or not field_name:
-            fail(
-                _('--map takes COLUMN=FIELD, e.g. --map "Voornaam=given_name"; got “%(pair)s”.')
+        if not sep or not column:
+            reply.stop(
+                EXIT_USAGE,
+                "bad_map",
+                _(
+                    '--map takes COLUMN=FIELD, e.g. --map "Voornaam=given_name" (or '
+                    '"COLUMN=" to leave a column out); got “%(pair)s”.'
+                )
                 % {"pair": pair},
-                EXIT_USAGE,
             )
-        if field_name not in FIELD_NAMES:
-            fail(
-                _("“%(field)s” is not a field --map knows. These are:") % {"field": field_name},
+        wanted = field_name.casefold()
+        if wanted in IGNORE_SPELLINGS:
+            wanted = DROP
+        elif wanted not in FIELD_NAMES:
+            close = difflib.get_close_matches(wanted, FIELD_NAMES, n=1, cutoff=0.6)
+            hint = _(" Did you mean “%(field)s”?") % {"field": close[0]} if close else ""
+            reply.stop(
                 EXIT_USAGE,
-                details=["  " + ", ".join(FIELD_NAMES)],
+                "unknown_field",
+                _(
+                    "--map %(pair)s: “%(field)s” is not a field.%(hint)s The fields are: "
+                    "%(fields)s; “ignore” (or nothing after the =) leaves the column out."
+                )
+                % {
+                    "pair": pair,
+                    "field": field_name,
+                    "hint": hint,
+                    "fields": ", ".join(FIELD_NAMES),
+                },
             )
-        mapping[column] = field_name
+        if column in mapping:
+            reply.stop(
+                EXIT_USAGE,
+                "duplicate_column",
+                _("--map names the column “%(column)s” twice; give each column once.")
+                % {"column": column},
+            )
+        mapping[column] = wanted
     return mapping
 
 
-def _spool_stdin() -> IO[bytes]:
-    """Standard input copied to a temporary file: detection and CSV headers need to rewind."""
+def _fold(header: str) -> str:
+    return " ".join(header.replace("\ufeff", "").split()).casefold()
+
+
+def merge_mapping(header: list[str], given: Mapping[str, str], reply: _Reply) -> dict[str, str]:
+    """The suggested mapping of ``header`` with the ``--map`` columns laid over it.
+
+    A given column overrides or adds its field; ``""`` removes the column. A field that holds
+    one value (``full_name``, ``city``…) moves to the column the user named: a suggested column
+    with that field is left out. Exit 2 for a column the header does not have, or for one
+    single-value field given to two columns.
+    """
+    from aandacht.exchange.csv_sources import MULTI_COLUMN_FIELDS, suggest_mapping
+
+    columns = [cell for cell in header if cell]
+    merged = suggest_mapping(header)
+    chosen: dict[str, str] = {}
+    for column, field_name in given.items():
+        cell = column if column in columns else None
+        if cell is None:
+            cell = next((c for c in columns if _fold(c) == _fold(column)), None)
+        if cell is None:
+            close = difflib.get_close_matches(column, columns, n=1, cutoff=0.6)
+            hint = _(" Did you mean “%(column)s”?") % {"column": close[0]} if close else ""
+            reply.stop(
+                EXIT_USAGE,
+                "unknown_column",
+                _(
+                    "--map names the column “%(column)s”, which this file does not have."
+                    "%(hint)s Its columns are: %(columns)s."
+                )
+                % {
+                    "column": column,
+                    "hint": hint,
+                    "columns": ", ".join(f"“{c}”" for c in columns) or "-",
+                },
+            )
+        if cell in chosen:
+            reply.stop(
+                EXIT_USAGE,
+                "duplicate_column",
+                _("--map names the column “%(column)s” twice; give each column once.")
+                % {"column": cell},
+            )
+        chosen[cell] = field_name
+    by_field: dict[str, list[str]] = {}
+    for cell, field_name in chosen.items():
+        if field_name != DROP:
+            by_field.setdefault(field_name, []).append(cell)
+    for field_name, cells in by_field.items():
+        if len(cells) > 1 and field_name not in MULTI_COLUMN_FIELDS:
+            reply.stop(
+                EXIT_USAGE,
+                "field_twice",
+                _(
+                    "--map gives “%(field)s” to several columns (%(columns)s), but it holds one "
+                    "value; only %(multi)s can take several columns."
+                )
+                % {
+                    "field": field_name,
+                    "columns": ", ".join(f"“{c}”" for c in cells),
+                    "multi": ", ".join(sorted(MULTI_COLUMN_FIELDS)),
+                },
+            )
+    for field_name in chosen.values():
+        if field_name != DROP and field_name not in MULTI_COLUMN_FIELDS:
+            for other in [c for c, f in merged.items() if f == field_name and c not in chosen]:
+                del merged[other]
+    for cell, field_name in chosen.items():
+        if field_name == DROP:
+            merged.pop(cell, None)
+        else:
+            merged[cell] = field_name
+    # In the order of the file's columns, for the summary and --json.
+    order = {cell: index for index, cell in enumerate(columns)}
+    return dict(sorted(merged.items(), key=lambda item: order.get(item[0], len(order))))
+
+
+# --- the command ----------------------------------------------------------------------------
+
+
+def _spool(source: IO[bytes]) -> IO[bytes]:
+    """A pipe copied to a temporary file: detection and the CSV header need to rewind."""
     spool = tempfile.TemporaryFile()
-    shutil.copyfileobj(sys.stdin.buffer, spool)
+    shutil.copyfileobj(source, spool)
     spool.seek(0)
     return spool
+
+
+def _open_file(file: str, reply: _Reply) -> tuple[IO[bytes], str]:
+    """The file to read (a pipe or process substitution is spooled) and its name for messages."""
+    if file == "-":
+        return _spool(sys.stdin.buffer), ""
+    path = Path(file)
+    if path.is_dir():
+        reply.stop(
+            EXIT_USAGE,
+            "not_a_file",
+            _("“%(file)s” is a folder, not a file; name the contacts file to import.")
+            % {"file": file},
+        )
+    if not path.exists():
+        reply.stop(EXIT_FAILED, "no_file", _("There is no file “%(file)s”.") % {"file": file})
+    try:
+        stream: IO[bytes] = path.open("rb")
+    except OSError as error:
+        reply.stop(
+            EXIT_FAILED,
+            "cannot_open",
+            _("“%(file)s” cannot be read: %(reason)s.")
+            % {"file": file, "reason": error.strerror or error},
+        )
+    if not stream.seekable():  # <(…) or a named pipe
+        with stream:
+            return _spool(stream), path.name
+    return stream, path.name
+
+
+def _session(ctx: typer.Context, reply: _Reply) -> Session:
+    """``open_session``, whose refusals (an unknown vault, a viewer) also answer in JSON."""
+    captured = err.capture()
+    failure: typer.Exit | None = None
+    try:
+        with captured:
+            try:
+                session = open_session(ctx, write=True)
+            except typer.Exit as stop:
+                failure = stop
+    finally:
+        said = captured.get()
+        sys.stderr.write(said)
+    if failure is not None:
+        if reply.json_output:
+            data = reply.base()
+            data["error"] = {"code": "vault", "message": Text.from_ansi(said).plain.strip()}
+            emit_json(data)
+        raise failure
+    return session
 
 
 @app.command("import")
@@ -91,7 +336,8 @@ def import_file(
         list[str] | None,
         typer.Option(
             "--map",
-            help="For CSV: COLUMN=FIELD, once per column (fields: see docs/cli.md).",
+            help="For a CSV file (not LinkedIn's or Google's): COLUMN=FIELD, once per column, "
+            "over the suggested mapping; COLUMN= leaves a column out (fields: docs/cli.md).",
             show_default=False,
         ),
     ] = None,
@@ -101,40 +347,43 @@ def import_file(
     json_output: JsonFlag = False,
 ) -> None:
     """Import people from a vCard, LinkedIn, Google or CSV file (or restore a JSON export)."""
-    if fmt not in FORMAT_CHOICES:
-        fail(
+    reply = _Reply(json_output=json_output, dry_run=dry_run)
+    chosen = fmt.strip().lower()
+    if chosen not in FORMAT_CHOICES:
+        reply.stop(
+            EXIT_USAGE,
+            "unknown_format",
             _("Unknown format “%(format)s”; use one of: %(choices)s.")
             % {"format": fmt, "choices": ", ".join(FORMAT_CHOICES)},
-            EXIT_USAGE,
         )
-    column_map = parse_mapping(mapping or []) if mapping else None
-    session = open_session(ctx, write=True)
-    if file == "-":
-        stream = _spool_stdin()
-        name = ""
-    else:
-        path = Path(file)
-        if not path.is_file():
-            fail(_("There is no file “%(file)s”.") % {"file": file})
-        stream = path.open("rb")
-        name = path.name
+    if chosen != "auto":
+        reply.fmt = chosen
+    given = parse_mapping(mapping, reply) if mapping else None
+    if given is not None and chosen not in {"auto", "csv"}:
+        reply.stop(
+            EXIT_USAGE,
+            "map_not_for_format",
+            _(
+                "--map is for --format csv (or a file recognised as a plain CSV); "
+                "%(format)s files are read by their own fields. Leave --map out."
+            )
+            % {"format": _format_name(chosen)},
+        )
+    stream, name = _open_file(file, reply)
     with stream:
-        if column_map and fmt not in {"auto", "csv"}:
-            fail(_("--map is for CSV files (--format csv)."), EXIT_USAGE)
-        _run(session, stream, fmt, name, column_map, dry_run=dry_run, json_output=json_output)
+        session = _session(ctx, reply)
+        _run(session, stream, chosen, name, given, reply)
 
 
 def _run(
-    session: Any,
+    session: Session,
     stream: IO[bytes],
     fmt: str,
     name: str,
-    column_map: dict[str, str] | None,
-    *,
-    dry_run: bool,
-    json_output: bool,
+    given: dict[str, str] | None,
+    reply: _Reply,
 ) -> None:
-    from aandacht.exchange import sources
+    from aandacht.exchange import csv_sources, sources
     from aandacht.exchange.importing import import_records
     from aandacht.exchange.records import UnreadableFile
 
@@ -143,59 +392,173 @@ def _run(
             head = stream.read(sources.HEAD_BYTES)
             stream.seek(0)
             fmt = sources.detect_format(head, name)
-            if column_map and fmt in {"linkedin", "google"}:
-                fmt = "csv"  # a mapping given means: read the columns as mapped
+            reply.fmt = fmt
+            if given is not None and fmt != "csv":
+                _map_refused(fmt, name, reply)
         if fmt == "json":
-            _restore(session, stream, dry_run=dry_run, json_output=json_output)
+            _restore(session, stream, reply)
             return
+        column_map: dict[str, str] | None = None
+        if fmt == "csv":
+            header = csv_sources.read_header(stream)
+            stream.seek(0)
+            column_map = merge_mapping(header, given or {}, reply)
+            reply.mapping = column_map
+            if not reply.json_output:
+                _say_columns(header, column_map)
         records = sources.read_records(stream, fmt, mapping=column_map, filename=name)
-        with _progress_bar(stream, enabled=not json_output) as progress:
+        with _ProgressContext(stream, enabled=not reply.json_output) as progress:
             report = import_records(
                 session.vault,
                 records,
                 user=session.owner,
-                dry_run=dry_run,
+                dry_run=reply.dry_run,
                 progress=progress,
             )
     except UnreadableFile as problem:
-        if json_output:
-            emit_json(
-                {
-                    "created": 0,
-                    "updated": 0,
-                    "unchanged": 0,
-                    "errors": [{"record": None, "code": problem.code, "reason": str(problem)}],
-                    "dry_run": dry_run,
-                }
-            )
-        refuse(str(problem))
-    if json_output:
-        data = report.as_json()
-        data["format"] = fmt
+        reply.stop(
+            EXIT_REFUSED,
+            problem.code,
+            str(problem),
+            errors=[{"record": None, "code": problem.code, "reason": str(problem)}],
+        )
+    if reply.json_output:
+        data = reply.base()
+        data.update(report.as_json())
         emit_json(data)
     else:
         _print_report(report, fmt)
     say(_summary(report, session.vault.name))
 
 
-def _restore(session: Any, stream: IO[bytes], *, dry_run: bool, json_output: bool) -> None:
-    from aandacht.exchange import json_document
+def _map_refused(fmt: str, name: str, reply: _Reply) -> NoReturn:
+    """``--map`` with a file recognised as vCard, JSON, LinkedIn or Google: exit 2."""
+    where = f"“{name}”" if name else _("standard input")
+    if fmt in {"linkedin", "google"}:
+        message = _(
+            "%(file)s is a %(format)s export, which is read by its own fixed columns; --map is "
+            "for other CSV files. To read it as a plain CSV through your mapping instead, add "
+            "--format csv."
+        )
+    else:
+        message = _("%(file)s is a %(format)s file; --map is for CSV files only. Leave --map out.")
+    reply.stop(
+        EXIT_USAGE, "map_not_for_format", message % {"file": where, "format": _format_name(fmt)}
+    )
 
-    if dry_run:
-        refuse(_("--dry-run is not available for a JSON restore: it needs an empty vault."))
+
+def _say_columns(header: list[str], column_map: Mapping[str, str]) -> None:
+    """Which column is read as which field, and which are left out (stderr)."""
+    if column_map:
+        say(
+            _("Columns read: %(columns)s.")
+            % {"columns": ", ".join(f"{column} → {name}" for column, name in column_map.items())}
+        )
+    left_out = [cell for cell in header if cell and cell not in column_map]
+    if left_out:
+        say(
+            _("Columns left out: %(columns)s (--map COLUMN=FIELD reads one).")
+            % {"columns": ", ".join(left_out)}
+        )
+
+
+# --- JSON restore ---------------------------------------------------------------------------
+
+
+class _Rollback(Exception):
+    """Raised at the end of a dry-run restore to undo it."""
+
+
+def _restore(session: Session, stream: IO[bytes], reply: _Reply) -> None:
     from django.core.exceptions import PermissionDenied
 
+    from aandacht.exchange import json_document
+
     try:
-        counts = json_document.restore_json(session.vault, stream, user=session.owner)
+        if reply.dry_run:
+            counts = _restore_dry_run(session, stream)
+        else:
+            counts = json_document.restore_json(session.vault, stream, user=session.owner)
     except PermissionDenied:
-        fail(_("You may not restore into the vault “%(name)s”.") % {"name": session.vault.name})
-    if json_output:
-        emit_json({"format": "json", "restored": counts, "created": counts.get("people", 0),
-                   "updated": 0, "unchanged": 0, "errors": []})  # fmt: skip
+        reply.stop(
+            EXIT_FAILED,
+            "permission",
+            _("You may not restore into the vault “%(name)s”.") % {"name": session.vault.name},
+        )
+    people = counts.get("people", 0)
+    if reply.json_output:
+        data = reply.base()
+        data.update(records=people, created=people, restored=counts)
+        emit_json(data)
     else:
-        for key, value in counts.items():
-            out.print(f"{key}: {value}")
-    say(_("Restored the export into “%(vault)s”.") % {"vault": session.vault.name})
+        _print_restored(counts)
+    if reply.dry_run:
+        say(
+            _("Dry run: the export can be restored into “%(vault)s”; nothing was written.")
+            % {"vault": session.vault.name}
+        )
+    else:
+        say(_("Restored the export into “%(vault)s”.") % {"vault": session.vault.name})
+
+
+def _restore_dry_run(session: Session, stream: IO[bytes]) -> dict[str, int]:
+    """The whole restore, checks and all, then rolled back (and its photo files removed)."""
+    from django.db import transaction
+
+    from aandacht.exchange import json_document
+    from aandacht.people.models import Person
+
+    counts: dict[str, int] = {}
+    photos: list[str] = []
+    try:
+        with transaction.atomic():
+            counts = json_document.restore_json(session.vault, stream, user=session.owner)
+            photos = [
+                str(name)
+                for name in Person.objects.filter(vault=session.vault)
+                .exclude(photo="")
+                .values_list("photo", flat=True)
+            ]
+            raise _Rollback
+    except _Rollback:
+        pass
+    finally:
+        storage = Person._meta.get_field("photo").storage
+        for name in photos:
+            try:
+                storage.delete(name)
+            except OSError:
+                pass
+    return counts
+
+
+def _print_restored(counts: Mapping[str, int]) -> None:
+    labels = {
+        "people": _("people"),
+        "contact_methods": _("emails, phones and profiles"),
+        "addresses": _("addresses"),
+        "important_dates": _("important dates"),
+        "photos": _("photos"),
+        "tags": _("tags"),
+        "relationships": _("relationships"),
+        "interactions": _("interactions"),
+        "notes": _("notes"),
+        "moments": _("moments"),
+        "follow_ups": _("follow-ups"),
+        "circles": _("circles"),
+        "rhythms": _("keep-in-touch rhythms"),
+        "agenda_settings": _("agenda settings"),
+    }
+    rows = [
+        (labels.get(key, key.replace("_", " ")), _count(value)) for key, value in counts.items()
+    ]
+    width = max((len(label) for label, _value in rows), default=0)
+    number_width = max((len(value) for _label, value in rows), default=0)
+    for label, value in rows:
+        out.print(f"{label:<{width}}  {value:>{number_width}}", markup=False, highlight=False)
+
+
+# --- progress and the report ----------------------------------------------------------------
 
 
 class _ProgressContext:
@@ -234,7 +597,8 @@ class _ProgressContext:
             self.progress.update(
                 self.task,
                 completed=position,
-                description=ngettext("%(n)d record", "%(n)d records", handled) % {"n": handled},
+                description=ngettext("%(count)s record", "%(count)s records", handled)
+                % {"count": _count(handled)},
             )
 
         return update
@@ -244,58 +608,117 @@ class _ProgressContext:
             self.progress.stop()
 
 
-def _progress_bar(stream: IO[bytes], *, enabled: bool) -> _ProgressContext:
-    return _ProgressContext(stream, enabled)
+def where(fmt: str, record: int, reason: str) -> str:
+    """A problem as the user finds it: "Line 5: …" in a CSV, "Card 3, line 14: …" in a vCard.
+
+    vCard reasons start with the physical line; record 0 is text outside any card. A reason
+    that already names its place ("Card 3: …", "Kaart 3: …") is shown as it is.
+    """
+    if record and re.match(rf"[^\W\d_]+ {record}\b[,:]", reason):
+        return reason
+    if fmt == "vcard":
+        match = _VCARD_LINE.match(reason)
+        if match:
+            line, rest = match.group(1), reason[match.end() :]
+            if record:
+                return _("Card %(card)s, line %(line)s: %(reason)s") % {
+                    "card": record,
+                    "line": line,
+                    "reason": rest,
+                }
+            return _("Line %(line)s: %(reason)s") % {"line": line, "reason": rest}
+        if record:
+            return _("Card %(card)s: %(reason)s") % {"card": record, "reason": reason}
+        return reason
+    if record:
+        return _("Line %(line)s: %(reason)s") % {"line": record, "reason": reason}
+    return reason
+
+
+def _headline(report: ImportReport, fmt: str) -> str:
+    values = {
+        "count": _count(report.records),
+        "format": _format_name(fmt),
+        "created": _count(report.created),
+        "updated": _count(report.updated),
+        "unchanged": _count(report.unchanged),
+        "merged": _count(report.merged_in_file),
+    }
+    n = report.records
+    if report.dry_run and report.merged_in_file:
+        text = ngettext(
+            "Would import %(count)s record (%(format)s): %(created)s new, %(updated)s updated, "
+            "%(unchanged)s unchanged, %(merged)s merged with an earlier record of the file.",
+            "Would import %(count)s records (%(format)s): %(created)s new, %(updated)s updated, "
+            "%(unchanged)s unchanged, %(merged)s merged with an earlier record of the file.",
+            n,
+        )
+    elif report.dry_run:
+        text = ngettext(
+            "Would import %(count)s record (%(format)s): %(created)s new, %(updated)s updated, "
+            "%(unchanged)s unchanged.",
+            "Would import %(count)s records (%(format)s): %(created)s new, %(updated)s updated, "
+            "%(unchanged)s unchanged.",
+            n,
+        )
+    elif report.merged_in_file:
+        text = ngettext(
+            "Imported %(count)s record (%(format)s): %(created)s new, %(updated)s updated, "
+            "%(unchanged)s unchanged, %(merged)s merged with an earlier record of the file.",
+            "Imported %(count)s records (%(format)s): %(created)s new, %(updated)s updated, "
+            "%(unchanged)s unchanged, %(merged)s merged with an earlier record of the file.",
+            n,
+        )
+    else:
+        text = ngettext(
+            "Imported %(count)s record (%(format)s): %(created)s new, %(updated)s updated, "
+            "%(unchanged)s unchanged.",
+            "Imported %(count)s records (%(format)s): %(created)s new, %(updated)s updated, "
+            "%(unchanged)s unchanged.",
+            n,
+        )
+    return text % values
 
 
 def _print_report(report: ImportReport, fmt: str) -> None:
-    verb = _("Would import") if report.dry_run else _("Imported")
-    out.print(
-        _(
-            "%(verb)s %(records)d records (%(format)s): %(created)d new, %(updated)d updated, "
-            "%(unchanged)d unchanged, %(merged)d merged with an earlier record of the file."
-        )
-        % {
-            "verb": verb,
-            "records": report.records,
-            "format": fmt,
-            "created": report.created,
-            "updated": report.updated,
-            "unchanged": report.unchanged,
-            "merged": report.merged_in_file,
-        },
-        soft_wrap=True,
-        highlight=False,
-        markup=False,
-    )
+    out.print(_headline(report, fmt), soft_wrap=True, highlight=False, markup=False)
+    errors, conflicts, warnings = len(report.errors), len(report.conflicts), len(report.warnings)
     sections: list[tuple[str, list[str]]] = [
         (
-            _("Could not be read (skipped):"),
-            [
-                _("  #%(n)s  %(reason)s") % {"n": p.record, "reason": p.reason}
-                for p in report.errors
-            ],
+            ngettext(
+                "%(count)s record could not be read (skipped):",
+                "%(count)s records could not be read (skipped):",
+                errors,
+            )
+            % {"count": _count(errors)},
+            ["  " + where(fmt, p.record, p.reason) for p in report.errors],
         ),
         (
-            _("Conflicts (the stored value was kept):"),
+            ngettext(
+                "%(count)s conflict (the stored value was kept):",
+                "%(count)s conflicts (the stored value was kept):",
+                conflicts,
+            )
+            % {"count": _count(conflicts)},
             [
-                _("  #%(n)s  %(person)s — %(field)s: kept “%(existing)s”, file has “%(incoming)s”")
-                % {
-                    "n": c.record,
-                    "person": c.person,
-                    "field": c.field,
-                    "existing": c.existing,
-                    "incoming": c.incoming,
-                }
+                "  "
+                + where(
+                    fmt,
+                    c.record,
+                    _("%(person)s — %(field)s: kept “%(existing)s”, the file has “%(incoming)s”")
+                    % {
+                        "person": c.person,
+                        "field": c.field,
+                        "existing": c.existing,
+                        "incoming": c.incoming,
+                    },
+                )
                 for c in report.conflicts
             ],
         ),
         (
-            _("Left out:"),
-            [
-                _("  #%(n)s  %(reason)s") % {"n": w.record, "reason": w.reason}
-                for w in report.warnings
-            ],
+            _("Left out while reading (%(count)s):") % {"count": _count(warnings)},
+            ["  " + where(fmt, w.record, w.reason) for w in report.warnings],
         ),
     ]
     for title, lines in sections:
@@ -304,15 +727,23 @@ def _print_report(report: ImportReport, fmt: str) -> None:
         out.print(title, markup=False, highlight=False)
         for line in lines[:SHOWN_PROBLEMS]:
             out.print(line, markup=False, highlight=False, soft_wrap=True)
-        if len(lines) > SHOWN_PROBLEMS:
+        more = len(lines) - SHOWN_PROBLEMS
+        if more > 0:
             out.print(
-                _("  … and %(count)d more (--json lists them all)")
-                % {"count": len(lines) - SHOWN_PROBLEMS},
+                ngettext(
+                    "  … and %(count)s more (--json lists them all)",
+                    "  … and %(count)s more (--json lists them all)",
+                    more,
+                )
+                % {"count": _count(more)},
                 markup=False,
+                highlight=False,
             )
 
 
 def _summary(report: ImportReport, vault: str) -> str:
     if report.dry_run:
         return _("Dry run: nothing was written to “%(vault)s”.") % {"vault": vault}
+    if not (report.created or report.updated):
+        return _("Nothing new: “%(vault)s” already has everything in this file.") % {"vault": vault}
     return _("Done: “%(vault)s” now has the new and updated people.") % {"vault": vault}

@@ -58,7 +58,8 @@ def test_unreadable_records_are_listed_with_exit_0(aandacht: Aandacht, tmp_path:
     assert [error["record"] for error in data["errors"]] == [2]
     assert data["errors"][0]["reason"]
     human = aandacht("import", path)
-    assert "#2" in human.stdout
+    assert "1 record could not be read (skipped):\n  Card 2, line 6: " in human.stdout
+    assert "#" not in human.stdout
 
 
 def test_nothing_readable_exits_3(aandacht: Aandacht, tmp_path: Path) -> None:
@@ -95,7 +96,12 @@ def test_bad_options_exit_2(aandacht: Aandacht, tmp_path: Path) -> None:
     assert aandacht("import", path, "--map", "nonsense").code == 2
     assert aandacht("import", path, "--format", "xls").code == 2
     missing = aandacht("import", str(tmp_path / "nope.vcf"))
-    assert missing.code == 1 and "nope.vcf" in missing.stderr
+    assert missing.code == 1 and "There is no file" in missing.stderr
+    assert "nope.vcf" in missing.stderr
+    folder = aandacht("import", str(tmp_path))
+    assert folder.code == 2
+    assert f"“{tmp_path}” is a folder, not a file" in folder.stderr
+    assert not (aandacht.data_dir / "aandacht.sqlite3").exists()  # refused before any setup
 
 
 def test_standard_input(aandacht: Aandacht, tmp_path: Path) -> None:
@@ -132,4 +138,6 @@ def test_json_export_restores_into_an_empty_vault_once(aandacht: Aandacht, tmp_p
     ]
     again = elsewhere("import", str(document))
     assert again.code == 3 and "not empty" in again.stderr
-    assert elsewhere("import", str(document), "--dry-run").code == 3
+    dry_again = elsewhere("import", str(document), "--dry-run", "--json")
+    assert dry_again.code == 3
+    assert dry_again.json()["error"]["code"] == "vault_not_empty"
