@@ -79,7 +79,17 @@ def start(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("All set. Your vault is ready for the people who matter."))
         return redirect("web:home")
     first_run = bool(request.session.get(JUST_WELCOMED))
-    return render(request, "web/start.html", {"form": form, "first_run": first_run})
+    # Someone who already brought their people in (an import, a restored JSON export) is not
+    # offered an empty start any more, only to carry on; someone who has not, also the import.
+    has_people = Person.objects.filter(vault__memberships__user=user, vault__is_demo=False).exists()
+    import_vault = default_vault(user)
+    context = {
+        "form": form,
+        "first_run": first_run,
+        "has_people": has_people,
+        "import_url": f"{reverse('exchange:import')}?{urlencode({'vault': import_vault.pk})}",
+    }
+    return render(request, "web/start.html", context)
 
 
 def home_url(vault: Vault) -> str:
