@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from django.utils.translation import gettext as _
@@ -42,7 +42,8 @@ from aandacht.cli import (
 )
 
 if TYPE_CHECKING:
-    from aandacht.exchange.importing import ImportReport
+    from aandacht.exchange.importing import Conflict, ImportReport
+    from aandacht.exchange.records import Problem
 
 FORMAT_CHOICES = ("auto", "vcard", "linkedin", "google", "csv", "json")
 CSV_KINDS = frozenset({"linkedin", "google", "csv"})
@@ -86,19 +87,11 @@ class _Reply:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def base(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "dry_run": self.dry_run,
-            "format": self.fmt,
-            "records": 0,
-            "created": 0,
-            "updated": 0,
-            "unchanged": 0,
-            "merged_in_file": 0,
-            "matched_by": {},
-            "errors": [],
-            "warnings": [],
-            "conflicts": [],
-        }
+        """An empty report's keys (so an error has exactly a success's), format and mapping."""
+        from aandacht.exchange.importing import ImportReport
+
+        data: dict[str, Any] = {"format": self.fmt}
+        data.update(ImportReport(dry_run=self.dry_run).as_json())
         if self.mapping is not None:
             data["mapping"] = self.mapping
         data.update(self.extra)
@@ -635,6 +628,14 @@ def where(fmt: str, record: int, reason: str) -> str:
     return reason
 
 
+_Numbered = TypeVar("_Numbered", "Problem", "Conflict")
+
+
+def _in_order(items: list[_Numbered]) -> list[_Numbered]:
+    """By card or line number (the importer reports some only at the end of a chunk)."""
+    return sorted(items, key=lambda item: item.record)
+
+
 def _headline(report: ImportReport, fmt: str) -> str:
     values = {
         "count": _count(report.records),
@@ -691,7 +692,7 @@ def _print_report(report: ImportReport, fmt: str) -> None:
                 errors,
             )
             % {"count": _count(errors)},
-            ["  " + where(fmt, p.record, p.reason) for p in report.errors],
+            ["  " + where(fmt, p.record, p.reason) for p in _in_order(report.errors)],
         ),
         (
             ngettext(
@@ -713,12 +714,12 @@ def _print_report(report: ImportReport, fmt: str) -> None:
                         "incoming": c.incoming,
                     },
                 )
-                for c in report.conflicts
+                for c in _in_order(report.conflicts)
             ],
         ),
         (
             _("Left out while reading (%(count)s):") % {"count": _count(warnings)},
-            ["  " + where(fmt, w.record, w.reason) for w in report.warnings],
+            ["  " + where(fmt, w.record, w.reason) for w in _in_order(report.warnings)],
         ),
     ]
     for title, lines in sections:
@@ -745,5 +746,7 @@ def _summary(report: ImportReport, vault: str) -> str:
     if report.dry_run:
         return _("Dry run: nothing was written to “%(vault)s”.") % {"vault": vault}
     if not (report.created or report.updated):
-        return _("Nothing new: “%(vault)s” already has everything in this file.") % {"vault": vault}
+        return _("Nothing changed in “%(vault)s”: every record matched someone already there.") % {
+            "vault": vault
+        }
     return _("Done: “%(vault)s” now has the new and updated people.") % {"vault": vault}

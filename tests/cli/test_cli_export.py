@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -147,6 +150,65 @@ def test_an_empty_vault(aandacht: Aandacht, folder: Path) -> None:
     assert vcf.read_bytes() == b""
     assert aandacht("export", "-f", "csv", "-o", str(table)).code == 0
     assert table.read_bytes() == (",".join(FIELD_NAMES) + "\r\n").encode()
+    document = folder / "empty.json"
+    assert aandacht("export", "-o", str(document)).code == 0
+    assert json.loads(document.read_text("utf-8"))["people"] == []
+
+
+def test_the_format_follows_the_extension_unless_given(network: Aandacht, folder: Path) -> None:
+    table, document, text = folder / "people.CSV", folder / "vault.json", folder / "people.txt"
+    as_csv = network("export", "-o", str(table))
+    assert as_csv.code == 0, as_csv.stderr
+    assert "(CSV)" in as_csv.stderr
+    assert table.read_text("utf-8").splitlines()[0] == ",".join(FIELD_NAMES)
+    assert network("export", "-o", str(document)).code == 0
+    assert len(json.loads(document.read_text("utf-8"))["people"]) == 4
+    assert network("export", "-o", str(text)).code == 0
+    assert names_in(text.read_text("utf-8")) == SEEDED_PERSONAL  # anything else: vCard
+    forced = network("export", "-f", "vcard3", "-o", str(document))
+    assert forced.code == 0 and "(vCard 3.0)" in forced.stderr
+    assert document.read_bytes().startswith(b"BEGIN:VCARD\r\nVERSION:3.0")
+    tagged = network("export", "--tag", "speaker", "-o", str(folder / "speakers.json"))
+    assert tagged.code == 2 and "--tag is for vcard, vcard3 and csv" in tagged.stderr
+
+
+def test_an_unknown_tag_names_the_closest(network: Aandacht, folder: Path) -> None:
+    result = network("export", "--tag", "speakers", "-o", str(folder / "x.vcf"))
+    assert result.code == 2
+    assert "There is no tag “speakers” in “Personal”; nothing was exported." in result.stderr
+    assert "Did you mean: speaker?" in result.stderr
+    blank = network("export", "--tag", " ", "-o", str(folder / "x.vcf"))
+    assert blank.code == 2 and "--tag needs the name of a tag" in blank.stderr
+    no_name = network("export", "-o", "")
+    assert no_name.code == 2 and "-o needs a file name" in no_name.stderr
+    assert list(folder.iterdir()) == []
+
+
+def test_a_link_stays_a_link_and_a_pipe_is_written_into(network: Aandacht, folder: Path) -> None:
+    real, link = folder / "real.vcf", folder / "link.vcf"
+    real.write_text("old")
+    link.symlink_to(real.name)
+    assert network("export", "-o", str(link)).code == 0
+    assert link.is_symlink() and names_in(real.read_text("utf-8")) == SEEDED_PERSONAL
+    fifo = folder / "pipe.csv"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    result = network("export", "-o", str(fifo))
+    reader.join(timeout=120)
+    assert result.code == 0, result.stderr
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # not replaced by a file
+    assert received[0].decode("utf-8").splitlines()[0] == ",".join(FIELD_NAMES)
+    assert sorted(p.name for p in folder.iterdir()) == ["link.vcf", "pipe.csv", "real.vcf"]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_is_said_plainly(network: Aandacht) -> None:
+    result = network("export", "-o", "/dev/full")
+    assert result.code == 1
+    assert "The export failed: No space left on device." in result.stderr
+    assert "Errno" not in result.stderr and ".part" not in result.stderr
 
 
 # ---------------------------------------------------------------------------------------------
