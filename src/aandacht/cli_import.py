@@ -376,6 +376,8 @@ def _run(
     given: dict[str, str] | None,
     reply: _Reply,
 ) -> None:
+    from django.db import DatabaseError
+
     from aandacht.exchange import csv_sources, sources
     from aandacht.exchange.importing import import_records
     from aandacht.exchange.records import UnreadableFile
@@ -414,6 +416,13 @@ def _run(
             problem.code,
             str(problem),
             errors=[{"record": None, "code": problem.code, "reason": str(problem)}],
+        )
+    except DatabaseError as error:
+        # One transaction: whatever went wrong, it was rolled back.
+        reply.stop(
+            EXIT_FAILED,
+            "database",
+            _("The import failed, and nothing was written: %(error)s") % {"error": error},
         )
     if reply.json_output:
         data = reply.base()
