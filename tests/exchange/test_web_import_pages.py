@@ -99,6 +99,10 @@ def test_a_restore_reads_then_saves(vault: Vault, alice: User) -> None:
     assert jobs.phase_of(job) == jobs.Phase("restoring", 30)
     job.bytes_read = 1000
     assert jobs.phase_of(job) == jobs.Phase("saving", None)
+    job.status, job.bytes_read = ImportStatus.PREVIEWING, 500
+    assert jobs.phase_of(job) == jobs.Phase("checking", 50)
+    job.bytes_read = 1000
+    assert jobs.phase_of(job) == jobs.Phase("checking", None)
 
 
 def test_starting_the_import_forgets_the_previews_progress(as_alice: Client, vault: Vault) -> None:

@@ -270,6 +270,7 @@ class Phase:
 
     ``reading``: the preview reads and matches the file (``percent`` of its bytes);
     ``finishing``: the whole file is read, the last records are being matched;
+    ``checking``: the preview rehearses a JSON restore (``percent`` of its bytes, then none);
     ``writing``: the import handled ``done`` of the ``total`` records its preview counted;
     ``restoring``: a JSON export is being restored (``percent`` of its bytes);
     ``saving``: everything is handled and the transaction is being committed (no percent:
@@ -286,9 +287,12 @@ def phase_of(job: ImportJob) -> Phase:
     """The running job's honest phase and progress (see :class:`Phase`)."""
     bytes_read, records = progress_of(job)
     read = min(100, 100 * bytes_read // job.size) if job.size else 0
+    restore = effective_format(job) == ImportFormat.JSON
     if job.status != ImportStatus.IMPORTING:
+        if restore:  # a rehearsal of the restore: no records to count, only bytes
+            return Phase("checking", read if read < 100 else None)
         return Phase("reading" if read < 100 else "finishing", read, records)
-    if effective_format(job) == ImportFormat.JSON:
+    if restore:
         return Phase("restoring", read) if read < 100 else Phase("saving", None)
     total = report_total(job.preview or {})
     if total and records < total:
