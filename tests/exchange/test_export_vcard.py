@@ -485,3 +485,174 @@ def test_derived_uid_from_the_columns_alone(vault: Vault) -> None:
     person = create_person(vault, "Anna Smit")
     row = Person.objects.filter(pk=person.pk).values_list("vault_id", "pk", "created_at").get()
     assert exporting.derived_uid_for(*row) == exporting.derived_uid(person)
+
+
+# ---------------------------------------------------------------------------------------------
+# ORG, instant messaging, labelled birthdays, CATEGORIES and ADR escaping.
+
+
+def unfolded_lines(text: str) -> list[str]:
+    return text.replace("\r\n ", "").split("\r\n")
+
+
+@pytest.mark.parametrize("version", ["4.0", "3.0"])
+@pytest.mark.django_db
+def test_org_is_one_escaped_component(vault: Vault, version: str) -> None:
+    # Aandacht stores ORG with its departments as one text ("Acme, Sales"), so it cannot tell
+    # a department from "Acme, Inc.": the text stays one component, its ; and , escaped.
+    create_person(vault, "Anna Smit", organisation="Acme; Sales, Inc. \\ NL")
+    text, _count = export(vault, version)
+    assert "ORG:Acme\\; Sales\\, Inc. \\\\ NL" in unfolded_lines(text)
+    [card] = read_back(text)
+    assert (card.organisation, card.departments) == ("Acme; Sales, Inc. \\ NL", [])
+
+
+@pytest.mark.parametrize(
+    ("service", "value", "label", "uri", "legacy"),
+    [
+        ("other", "anna.smit", "Skype", "skype:anna.smit", "X-SKYPE"),
+        ("other", "live:.cid.12ab", "skype", "skype:live:.cid.12ab", "X-SKYPE"),
+        ("other", "skype:anna.smit", "", "skype:anna.smit", "X-SKYPE"),
+        ("other", "SKYPE:anna", "work", "skype:anna", "X-SKYPE"),
+        ("other", "anna@jabber.org", "Jabber", "xmpp:anna@jabber.org", "X-JABBER"),
+        ("other", "xmpp:anna@jabber.org", "XMPP", "xmpp:anna@jabber.org", "X-JABBER"),
+        ("other", "anna@gmail.com", "Google Talk", "xmpp:anna@gmail.com", "X-GTALK"),
+        ("", "12345678", "ICQ", "icq:12345678", "X-ICQ"),
+        ("other", "sip:anna@voip.example", "", "sip:anna@voip.example", ""),
+        ("other", "@anna:matrix.org", "Matrix", "matrix:@anna:matrix.org", ""),
+    ],
+)
+def test_im_handles_are_recognised(
+    service: str, value: str, label: str, uri: str, legacy: str
+) -> None:
+    found = exporting.im_handle(service, value, label)
+    assert found is not None
+    assert (found.uri, found.handle, found.service.legacy) == (uri, uri.split(":", 1)[1], legacy)
+
+
+@pytest.mark.parametrize(
+    ("service", "value", "label"),
+    [
+        ("other", "https://join.skype.com/invite/abc", "Skype"),  # a web address
+        ("linkedin", "https://www.linkedin.com/in/anna", "Skype"),  # a known network
+        ("other", "anna.smit", ""),  # no scheme, no service in the label
+        ("other", "anna.smit", "Skype werk"),  # a label that is not just the service
+        ("other", "skype:", "Skype"),  # a scheme without a handle is what the label says
+        ("other", "   ", "Skype"),
+        ("other", "mailto:anna@example.org", ""),
+    ],
+)
+def test_what_is_not_an_im_handle(service: str, value: str, label: str) -> None:
+    found = exporting.im_handle(service, value, label)
+    if value == "skype:":
+        assert found is not None and found.uri == "skype:skype:"  # the label decides
+    else:
+        assert found is None
+
+
+@pytest.mark.django_db
+def test_skype_is_impp_in_40_and_impp_plus_x_skype_in_30(vault: Vault) -> None:
+    person = create_person(vault, "Anna Smit")
+    add_contact_method(person, "social", "anna.smit", label="Skype")
+    add_contact_method(person, "social", "xmpp:anna@jabber.org", label="chat, werk")
+    add_contact_method(person, "social", "https://github.com/anna")
+    four = unfolded_lines(export(vault, "4.0")[0])
+    three = unfolded_lines(export(vault, "3.0")[0])
+    for lines in (four, three):
+        assert "IMPP;X-SERVICE-TYPE=Skype:skype:anna.smit" in lines  # the scheme names it
+        assert not any("X-SOCIALPROFILE" in line and "anna.smit" in line for line in lines)
+        [xmpp] = [line for line in lines if "IMPP" in line and "xmpp:" in line]
+        group = xmpp.split(".", 1)[0]
+        assert re.fullmatch(r"item\d+", group)
+        assert xmpp == f"{group}.IMPP;X-SERVICE-TYPE=Jabber:xmpp:anna@jabber.org"
+        assert f"{group}.X-ABLabel:chat\\, werk" in lines
+        assert "X-SOCIALPROFILE;TYPE=github:https://github.com/anna" in lines
+    assert "X-SKYPE:anna.smit" in three and "X-JABBER:anna@jabber.org" in three
+    assert not any(line.startswith(("X-SKYPE", "X-JABBER")) for line in four)
+    for text in (export(vault, "4.0")[0], export(vault, "3.0")[0]):
+        [card] = read_back(text)
+        assert [(v.value, v.label) for v in card.impps] == [
+            ("skype:anna.smit", ""),
+            ("xmpp:anna@jabber.org", "chat, werk"),
+        ]
+        assert [v.value for v in card.socials] == ["https://github.com/anna"]
+
+
+@pytest.mark.django_db
+def test_vobject_reads_impp_and_x_skype(vault: Vault) -> None:
+    person = create_person(vault, "Anna Smit")
+    add_contact_method(person, "social", "anna.smit", label="Skype")
+    [card] = vobject_cards(export(vault, "3.0")[0])
+    assert card.impp.value == "skype:anna.smit"
+    assert card.impp.params["X-SERVICE-TYPE"] == ["Skype"]
+    assert card.x_skype.value == "anna.smit"
+
+
+@pytest.mark.parametrize("version", ["4.0", "3.0"])
+@pytest.mark.django_db
+def test_a_labelled_birthday_and_anniversary_keep_their_label_in_a_group(
+    vault: Vault, version: str
+) -> None:
+    person = create_person(vault, "Anna Smit")
+    add_contact_method(person, "email", "anna@example.org", label="Gym")
+    add_important_date(person, "birthday", 3, 4, 1980, label="geboortedag")
+    add_important_date(person, "anniversary", 5, 6, None, label="trouwdag, kerk")
+    add_important_date(person, "custom", 7, 8, 2001, label="first met")
+    text, _count = export(vault, version)
+    lines = unfolded_lines(text)
+    [bday] = [line for line in lines if "BDAY" in line]
+    [anniversary] = [line for line in lines if "ANNIVERSARY" in line]
+    if version == "4.0":
+        assert bday.endswith(".BDAY:19800304")
+        assert anniversary.endswith(".ANNIVERSARY:--0506")
+    else:
+        assert bday.endswith(".BDAY:1980-03-04")
+        assert anniversary.endswith(".X-ANNIVERSARY;X-APPLE-OMIT-YEAR=1604:1604-05-06")
+    groups = [line.split(".", 1)[0] for line in lines if re.match(r"item\d+\.", line)]
+    bday_group, anniversary_group = bday.split(".", 1)[0], anniversary.split(".", 1)[0]
+    assert f"{bday_group}.X-ABLabel:geboortedag" in lines
+    assert f"{anniversary_group}.X-ABLabel:trouwdag\\, kerk" in lines
+    # Every group is one property and its label: no number is used twice.
+    assert all(groups.count(group) == 2 for group in groups)
+    [card] = read_back(text)
+    assert card.birthday == PartialDate(1980, 3, 4)
+    assert card.anniversary == PartialDate(None, 5, 6)
+    assert [e.label for e in card.emails] == ["Gym"]
+
+
+@pytest.mark.django_db
+def test_an_unlabelled_birthday_stays_a_plain_bday(vault: Vault) -> None:
+    person = create_person(vault, "Anna Smit")
+    add_important_date(person, "birthday", 3, 4, 1980)
+    add_important_date(person, "anniversary", 5, 6, 2010)
+    lines = unfolded_lines(export(vault, "4.0")[0])
+    assert "BDAY:19800304" in lines and "ANNIVERSARY:20100506" in lines
+    assert not any("X-ABLabel" in line for line in lines)
+
+
+@pytest.mark.django_db
+def test_vobject_reads_a_grouped_bday(vault: Vault) -> None:
+    person = create_person(vault, "Anna Smit")
+    add_important_date(person, "birthday", 3, 4, 1980, label="geboortedag")
+    [card] = vobject_cards(export(vault, "3.0")[0])
+    assert card.bday.value == "1980-03-04"
+    assert card.bday.group == card.x_ablabel.group
+    assert card.x_ablabel.value == "geboortedag"
+
+
+@pytest.mark.parametrize("version", ["4.0", "3.0"])
+@pytest.mark.django_db
+def test_commas_in_tags_and_line_breaks_in_streets_are_escaped(vault: Vault, version: str) -> None:
+    person = create_person(vault, "Anna Smit", tags=["klant, groot", "a;b", "c\\d"])
+    Address.objects.create(
+        person=person, label="Home", street="Oudegracht 12\r\nachterhuis\n2e etage"
+    )
+    lines = unfolded_lines(export(vault, version)[0])
+    assert "CATEGORIES:a\\;b,c\\\\d,klant\\, groot" in lines
+    [adr] = [line for line in lines if ".ADR" in line or line.startswith("ADR")]
+    assert adr.endswith(":;;Oudegracht 12\\nachterhuis\\n2e etage;;;;")
+    assert "TYPE=home" in adr  # "Home" is the vCard type; the label keeps its own case
+    [card] = read_back(export(vault, version)[0])
+    assert card.categories == ["a;b", "c\\d", "klant, groot"]
+    assert card.addresses[0].street == "Oudegracht 12\nachterhuis\n2e etage"
+    assert card.addresses[0].label == "Home"

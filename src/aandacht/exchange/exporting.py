@@ -12,8 +12,15 @@ Choices an importer has to mirror (see ``docs/import-export.md``):
   ``TYPE``; a label an address book would show differently (``mobile``, ``werk``, ``Gym``) is
   also written as an ``itemN.X-ABLabel`` (Apple's and Google's way), so the label comes back
   exactly. The first birthday is ``BDAY``, the first anniversary ``ANNIVERSARY``; every other
-  date is an ``itemN.X-ABDATE`` with its label. Only shared notes are exported (never private
+  date is an ``itemN.X-ABDATE`` with its label. A birthday or anniversary with a label of its
+  own is grouped with an ``itemN.X-ABLabel`` too. Only shared notes are exported (never private
   ones), oldest first, as one ``NOTE`` with a blank line between them.
+* Instant-messaging handles (a social profile labelled Skype, XMPP/Jabber, AIM, ICQ, MSN, Yahoo,
+  Google Talk, SIP, IRC or Matrix, or a value with such a URI scheme, ``skype:anna``) are
+  ``IMPP:skype:anna`` as RFC 6350 and Apple/Google read them, not ``X-SOCIALPROFILE``; a 3.0
+  export adds the old property too (``X-SKYPE:anna``) for the readers of that era.
+* The organisation is one ``ORG`` component, escaped (``ORG:Acme\\, Sales``): Aandacht stores
+  ORG with its departments as one text, and cannot tell "Acme, Sales" from "Acme, Inc.".
 * CSV: the header is :data:`aandacht.exchange.records.FIELD_NAMES`; several values in one cell
   (emails, phones, websites, social profiles, tags) are separated by :data:`MULTI_VALUE_SEPARATOR`
   (``" ::: "``, as in Google's CSV); only the first postal address fits the columns; dates are
@@ -62,6 +69,7 @@ __all__ = [
     "load_details",
     "export_csv",
     "export_vcards",
+    "im_handle",
     "people_to_export",
     "person_to_card",
     "person_to_row",
@@ -106,6 +114,64 @@ _TYPES_FOR_KIND: dict[str, dict[str, str]] = {
 }
 # The label an importer (ours, Apple's, Google's) shows for a TYPE alone.
 _LABEL_OF_TYPE = {"work": "work", "home": "home", "cell": "mobile", "fax": "fax", "pager": "pager"}
+
+
+class InstantMessaging(NamedTuple):
+    """How an IM service is written: its IMPP URI scheme, Apple's ``X-SERVICE-TYPE`` (or ""),
+    the 3.0-era property Google and Android write (or ""), and the label our importer gives an
+    IMPP of that scheme (so an equal label needs no X-ABLabel).
+    """
+
+    scheme: str
+    service_type: str
+    legacy: str
+    label: str
+
+
+# Folded labels that name an IM service. Google Talk and Jabber are XMPP underneath.
+IM_SERVICES: dict[str, InstantMessaging] = {
+    "skype": InstantMessaging("skype", "Skype", "X-SKYPE", "Skype"),
+    "xmpp": InstantMessaging("xmpp", "Jabber", "X-JABBER", "XMPP"),
+    "jabber": InstantMessaging("xmpp", "Jabber", "X-JABBER", "XMPP"),
+    "google talk": InstantMessaging("xmpp", "GoogleTalk", "X-GTALK", "XMPP"),
+    "gtalk": InstantMessaging("xmpp", "GoogleTalk", "X-GTALK", "XMPP"),
+    "aim": InstantMessaging("aim", "AIM", "X-AIM", "AIM"),
+    "icq": InstantMessaging("icq", "ICQ", "X-ICQ", "ICQ"),
+    "msn": InstantMessaging("msnim", "MSN", "X-MSN", "MSN"),
+    "yahoo": InstantMessaging("ymsgr", "Yahoo", "X-YAHOO", "Yahoo"),
+    "sip": InstantMessaging("sip", "", "", "SIP"),
+    "irc": InstantMessaging("irc", "", "", "IRC"),
+    "matrix": InstantMessaging("matrix", "", "", "Matrix"),
+}
+_IM_SCHEMES: dict[str, InstantMessaging] = {}
+for _service in IM_SERVICES.values():
+    _IM_SCHEMES.setdefault(_service.scheme, _service)
+
+
+class ImHandle(NamedTuple):
+    uri: str  # skype:anna
+    handle: str  # anna
+    service: InstantMessaging
+
+
+def im_handle(service: str, value: str, label: str) -> ImHandle | None:
+    """The IMPP form of a social contact that is an IM handle, else None.
+
+    A value with a known scheme (``skype:anna``, ``xmpp:anna@example.org``) is one whatever its
+    label; a bare handle is one when its label names the service ("Skype"). A web address
+    (``https://join.skype.com/…``) and a known social network's profile never are.
+    """
+    text = value.strip()
+    if service not in ("", SocialService.OTHER) or not text or "://" in text:
+        return None
+    scheme, colon, rest = text.partition(":")
+    found = _IM_SCHEMES.get(scheme.lower()) if colon and rest else None
+    if found is not None:
+        return ImHandle(f"{scheme.lower()}:{rest}", rest, found)
+    found = IM_SERVICES.get(names.fold(label))
+    if found is None:
+        return None
+    return ImHandle(f"{found.scheme}:{text}", text, found)
 
 
 def vcard_types(kind: str, label: str) -> tuple[list[str], str]:
@@ -166,6 +232,37 @@ def _escape_text(text: str) -> str:
     )
 
 
+def _groups(lines: Iterable[str]) -> set[str]:
+    """The ``itemN`` groups the raw lines use (the writer numbers its own groups past them)."""
+    return {
+        line.split(".", 1)[0].lower()
+        for line in lines
+        if "." in line.split(":", 1)[0].split(";", 1)[0]
+    }
+
+
+def _im_lines(im: ImHandle, label: str, version: vcard.Version, extra: list[str]) -> list[str]:
+    """``IMPP;X-SERVICE-TYPE=Skype:skype:anna`` (Apple's and Android's form), grouped with an
+    X-ABLabel when the label is not the one the scheme gives; in 3.0 also ``X-SKYPE:anna``,
+    which Google and older readers take instead.
+    """
+    params = f";X-SERVICE-TYPE={im.service.service_type}" if im.service.service_type else ""
+    uri = im.uri.replace("\r", "%0D").replace("\n", "%0A")  # a URI is written unescaped
+    lines: list[str] = []
+    if label and label != im.service.label:
+        used = _groups(extra)
+        number = 1
+        while f"item{number}" in used:
+            number += 1
+        lines.append(f"item{number}.IMPP{params}:{uri}")
+        lines.append(f"item{number}.X-ABLabel:{_escape_text(label)}")
+    else:
+        lines.append(f"IMPP{params}:{uri}")
+    if version == "3.0" and im.service.legacy:
+        lines.append(f"{im.service.legacy}:{_escape_text(im.handle)}")
+    return lines
+
+
 def _read_photo(person: Person) -> vcard.Photo | None:
     """The photo file inline; a photo that went missing from storage is left out, not fatal."""
     if not person.photo:
@@ -182,15 +279,39 @@ def _read_photo(person: Person) -> vcard.Photo | None:
 
 
 def _date_lines(dates: Sequence[DateRow], card: vcard.Card, version: vcard.Version) -> list[str]:
-    """Set BDAY/ANNIVERSARY on the card; return the X-ABDATE lines for every other date."""
+    """Set BDAY/ANNIVERSARY on the card; return the X-ABDATE lines for every other date.
+
+    A first birthday or anniversary with its own label is returned as a grouped line with its
+    X-ABLabel instead of being set on the card (the card has no place for its label).
+    """
     lines: list[str] = []
     group = 0
+    while f"item{group + 1}" in _groups(card.extra):  # the IM lines may have taken some
+        group += 1
+    birthday = anniversary = False
     for date in dates:
-        if date.kind == DateKind.BIRTHDAY and card.birthday is None:
-            card.birthday = _partial(date)
-            continue
-        if date.kind == DateKind.ANNIVERSARY and card.anniversary is None:
-            card.anniversary = _partial(date)
+        first = (date.kind == DateKind.BIRTHDAY and not birthday) or (
+            date.kind == DateKind.ANNIVERSARY and not anniversary
+        )
+        if first:
+            birthday = birthday or date.kind == DateKind.BIRTHDAY
+            anniversary = anniversary or date.kind == DateKind.ANNIVERSARY
+            own_label = date.label.strip()
+            if not own_label:
+                if date.kind == DateKind.BIRTHDAY:
+                    card.birthday = _partial(date)
+                else:
+                    card.anniversary = _partial(date)
+                continue
+            # A label of its own ("geboortedag") rides in the property's group, as for EMAIL.
+            params, value = _abdate_value(date, version)
+            if date.kind == DateKind.BIRTHDAY:
+                name = "BDAY"
+            else:
+                name = "ANNIVERSARY" if version == "4.0" else "X-ANNIVERSARY"
+            group += 1
+            lines.append(f"item{group}.{name}{params}:{value}")
+            lines.append(f"item{group}.X-ABLabel:{_escape_text(own_label)}")
             continue
         params, value = _abdate_value(date, version)
         label = date.label.strip() or ("" if date.kind == DateKind.CUSTOM else str(date.kind))
@@ -240,6 +361,10 @@ def person_to_card(
         elif method.kind == ContactKind.WEBSITE:
             card.urls.append(vcard.Value(method.value, types, label))
         elif method.kind == ContactKind.SOCIAL:
+            im = im_handle(method.service, method.value, method.label)
+            if im is not None:
+                card.extra.extend(_im_lines(im, method.label.strip(), version, card.extra))
+                continue
             service = method.service if method.service != SocialService.OTHER else ""
             card.socials.append(vcard.Value(method.value, [service] if service else [], label))
     for address in details.addresses:
