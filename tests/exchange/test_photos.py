@@ -36,6 +36,17 @@ def test_palette_and_transparent_png_pass() -> None:
     assert photo_problem(buffer.getvalue()) is None
 
 
+def test_a_phone_cameras_multi_picture_jpeg_passes() -> None:
+    first, second = Image.new("RGB", (16, 12), (1, 2, 3)), Image.new("RGB", (8, 6), (4, 5, 6))
+    buffer = io.BytesIO()
+    first.save(buffer, format="MPO", save_all=True, append_images=[second])
+    data = buffer.getvalue()
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.format == "MPO"  # what Pillow calls it; a browser shows it as a JPEG
+    assert photo_problem(data) is None
+    assert photo_problem(data[: len(data) // 3]) == "the image is damaged"
+
+
 def test_animated_gif_passes() -> None:
     frames = [Image.new("P", (8, 8), colour) for colour in (1, 2, 3)]
     buffer = io.BytesIO()

@@ -18,8 +18,9 @@ import warnings
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-#: The formats a browser shows in an ``<img>`` (Pillow's names for them).
-SHOWN_FORMATS = frozenset({"PNG", "JPEG", "GIF", "WEBP"})
+#: The formats a browser shows in an ``<img>`` (Pillow's names for them). MPO is a JPEG with
+#: more pictures after the first (phone cameras write it); a browser shows the first.
+SHOWN_FORMATS = frozenset({"PNG", "JPEG", "MPO", "GIF", "WEBP"})
 
 #: The most pixels a photo may have: a 48-megapixel phone photo fits, a decompression bomb
 #: does not. Pillow's own guard (``Image.MAX_IMAGE_PIXELS``, about 89 million) only warns.
@@ -67,7 +68,7 @@ def photo_problem(data: bytes) -> str | None:
             # (a JPEG cut short, a WebP with garbage in it). A JPEG is decoded at reduced
             # scale, which reads the whole file but costs a fraction of the time and memory.
             with Image.open(io.BytesIO(data)) as image:
-                if kind == "JPEG":
+                if kind in ("JPEG", "MPO"):
                     image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
                 image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
