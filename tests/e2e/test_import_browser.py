@@ -353,3 +353,53 @@ def test_a_json_export_is_restored_into_a_new_vault(page: Page, screenshot: Scre
     restored = Vault.objects.get(name="Old laptop")
     assert Membership.objects.get(vault=restored, user=user).role == Role.OWNER
     assert Person.objects.get(vault=restored).name == "Anna de Vries"
+
+
+def test_a_json_export_is_restored_into_an_empty_vault_on_a_phone(
+    mobile_page: Page, screenshot: Screenshot
+) -> None:
+    import io
+
+    from aandacht.accounts.models import Membership, Role, Vault
+    from aandacht.exchange.json_document import export_json
+
+    page = mobile_page
+    user, vault = owner_with_vault()
+    old = Vault.objects.create(name="Old laptop")
+    Membership.objects.create(vault=old, user=user, role=Role.OWNER)
+    create_person(old, "Anna de Vries")
+    out = io.StringIO()
+    export_json(old, out, user=user)
+    sign_in(page, "marieke")
+
+    page.goto(f"/exchange/import/?vault={vault.pk}")
+    page.get_by_label("File", exact=True).set_input_files(
+        files=[
+            {
+                "name": "backup.json",
+                "mimeType": "application/json",
+                "buffer": out.getvalue().encode(),
+            }
+        ]
+    )
+    page.get_by_role("button", name="Upload and preview").tap()
+
+    here = page.get_by_label("“Personal”, which is empty")
+    expect(here).to_be_checked()
+    name = page.get_by_label("Name of the new vault")
+    expect(name).to_be_hidden()
+    page.get_by_label("a new vault").check()
+    expect(name).to_have_value("Old laptop (2)")
+    screenshot(page, "new-vault")
+    page.get_by_label("“Personal”, which is empty").check()
+    expect(name).to_be_hidden()
+    assert horizontal_overflow(page) <= 0
+    assert serious_violations(page) == []
+    screenshot(page, "preview")
+    page.get_by_role("button", name="Restore").tap()
+
+    expect(
+        page.get_by_role("status").filter(has_text="One person was restored into “Personal”.")
+    ).to_be_visible()
+    assert Person.objects.get(vault=vault).name == "Anna de Vries"
+    assert Vault.objects.count() == 2, "no new vault"

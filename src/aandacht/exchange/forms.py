@@ -226,8 +226,8 @@ class RestoreForm(forms.Form):
         target.choices = [(self.NEW, _("a new vault"))]
         if here_is_empty:
             target.choices = [
-                (self.NEW, _("a new vault")),
                 (self.HERE, _("“%(vault)s”, which is empty") % {"vault": here.name}),
+                (self.NEW, _("a new vault")),
             ]
         else:
             target.widget = forms.HiddenInput()
