@@ -262,6 +262,8 @@ def _spool(source: IO[bytes]) -> IO[bytes]:
 def _open_file(file: str, reply: _Reply) -> tuple[IO[bytes], str]:
     """The file to read (a pipe or process substitution is spooled) and its name for messages."""
     if file == "-":
+        if sys.stdin.isatty():
+            say(_("Reading the file from standard input; end it with Ctrl-D."))
         return _spool(sys.stdin.buffer), ""
     path = Path(file)
     if path.is_dir():
@@ -435,7 +437,7 @@ def _run(
 
 def _map_refused(fmt: str, name: str, reply: _Reply) -> NoReturn:
     """``--map`` with a file recognised as vCard, JSON, LinkedIn or Google: exit 2."""
-    where = f"“{name}”" if name else _("standard input")
+    source = f"“{name}”" if name else _("standard input")
     if fmt in {"linkedin", "google"}:
         message = _(
             "%(file)s is a %(format)s export, which is read by its own fixed columns; --map is "
@@ -445,7 +447,7 @@ def _map_refused(fmt: str, name: str, reply: _Reply) -> NoReturn:
     else:
         message = _("%(file)s is a %(format)s file; --map is for CSV files only. Leave --map out.")
     reply.stop(
-        EXIT_USAGE, "map_not_for_format", message % {"file": where, "format": _format_name(fmt)}
+        EXIT_USAGE, "map_not_for_format", message % {"file": source, "format": _format_name(fmt)}
     )
 
 
