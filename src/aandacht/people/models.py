@@ -125,7 +125,12 @@ class Person(models.Model):
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.sort_key = names.sort_key(self.given_name, self.particles, self.family_name)
+        self.sort_key = names.sort_key(
+            self.given_name,
+            self.particles,
+            self.family_name,
+            fallback=names.fallback_name(self.nickname, self.organisation),
+        )
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "sort_key"}
@@ -143,7 +148,11 @@ class Person(models.Model):
 
     @property
     def initials(self) -> str:
-        return names.initials(self.given_name, self.family_name)
+        return names.initials(
+            self.given_name,
+            self.family_name,
+            fallback=names.fallback_name(self.nickname, self.organisation),
+        )
 
 
 class ContactKind(models.TextChoices):
