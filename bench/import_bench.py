@@ -32,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -112,10 +113,61 @@ def fresh_data_dir(parent: Path, number: int) -> Path:
     return data_dir
 
 
+def _process_tree(root: int) -> list[int]:
+    """``root`` and all its descendants, from /proc (Linux)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        parents.setdefault(ppid, []).append(int(entry.name))
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo.extend(parents.get(pid, []))
+    return tree
+
+
+def tree_rss_mb(root: int) -> float:
+    """The resident memory of a process and its children together (the import's worker)."""
+    total = 0
+    for pid in _process_tree(root):
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total * 1024 / 1e6
+
+
+class TreePeak(threading.Thread):
+    """Samples the summed RSS of the import and its worker every 50 ms."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak = 0.0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.05):
+            self.peak = max(self.peak, tree_rss_mb(self.pid))
+
+
 def timed_import(
     path: Path, data_dir: Path, profile: Path | None = None
 ) -> tuple[float, float, float, dict[str, Any]]:
-    """(wall seconds, CPU seconds, peak RSS in MB, the JSON) of one ``aandacht import``."""
+    """(wall seconds, CPU seconds, peak RSS in MB, the JSON) of one ``aandacht import``.
+
+    CPU is the command's and its worker's (``wait4`` counts waited-for children); the peak
+    RSS is the largest sum of both, sampled, or the largest single process if that is more.
+    """
     command = [*aandacht_command(), "import", str(path), "--json"]
     if profile is not None:
         command = [sys.executable, "-m", "cProfile", "-o", str(profile), *command]
@@ -124,8 +176,12 @@ def timed_import(
     with out_path.open("wb") as out, err_path.open("wb") as err:
         started = time.perf_counter()
         child = subprocess.Popen(command, env=child_environment(data_dir), stdout=out, stderr=err)
+        sampler = TreePeak(child.pid)
+        sampler.start()
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - started
+        sampler.done.set()
+        sampler.join()
         child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
         raise SystemExit(
@@ -137,7 +193,7 @@ def timed_import(
         report = json.loads(output)
     except json.JSONDecodeError:
         raise SystemExit(f"aandacht import printed no JSON:\n{output[-2000:]}") from None
-    peak_mb = usage.ru_maxrss * 1024 / 1e6  # Linux reports KiB
+    peak_mb = max(sampler.peak, usage.ru_maxrss * 1024 / 1e6)  # Linux reports KiB
     return seconds, usage.ru_utime + usage.ru_stime, peak_mb, report
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -378,3 +379,162 @@ def test_similar_names_with_different_numbers_or_emails_stay_apart(vault: Vault)
     import_records(vault, [denise()])
     report = import_records(vault, [colleague])
     assert report.created == 1  # the same company, a close name, but another email address
+
+
+# --- what the preview lists, impossible dates, undecodable photos -----------------------------
+
+
+def import_vcf(vault: Vault, user: User, text: str, **options: Any) -> importing.ImportReport:
+    from aandacht.exchange.from_vcard import records_from_vcards
+
+    return import_records(vault, records_from_vcards(text.encode()), user=user, **options)
+
+
+def vcf(*cards: list[str], version: str = "3.0") -> str:
+    return "".join(
+        "\r\n".join(["BEGIN:VCARD", f"VERSION:{version}", *lines, "END:VCARD"]) + "\r\n"
+        for lines in cards
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_the_report_lists_new_and_updated_people(vault: Vault, alice: User, dry_run: bool) -> None:
+    jeroen = Person.objects.create(vault=vault, given_name="Jeroen", family_name="Berg")
+    jeroen.particles = "van der"
+    jeroen.save()
+    ContactMethod.objects.create(
+        person=jeroen, kind="email", value="j@x.nl", normalized="j@x.nl", position=1
+    )
+    text = vcf(
+        ["N:Boer;Anna;de;;", "FN:Anna de Boer", "EMAIL:anna@example.nl"],
+        ["N:van der Berg;Jeroen;;;", "FN:Jeroen van der Berg", "EMAIL:j@x.nl",
+         "EMAIL:jeroen@work.nl", "BDAY:1980-04-15", "CATEGORIES:Friends"],
+        ["N:van der Berg;Jeroen;;;", "FN:Jeroen van der Berg", "EMAIL:j@x.nl"],
+        ["N:Boer;Anna;de;;", "FN:Anna de Boer", "EMAIL:anna@example.nl", "TEL:0612345678"],
+        ["FN:Acme", "ORG:Acme", "KIND:org", "BDAY:--0230"],
+    )  # fmt: skip
+    report = import_vcf(vault, alice, text, dry_run=dry_run)
+    data = report.as_json()
+    assert data["new_people"] == [
+        {"record": 1, "name": "Anna de Boer"},
+        {"record": 5, "name": "Acme"},
+    ]
+    assert data["new_people_more"] == 0
+    assert data["updated_people"] == [
+        {
+            "record": 2,
+            "person_id": jeroen.pk,
+            "person": "Jeroen van der Berg",
+            "rule": "email",
+            "added": [
+                {"field": "email", "value": "jeroen@work.nl"},
+                {"field": "birthday", "value": "1980-04-15"},
+                {"field": "tag", "value": "Friends"},
+            ],
+        }
+    ]
+    assert data["updated_people_more"] == 0
+    # record 3 brought nothing new, record 4 merged into Anna of record 1: not listed
+    assert (report.created, report.updated, report.unchanged, report.merged_in_file) == (2, 1, 1, 1)
+    # the year-less impossible date of the organisation card is a warning too
+    assert [(w.record, w.code) for w in report.warnings] == [(5, "bad_date")]
+    assert "--0230" in report.warnings[0].reason
+
+
+@pytest.mark.django_db
+def test_the_lists_stop_at_200_and_count_the_rest(vault: Vault, alice: User) -> None:
+    records = [
+        Record(number=n, given_name=f"Person{n}", family_name=f"Number{n}",
+               contacts=[RecordContact("email", f"p{n}@example.nl")])
+        for n in range(1, 251)
+    ]  # fmt: skip
+    first = import_records(vault, records, user=alice, chunk_size=60)
+    assert len(first.new_people) == importing.DETAIL_LIMIT == 200
+    assert first.new_people[0] == {"record": 1, "name": "Person1 Number1"}
+    assert first.new_people[-1]["record"] == 200
+    assert first.new_people_more == 50
+    again = [
+        Record(number=n, given_name=f"Person{n}", family_name=f"Number{n}",
+               contacts=[RecordContact("email", f"p{n}@example.nl")], job_title="Baker")
+        for n in range(1, 251)
+    ]  # fmt: skip
+    second = import_records(vault, again, user=alice).as_json()
+    assert len(second["updated_people"]) == 200 and second["updated_people_more"] == 50
+    assert second["updated_people"][0]["added"] == [{"field": "job_title", "value": "Baker"}]
+    assert second["new_people"] == [] and second["new_people_more"] == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("version", "line", "shown"),
+    [
+        ("3.0", "BDAY:19800230", "19800230"),
+        ("3.0", "BDAY:1980-02-30", "1980-02-30"),
+        ("4.0", "BDAY:19800230", "19800230"),
+        ("4.0", "BDAY:--0230", "--0230"),
+        ("3.0", "BDAY:1981-02-29", "1981-02-29"),
+        ("4.0", "ANNIVERSARY:2001-13-01", "2001-13-01"),
+        ("3.0", "X-ANNIVERSARY:2001-04-31", "2001-04-31"),
+    ],
+)
+def test_an_impossible_date_is_a_warning(
+    vault: Vault, alice: User, version: str, line: str, shown: str
+) -> None:
+    text = vcf(
+        ["N:Een;Anna;;;", "FN:Anna Een"],
+        ["N:Twee;Bob;;;", "FN:Bob Twee", line, "EMAIL:bob@example.nl"],
+        version=version,
+    )
+    report = import_vcf(vault, alice, text)
+    assert report.created == 2
+    assert [(w.record, w.code) for w in report.warnings] == [(2, "bad_date")]
+    kind = "birthday" if line.startswith("BDAY") else "anniversary"
+    assert report.warnings[0].reason == (
+        f"Card 2: the {kind} {shown} is not a real date; it was left out."
+    )
+    bob = Person.objects.get(vault=vault, given_name="Bob")
+    assert not bob.important_dates.exists()
+
+
+@pytest.mark.django_db
+def test_a_date_that_is_no_date_at_all_stays_silent(vault: Vault, alice: User) -> None:
+    """Text such as "unknown" is no attempt at a date: nothing to warn about."""
+    report = import_vcf(vault, alice, vcf(["N:Een;Anna;;;", "FN:Anna Een", "BDAY:unknown"]))
+    assert report.created == 1 and report.warnings == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("version", ["3.0", "4.0"])
+def test_an_undecodable_photo_is_left_out_with_a_warning(
+    vault: Vault, alice: User, version: str
+) -> None:
+    noise = base64.b64encode(bytes((n * 37 + 11) % 256 for n in range(600))).decode()
+    photo = (
+        f"PHOTO;ENCODING=b;TYPE=JPEG:{noise}"
+        if version == "3.0"
+        else f"PHOTO:data:image/jpeg;base64,{noise}"
+    )
+    text = vcf(["N:Een;Anna;;;", "FN:Anna Een", photo], version=version)
+    report = import_vcf(vault, alice, text)
+    assert report.created == 1
+    assert [(w.record, w.code) for w in report.warnings] == [(1, "bad_photo")]
+    assert report.warnings[0].reason.startswith("Card 1: the photo cannot be shown (")
+    assert not Person.objects.get(vault=vault).photo
+
+
+@pytest.mark.django_db
+def test_a_damaged_png_is_left_out_but_a_good_one_is_kept(vault: Vault, alice: User) -> None:
+    damaged = PNG[:30]
+    report = import_records(
+        vault,
+        [
+            Record(number=1, given_name="Anna", photo=RecordPhoto(damaged, "image/png")),
+            Record(number=2, given_name="Bob", photo=RecordPhoto(PNG, "image/png")),
+        ],
+        user=alice,
+    )
+    assert [(w.record, w.code) for w in report.warnings] == [(1, "bad_photo")]
+    assert "damaged" in report.warnings[0].reason
+    assert not Person.objects.get(given_name="Anna").photo
+    assert Person.objects.get(given_name="Bob").photo

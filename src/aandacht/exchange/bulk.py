@@ -57,11 +57,16 @@ def insert(model: type[models.Model], objects: Sequence[models.Model], *, with_p
 
 
 def insert_rows(
-    model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    converted: bool = False,
 ) -> None:
     """INSERT plain tuples in the order of ``fields`` (attribute names, e.g. ``person_id``).
 
-    Values must already be what the database takes, except dates and times, converted here.
+    Values must already be what the database takes, except dates and times, converted here
+    unless ``converted`` says the caller did that already (``connection.ops.adapt_*``).
     """
     if not rows:
         return
@@ -76,19 +81,19 @@ def insert_rows(
     needs = [
         (index, _converter(f, now))
         for index, f in enumerate(chosen)
-        if isinstance(f, models.DateField | models.FileField | models.JSONField)
+        if not converted and isinstance(f, models.DateField | models.FileField | models.JSONField)
     ]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             batch = rows[start : start + BATCH]
             if needs:
-                converted = []
+                adapted = []
                 for row in batch:
                     values = list(row)
                     for index, convert in needs:
                         values[index] = convert(values[index])
-                    converted.append(tuple(values))
-                batch = converted
+                    adapted.append(tuple(values))
+                batch = adapted
             cursor.executemany(sql, batch)
 
 

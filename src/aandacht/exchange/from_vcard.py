@@ -59,6 +59,7 @@ from urllib.parse import urlsplit
 
 from aandacht.exchange import vcard
 from aandacht.exchange.records import (
+    DateKindName,
     Problem,
     Record,
     RecordAddress,
@@ -72,7 +73,7 @@ from aandacht.people.contact import parse_social
 __all__ = ["image_type", "problem_from_error", "record_from_card", "records_from_vcards"]
 
 
-def records_from_vcards(stream: IO[bytes] | bytes) -> Iterator[Record | Problem]:
+def records_from_vcards(stream: IO[bytes] | Iterable[bytes] | bytes) -> Iterator[Record | Problem]:
     """Every card of a vCard file as a Record, or a Problem saying which card and line."""
     source: Iterable[bytes] | IO[bytes] = [bytes(stream)] if isinstance(stream, bytes) else stream
     for item in vcard.iter_cards(source):
@@ -109,6 +110,7 @@ def record_from_card(card: vcard.Card) -> Record | Problem:
     record.contacts = _contacts(card, extras)
     record.addresses = _addresses(card, extras)
     record.dates = _dates(card, extras)
+    record.bad_dates = _bad_dates(extras)
     record.photo = _photo(card.photo)
     record.note = card.note.strip()
     record.tags = _tags(card.categories)
@@ -495,6 +497,30 @@ def _dates(card: vcard.Card, extras: list[vcard.ExtraProperty]) -> list[RecordDa
     return dates
 
 
+_DATE_SHAPE = re.compile(r"^\s*(?:\d{4}-?\d{2}-?\d{2}|--\d{2}-?\d{2})(?:T.*)?\s*$")
+
+
+def _bad_dates(extras: list[vcard.ExtraProperty]) -> list[tuple[DateKindName, str]]:
+    """Dates written as dates that are none ("1980-02-30", "--0230"): the importer warns."""
+    found: list[tuple[DateKindName, str]] = []
+    for p in extras:
+        if p.name == "BDAY":
+            kind: DateKindName = "birthday"
+        elif p.name in ("ANNIVERSARY", "X-ANNIVERSARY", *_ANNIVERSARY_PROPERTIES):
+            kind = "anniversary"
+        elif p.name == "X-ABDATE":
+            label = (_clean_label(p.label) if p.label else "").lower()
+            kind = label if label in ("birthday", "anniversary") else "custom"  # type: ignore[assignment]
+        else:
+            continue
+        if not _DATE_SHAPE.match(p.text):
+            continue
+        omit = p.params.get("X-APPLE-OMIT-YEAR")
+        if vcard.parse_date(p.text, omit[0] if omit else None) is None:
+            found.append((kind, p.text.strip()))
+    return found
+
+
 # Photo, tags, time zone ------------------------------------------------------------------------
 
 # The signatures of aandacht.people.editing.sniff_image (kept here so this module needs no
@@ -520,8 +546,8 @@ def image_type(data: bytes) -> str | None:
 def _photo(photo: vcard.Photo | None) -> RecordPhoto | None:
     if photo is None or not photo.data:
         return None  # none, or a URI: nothing is fetched from the internet
-    mime = image_type(photo.data)
-    return RecordPhoto(photo.data, mime) if mime else None
+    # Bytes that are no image the browser shows are still handed on: the importer says so.
+    return RecordPhoto(photo.data, image_type(photo.data) or "")
 
 
 # Google puts every contact in "myContacts" (Android calls it "My Contacts"): not a tag.

@@ -18,10 +18,9 @@ CLI and the benchmark:
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import hashlib
 import secrets
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, NamedTuple
@@ -30,16 +29,23 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from aandacht.accounts.models import Vault
 from aandacht.exchange import bulk
 from aandacht.exchange.exporting import NOTE_SEPARATOR, derived_uid_for
 from aandacht.exchange.matching import Identity, MatchIndex, Target
-from aandacht.exchange.records import Problem, Record, RecordAddress, RecordDate, UnreadableFile
-from aandacht.people import contact, names, search_index_sql
-from aandacht.people.editing import check_website, sniff_image
+from aandacht.exchange.pipeline import VcardRecords
+from aandacht.exchange.prepare import (
+    SCALAR_FIELDS,
+    Prepared,
+    Preparer,
+    address_key,
+    empty_problem,
+)
+from aandacht.exchange.records import Problem, Record, UnreadableFile
+from aandacht.people import names, search_index_sql
 from aandacht.people.models import (
     Address,
     Channel,
@@ -48,37 +54,18 @@ from aandacht.people.models import (
     DateKind,
     ImportantDate,
     Person,
-    SocialService,
     Tag,
 )
 from aandacht.people.search import build_documents, refresh_search_fields
 from aandacht.timeline.models import Note
 
 CHUNK_SIZE = 1000
+IMPORT_CACHE_KIB = 65536  # SQLite page cache during an import (see _large_page_cache)
 # A reader's problems that skip one line, not the record: listed as left out, not unreadable.
 SKIPPED_LINE_CODES = frozenset({"not_a_property", "outside"})
 
-# Person fields a record can fill, in the order conflicts are listed.
-SCALAR_FIELDS: tuple[str, ...] = (
-    "given_name",
-    "particles",
-    "family_name",
-    "nickname",
-    "name_prefix",
-    "name_suffix",
-    "pronouns",
-    "organisation",
-    "job_title",
-    "time_zone",
-    "met_on",
-    "met_channel",
-    "met_at",
-    "uid",
-)
 _NAME_FIELDS = {"given_name", "particles", "family_name"}
-_CHANNELS = frozenset(Channel.values)
-_SERVICES = frozenset(SocialService.values)
-_DATE_KINDS = frozenset(DateKind.values)
+DETAIL_LIMIT = 200  # new and updated people listed by name in a report (the rest counted)
 
 
 @dataclass
@@ -111,6 +98,12 @@ class ImportReport:
     warnings: list[Problem] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     matches: dict[str, int] = field(default_factory=dict)  # rule -> records matched by it
+    # The first DETAIL_LIMIT people created ({"record", "name"}) and updated ({"record",
+    # "person_id", "person", "rule", "added": [{"field", "value"}]}), in file order.
+    new_people: list[dict[str, Any]] = field(default_factory=list)
+    new_people_more: int = 0
+    updated_people: list[dict[str, Any]] = field(default_factory=list)
+    updated_people_more: int = 0
 
     @property
     def records(self) -> int:
@@ -138,6 +131,10 @@ class ImportReport:
                 }
                 for c in self.conflicts
             ],
+            "new_people": self.new_people,
+            "new_people_more": self.new_people_more,
+            "updated_people": self.updated_people,
+            "updated_people_more": self.updated_people_more,
         }
 
 
@@ -166,7 +163,7 @@ def import_records(
     report = ImportReport(dry_run=dry_run)
     stored_files: list[str] = []
     try:
-        with transaction.atomic():
+        with _large_page_cache(), transaction.atomic():
             index_paused = search_index_sql.pause_sqlite_insert_trigger(connection)
             importer = _Importer(
                 vault,
@@ -177,11 +174,15 @@ def import_records(
                 index_directly=index_paused,
             )
             handled = 0
-            for chunk in _chunks(iter(records), chunk_size):
-                importer.process(chunk)
-                handled += len(chunk)
-                if progress is not None:
-                    progress(handled)
+            chunks = _chunks_of(records, chunk_size)
+            try:
+                for chunk in chunks:
+                    importer.process(chunk)
+                    handled += len(chunk)
+                    if progress is not None:
+                        progress(handled)
+            finally:
+                chunks.close()  # on any failure: a worker process stops now, not at exit
             if report.records == 0:
                 raise UnreadableFile("no_records", _no_records_message(report))
             if dry_run:
@@ -197,6 +198,27 @@ def import_records(
     return report
 
 
+@contextmanager
+def _large_page_cache() -> Iterator[None]:
+    """A bigger SQLite page cache for the import's one long transaction, then the old one.
+
+    With the default 2 MB, SQLite spills changed pages to the write-ahead log again and again
+    while the transaction grows; durability is untouched (WAL, synchronous=NORMAL as always).
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {before}")
+
+
 def _no_records_message(report: ImportReport) -> str:
     if report.errors and all(p.code == "group" for p in report.errors):
         return _("This file holds only contact groups, no people.")
@@ -208,9 +230,25 @@ def _no_records_message(report: ImportReport) -> str:
     return _("This file holds no contacts.")
 
 
-def _chunks(items: Iterator[Record | Problem], size: int) -> Iterator[list[Record | Problem]]:
+def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
     while chunk := list(islice(items, size)):
         yield chunk
+
+
+def _chunks_of(records: Iterable[Record | Problem], size: int) -> Generator[list[Any], None, None]:
+    """Chunks to process: a large vCard file is read and prepared by a second process."""
+    if isinstance(records, VcardRecords) and records.large:
+        prepared = records.prepared_chunks(
+            region=str(settings.PHONE_REGION),
+            photo_limit=int(settings.UPLOAD_MAX_BYTES),
+            language=translation.get_language(),
+        )
+        try:
+            yield from _chunks((item for chunk in prepared for item in chunk), size)
+        finally:
+            prepared.close()  # stops the worker at once when the import fails
+        return
+    yield from _chunks(iter(records), size)
 
 
 # --- the per-person state a chunk works on ----------------------------------------------------
@@ -229,6 +267,7 @@ class _NewContact(NamedTuple):
 
 _CONTACT_COLUMNS = ("person_id", "kind", "label", "value", "normalized", "service", "position")
 _ADDRESS_COLUMNS = ("person_id", "label", "street", "postal_code", "locality", "region", "country")
+_DATE_COLUMNS = ("id", "person_id", "kind", "label", "month", "day", "year")
 _NOTE_COLUMNS = (
     "vault_id", "person_id", "author_id", "body", "private", "occurred_at", "created_at",
     "updated_at",
@@ -236,42 +275,121 @@ _NOTE_COLUMNS = (
 _TAG_COLUMNS = ("person_id", "tag_id")
 
 
+class _Date:
+    """An important date of a person in this import: stored (``pk``) or about to be."""
+
+    __slots__ = ("day", "kind", "label", "month", "pk", "year")
+
+    def __init__(
+        self, pk: int | None, kind: str, label: str, month: int, day: int, year: int | None
+    ) -> None:
+        self.pk = pk
+        self.kind = kind
+        self.label = label
+        self.month = month
+        self.day = day
+        self.year = year
+
+
+class _NewPerson:
+    """A person this import creates: plain attributes, written as one row (no model instance)."""
+
+    pk: int | None = None
+    given_name = ""
+    particles = ""
+    family_name = ""
+    nickname = ""
+    name_prefix = ""
+    name_suffix = ""
+    pronouns = ""
+    organisation = ""
+    job_title = ""
+    time_zone = ""
+    met_on: dt.date | None = None
+    met_channel = ""
+    met_at = ""
+    uid = ""
+    photo_name = ""
+
+    def __init__(self, vault_id: int, created_at: dt.datetime) -> None:
+        self.vault_id = vault_id
+        self.created_at = created_at
+
+    @property
+    def name(self) -> str:
+        return (
+            names.display_name(self.given_name, self.particles, self.family_name)
+            or self.nickname
+            or self.organisation
+            or str(_("(no name)"))
+        )
+
+
 @dataclass(eq=False)
 class _State:
     target: Target
-    person: Person
+    person: Any  # a Person, or a _NewPerson until it is written
     is_new: bool
     made_by_this_import: bool
     contacts: dict[str, set[str]] = field(default_factory=dict)  # kind -> normalized values
     addresses: set[str] = field(default_factory=set)
-    dates: list[ImportantDate] = field(default_factory=list)
+    dates: list[_Date] = field(default_factory=list)
     note_bodies: set[str] = field(default_factory=set)
     tag_keys: set[str] = field(default_factory=set)
     has_photo: bool = False
     changed_fields: set[str] = field(default_factory=set)
     new_contacts: list[_NewContact] = field(default_factory=list)
     new_addresses: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
-    new_dates: list[ImportantDate] = field(default_factory=list)
-    changed_dates: list[ImportantDate] = field(default_factory=list)
+    new_dates: list[_Date] = field(default_factory=list)
+    changed_dates: list[_Date] = field(default_factory=list)
     new_notes: list[str] = field(default_factory=list)
     new_tags: list[str] = field(default_factory=list)
     photo: tuple[bytes, str] | None = None
+    # sort key and search columns prepared for a new person made of one record only
+    documents: tuple[str, str, str] | None = None
 
 
-@dataclass
-class _Prepared:
-    """A record with its contacts normalised and cleaned, ready to match and merge."""
+class _Detail:
+    """The first people an import creates and updates, for a preview to list (capped)."""
 
-    record: Record
-    identity: Identity
-    contacts: list[tuple[str, str, str, str, str]]  # kind, value, normalized, service, label
+    def __init__(self, report: ImportReport) -> None:
+        self.report = report
+        self.pending_new: list[tuple[_State, dict[str, Any]]] = []
+        self.pending_updated: list[tuple[_State, dict[str, Any]]] = []
 
+    def created(self, state: _State, number: int) -> None:
+        report = self.report
+        if len(report.new_people) >= DETAIL_LIMIT:
+            report.new_people_more += 1
+            return
+        entry: dict[str, Any] = {"record": number, "name": ""}
+        report.new_people.append(entry)
+        self.pending_new.append((state, entry))
 
-@functools.cache
-def _max_length(model: Any, name: str) -> int:
-    length = model._meta.get_field(name).max_length
-    assert isinstance(length, int)
-    return length
+    def updated(self, state: _State, number: int, rule: str | None, added: list[Any]) -> None:
+        report = self.report
+        if len(report.updated_people) >= DETAIL_LIMIT:
+            report.updated_people_more += 1
+            return
+        entry: dict[str, Any] = {
+            "record": number,
+            "person_id": state.person.pk,
+            "person": "",
+            "rule": rule or "",
+            "added": added,
+        }
+        report.updated_people.append(entry)
+        self.pending_updated.append((state, entry))
+
+    def settle(self) -> None:
+        """After a flush: names are final and new people have their ids."""
+        for state, entry in self.pending_new:
+            entry["name"] = state.person.name
+        for state, entry in self.pending_updated:
+            entry["person_id"] = state.person.pk
+            entry["person"] = state.person.name
+        self.pending_new.clear()
+        self.pending_updated.clear()
 
 
 class _Importer:
@@ -290,15 +408,26 @@ class _Importer:
         self.unsaved_conflicts: list[tuple[_State, Conflict]] = []
         self.user = user if getattr(user, "pk", None) is not None else None
         self.report = report
+        self.detail = _Detail(report)
         self.dry_run = dry_run
         self.stored_files = stored_files
         self.region = str(settings.PHONE_REGION)
+        self.preparer = Preparer(self.region, int(settings.UPLOAD_MAX_BYTES))
         self.now = timezone.now()
+        self.stamp = connection.ops.adapt_datetimefield_value(self.now)
         self.index = MatchIndex()
         self.created_targets: set[int] = set()  # id() of targets this import created
         self.tags: dict[str, Tag] = {
             tag.name.casefold(): tag for tag in Tag.objects.filter(vault=vault)
         }
+        self._person_columns = [f.attname for f in Person._meta.concrete_fields]
+        template = Person(vault=vault)
+        self._person_template = [
+            "" if name == "photo" else getattr(template, name) for name in self._person_columns
+        ]
+        self._person_template[self._person_columns.index("created_at")] = self.stamp
+        self._person_template[self._person_columns.index("updated_at")] = self.stamp
+        self._column_of = {name: i for i, name in enumerate(self._person_columns)}
         self._load_index()
 
     # --- the index of the vault as it is ---------------------------------------------------
@@ -352,8 +481,9 @@ class _Importer:
 
     # --- one chunk -----------------------------------------------------------------------
 
-    def process(self, chunk: list[Record | Problem]) -> None:
-        plan: list[tuple[_Prepared, Target, str | None]] = []
+    def process(self, chunk: list[Any]) -> None:
+        """Match and merge a chunk of records (or records prepared elsewhere), then write it."""
+        plan: list[tuple[Prepared, Target, str | None]] = []
         for item in chunk:
             if isinstance(item, Problem):
                 if item.code in SKIPPED_LINE_CODES:
@@ -361,20 +491,17 @@ class _Importer:
                 else:
                     self.report.errors.append(item)
                 continue
-            if item.is_empty():
-                self.report.errors.append(
-                    Problem(
-                        item.number,
-                        "empty",
-                        _("Record %(number)d has no name, contact detail or anything else.")
-                        % {"number": item.number},
-                    )
-                )
-                continue
-            prepared = self._prepare(item)
+            if isinstance(item, Record):
+                if item.is_empty():
+                    self.report.errors.append(empty_problem(item.number))
+                    continue
+                prepared = self.preparer.prepare(item)
+            else:
+                prepared = item
+            self.report.warnings.extend(prepared.warnings)
             match = self.index.match(prepared.identity)
             if match is None:
-                target = Target(number=item.number)
+                target = Target(number=prepared.number)
                 self.created_targets.add(id(target))
                 rule = None
             else:
@@ -385,29 +512,35 @@ class _Importer:
         if not plan:
             return
         states = self._load_states({id(t): t for _p, t, _r in plan if t.pk is not None})
-        for prepared, target, _rule in plan:
+        for prepared, target, rule in plan:
             state = states.get(id(target))
             if state is None:
                 state = _State(
                     target=target,
-                    person=Person(vault=self.vault),
+                    person=_NewPerson(self.vault.pk, self.now),
                     is_new=True,
                     made_by_this_import=True,
+                    documents=prepared.documents,
                 )
                 states[id(target)] = state
                 self.report.created += 1
                 self._merge(state, prepared)
+                self.detail.created(state, prepared.number)
                 continue
+            state.documents = None  # more than one record: the documents are computed
+            before = _snapshot(state)
             if self._merge(state, prepared):
                 if state.made_by_this_import:
                     self.report.merged_in_file += 1
                 else:
                     self.report.updated += 1
+                    self.detail.updated(state, prepared.number, rule, _added(state, before))
             elif state.made_by_this_import:
                 self.report.merged_in_file += 1
             else:
                 self.report.unchanged += 1
         self._flush(list(states.values()))
+        self.detail.settle()
 
     def _load_states(self, targets: dict[int, Target]) -> dict[int, _State]:
         """The stored details of the existing people this chunk touches, in a few queries."""
@@ -432,12 +565,16 @@ class _Importer:
             person_id__in=pks
         ).values_list("person_id", "kind", "normalized"):
             state_of_pk[person_id].contacts.setdefault(kind, set()).add(normalized)
-        for address in Address.objects.filter(person_id__in=pks):
-            state_of_pk[address.person_id].addresses.add(
-                _address_key(address.street, address.postal_code, address.locality, address.country)
+        for person_id, street, postal_code, locality, country in Address.objects.filter(
+            person_id__in=pks
+        ).values_list("person_id", "street", "postal_code", "locality", "country"):
+            state_of_pk[person_id].addresses.add(
+                address_key(street, postal_code, locality, country)
             )
-        for date in ImportantDate.objects.filter(person_id__in=pks):
-            state_of_pk[date.person_id].dates.append(date)
+        for pk, person_id, kind, label, month, day, year in ImportantDate.objects.filter(
+            person_id__in=pks
+        ).values_list("pk", "person_id", "kind", "label", "month", "day", "year"):
+            state_of_pk[person_id].dates.append(_Date(pk, kind, label, month, day, year))
         shared: dict[int, list[str]] = {}
         for person_id, body, private in (
             Note.objects.filter(person_id__in=pks)
@@ -456,87 +593,30 @@ class _Importer:
             state_of_pk[person_id].tag_keys.add(tag_name.casefold())
         return states
 
-    # --- reading one record ----------------------------------------------------------------
-
-    def _warn(self, record: Record, code: str, message: str) -> None:
-        self.report.warnings.append(Problem(record.number, code, message))
-
-    def _prepare(self, record: Record) -> _Prepared:
-        identity = Identity(
-            uid=record.uid.strip() or _content_uid(record),
-            given=record.given_name,
-            particles=record.particles,
-            family=record.family_name,
-            organisation=record.organisation,
-            cities={a.locality for a in record.addresses if a.locality},
-            birthdays={(d.month, d.day) for d in record.dates if d.kind == "birthday"},
-        )
-        contacts: list[tuple[str, str, str, str, str]] = []
-        label_length = _max_length(ContactMethod, "label")
-        value_length = _max_length(ContactMethod, "value")
-        for item in record.contacts:
-            raw = " ".join(item.value.split())
-            if not raw:
-                continue
-            if len(raw) > value_length:
-                self._warn(
-                    record,
-                    "too_long",
-                    _("%(value)s… is longer than %(limit)d characters; left out.")
-                    % {"value": raw[:40], "limit": value_length},
-                )
-                continue
-            try:
-                value, normalized, service = self._normalise(item.kind, raw, item.service)
-            except contact.InvalidContact as error:
-                self._warn(record, "bad_contact", str(error))
-                continue
-            label = item.label.strip()[:label_length]
-            contacts.append((item.kind, value, normalized, service, label))
-            if item.kind == "email":
-                identity.emails.add(normalized)
-            elif item.kind == "phone":
-                identity.phones.add(normalized)
-            elif item.kind == "social":
-                identity.socials.add(f"{service}:{normalized}")
-        return _Prepared(record, identity, contacts)
-
-    def _normalise(self, kind: str, raw: str, service_hint: str) -> tuple[str, str, str]:
-        if kind == "email":
-            return raw, contact.normalize_email(raw), ""
-        if kind == "phone":
-            return raw, contact.normalize_phone(raw, self.region), ""
-        if kind == "website":
-            address = check_website(raw)
-            normalized = address.lower().removeprefix("https://").removeprefix("http://")
-            return address, normalized.rstrip("/"), ""
-        service, normalized = contact.parse_social(raw)
-        if service == "other" and service_hint in _SERVICES:
-            service = service_hint
-        return raw, normalized, service
-
     # --- merging -------------------------------------------------------------------------
 
-    def _merge(self, state: _State, prepared: _Prepared) -> bool:
+    def _warn(self, number: int, code: str, message: str) -> None:
+        self.report.warnings.append(Problem(number, code, message))
+
+    def _merge(self, state: _State, prepared: Prepared) -> bool:
         """Fold one record into a person's state; True when it added anything."""
-        record = prepared.record
+        number = prepared.number
         before = _change_count(state)
         person = state.person
-        values = self._scalar_values(record, prepared.identity.uid)
-        for name, incoming in values.items():
-            if incoming in ("", None):
+        for name, incoming in prepared.values.items():
+            if incoming is None or incoming == "":
                 continue
             current = getattr(person, name)
             if name == "uid" and not current and person.pk is not None:
                 if incoming == derived_uid_for(person.vault_id, person.pk, person.created_at):
                     continue  # their own export: the derived UID is theirs already
-            if current in ("", None):
+            if current is None or current == "":
                 setattr(person, name, incoming)
                 state.changed_fields.add(name)
             elif name == "uid":
                 continue  # a person keeps the identity they have; other UIDs still match
             elif _differs(current, incoming):
-                self._conflict(state, record, name, current, incoming)
+                self._conflict(state, number, name, current, incoming)
         for kind, value, normalized, service, label in prepared.contacts:
             known = state.contacts.setdefault(kind, set())
             if normalized in known:
@@ -546,83 +626,50 @@ class _Importer:
             state.new_contacts.append(
                 _NewContact(kind, label, value, normalized, service, position)
             )
-        for address in record.addresses:
-            self._merge_address(state, record, address)
-        for date in record.dates:
-            self._merge_date(state, record, date)
-        note = record.note.strip()
+        for key, columns in prepared.addresses:
+            if key not in state.addresses:
+                state.addresses.add(key)
+                state.new_addresses.append(columns)
+        for date in prepared.dates:
+            self._merge_date(state, number, date)
+        note = prepared.note
         if note and note not in state.note_bodies:
             state.note_bodies.add(note)
             state.new_notes.append(note)
-        for tag in record.tags:
-            name = " ".join(tag.split())[: _max_length(Tag, "name")]
-            if name and name.casefold() not in state.tag_keys:
+        for name in prepared.tags:
+            if name.casefold() not in state.tag_keys:
                 state.tag_keys.add(name.casefold())
                 state.new_tags.append(name)
         if not (person.given_name or person.family_name or person.nickname or person.organisation):
             self._name_after_contact(state, prepared)
-        if record.photo is not None and not state.has_photo and state.photo is None:
-            extension = sniff_image(record.photo.data[:16])
-            if extension is None:
-                self._warn(record, "bad_photo", _("The photo is not a JPEG, PNG, GIF or WebP."))
-            elif len(record.photo.data) > int(settings.UPLOAD_MAX_BYTES):
-                self._warn(record, "photo_too_large", _("The photo is too large; left out."))
+        if (
+            (prepared.photo or prepared.photo_problem)
+            and not state.has_photo
+            and state.photo is None
+        ):
+            if prepared.photo_problem is not None:
+                self._warn(number, *prepared.photo_problem)
             else:
-                state.photo = (record.photo.data, extension)
+                state.photo = prepared.photo
         return _change_count(state) != before
 
-    def _name_after_contact(self, state: _State, prepared: _Prepared) -> None:
+    def _name_after_contact(self, state: _State, prepared: Prepared) -> None:
         """Someone with only an email address or phone number is called by it, not "(no name)"."""
-        fallback = next(
-            (value for kind, value, *_rest in prepared.contacts if kind in ("email", "phone")), ""
-        )
+        fallback = prepared.fallback_name
         if not fallback:
             return
-        state.person.nickname = fallback[: _max_length(Person, "nickname")]
+        state.person.nickname = fallback
         state.changed_fields.add("nickname")
         self._warn(
-            prepared.record,
+            prepared.number,
             "no_name",
             _("No name: called %(value)s until you give them one.") % {"value": fallback},
         )
 
-    def _scalar_values(self, record: Record, uid: str) -> dict[str, Any]:
-        met_channel = record.met_channel if record.met_channel in _CHANNELS else ""
-        values: dict[str, Any] = {
-            "given_name": record.given_name,
-            "particles": record.particles,
-            "family_name": record.family_name,
-            "nickname": record.nickname,
-            "name_prefix": record.name_prefix,
-            "name_suffix": record.name_suffix,
-            "pronouns": record.pronouns,
-            "organisation": record.organisation,
-            "job_title": record.job_title,
-            "time_zone": record.time_zone,
-            "met_on": record.met_on,
-            "met_channel": met_channel,
-            "met_at": record.met_at,
-            "uid": uid,
-        }
-        for name, value in values.items():
-            if isinstance(value, str):
-                value = " ".join(value.split()) if name != "uid" else value.strip()
-                limit = _max_length(Person, name)
-                if len(value) > limit:
-                    self._warn(
-                        record,
-                        "too_long",
-                        _("%(field)s is longer than %(limit)d characters and was shortened.")
-                        % {"field": _field_label(name), "limit": limit},
-                    )
-                    value = value[:limit]
-                values[name] = value
-        return values
-
-    def _conflict(self, state: _State, record: Record, name: str, current: Any, new: Any) -> None:
+    def _conflict(self, state: _State, number: int, name: str, current: Any, new: Any) -> None:
         person = state.person
         conflict = Conflict(
-            record=record.number,
+            record=number,
             person_id=person.pk,
             person=person.name,
             field=name,
@@ -633,65 +680,16 @@ class _Importer:
         if person.pk is None:  # created earlier in this chunk: its id comes with the flush
             self.unsaved_conflicts.append((state, conflict))
 
-    def _merge_address(self, state: _State, record: Record, incoming: RecordAddress) -> None:
-        if incoming.is_empty():
-            return
-        fields = {
-            "label": incoming.label,
-            "street": incoming.street,
-            "postal_code": incoming.postal_code,
-            "locality": incoming.locality,
-            "region": incoming.region,
-            "country": incoming.country,
-        }
-        for name, value in fields.items():
-            value = " ".join(value.split())
-            limit = _max_length(Address, name)
-            if len(value) > limit:
-                if name != "label":
-                    self._warn(
-                        record,
-                        "too_long",
-                        _("An address line is longer than %(limit)d characters; shortened.")
-                        % {"limit": limit},
-                    )
-                value = value[:limit]
-            fields[name] = value
-        key = _address_key(
-            fields["street"], fields["postal_code"], fields["locality"], fields["country"]
-        )
-        if key in state.addresses:
-            return
-        state.addresses.add(key)
-        state.new_addresses.append(
-            (
-                fields["label"],
-                fields["street"],
-                fields["postal_code"],
-                fields["locality"],
-                fields["region"],
-                fields["country"],
-            )
-        )
-
-    def _merge_date(self, state: _State, record: Record, incoming: RecordDate) -> None:
-        if not (1 <= incoming.month <= 12 and 1 <= incoming.day <= _days_in(incoming.month)):
-            self._warn(
-                record,
-                "bad_date",
-                _("%(day)s-%(month)s is not a date; left out.")
-                % {"day": incoming.day, "month": incoming.month},
-            )
-            return
-        year = incoming.year if incoming.year and 1 <= incoming.year <= 9999 else None
-        label = " ".join(incoming.label.split())[: _max_length(ImportantDate, "label")]
-        kind = incoming.kind if incoming.kind in _DATE_KINDS else DateKind.CUSTOM
-        for existing in [*state.dates, *state.new_dates]:
+    def _merge_date(
+        self, state: _State, number: int, incoming: tuple[str, str, int, int, int | None]
+    ) -> None:
+        kind, label, month, day, year = incoming
+        for existing in (*state.dates, *state.new_dates):
             if existing.kind != kind:
                 continue
             if kind == DateKind.CUSTOM and existing.label.casefold() != label.casefold():
                 continue
-            same_day = (existing.month, existing.day) == (incoming.month, incoming.day)
+            same_day = existing.month == month and existing.day == day
             if same_day and existing.year == year:
                 return
             if same_day and existing.year is None and year is not None:
@@ -703,39 +701,61 @@ class _Importer:
                 return
             if kind != DateKind.CUSTOM:
                 self._conflict(
-                    state, record, kind, _date_text(existing), _date_text_of(incoming, year)
+                    state,
+                    number,
+                    kind,
+                    _date_text(existing.month, existing.day, existing.year),
+                    _date_text(month, day, year),
                 )
                 return
-        state.new_dates.append(
-            ImportantDate(kind=kind, label=label, month=incoming.month, day=incoming.day, year=year)
-        )
+        state.new_dates.append(_Date(None, kind, label, month, day, year))
 
     # --- writing -------------------------------------------------------------------------
+
+    def _new_person_row(self, state: _State) -> list[Any]:
+        person = state.person
+        row = self._person_template.copy()
+        column = self._column_of
+        for name in state.changed_fields:
+            if name == "photo":
+                row[column["photo"]] = person.photo_name
+            elif name == "met_on":
+                row[column["met_on"]] = connection.ops.adapt_datefield_value(person.met_on)
+            else:
+                row[column[name]] = getattr(person, name)
+        if state.documents is not None:
+            sort_key, search_names, search_text = state.documents
+        else:
+            sort_key = names.sort_key(person.given_name, person.particles, person.family_name)
+            search_names, search_text = build_documents(
+                _DocumentPerson(person),  # type: ignore[arg-type]
+                [(c.value, c.normalized) for c in state.new_contacts],
+                state.new_tags,
+                state.new_notes,
+            )
+        row[column["sort_key"]] = sort_key
+        row[column["search_names"]] = search_names
+        row[column["search_text"]] = search_text
+        return row
 
     def _flush(self, states: list[_State]) -> None:
         new_people = [s for s in states if s.is_new]
         changed = [s for s in states if not s.is_new and _change_count(s)]
         for state in new_people:
             self._store_photo(state)
-            person = state.person
-            person.sort_key = names.sort_key(
-                person.given_name, person.particles, person.family_name
-            )
-            person.search_names, person.search_text = build_documents(
-                person,
-                [(c.value, c.normalized) for c in state.new_contacts],
-                state.new_tags,
-                state.new_notes,
-            )
-            person.created_at = person.updated_at = self.now
-        for state, pk in zip(new_people, bulk.reserve_ids(Person, len(new_people)), strict=True):
+        rows = [self._new_person_row(state) for state in new_people]
+        pk_column = self._column_of["id"]
+        for state, row, pk in zip(
+            new_people, rows, bulk.reserve_ids(Person, len(new_people)), strict=True
+        ):
             state.person.pk = pk
-            state.person._state.adding = False
-        bulk.insert(Person, [s.person for s in new_people], with_pk=True)
+            row[pk_column] = pk
+        bulk.insert_rows(Person, self._person_columns, rows, converted=True)
         if self.index_directly:
+            names_column = self._column_of["search_names"]
+            text_column = self._column_of["search_text"]
             search_index_sql.index_people(
-                connection,
-                [(s.person.pk, s.person.search_names, s.person.search_text) for s in new_people],
+                connection, [(row[pk_column], row[names_column], row[text_column]) for row in rows]
             )
         for state in new_people:
             state.target.pk = state.person.pk
@@ -745,47 +765,56 @@ class _Importer:
                 self._store_photo(state)
         updated_people = [s.person for s in changed if s.changed_fields]
         if updated_people:
-            fields = sorted({f for s in changed for f in s.changed_fields} | {"updated_at"})
-            for person in updated_people:
-                person.updated_at = self.now
-                person.sort_key = names.sort_key(
-                    person.given_name, person.particles, person.family_name
-                )
-            if _NAME_FIELDS & set(fields):
-                fields.append("sort_key")
-            Person.objects.bulk_update(updated_people, fields, batch_size=500)
+            self._update_people(changed)
         touched = [*new_people, *changed]
         contacts: list[tuple[Any, ...]] = []
         addresses: list[tuple[Any, ...]] = []
-        dates: list[ImportantDate] = []
+        dates: list[_Date] = []
+        date_rows: list[tuple[Any, ...]] = []
         notes: list[tuple[Any, ...]] = []
         links: list[tuple[int, int]] = []
         author_id = self.user.pk if self.user is not None else None
-        stamp = self.now
+        stamp = self.stamp
+        vault_id = self.vault.pk
         for state in touched:
             pk = state.person.pk
-            contacts.extend((pk, *method) for method in state.new_contacts)
-            addresses.extend((pk, *address) for address in state.new_addresses)
-            for date in state.new_dates:
-                date.person_id = pk
-                dates.append(date)
-            notes.extend(
-                (self.vault.pk, pk, author_id, body, False, stamp, stamp, stamp)
-                for body in state.new_notes
-            )
-            links.extend((pk, self._tag(name).pk) for name in state.new_tags)
-        bulk.insert_rows(ContactMethod, _CONTACT_COLUMNS, contacts)
-        bulk.insert_rows(Address, _ADDRESS_COLUMNS, addresses)
+            if state.new_contacts:
+                contacts.extend((pk, *method) for method in state.new_contacts)
+            if state.new_addresses:
+                addresses.extend((pk, *address) for address in state.new_addresses)
+            if state.new_dates:
+                dates.extend(state.new_dates)
+                date_rows.extend(
+                    (pk, d.kind, d.label, d.month, d.day, d.year) for d in state.new_dates
+                )
+            if state.new_notes:
+                notes.extend(
+                    (vault_id, pk, author_id, body, False, stamp, stamp, stamp)
+                    for body in state.new_notes
+                )
+            if state.new_tags:
+                links.extend((pk, self._tag(name).pk) for name in state.new_tags)
+        bulk.insert_rows(ContactMethod, _CONTACT_COLUMNS, contacts, converted=True)
+        bulk.insert_rows(Address, _ADDRESS_COLUMNS, addresses, converted=True)
         # Dates get their ids now: a later record of the file may add the year to one.
-        for date, date_pk in zip(dates, bulk.reserve_ids(ImportantDate, len(dates)), strict=True):
+        date_ids = bulk.reserve_ids(ImportantDate, len(dates))
+        for date, date_pk in zip(dates, date_ids, strict=True):
             date.pk = date_pk
-            date._state.adding = False
-        bulk.insert(ImportantDate, dates, with_pk=True)
-        bulk.insert_rows(Note, _NOTE_COLUMNS, notes)
-        bulk.insert_rows(Person.tags.through, _TAG_COLUMNS, links)
+        bulk.insert_rows(
+            ImportantDate,
+            _DATE_COLUMNS,
+            [(pk, *row) for pk, row in zip(date_ids, date_rows, strict=True)],
+            converted=True,
+        )
+        bulk.insert_rows(Note, _NOTE_COLUMNS, notes, converted=True)
+        bulk.insert_rows(Person.tags.through, _TAG_COLUMNS, links, converted=True)
         changed_dates = [d for s in changed for d in s.changed_dates]
         if changed_dates:
-            ImportantDate.objects.bulk_update(changed_dates, ["year"], batch_size=500)
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {ImportantDate._meta.db_table} SET year = %s WHERE id = %s",  # noqa: S608
+                    [(d.year, d.pk) for d in changed_dates],
+                )
         if changed:
             refresh_search_fields(s.person.pk for s in changed)
         for state in touched:
@@ -794,6 +823,25 @@ class _Importer:
             conflict.person_id = state.person.pk
             conflict.person = state.person.name
         self.unsaved_conflicts.clear()
+
+    def _update_people(self, changed: list[_State]) -> None:
+        """Existing people (and people this import made in an earlier chunk) that gained fields."""
+        people: list[Person] = []
+        fields: set[str] = {"updated_at"}
+        for state in changed:
+            if not state.changed_fields:
+                continue
+            person = state.person
+            person.updated_at = self.now
+            person.sort_key = names.sort_key(
+                person.given_name, person.particles, person.family_name
+            )
+            people.append(person)
+            fields |= state.changed_fields
+        chosen = sorted(fields)
+        if _NAME_FIELDS & fields:
+            chosen.append("sort_key")
+        Person.objects.bulk_update(people, chosen, batch_size=500)
 
     def _tag(self, name: str) -> Tag:
         tag = self.tags.get(name.casefold())
@@ -814,9 +862,73 @@ class _Importer:
                 f"{folder}{secrets.token_hex(12)}.{extension}", ContentFile(data)
             )
             self.stored_files.append(name)
-        state.person.photo.name = name
+        if isinstance(state.person, _NewPerson):
+            state.person.photo_name = name
+        else:
+            state.person.photo.name = name
         state.changed_fields.add("photo")
         state.has_photo = True
+
+
+class _DocumentPerson:
+    """What :func:`build_documents` reads of a person, for one not yet written."""
+
+    met_story = what_they_do = what_they_care_about = ""
+
+    def __init__(self, person: _NewPerson) -> None:
+        self.given_name = person.given_name
+        self.particles = person.particles
+        self.family_name = person.family_name
+        self.nickname = person.nickname
+        self.organisation = person.organisation
+        self.job_title = person.job_title
+        self.met_at = person.met_at
+        self.met_channel = person.met_channel
+
+    def get_met_channel_display(self) -> str:
+        return str(Channel(self.met_channel).label)
+
+
+_Snapshot = tuple[int, int, int, int, int, int, set[str], bool]
+
+
+def _snapshot(state: _State) -> _Snapshot:
+    return (
+        len(state.new_contacts),
+        len(state.new_notes),
+        len(state.new_addresses),
+        len(state.new_dates),
+        len(state.changed_dates),
+        len(state.new_tags),
+        set(state.changed_fields),
+        state.photo is not None,
+    )
+
+
+def _added(state: _State, before: _Snapshot) -> list[dict[str, str]]:
+    """What one record added to a person, as ``{"field", "value"}`` in plain text."""
+    contacts, notes, addresses, dates, changed_dates, tags, fields, photo = before
+    added: list[dict[str, str]] = []
+    person = state.person
+    for name in SCALAR_FIELDS:
+        # a UID is bookkeeping (often one derived from the card), not news for a person
+        if name != "uid" and name in state.changed_fields and name not in fields:
+            added.append({"field": name, "value": _text(getattr(person, name))})
+    for method in state.new_contacts[contacts:]:
+        added.append({"field": method.kind, "value": method.value})
+    for address in state.new_addresses[addresses:]:
+        _label, street, postal_code, locality, region, country = address
+        text = ", ".join(p for p in (street, postal_code, locality, region, country) if p)
+        added.append({"field": "address", "value": text})
+    for date in [*state.new_dates[dates:], *state.changed_dates[changed_dates:]]:
+        added.append({"field": date.kind, "value": _date_text(date.month, date.day, date.year)})
+    for note in state.new_notes[notes:]:
+        added.append({"field": "note", "value": note})
+    for tag in state.new_tags[tags:]:
+        added.append({"field": "tag", "value": tag})
+    if state.photo is not None and not photo:
+        added.append({"field": "photo", "value": ""})
+    return added
 
 
 def _settle(state: _State) -> None:
@@ -845,25 +957,6 @@ def _change_count(state: _State) -> int:
     )
 
 
-def _content_uid(record: Record) -> str:
-    """A UID for a record without one, from what it says: the same card finds itself again."""
-    parts = [
-        record.given_name,
-        record.particles,
-        record.family_name,
-        record.nickname,
-        record.organisation,
-        *sorted(f"{c.kind}:{c.value.strip().casefold()}" for c in record.contacts),
-        *sorted(f"{d.kind}:{d.month}-{d.day}-{d.year}" for d in record.dates),
-    ]
-    digest = hashlib.sha256(names.fold("|".join(parts)).encode()).hexdigest()
-    return f"urn:aandacht:import:{digest[:32]}"
-
-
-def _address_key(street: str, postal_code: str, locality: str, country: str) -> str:
-    return names.fold("|".join((street, postal_code.replace(" ", ""), locality, country)))
-
-
 def _differs(current: Any, incoming: Any) -> bool:
     if current == incoming:
         return False
@@ -878,27 +971,5 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _days_in(month: int) -> int:
-    return (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[month - 1]
-
-
-def _date_text(date: ImportantDate) -> str:
-    return (
-        f"{date.year:04d}-{date.month:02d}-{date.day:02d}"
-        if date.year
-        else (f"--{date.month:02d}-{date.day:02d}")
-    )
-
-
-def _date_text_of(date: RecordDate, year: int | None) -> str:
-    return (
-        f"{year:04d}-{date.month:02d}-{date.day:02d}"
-        if year
-        else (f"--{date.month:02d}-{date.day:02d}")
-    )
-
-
-def _field_label(name: str) -> str:
-    if name == "uid":
-        return "UID"
-    return str(getattr(Person._meta.get_field(name), "verbose_name", name))
+def _date_text(month: int, day: int, year: int | None) -> str:
+    return f"{year:04d}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"

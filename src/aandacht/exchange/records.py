@@ -119,6 +119,8 @@ class Record:
     met_channel: str = ""  # a people.Channel value ("linkedin"), or ""
     met_at: str = ""
     uid: str = ""  # vCard UID when the file has one
+    # Dates written as dates that do not exist ("1980-02-30"), as written: left out, warned.
+    bad_dates: list[tuple[DateKindName, str]] = field(default_factory=list)
 
     def has_name(self) -> bool:
         return bool(self.given_name or self.family_name or self.nickname)

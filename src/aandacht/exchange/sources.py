@@ -8,7 +8,7 @@ from typing import IO
 
 from django.utils.translation import gettext as _
 
-from aandacht.exchange import csv_sources, from_vcard
+from aandacht.exchange import csv_sources, pipeline
 from aandacht.exchange.records import Problem, Record, UnreadableFile
 
 FORMATS = ("vcard", "linkedin", "google", "csv", "json")
@@ -93,7 +93,7 @@ def read_records(
         stream.seek(0)
         fmt = detect_format(head, filename)
     if fmt == "vcard":
-        return from_vcard.records_from_vcards(stream)
+        return pipeline.VcardRecords(stream, stream.read(pipeline.MIN_BYTES))
     if fmt == "linkedin":
         return csv_sources.read_linkedin(stream)
     if fmt == "google":
