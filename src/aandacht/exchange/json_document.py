@@ -1360,7 +1360,12 @@ class _Restorer:
         values["deceased_on"] = item.date("deceased_on")
         values["trashed_at"] = item.moment("trashed_at", nullable=True)
         person = Person(vault=self.vault, **values)
-        person.sort_key = names.sort_key(person.given_name, person.particles, person.family_name)
+        person.sort_key = names.sort_key(
+            person.given_name,
+            person.particles,
+            person.family_name,
+            fallback=names.fallback_name(person.nickname, person.organisation),
+        )
         rows = _PersonRows(
             local_id=local_id,
             path=path,
