@@ -291,7 +291,13 @@ def _open_file(file: str, reply: _Reply) -> tuple[IO[bytes], str]:
 
 
 def _session(ctx: typer.Context, reply: _Reply) -> Session:
-    """``open_session``, whose refusals (an unknown vault, a viewer) also answer in JSON."""
+    """``open_session``, whose refusals (an unknown vault, a viewer) also answer in JSON.
+
+    Only with ``--json`` is stderr captured (to repeat the message in the JSON), so without
+    it "Preparing the database…" shows while the migrations run, not after.
+    """
+    if not reply.json_output:
+        return open_session(ctx, write=True)
     captured = err.capture()
     failure: typer.Exit | None = None
     try:
