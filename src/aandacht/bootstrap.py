@@ -87,14 +87,21 @@ def ensure_database(notify: Notify | None = None) -> bool:
         return False
     from django.conf import settings
     from django.core.management import call_command
-    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
 
     with _migration_lock(Path(settings.DATA_DIR)):
         plan = pending_migrations()  # another process may have migrated while we waited
         if not plan:
             return False
         if notify is not None:
-            notify(_("Preparing the database (%(count)d migrations)…") % {"count": len(plan)})
+            notify(
+                ngettext(
+                    "Preparing the database (%(count)d migration)…",
+                    "Preparing the database (%(count)d migrations)…",
+                    len(plan),
+                )
+                % {"count": len(plan)}
+            )
         call_command("migrate", interactive=False, verbosity=0, stdout=sys.stderr)
     return True
 
