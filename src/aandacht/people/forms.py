@@ -52,7 +52,9 @@ def people_choices(person: Person) -> Any:
     return (
         Person.objects.in_vault(person.vault)
         .exclude(pk=person.pk)
-        .only("id", "given_name", "particles", "family_name", "sort_key")
+        .only(
+            "id", "given_name", "particles", "family_name", "nickname", "organisation", "sort_key"
+        )
     )
 
 

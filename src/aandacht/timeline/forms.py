@@ -197,7 +197,7 @@ class LogForm(WhenMixin, OnceMixin, forms.Form):
         others.queryset = (
             Person.objects.in_vault(person.vault)
             .exclude(pk=person.pk)
-            .only("id", "given_name", "particles", "family_name")
+            .only("id", "given_name", "particles", "family_name", "nickname", "organisation")
             .order_by("sort_key", "id")
         )
         others.widget.attrs["size"] = 6

@@ -134,7 +134,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     else:
         recent = (
             Person.objects.in_vault(vault)
-            .only("id", "given_name", "particles", "family_name", "organisation")
+            .only("id", "given_name", "particles", "family_name", "nickname", "organisation")
             .order_by("-created_at", "-id")[:RECENT_PEOPLE]
         )
         context["recent"] = list(recent)

@@ -178,7 +178,14 @@ def trash_list(request: HtmxHttpRequest) -> HttpResponse:
     people = list(
         Person.objects.filter(vault=vault, trashed_at__isnull=False)
         .only(
-            "id", "vault_id", "given_name", "particles", "family_name", "organisation", "trashed_at"
+            "id",
+            "vault_id",
+            "given_name",
+            "particles",
+            "family_name",
+            "nickname",
+            "organisation",
+            "trashed_at",
         )
         .order_by("-trashed_at", "-id")[:TRASH_PAGE]
     )
