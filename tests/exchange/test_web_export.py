@@ -183,3 +183,14 @@ def test_a_viewer_takes_home_only_what_they_may_see(
 
     assert "Met at the climbing gym" in document and "Met at the climbing gym" in cards
     assert "Alice's own thoughts" not in document and "own thoughts" not in cards
+
+
+@pytest.mark.django_db
+def test_the_tag_choice_reads_a_to_z_whatever_the_case(vault: Vault) -> None:
+    from aandacht.exchange.forms import ExportForm
+
+    for name in ("zeilen", "Werk", "buren", "Échecs"):
+        Tag.objects.create(vault=vault, name=name)
+    form = ExportForm(vault=vault)
+    labels = [label for _value, label in form.fields["tag"].choices][1:]
+    assert labels == ["buren", "Échecs", "Werk", "zeilen"]

@@ -14,6 +14,7 @@ from aandacht.accounts.models import Vault
 from aandacht.exchange.models import ImportFormat
 from aandacht.exchange.records import FIELD_NAMES
 from aandacht.people.models import Tag
+from aandacht.people.tagging import alphabetical
 
 IGNORE = ""
 
@@ -188,7 +189,11 @@ class ExportForm(forms.Form):
         super().__init__(*args, **kwargs)
         tag_field = self.fields["tag"]
         assert isinstance(tag_field, forms.ModelChoiceField)
-        tag_field.queryset = Tag.objects.filter(vault=vault).order_by("name")
+        tag_field.queryset = Tag.objects.filter(vault=vault)
+        # The queryset validates the choice; the list itself reads A to Z like everywhere else.
+        choices: list[tuple[Any, str]] = [("", str(tag_field.empty_label))]
+        choices += [(tag.pk, tag.name) for tag in alphabetical(tag_field.queryset)]
+        tag_field.choices = choices
 
 
 class RestoreForm(forms.Form):
