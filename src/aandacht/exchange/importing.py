@@ -524,7 +524,7 @@ class _Importer:
                 )
                 states[id(target)] = state
                 self.report.created += 1
-                self._merge(state, prepared)
+                self._merge_into_new(state, prepared)
                 self.detail.created(state, prepared.number)
                 continue
             state.documents = None  # more than one record: the documents are computed
@@ -597,6 +597,42 @@ class _Importer:
 
     def _warn(self, number: int, code: str, message: str) -> None:
         self.report.warnings.append(Problem(number, code, message))
+
+    def _merge_into_new(self, state: _State, prepared: Prepared) -> None:
+        """The first record of a new person: everything it has is new (the common case)."""
+        person = state.person
+        filled = {k: v for k, v in prepared.values.items() if v is not None and v != ""}
+        person.__dict__.update(filled)
+        state.changed_fields.update(filled)
+        contacts = state.contacts
+        for kind, value, normalized, service, label in prepared.contacts:
+            known = contacts.get(kind)
+            if known is None:
+                known = contacts[kind] = set()
+            elif normalized in known:
+                continue
+            known.add(normalized)
+            state.new_contacts.append(
+                _NewContact(kind, label, value, normalized, service, len(known))
+            )
+        for key, columns in prepared.addresses:
+            if key not in state.addresses:
+                state.addresses.add(key)
+                state.new_addresses.append(columns)
+        for date in prepared.dates:
+            self._merge_date(state, prepared.number, date)
+        if prepared.note:
+            state.note_bodies.add(prepared.note)
+            state.new_notes.append(prepared.note)
+        for name in prepared.tags:  # already without duplicates
+            state.tag_keys.add(name.casefold())
+            state.new_tags.append(name)
+        if not (person.given_name or person.family_name or person.nickname or person.organisation):
+            self._name_after_contact(state, prepared)
+        if prepared.photo_problem is not None:
+            self._warn(prepared.number, *prepared.photo_problem)
+        elif prepared.photo is not None:
+            state.photo = prepared.photo
 
     def _merge(self, state: _State, prepared: Prepared) -> bool:
         """Fold one record into a person's state; True when it added anything."""

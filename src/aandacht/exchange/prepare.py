@@ -65,15 +65,18 @@ class PreparedIdentity(Identity):
     """An :class:`Identity` whose folded full name is computed once, not at every lookup."""
 
     full_name: str = ""
-    parts: NameParts | None = None
+    # NameParts as a plain tuple: a slotted dataclass unpickles through Python code, slowly
+    parts: tuple[str, str, bool] | None = None
 
     def name_parts(self) -> NameParts:
         if self.parts is None:
-            self.parts = super().name_parts()
-        return self.parts
+            made = super().name_parts()
+            self.parts = (made.given, made.family, made.has_organisation)
+            return made
+        return NameParts(*self.parts)
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(eq=False)  # no slots: a slotted dataclass unpickles through Python code, slowly
 class Prepared:
     """A record cleaned and normalised; what merging needs, and nothing of the vault."""
 
