@@ -107,6 +107,7 @@ class Record:
     name_suffix: str = ""
     pronouns: str = ""
     organisation: str = ""
+    department: str = ""
     job_title: str = ""
     time_zone: str = ""
     contacts: list[RecordContact] = field(default_factory=list)
@@ -130,6 +131,7 @@ class Record:
         return not (
             self.has_name()
             or self.organisation
+            or self.department
             or self.contacts
             or self.addresses
             or self.dates
