@@ -7,7 +7,8 @@ import io
 
 import pytest
 
-from aandacht.exchange.csv_sources import parse_date, read_mapped, suggest_mapping
+from aandacht.exchange import csv_sources
+from aandacht.exchange.csv_sources import MAPPABLE_FIELDS, parse_date, read_mapped, suggest_mapping
 from aandacht.exchange.records import (
     FIELD_NAMES,
     Problem,
@@ -135,10 +136,39 @@ def test_dates_and_met_on() -> None:
 
 
 def test_met_on_needs_a_year() -> None:
-    (item,) = read("Naam,Ontmoet\nBo Lid,--04-15\n", {"Naam": "full_name", "Ontmoet": "met_on"})
+    item, bo = read("Naam,Ontmoet\nBo Lid,--04-15\n", {"Naam": "full_name", "Ontmoet": "met_on"})
     assert isinstance(item, Problem)
     assert (item.record, item.code) == (2, "bad_date")
     assert "without a year" in item.reason and '"Ontmoet"' in item.reason
+    assert isinstance(bo, Record) and (bo.number, bo.given_name, bo.met_on) == (2, "Bo", None)
+
+
+def test_a_bad_date_leaves_the_other_dates_and_the_person() -> None:
+    text = "Naam,Jarig,Trouwdag\nBo Lid,30-02-1990,12-6-2001\n"
+    mapping = {"Naam": "full_name", "Jarig": "birthday", "Trouwdag": "anniversary"}
+    warning, bo = read(text, mapping)
+    assert isinstance(warning, Problem) and isinstance(bo, Record)
+    assert (warning.record, warning.code) == (2, "bad_date")
+    assert "(there is no 30 February)" in warning.reason
+    assert bo.dates == [RecordDate("anniversary", 6, 12, 2001)]
+
+
+def test_an_organisation_alone_is_read_nothing_at_all_is_not() -> None:
+    mapping = {"Naam": "full_name", "Bedrijf": "organisation", "Plaats": "city"}
+    items = read("Naam,Bedrijf,Plaats\n,Acme,\n,,Delft\n", mapping)
+    acme, nobody = items
+    assert isinstance(acme, Record) and acme.organisation == "Acme"
+    assert isinstance(nobody, Problem) and (nobody.record, nobody.code) == (3, "nameless")
+
+
+def test_department_is_a_field() -> None:
+    item = only_record(
+        "Naam,Bedrijf,Afdeling\nBo Lid,Acme,Inkoop\n",
+        {"Naam": "full_name", "Bedrijf": "organisation", "Afdeling": "department"},
+    )
+    assert (item.organisation, item.department) == ("Acme", "Inkoop")
+    assert "department" in MAPPABLE_FIELDS
+    assert MAPPABLE_FIELDS.index("department") == MAPPABLE_FIELDS.index("organisation") + 1
 
 
 @pytest.mark.parametrize(
@@ -167,10 +197,37 @@ def test_parse_date_accepts(text: str, expected: tuple[int | None, int, int]) ->
 
 @pytest.mark.parametrize(
     "text",
-    ["04/25/1990", "29-02-2001", "1990-02-30", "15-04-90", "0000-04-15", "--13-01", "soon", ""],
-)
+    [
+        "04/25/1990", "29-02-2001", "1990-02-30", "15-04-90", "0000-04-15", "--13-01", "soon", "",
+        "00-04-1990", "2023-13-01", "31 apr 2023",
+    ],
+)  # fmt: skip
 def test_parse_date_refuses(text: str) -> None:
     assert parse_date(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("31-02-1990", "there is no 31 February"),
+        ("1990-02-30", "there is no 30 February"),
+        ("29-02-2001", "there is no 29 February in 2001"),
+        ("--02-30", "there is no 30 February"),
+        ("2023-13-01", "there is no month 13"),
+        ("04/25/1990", "there is no month 25; the day comes first, as in 25-04-1990"),
+        ("25/13", "there is no month 13"),
+        ("00-04-1990", "there is no day 0"),
+        ("0000-04-15", "the year 0 is too early"),
+    ],
+)
+def test_why_a_date_in_a_known_format_is_not_real(text: str, why: str) -> None:
+    found = csv_sources._parse(text)
+    assert found == csv_sources._Impossible(why)
+
+
+@pytest.mark.parametrize("text", ["soon", "15-04-90", "15 Foo 2023", "", "1990/4"])
+def test_a_date_in_no_known_format_is_not_called_impossible(text: str) -> None:
+    assert csv_sources._parse(text) is None
 
 
 # --------------------------------------------------------------------------------------------
@@ -274,6 +331,10 @@ def test_every_field_name_can_be_mapped() -> None:
         ("Connected On", "met_on"),
         ("Land", "country"),
         ("Provincie", "region"),
+        ("Department", "department"),
+        ("Afdeling", "department"),
+        ("Organization Department", "department"),
+        ("department", "department"),
     ],
 )
 def test_suggest_mapping_common_headers(header: str, field: str) -> None:

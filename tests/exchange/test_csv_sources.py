@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -34,7 +36,16 @@ def fixture(name: str) -> bytes:
 
 
 def by_number(items: list[Record | Problem]) -> dict[int, Record | Problem]:
+    """Each line's record, or its problem when there is no record (a warning such as a bad
+    date comes before the line's record, which wins here: see ``warnings``).
+    """
     return {(item.number if isinstance(item, Record) else item.record): item for item in items}
+
+
+def warnings(items: list[Record | Problem], number: int) -> list[Problem]:
+    """The problems of a line that still has a record, in file order."""
+    assert any(isinstance(i, Record) and i.number == number for i in items), number
+    return [i for i in items if isinstance(i, Problem) and i.record == number]
 
 
 def record(items: dict[int, Record | Problem], number: int) -> Record:
@@ -87,14 +98,25 @@ def test_linkedin_connections_with_notes_preamble() -> None:
 
 
 def test_linkedin_rows_that_cannot_be_used_say_where_and_why() -> None:
-    items = by_number(list(read_linkedin(io.BytesIO(fixture("linkedin_connections.csv")))))
+    found = list(read_linkedin(io.BytesIO(fixture("linkedin_connections.csv"))))
+    items = by_number(found)
     nameless = problem(items, 10)
     assert nameless.code == "nameless"
-    assert "no name" in nameless.reason.lower()
-    bad_date = problem(items, 11)
+    assert nameless.reason.startswith("No name, organisation, email address or phone number")
+    # A connection date that does not exist: Lotte is read without it, with a warning.
+    (bad_date,) = warnings(found, 11)
     assert bad_date.code == "bad_date"
-    assert '"Connected On"' in bad_date.reason
-    assert '"2023-13-01"' in bad_date.reason
+    assert bad_date.reason == (
+        'Column "Connected On" has "2023-13-01", which is not a real date (there is no '
+        "month 13); it was left out."
+    )
+    lotte = record(items, 11)
+    assert (lotte.given_name, lotte.family_name, lotte.organisation) == (
+        "Lotte",
+        "Bakker",
+        "Coolblue",
+    )
+    assert lotte.met_on is None and lotte.met_channel == "linkedin"
     # An empty "Connected On" is not an error: the person is there, the date is not known.
     daan = record(items, 12)
     assert daan.met_on is None
@@ -136,24 +158,90 @@ def test_linkedin_connected_on_variants(written: str, expected: dt.date) -> None
     assert item.met_on == expected
 
 
-@pytest.mark.parametrize("written", ["03/25/2023", "15 Foo 2023", "yesterday", "15 Mar"])
-def test_linkedin_connected_on_that_is_not_a_full_date(written: str) -> None:
+@pytest.mark.parametrize(
+    ("written", "why"),
+    [
+        ("03/25/2023", "which is not a real date (there is no month 25; the day comes first, "
+         "as in 25-03-2023)"),
+        ("15 Foo 2023", "which is not a date that can be read (YYYY-MM-DD, "),
+        ("yesterday", "which is not a date that can be read (YYYY-MM-DD, "),
+        ("15 Mar", "a date without a year; this field needs a full date"),
+        ("31 Apr 2023", "which is not a real date (there is no 31 April)"),
+    ],
+)  # fmt: skip
+def test_linkedin_connected_on_that_is_not_a_full_date(written: str, why: str) -> None:
     data = f"First Name,Last Name,Connected On\nAnna,Smit,{written}\n".encode()
-    (item,) = list(read_linkedin(io.BytesIO(data)))
-    assert isinstance(item, Problem)
-    assert item.code == "bad_date"
-    assert item.record == 2
-    assert written in item.reason
+    warning, anna = list(read_linkedin(io.BytesIO(data)))
+    assert isinstance(warning, Problem) and isinstance(anna, Record)
+    assert (warning.record, warning.code) == (2, "bad_date")
+    assert warning.reason.startswith(f'Column "Connected On" has "{written}", {why}')
+    assert warning.reason.endswith(" it was left out.")
+    assert (anna.number, anna.given_name, anna.met_on) == (2, "Anna", None)
 
 
-def test_linkedin_file_without_its_columns_is_refused_naming_them() -> None:
-    data = b"Name,Email\nAnna Smit,anna@example.com\n"
+def test_linkedin_file_without_its_columns_is_refused_naming_only_those() -> None:
+    data = b"Name,Email,Notes,Phone,City\nAnna Smit,anna@example.com,,,\n"
+    with pytest.raises(UnreadableFile) as caught:
+        read_linkedin(io.BytesIO(data))
+    assert caught.value.code == "no_columns"
+    assert str(caught.value) == (
+        "This is not a LinkedIn Connections.csv export: it has no "
+        '"First Name", "Last Name", "Connected On" columns. To read another CSV file, choose '
+        '"other CSV, with a column mapping" as the format (or "detect automatically").'
+    )
+
+
+def test_linkedin_file_missing_one_column_names_that_one() -> None:
+    data = b"First Name,Last Name,Company\nAnna,Smit,Acme\n"
     with pytest.raises(UnreadableFile) as caught:
         read_linkedin(io.BytesIO(data))
     assert caught.value.code == "no_columns"
     message = str(caught.value)
-    assert '"First Name"' in message and '"Connected On"' in message
-    assert '"Name"' in message  # what the header does have
+    assert 'it has no "Connected On" column.' in message
+    assert '"Company"' not in message
+
+
+def test_a_google_file_read_as_linkedin_says_to_choose_google() -> None:
+    with pytest.raises(UnreadableFile) as caught:
+        read_linkedin(io.BytesIO(fixture("google_contacts.csv")))
+    assert caught.value.code == "no_columns"
+    assert str(caught.value) == (
+        "This looks like a Google Contacts CSV, not a LinkedIn export: choose "
+        '"Google Contacts" as the format (or "detect automatically").'
+    )
+
+
+@pytest.mark.parametrize("name", ["linkedin_connections.csv", "linkedin_connections_2018.csv"])
+def test_a_linkedin_file_read_as_google_says_to_choose_linkedin(name: str) -> None:
+    with pytest.raises(UnreadableFile) as caught:
+        read_google(io.BytesIO(fixture(name)))
+    assert caught.value.code == "no_columns"
+    assert str(caught.value) == (
+        "This looks like a LinkedIn export, not a Google Contacts CSV: choose "
+        '"LinkedIn connections" as the format (or "detect automatically").'
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "reader"),
+    [
+        ("dutch_excel.csv", read_linkedin),
+        ("aandacht_export.csv", read_linkedin),
+        ("dutch_excel.csv", read_google),
+        ("aandacht_export.csv", read_google),
+    ],
+)
+def test_another_csv_read_as_linkedin_or_google_names_the_key_columns_only(
+    name: str, reader: Callable[[IO[bytes]], Iterator[Record | Problem]]
+) -> None:
+    with pytest.raises(UnreadableFile) as caught:
+        reader(io.BytesIO(fixture(name)))
+    assert caught.value.code == "no_columns"
+    message = str(caught.value)
+    assert '"First Name", "Last Name"' in message
+    assert 'choose "other CSV, with a column mapping"' in message
+    for column in read_header(io.BytesIO(fixture(name))):
+        assert f'"{column}"' not in message  # not the whole header
 
 
 # --------------------------------------------------------------------------------------------
@@ -213,7 +301,8 @@ def test_google_prefix_suffix_custom_event_and_starred() -> None:
 
 
 def test_google_company_contact_nameless_and_bad_birthday() -> None:
-    items = by_number(list(read_google(io.BytesIO(fixture("google_contacts.csv")))))
+    found = list(read_google(io.BytesIO(fixture("google_contacts.csv"))))
+    items = by_number(found)
     practice = record(items, 8)
     assert practice.organisation == "Huisartsenpraktijk De Linde"
     assert practice.contacts == [RecordContact("phone", "030-2345678", "work")]
@@ -221,10 +310,58 @@ def test_google_company_contact_nameless_and_bad_birthday() -> None:
     assert practice.addresses == [
         RecordAddress(label="work", street="Lindelaan 4, 3581 XX Utrecht")
     ]
-    assert problem(items, 9).code == "nameless"
-    bad = problem(items, 10)
+    assert problem(items, 9).code == "nameless"  # a note alone says nobody
+    # Kees is read without his impossible birthday, with a warning naming it.
+    (bad,) = warnings(found, 10)
     assert bad.code == "bad_date"
-    assert '"Birthday"' in bad.reason and '"1990-13-45"' in bad.reason
+    assert bad.reason == (
+        'Column "Birthday" has "1990-13-45", which is not a real date (there is no month 13); '
+        "it was left out."
+    )
+    kees = record(items, 10)
+    assert (kees.given_name, kees.family_name, kees.dates) == ("Kees", "Dekker", [])
+
+
+def test_google_organization_department() -> None:
+    items = by_number(list(read_google(io.BytesIO(fixture("google_contacts.csv")))))
+    anna = record(items, 2)
+    assert (anna.organisation, anna.department, anna.job_title) == ("Philips", "R&D", "Engineer")
+    assert record(items, 7).department == ""
+
+
+def test_google_2020_numbered_organization_only_an_organisation_and_bad_dates() -> None:
+    found = list(read_google(io.BytesIO(fixture("google_contacts_2020.csv"))))
+    items = by_number(found)
+    assert sorted(items) == [2, 3, 4, 5]
+    ingrid = record(items, 2)
+    assert (ingrid.organisation, ingrid.job_title, ingrid.department) == (
+        "Rijkswaterstaat",
+        "Adviseur",
+        "Water",
+    )
+    assert ingrid.dates == []
+    assert [w.reason for w in warnings(found, 2)] == [
+        'Column "Birthday" has "1981-02-29", which is not a real date (there is no 29 February '
+        "in 1981); it was left out.",
+        'Column "Event 1 - Value" has "volgende week", which is not a date that can be read '
+        "(YYYY-MM-DD, --MM-DD, DD-MM-YYYY, DD/MM/YYYY, 15 Mar 2023; day before month); "
+        "it was left out.",
+    ]
+    assert {w.code for w in warnings(found, 2)} == {"bad_date"}
+    # Only an organisation (and its department): a company contact, read.
+    bakery = record(items, 3)
+    assert (bakery.organisation, bakery.department, bakery.has_name()) == (
+        "Bakkerij Van Vliet",
+        "Verkoop",
+        False,
+    )
+    assert warnings(found, 3) == []
+    # A department alone says nobody.
+    assert problem(items, 4).code == "nameless"
+    otto = record(items, 5)
+    assert otto.dates == [RecordDate("anniversary", 6, 15, 2010)]
+    (yearless,) = warnings(found, 5)
+    assert "(there is no 30 February)" in yearless.reason
 
 
 def test_google_legacy_format() -> None:
@@ -334,7 +471,8 @@ def test_dutch_excel_semicolons_cp1252_and_suggested_mapping() -> None:
         "Verjaardag": "birthday",
         "Opmerkingen": "note",
     }
-    items = by_number(list(read_mapped(io.BytesIO(data), mapping)))
+    found = list(read_mapped(io.BytesIO(data), mapping))
+    items = by_number(found)
     # Line 4 is a row of empty cells (";;;;"): skipped without a word.
     assert sorted(items) == [2, 3, 5, 6, 7]
     helene = record(items, 2)
@@ -353,11 +491,89 @@ def test_dutch_excel_semicolons_cp1252_and_suggested_mapping() -> None:
     zoe = record(items, 3)
     assert zoe.given_name == "Zoë"
     assert zoe.dates == [RecordDate("birthday", 11, 3, 1975)]  # 3/11: day first
-    bad = problem(items, 5)
+    # Joël's birthday does not exist: he is read without it, with a warning.
+    (bad,) = warnings(found, 5)
     assert bad.code == "bad_date"
-    assert '"Verjaardag"' in bad.reason and '"31-02-1990"' in bad.reason
+    assert bad.reason == (
+        'Column "Verjaardag" has "31-02-1990", which is not a real date (there is no '
+        "31 February); it was left out."
+    )
+    joel = record(items, 5)
+    assert (joel.given_name, joel.particles, joel.family_name) == ("Joël", "de", "Wit")
+    assert (joel.organisation, joel.dates, joel.note) == ("Gemeente Ede", [], "Ongeldige datum")
     assert record(items, 6).given_name == "Geert"  # a name alone is enough
-    assert problem(items, 7).code == "nameless"  # an organisation alone is not
+    assert record(items, 7).organisation == "Stichting Zonder Naam"  # so is an organisation
+    assert [p for p in found if isinstance(p, Problem)] == [bad]
+
+
+def test_dutch_excel_afdeling_bad_dates_and_an_organisation_alone() -> None:
+    data = fixture("dutch_excel_afdeling.csv")
+    mapping = csv_sources.suggest_mapping(read_header(io.BytesIO(data)))
+    assert mapping == {
+        "Voornaam": "given_name",
+        "Achternaam": "family_name",
+        "E-mail": "email",
+        "Bedrijf": "organisation",
+        "Afdeling": "department",
+        "Geboortedatum": "birthday",
+        "Trouwdag": "anniversary",
+        "Ontmoet op": "met_on",
+    }
+    found = list(read_mapped(io.BytesIO(data), mapping))
+    items = by_number(found)
+    assert sorted(items) == [2, 3, 4, 5, 7]  # line 6 is empty cells
+    anouk = record(items, 2)
+    assert (anouk.particles, anouk.family_name, anouk.department) == ("de", "Groot", "Burgerzaken")
+    assert anouk.dates == [RecordDate("anniversary", 6, 12, 2001)]
+    assert anouk.met_on is None
+    assert [(w.code, w.reason) for w in warnings(found, 2)] == [
+        ("bad_date", 'Column "Geboortedatum" has "31-02-1990", which is not a real date '
+                     "(there is no 31 February); it was left out."),
+        ("bad_date", 'Column "Ontmoet op" has "2021-04-31", which is not a real date '
+                     "(there is no 31 April); it was left out."),
+    ]  # fmt: skip
+    bram = record(items, 3)
+    assert bram.dates == []
+    assert [w.reason for w in warnings(found, 3)] == [
+        'Column "Geboortedatum" has "03/25/1985", which is not a real date (there is no '
+        "month 25; the day comes first, as in 25-03-1985); it was left out.",
+        'Column "Trouwdag" has "ooit in juni", which is not a date that can be read '
+        "(YYYY-MM-DD, --MM-DD, DD-MM-YYYY, DD/MM/YYYY, 15 Mar 2023; day before month); "
+        "it was left out.",
+    ]
+    foundation = record(items, 4)
+    assert (foundation.organisation, foundation.department) == (
+        "Stichting Zonder Naam",
+        "Secretariaat",
+    )
+    assert not foundation.has_name() and not foundation.is_empty()
+    celine = record(items, 5)
+    assert celine.given_name == "Céline"
+    assert [w.reason for w in warnings(found, 5)] == [
+        'Column "Geboortedatum" has "29-02-1981", which is not a real date (there is no '
+        "29 February in 1981); it was left out.",
+        'Column "Ontmoet op" has "15-04", a date without a year; this field needs a full date '
+        "(YYYY-MM-DD, --MM-DD, DD-MM-YYYY, DD/MM/YYYY, 15 Mar 2023), so it was left out.",
+    ]
+    nameless = problem(items, 7)  # a department alone
+    assert (nameless.code, nameless.reason) == (
+        "nameless",
+        "No name, organisation, email address or phone number on this row, so there is "
+        "nobody to import.",
+    )
+
+
+def test_every_problem_reason_is_a_sentence_without_a_line_prefix() -> None:
+    for name, reader in (
+        ("dutch_excel_afdeling.csv", read_mapped),
+        ("google_contacts_2020.csv", read_google),
+        ("google_contacts.csv", read_google),
+        ("linkedin_connections.csv", read_linkedin),
+    ):
+        for item in reader(io.BytesIO(fixture(name))):
+            if isinstance(item, Problem):
+                assert item.reason[:1].isupper() and item.reason.endswith("."), item
+                assert not item.reason.lower().startswith(("line ", "row ")), item
 
 
 def test_our_own_export_maps_one_to_one_and_reads_back() -> None:

@@ -31,8 +31,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Literal
 
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from aandacht.exchange.records import (
     FIELD_NAMES,
@@ -469,12 +470,42 @@ class _DateParts:
     day: int
 
 
-def parse_date(text: str) -> _DateParts | None:
-    """A date as people and spreadsheets write it; the year may be missing. None when it is
-    not a real date (31-02-1990) or not in a format read here.
+@dataclass(frozen=True)
+class _Impossible:
+    """A date in a format read here that does not exist (31-02-1990): why, for the message."""
+
+    why: str
+
+
+def _why_impossible(year: int | None, month: int, day: int, day_first: bool) -> str | None:
+    """Why year-month-day is no date ("there is no 31 February"), or None when it is one."""
+    if not 1 <= month <= 12:
+        if day_first and 1 <= day <= 12:  # 03/25/2023: written month first
+            return _("there is no month %(month)d; the day comes first, as in %(example)s") % {
+                "month": month,
+                "example": f"{month:02d}-{day:02d}" + (f"-{year}" if year is not None else ""),
+            }
+        return _("there is no month %(month)d") % {"month": month}
+    if not 1 <= day <= 31:
+        return _("there is no day %(day)d") % {"day": day}
+    if year is not None and year < 1000:
+        return _("the year %(year)d is too early") % {"year": year}
+    try:
+        dt.date(year if year is not None else 2000, month, day)  # 2000: 29 Feb is allowed
+    except ValueError:
+        if year is not None and (month, day) == (2, 29):
+            return _("there is no 29 February in %(year)d") % {"year": year}
+        return _("there is no %(day)d %(month)s") % {"day": day, "month": MONTHS[month]}
+    return None
+
+
+def _parse(text: str) -> _DateParts | _Impossible | None:
+    """A date as people and spreadsheets write it (the year may be missing); _Impossible for
+    a format read here with numbers that make no date; None for anything else.
     """
     value = _TRAILING_TIME.sub("", text.strip())
     year: int | None
+    day_first = False
     if match := _ISO.match(value) or _ISO_BASIC.match(value):
         year, month, day = (int(part) for part in match.groups())
     elif match := _YEARLESS.match(value):
@@ -482,6 +513,7 @@ def parse_date(text: str) -> _DateParts | None:
     elif match := _DAY_FIRST.match(value):
         day, month = int(match.group(1)), int(match.group(2))
         year = int(match.group(3)) if match.group(3) else None
+        day_first = True
     elif match := _DAY_MONTH_NAME.match(value):
         found = _MONTHS.get(match.group(2).casefold())
         if found is None:
@@ -490,54 +522,83 @@ def parse_date(text: str) -> _DateParts | None:
         year = int(match.group(3)) if match.group(3) else None
     else:
         return None
-    try:
-        dt.date(year if year is not None else 2000, month, day)  # 2000: 29 Feb is allowed
-    except ValueError:
-        return None
-    if year is not None and year < 1000:
-        return None
+    why = _why_impossible(year, month, day, day_first)
+    if why is not None:
+        return _Impossible(why)
     return _DateParts(year, month, day)
 
 
-class _BadDate(ValueError):
-    def __init__(self, column: str, value: str, needs_year: bool = False) -> None:
-        super().__init__(column, value)
-        self.column = column
-        self.value = value
-        self.needs_year = needs_year
+def parse_date(text: str) -> _DateParts | None:
+    """A date as people and spreadsheets write it; the year may be missing. None when it is
+    not a real date (31-02-1990) or not in a format read here.
+    """
+    parts = _parse(text)
+    return parts if isinstance(parts, _DateParts) else None
 
-    def problem(self, line: int) -> Problem:
-        if self.needs_year:
-            reason = _(
-                'Column "%(column)s" has "%(value)s", a date without a year; this field needs '
-                "a full date (%(formats)s)."
-            )
-        else:
-            reason = _(
-                'Column "%(column)s" has "%(value)s", which is not a date that can be read '
-                "(%(formats)s; day before month)."
-            )
-        return Problem(
-            line,
-            "bad_date",
-            reason % {"column": self.column, "value": self.value, "formats": DATE_FORMATS_HELP},
+
+def _bad_date(line: int, column: str, value: str, why: str | None) -> Problem:
+    """A date left out of a record that is still imported: a warning, not a skipped row."""
+    if why == "":
+        reason = _(
+            'Column "%(column)s" has "%(value)s", a date without a year; this field needs a '
+            "full date (%(formats)s), so it was left out."
         )
+    elif why is None:
+        reason = _(
+            'Column "%(column)s" has "%(value)s", which is not a date that can be read '
+            "(%(formats)s; day before month); it was left out."
+        )
+    else:
+        reason = _(
+            'Column "%(column)s" has "%(value)s", which is not a real date (%(why)s); '
+            "it was left out."
+        )
+    return Problem(
+        line,
+        "bad_date",
+        reason % {"column": column, "value": value, "formats": DATE_FORMATS_HELP, "why": why or ""},
+    )
 
 
-def _record_date(kind: DateKindName, column: str, value: str, label: str = "") -> RecordDate:
-    parts = parse_date(value)
-    if parts is None:
-        raise _BadDate(column, value)
-    return RecordDate(kind=kind, month=parts.month, day=parts.day, year=parts.year, label=label)
+class _Dates:
+    """Reads the dates of one row; a date that cannot be read is left out with a warning."""
 
+    def __init__(self, line: int) -> None:
+        self.line = line
+        self.problems: list[Problem] = []
 
-def _full_date(column: str, value: str) -> dt.date:
-    parts = parse_date(value)
-    if parts is None:
-        raise _BadDate(column, value)
-    if parts.year is None:
-        raise _BadDate(column, value, needs_year=True)
-    return dt.date(parts.year, parts.month, parts.day)
+    def _parts(self, column: str, value: str) -> _DateParts | None:
+        parts = _parse(value)
+        if isinstance(parts, _DateParts):
+            return parts
+        why = parts.why if isinstance(parts, _Impossible) else None
+        self.problems.append(_bad_date(self.line, column, value, why))
+        return None
+
+    def date(
+        self, kind: DateKindName, column: str, value: str, label: str = ""
+    ) -> RecordDate | None:
+        parts = self._parts(column, value)
+        if parts is None:
+            return None
+        return RecordDate(kind=kind, month=parts.month, day=parts.day, year=parts.year, label=label)
+
+    def add(
+        self, record: Record, kind: DateKindName, column: str, value: str, label: str = ""
+    ) -> None:
+        found = self.date(kind, column, value, label)
+        if found is not None:
+            record.dates.append(found)
+
+    def full(self, column: str, value: str) -> dt.date | None:
+        """A date with a year (when someone was met)."""
+        parts = self._parts(column, value)
+        if parts is None:
+            return None
+        if parts.year is None:
+            self.problems.append(_bad_date(self.line, column, value, ""))
+            return None
+        return dt.date(parts.year, parts.month, parts.day)
 
 
 def _names(given: str, family: str) -> tuple[str, str, str]:
@@ -620,12 +681,22 @@ def _nameless(line: int) -> Problem:
     return Problem(
         line,
         "nameless",
-        _("No name, email address or phone number on this row, so there is nobody to import."),
+        _(
+            "No name, organisation, email address or phone number on this row, so there is "
+            "nobody to import."
+        ),
     )
 
 
 def _usable(record: Record) -> bool:
-    return record.has_name() or any(c.kind in {"email", "phone"} for c in record.contacts)
+    """Something that says who it is: a name, an organisation, an email address or a phone
+    number (as on a vCard, an organisation alone is someone: a company contact).
+    """
+    return (
+        record.has_name()
+        or bool(record.organisation)
+        or any(c.kind in {"email", "phone"} for c in record.contacts)
+    )
 
 
 def _columns(header: list[str]) -> dict[str, int]:
@@ -636,28 +707,74 @@ def _columns(header: list[str]) -> dict[str, int]:
     return found
 
 
-def _missing_columns(header: list[str], expected: Iterable[str], what: str) -> UnreadableFile:
-    message = _(
-        "This is not %(what)s: expected the columns %(expected)s, but the header has %(header)s."
-    ) % {
-        "what": what,
-        "expected": ", ".join(f'"{name}"' for name in expected),
-        "header": ", ".join(f'"{cell}"' for cell in header if cell) or _("no column names"),
-    }
+def _quoted(names: Iterable[str]) -> str:
+    return ", ".join(f'"{name}"' for name in names)
+
+
+def _choose_instead(header: list[str]) -> str:
+    """What to choose for a file read with the wrong format, from what its header looks like."""
+    kind = detect_csv_kind(header)
+    if kind == "google":
+        return _('Choose "Google Contacts" as the format (or "detect automatically").')
+    if kind == "linkedin":
+        return _('Choose "LinkedIn connections" as the format (or "detect automatically").')
+    return _(
+        'To read another CSV file, choose "other CSV, with a column mapping" as the format '
+        '(or "detect automatically").'
+    )
+
+
+def _not_linkedin(header: list[str], missing: list[str]) -> UnreadableFile:
+    """A file read as LinkedIn that is none: say what it looks like, or which columns lack."""
+    if detect_csv_kind(header) == "google":
+        message = _(
+            "This looks like a Google Contacts CSV, not a LinkedIn export: choose "
+            '"Google Contacts" as the format (or "detect automatically").'
+        )
+    else:
+        message = ngettext(
+            "This is not a LinkedIn Connections.csv export: it has no %(columns)s column.",
+            "This is not a LinkedIn Connections.csv export: it has no %(columns)s columns.",
+            len(missing),
+        ) % {"columns": _quoted(missing)}
+        message = f"{message} {_choose_instead(header)}"
     return UnreadableFile("no_columns", message)
 
 
-def _records(table: _Table, build: Callable[[_Row], Record]) -> Iterator[Record | Problem]:
+def _not_google(header: list[str]) -> UnreadableFile | None:
+    """A file read as Google Contacts that is none, or None when it may be one."""
+    if detect_csv_kind(header) == "linkedin":
+        return UnreadableFile(
+            "no_columns",
+            _(
+                "This looks like a LinkedIn export, not a Google Contacts CSV: choose "
+                '"LinkedIn connections" as the format (or "detect automatically").'
+            ),
+        )
+    columns = _columns(header)
+    if any(name.casefold() in columns for name in GOOGLE_NAME_COLUMNS):
+        return None
+    message = _(
+        "This is not a Google Contacts CSV export: it has no name column (%(columns)s)."
+    ) % {"columns": _quoted(("First Name", "Last Name", "Name"))}
+    return UnreadableFile("no_columns", f"{message} {_choose_instead(header)}")
+
+
+def _records(table: _Table, build: Callable[[_Row, _Dates], Record]) -> Iterator[Record | Problem]:
+    """The records of the rows. A date that cannot be read is a ``bad_date`` Problem for the
+    row, followed by the row's record without that date: the person is still imported.
+    """
     for item in table.rows:
         if isinstance(item, Problem):
             yield item
             continue
-        try:
-            record = build(item)
-        except _BadDate as bad:
-            yield bad.problem(item.line)
+        dates = _Dates(item.line)
+        record = build(item, dates)
+        if not _usable(record):
+            yield _nameless(item.line)
             continue
-        yield record if _usable(record) else _nameless(item.line)
+        yield from dates.problems
+        yield record
 
 
 # --------------------------------------------------------------------------------------------
@@ -677,9 +794,7 @@ def read_linkedin(stream: IO[bytes]) -> RecordStream:
     columns = _columns(table.header)
     missing = [name for name in LINKEDIN_REQUIRED if name.casefold() not in columns]
     if missing:
-        raise _missing_columns(
-            table.header, LINKEDIN_REQUIRED, _("a LinkedIn Connections.csv export")
-        )
+        raise _not_linkedin(table.header, missing)
     first = columns["first name"]
     last = columns["last name"]
     connected = columns["connected on"]
@@ -689,7 +804,7 @@ def read_linkedin(stream: IO[bytes]) -> RecordStream:
     position = columns.get("position")
     connected_header = table.header[connected]
 
-    def build(row: _Row) -> Record:
+    def build(row: _Row, dates: _Dates) -> Record:
         family, _comma, suffix = row.cell(last).partition(", ")
         given, particles, family = _names(row.cell(first), family)
         record = Record(
@@ -707,7 +822,7 @@ def read_linkedin(stream: IO[bytes]) -> RecordStream:
         if profile := row.cell(url):
             record.contacts.append(RecordContact(kind="social", value=profile, service="linkedin"))
         if connected_on := row.cell(connected):
-            record.met_on = _full_date(connected_header, connected_on)
+            record.met_on = dates.full(connected_header, connected_on)
         return record
 
     return _records(table, build)
@@ -758,8 +873,8 @@ def read_google(stream: IO[bytes]) -> RecordStream:
     table = _table(opened)
     columns = _columns(table.header)
     header = table.header
-    if not any(name.casefold() in columns for name in GOOGLE_NAME_COLUMNS):
-        raise _missing_columns(header, GOOGLE_NAME_COLUMNS, _("a Google Contacts CSV export"))
+    if refused := _not_google(header):
+        raise refused
     groups = _google_groups(header)
 
     def column(*names: str) -> int | None:
@@ -780,13 +895,16 @@ def read_google(stream: IO[bytes]) -> RecordStream:
     labels_at = column("labels", "group membership")
     org_at = column("organization name")
     title_at = column("organization title")
+    department_at = column("organization department")
     organisations = groups.get("organization", [])
     if org_at is None and organisations:
         org_at = organisations[0].index("name")
     if title_at is None and organisations:
         title_at = organisations[0].index("title")
+    if department_at is None and organisations:
+        department_at = organisations[0].index("department")
 
-    def build(row: _Row) -> Record:
+    def build(row: _Row, dates: _Dates) -> Record:
         given, middle, family = row.cell(given_at), row.cell(middle_at), row.cell(family_at)
         particles = ""
         if middle and _all_particles(middle):  # "Jan" + "van der" + "Berg": a common workaround
@@ -806,15 +924,16 @@ def read_google(stream: IO[bytes]) -> RecordStream:
             name_prefix=row.cell(prefix_at),
             name_suffix=row.cell(suffix_at),
             organisation=row.cell(org_at),
+            department=row.cell(department_at),
             job_title=row.cell(title_at),
             note=row.cell(notes_at),
             tags=_tags(row.cell(labels_at)),
         )
         if birthday_at is not None and (birthday := row.cell(birthday_at)):
-            record.dates.append(_record_date("birthday", header[birthday_at], birthday))
+            dates.add(record, "birthday", header[birthday_at], birthday)
         _google_contacts(row, groups, record)
         _google_addresses(row, groups, record)
-        _google_events(row, groups, header, record)
+        _google_events(row, groups, header, record, dates)
         return record
 
     return _records(table, build)
@@ -877,7 +996,7 @@ def _google_addresses(row: _Row, groups: dict[str, list[_Group]], record: Record
 
 
 def _google_events(
-    row: _Row, groups: dict[str, list[_Group]], header: list[str], record: Record
+    row: _Row, groups: dict[str, list[_Group]], header: list[str], record: Record, dates: _Dates
 ) -> None:
     for group in groups.get("event", []):
         value_at = group.index("value")
@@ -886,15 +1005,25 @@ def _google_events(
             continue
         label = _label(row.cell(group.index("label", "type")))
         kind: DateKindName = "anniversary" if label.casefold() == "anniversary" else "custom"
-        record.dates.append(
-            _record_date(kind, header[value_at], value, "" if kind == "anniversary" else label)
-        )
+        dates.add(record, kind, header[value_at], value, "" if kind == "anniversary" else label)
 
 
 # --------------------------------------------------------------------------------------------
 # Any other CSV, with a mapping {column header: field name}
 
 
+def _mappable_fields() -> tuple[str, ...]:
+    """FIELD_NAMES, with "department" after "organisation" while FIELD_NAMES lacks it (the
+    CSV export writes its header from FIELD_NAMES and has no department column yet).
+    """
+    if "department" in FIELD_NAMES:
+        return FIELD_NAMES
+    at = FIELD_NAMES.index("organisation") + 1
+    return (*FIELD_NAMES[:at], "department", *FIELD_NAMES[at:])
+
+
+# The fields a column can be mapped to here.
+MAPPABLE_FIELDS = _mappable_fields()
 # Fields several columns may feed: lists, and text that is joined ("Straat" + "Huisnummer").
 MULTI_COLUMN_FIELDS = frozenset({"email", "phone", "website", "social", "tags", "note", "street"})
 # Mapping to one of these means "leave this column out" (the web form's empty choice).
@@ -942,14 +1071,14 @@ def _resolve_mapping(header: list[str], mapping: Mapping[str, str]) -> list[_Map
         field = field_name.strip().casefold()
         if field in IGNORE_VALUES:
             continue
-        if field not in FIELD_NAMES:
+        if field not in MAPPABLE_FIELDS:
             raise UnreadableFile(
                 "bad_mapping",
                 _(
                     'Column "%(column)s" is mapped to "%(field)s", which is not a field. '
                     "The fields are: %(fields)s."
                 )
-                % {"column": column, "field": field_name, "fields": ", ".join(FIELD_NAMES)},
+                % {"column": column, "field": field_name, "fields": ", ".join(MAPPABLE_FIELDS)},
             )
         indexes = exact.get(column.strip()) or folded.get(_fold_header(column))
         if not indexes:
@@ -1022,7 +1151,7 @@ def read_mapped(stream: IO[bytes], mapping: Mapping[str, str] | None = None) -> 
         mapping = suggest_mapping(table.header)
     columns = _resolve_mapping(table.header, mapping)
 
-    def build(row: _Row) -> Record:
+    def build(row: _Row, dates: _Dates) -> Record:
         record = Record(number=row.line)
         values: dict[str, str] = {}
         street: list[str] = []
@@ -1053,9 +1182,9 @@ def read_mapped(stream: IO[bytes], mapping: Mapping[str, str] | None = None) -> 
                 street.append(value)
             elif field in {"birthday", "anniversary"}:
                 kind: DateKindName = "birthday" if field == "birthday" else "anniversary"
-                record.dates.append(_record_date(kind, column.header, value))
+                dates.add(record, kind, column.header, value)
             elif field == "met_on":
-                record.met_on = _full_date(column.header, value)
+                record.met_on = dates.full(column.header, value)
             else:
                 values[field] = value
         given, particles, family = (
@@ -1072,6 +1201,7 @@ def read_mapped(stream: IO[bytes], mapping: Mapping[str, str] | None = None) -> 
         record.name_prefix = values.get("name_prefix", "")
         record.name_suffix = values.get("name_suffix", "")
         record.organisation = values.get("organisation", "")
+        record.department = values.get("department", "")
         record.job_title = values.get("job_title", "")
         record.met_at = values.get("met_at", "")
         record.time_zone = values.get("time_zone", "")
@@ -1122,6 +1252,10 @@ _SUGGESTIONS: dict[str, tuple[str, ...]] = {
         "company", "company name", "organisation", "organization", "organisation name",
         "organization name", "bedrijf", "bedrijfsnaam", "organisatie", "werkgever",
         "employer", "firma",
+    ),
+    "department": (
+        "department", "afdeling", "organisation department", "organization department",
+        "dept", "division",
     ),
     "job_title": (
         "job title", "jobtitle", "position", "functie", "functietitel", "function", "role",
@@ -1186,7 +1320,7 @@ _LABEL_WORDS = {
 
 
 def _suggest_one(header: str) -> str | None:
-    if header.strip() in FIELD_NAMES:  # our own export: exactly 1:1
+    if header.strip() in MAPPABLE_FIELDS:  # our own export: exactly 1:1
         return header.strip()
     words = _header_key(header).split()
     if not words or set(words) & _NOT_A_VALUE:
