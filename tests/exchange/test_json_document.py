@@ -45,6 +45,7 @@ def build_vault(vault: Vault, alice: User, bob: User, *, size: int = 2) -> dict[
         family_name="Berg",
         nickname="Annie",
         organisation="Acme",
+        department="R&D; Bridges",
         job_title="Engineer",
         met_at="PyCon",
         met_channel="conference",
@@ -214,13 +215,15 @@ def test_export_document_shape(vault: Vault, alice: User, bob: User) -> None:
         "rhythms",
         "agenda_settings",
     ]
-    assert doc["format"] == "aandacht.vault" and doc["version"] == 1
+    assert doc["format"] == "aandacht.vault" and doc["version"] == 2
     assert dt.datetime.fromisoformat(doc["exported_at"]).tzinfo is not None
     assert doc["vault"]["name"] == "Alice's people"
     assert [tag["name"] for tag in doc["tags"]] == ["friends", "rowing", "work"]
     ann, ben, gone = doc["people"][:3]
     assert [p["id"] for p in doc["people"]] == [f"p{n}" for n in range(1, 6)]
     assert ann["given_name"] == "Ann" and ann["particles"] == "van der"
+    assert (ann["organisation"], ann["department"]) == ("Acme", "R&D; Bridges")
+    assert ben["department"] == ""
     assert (ann["name_prefix"], ann["name_suffix"], ann["uid"]) == ("dr.", "jr.", "urn:uuid:1234")
     assert ann["met_via"] == ben["id"] and ann["met_channel"] == "conference"
     assert ann["met_on"] == "2019-05-04"
@@ -469,6 +472,26 @@ def test_sections_in_another_order_restore_the_same(
     assert comparable(export_doc(empty_vault, alice)) == comparable(full_doc)
 
 
+def test_a_version_1_document_restores_with_empty_departments(
+    full_doc: dict[str, Any], alice: User, empty_vault: Vault
+) -> None:
+    """Version 1 had no department: its people restore with "" and export as version 2."""
+    old = copy.deepcopy(full_doc)
+    old["version"] = 1
+    for person in old["people"]:
+        del person["department"]
+    counts = restore_json(empty_vault, as_stream(old), user=alice)
+    assert counts["people"] == len(old["people"])
+    assert set(Person.objects.filter(vault=empty_vault).values_list("department", flat=True)) == {
+        ""
+    }
+    again = export_doc(empty_vault, alice)
+    assert again["version"] == 2
+    for person in full_doc["people"]:
+        person["department"] = ""
+    assert comparable(again) == comparable(full_doc)
+
+
 def test_streaming_reader_across_tiny_chunks(
     full_doc: dict[str, Any], alice: User, empty_vault: Vault, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -537,7 +560,7 @@ BAD_DOCUMENTS: list[tuple[str, Callable[[dict[str, Any]], bytes], str, str]] = [
     ("another app", raw(b'{"contacts": []}'), "not_our_format", "not an Aandacht"),
     ("wrong format", edited(put(("format",), "monica")), "not_our_format", ""),
     ("no format", edited(delete(("format",))), "not_our_format", ""),
-    ("newer version", edited(put(("version",), 2)), "unsupported_version", "version 2"),
+    ("newer version", edited(put(("version",), 3)), "unsupported_version", "version 3"),
     ("version as text", edited(put(("version",), "1")), "wrong_type", "version: expected"),
     ("no version", edited(delete(("version",))), "missing_field", "version: missing"),
     ("no people", edited(delete(("people",))), "missing_field", "people: missing"),
@@ -562,6 +585,24 @@ BAD_DOCUMENTS: list[tuple[str, Callable[[dict[str, Any]], bytes], str, str]] = [
         edited(put(("people", 1, "shoe_size"), 44)),
         "unknown_field",
         "people[1]: there is no field “shoe_size”",
+    ),
+    (
+        "version 1 with a department",
+        edited(put(("version",), 1)),
+        "unknown_field",
+        "people[0]: there is no field “department”",
+    ),
+    (
+        "version 2 without a department",
+        edited(delete(("people", 0, "department"))),
+        "missing_field",
+        "people[0].department: missing",
+    ),
+    (
+        "department too long",
+        edited(put(("people", 0, "department"), "x" * 201)),
+        "bad_value",
+        "people[0].department: 201 characters, at most 200",
     ),
     (
         "missing field",

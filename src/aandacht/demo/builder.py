@@ -66,6 +66,20 @@ CHANNEL_NAMES = {
     "online": "Bluesky",
 }
 CONFERENCE_COLOUR = "#ea580c"
+# The department a generated person's role belongs to (the role names are the word pools'
+# in either language): some people at an organisation get one, as address books keep it.
+DEPARTMENTS: dict[str, str] = {
+    "Head of Finance": "Finance",
+    "Head of Claims": "Claims",
+    "Team Lead Customer Service": "Customer Service",
+    "Team Leader Social Care": "Social Care",
+    "Head of Housing Services": "Housing Services",
+    "Teamleider Burgerzaken": "Burgerzaken",
+    "Teamleider Klantcontact": "Klantcontact",
+    "Teamleider Wijkzorg": "Wijkzorg",
+    "Afdelingshoofd Sociaal Domein": "Sociaal Domein",
+    "Hoofd Schadebehandeling": "Schadebehandeling",
+}
 NAME_REPEATS = 3  # at most this many generated people share a first or family name
 HOLIDAYS = frozenset({(12, 24), (12, 25), (12, 26), (12, 31), (1, 1)})
 MOBILE_PREFIXES = ("+316", "+447", "+3519", "+4179", "+4520")
@@ -707,6 +721,7 @@ class DemoBuilder:
             self.vault,
             name,
             organisation=organisation,
+            department=DEPARTMENTS.get(job_title, "") if organisation else "",
             job_title=job_title,
             met_at=met_at,
             met_channel=channel,

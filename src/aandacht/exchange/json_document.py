@@ -1,6 +1,6 @@
 """The lossless JSON document of a vault: ``export_json`` writes it, ``restore_json`` reads it.
 
-A versioned document (``"format": "aandacht.vault"``, ``"version": 1``; docs/json-format.md)
+A versioned document (``"format": "aandacht.vault"``, ``"version": 2``; docs/json-format.md)
 of everything in a vault its exporting user may see, so a vault can leave this instance and
 come back whole. Both directions stream: the export reads each table once, in primary-key
 order with chunked cursors, and joins the rows per person in Python (a fixed number of
@@ -89,9 +89,10 @@ from aandacht.timeline.models import (
 )
 
 FORMAT = "aandacht.vault"
-VERSION = 1
+VERSION = 2
 # Versions this code reads: a newer document is refused rather than restored with losses.
-READABLE_VERSIONS = frozenset({1})
+# Version 2 added the person's ``department``; a version 1 document restores it as "".
+READABLE_VERSIONS = frozenset({1, 2})
 
 BATCH_SIZE = 500  # rows per bulk write on restore
 SEARCH_BATCH = 500  # people per search-column refresh after a restore
@@ -123,6 +124,7 @@ PERSON_TEXT_FIELDS = (
     "pronouns",
     "time_zone",
     "organisation",
+    "department",
     "job_title",
     "met_at",
     "met_story",
@@ -149,6 +151,11 @@ PERSON_FIELDS = frozenset(
         "important_dates",
     }
 )
+# What each readable version's person has: version 1 had no department.
+PERSON_FIELDS_OF_VERSION: dict[int, frozenset[str]] = {
+    1: PERSON_FIELDS - {"department"},
+    2: PERSON_FIELDS,
+}
 CONTACT_FIELDS = frozenset({"kind", "label", "value", "normalized", "service", "position"})
 ADDRESS_TEXT_FIELDS = ("label", "street", "postal_code", "locality", "region", "country")
 DATE_FIELDS = frozenset({"kind", "label", "month", "day", "year"})
@@ -1153,6 +1160,7 @@ class _Restorer:
         }
         self.person_pks: list[int] = []
         self.introductions: list[tuple[int, str, object]] = []
+        self.version = VERSION  # the document's, once its header is read
 
     # The document's shape ---------------------------------------------------------------------
 
@@ -1255,6 +1263,7 @@ class _Restorer:
                         "readable": ", ".join(str(v) for v in sorted(READABLE_VERSIONS)),
                     },
                 )
+            self.version = value
         elif key == "exported_at":
             _Object({"exported_at": value}, "", ("exported_at",)).stamp("exported_at")
         elif key == "vault":
@@ -1348,10 +1357,11 @@ class _Restorer:
         _update_rows(Person, ["met_via"], updates)
 
     def read_person(self, path: str, raw: object) -> _PersonRows:
-        item = _Object(raw, path, PERSON_FIELDS)
+        fields = PERSON_FIELDS_OF_VERSION[self.version]
+        item = _Object(raw, path, fields)
         local_id = self.people.new_id(item.raw("id"), item.at("id"))
         values: dict[str, Any] = {
-            name: item.field_text(Person, name) for name in PERSON_TEXT_FIELDS
+            name: item.field_text(Person, name) for name in PERSON_TEXT_FIELDS if name in fields
         }
         values["met_on"] = item.date("met_on")
         values["met_channel"] = item.choice("met_channel", CHANNELS)

@@ -47,6 +47,7 @@ EDITABLE_FIELDS = frozenset(
         "pronouns",
         "time_zone",
         "organisation",
+        "department",
         "job_title",
         "met_on",
         "met_at",

@@ -121,9 +121,10 @@ class NameForm(forms.ModelForm[Person]):
 class WorkForm(forms.ModelForm[Person]):
     class Meta:
         model = Person
-        fields = ["organisation", "job_title"]
+        fields = ["organisation", "department", "job_title"]
         widgets = {
             "organisation": forms.TextInput(attrs={**NO_AUTOFILL, "autofocus": True}),
+            "department": forms.TextInput(attrs=NO_AUTOFILL),
             "job_title": forms.TextInput(attrs=NO_AUTOFILL),
         }
 

@@ -69,6 +69,9 @@ class Person(models.Model):
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
 
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    # vCard ORG's second component ("ORG:IBM;Accounting"), kept apart from the organisation so
+    # address books show the company as the company.
+    department = models.CharField(_("department"), max_length=200, blank=True, default="")
     job_title = models.CharField(_("role"), max_length=200, blank=True)
 
     met_on = models.DateField(_("met on"), null=True, blank=True)
