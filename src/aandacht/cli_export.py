@@ -188,6 +188,7 @@ def export_people(
         typer.Option(
             "--output",
             "-o",
+            metavar="FILE",
             help="The file to write (an existing file is replaced, but only once the export is "
             "complete), or - for standard output.",
             show_default=False,
@@ -198,7 +199,9 @@ def export_people(
         typer.Option(
             "--format",
             "-f",
-            help="vcard (vCard 4.0), vcard3 (vCard 3.0, for older address books), csv, or json "
+            metavar="FORMAT",
+            help="vcard (vCard 4.0), vcard3 (vCard 3.0, what Google Contacts, Apple Contacts and "
+            "phones import most reliably), csv, or json "
             "(everything in the vault, for aandacht import). Default: from the file's "
             "extension (.csv, .json), else vcard.",
             show_default=False,
@@ -207,14 +210,19 @@ def export_people(
     tag: Annotated[
         str | None,
         typer.Option(
-            "--tag", help="Only the people with this tag (vcard, vcard3, csv).", show_default=False
+            "--tag",
+            metavar="TAG",
+            help="Only the people with this tag (vcard, vcard3, csv).",
+            show_default=False,
         ),
     ] = None,
     vault_name: Annotated[
         str | None,
         typer.Option(
             "--vault",
-            help="The vault to export (its name, any case). Default: as for every command.",
+            metavar="NAME",
+            help="The vault to export (its name, any case); the same as aandacht --vault NAME "
+            "export. Default: your default vault, the first you own (never the demo).",
             show_default=False,
         ),
     ] = None,

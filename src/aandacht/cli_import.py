@@ -30,7 +30,7 @@ from aandacht.cli import (
     EXIT_FAILED,
     EXIT_REFUSED,
     EXIT_USAGE,
-    JsonFlag,
+    GlobalOptions,
     Session,
     app,
     emit_json,
@@ -51,6 +51,9 @@ SHOWN_PROBLEMS = 20
 # ``--map COL=`` or ``COL=ignore`` leaves a suggested column out (csv_sources.IGNORE_VALUES).
 IGNORE_SPELLINGS = ("", "-", "ignore", "skip")
 DROP = ""  # a parsed mapping's value for "leave this column out"
+
+# Flags take no value, so their help shows no type (Typer would print "<bool>").
+_JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.", metavar="")]
 
 # vCard reasons start with the physical line ("line 14: the card has no END:VCARD").
 _VCARD_LINE = re.compile(r"line (\d+): ")
@@ -290,12 +293,45 @@ def _open_file(file: str, reply: _Reply) -> tuple[IO[bytes], str]:
     return stream, path.name
 
 
-def _session(ctx: typer.Context, reply: _Reply) -> Session:
+def _named_vault(ctx: typer.Context, vault_name: str | None) -> str | None:
+    """The vault asked for: ``import --vault`` first, then ``aandacht --vault`` (or
+    AANDACHT_VAULT). ``import --vault`` is laid over the global option, so open_session
+    resolves and refuses it exactly as it does for every other command."""
+    if vault_name is not None and vault_name.strip():
+        ctx.obj = GlobalOptions(vault=vault_name.strip())
+    options = ctx.find_object(GlobalOptions)
+    return options.vault if options else None
+
+
+def _say_default_vault(session: Session) -> None:
+    """With more than one vault and none named, say where the file goes (stderr)."""
+    from aandacht.accounts.services import vaults_for
+
+    others = [v.name for v in vaults_for(session.owner) if v.pk != session.vault.pk]
+    if others:
+        say(
+            _(
+                "Importing into “%(vault)s”, your default vault. To import into another one, "
+                "add --vault NAME (%(others)s)."
+            )
+            % {"vault": session.vault.name, "others": ", ".join(others)}
+        )
+
+
+def _session(ctx: typer.Context, reply: _Reply, vault_name: str | None = None) -> Session:
     """``open_session``, whose refusals (an unknown vault, a viewer) also answer in JSON.
 
     Only with ``--json`` is stderr captured (to repeat the message in the JSON), so without
     it "Preparing the database…" shows while the migrations run, not after.
     """
+    named = _named_vault(ctx, vault_name)
+    session = _open(ctx, reply)
+    if not named:
+        _say_default_vault(session)
+    return session
+
+
+def _open(ctx: typer.Context, reply: _Reply) -> Session:
     if not reply.json_output:
         return open_session(ctx, write=True)
     captured = err.capture()
@@ -322,13 +358,17 @@ def _session(ctx: typer.Context, reply: _Reply) -> Session:
 def import_file(
     ctx: typer.Context,
     file: Annotated[
-        str, typer.Argument(help="The file to import, or - for standard input.", show_default=False)
+        str,
+        typer.Argument(
+            help="The file to import, or - for standard input.", show_default=False, metavar="FILE"
+        ),
     ],
     fmt: Annotated[
         str,
         typer.Option(
             "--format",
             "-f",
+            metavar="FORMAT",
             help="auto, vcard, linkedin, google, csv or json (a JSON export restores into an "
             "empty vault).",
         ),
@@ -337,15 +377,27 @@ def import_file(
         list[str] | None,
         typer.Option(
             "--map",
+            metavar="COLUMN=FIELD",
             help="For a CSV file (not LinkedIn's or Google's): COLUMN=FIELD, once per column, "
             "over the suggested mapping; COLUMN= leaves a column out (fields: docs/cli.md).",
             show_default=False,
         ),
     ] = None,
+    vault_name: Annotated[
+        str | None,
+        typer.Option(
+            "--vault",
+            metavar="NAME",
+            help="The vault to import into (its name, any case); the same as aandacht --vault "
+            "NAME import. Default: your default vault, the first you own (never the demo).",
+            show_default=False,
+        ),
+    ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Report what would happen; write nothing.")
+        bool,
+        typer.Option("--dry-run", help="Report what would happen; write nothing.", metavar=""),
     ] = False,
-    json_output: JsonFlag = False,
+    json_output: _JsonFlag = False,
 ) -> None:
     """Import people from a vCard, LinkedIn, Google or CSV file (or restore a JSON export)."""
     reply = _Reply(json_output=json_output, dry_run=dry_run)
@@ -372,7 +424,7 @@ def import_file(
         )
     stream, name = _open_file(file, reply)
     with stream:
-        session = _session(ctx, reply)
+        session = _session(ctx, reply, vault_name)
         _run(session, stream, chosen, name, given, reply)
 
 
@@ -699,8 +751,16 @@ def _headline(report: ImportReport, fmt: str) -> str:
 
 
 def _print_report(report: ImportReport, fmt: str) -> None:
+    from aandacht.exchange.labels import SKIPPED_ON_PURPOSE, any_field_label, display_value
+
     out.print(_headline(report, fmt), soft_wrap=True, highlight=False, markup=False)
-    errors, conflicts, warnings = len(report.errors), len(report.conflicts), len(report.warnings)
+    # A contact group is skipped by design: counted apart, not listed as unreadable.
+    unreadable = [p for p in report.errors if p.code not in SKIPPED_ON_PURPOSE]
+    on_purpose: dict[str, int] = {}
+    for problem in report.errors:
+        if problem.code in SKIPPED_ON_PURPOSE:
+            on_purpose[problem.code] = on_purpose.get(problem.code, 0) + 1
+    errors, conflicts, warnings = len(unreadable), len(report.conflicts), len(report.warnings)
     sections: list[tuple[str, list[str]]] = [
         (
             ngettext(
@@ -709,7 +769,7 @@ def _print_report(report: ImportReport, fmt: str) -> None:
                 errors,
             )
             % {"count": _count(errors)},
-            ["  " + where(fmt, p.record, p.reason) for p in _in_order(report.errors)],
+            ["  " + where(fmt, p.record, p.reason) for p in _in_order(unreadable)],
         ),
         (
             ngettext(
@@ -726,9 +786,9 @@ def _print_report(report: ImportReport, fmt: str) -> None:
                     _("%(person)s — %(field)s: kept “%(existing)s”, the file has “%(incoming)s”")
                     % {
                         "person": c.person,
-                        "field": c.field,
-                        "existing": c.existing,
-                        "incoming": c.incoming,
+                        "field": any_field_label(c.field),
+                        "existing": display_value(c.existing),
+                        "incoming": display_value(c.incoming),
                     },
                 )
                 for c in _in_order(report.conflicts)
@@ -739,6 +799,19 @@ def _print_report(report: ImportReport, fmt: str) -> None:
             ["  " + where(fmt, w.record, w.reason) for w in _in_order(report.warnings)],
         ),
     ]
+    if on_purpose:
+        out.print(
+            _("Skipped on purpose: %(what)s.")
+            % {
+                "what": ", ".join(
+                    f"{SKIPPED_ON_PURPOSE[code]} ({_count(count)})"
+                    for code, count in on_purpose.items()
+                )
+            },
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
     for title, lines in sections:
         if not lines:
             continue

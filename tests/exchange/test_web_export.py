@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Any
 
 import pytest
@@ -52,6 +53,21 @@ def test_the_page_offers_every_format(as_alice: Client, vault: Vault, people: li
     for value in ("vcard", "vcard3", "csv", "json"):
         assert f'value="{value}"' in page
     assert "climbing" in page, "the tag choice lists the vault's tags"
+
+
+def test_the_page_recommends_vcard_3_for_the_common_address_books(
+    as_alice: Client, vault: Vault
+) -> None:
+    page = as_alice.get(f"{EXPORT}?vault={vault.pk}").content.decode()
+
+    # vCard 3.0 is what Google Contacts and iCloud write, and what they and Outlook import.
+    checked = [tag for tag in re.findall(r"<input[^>]*>", page) if " checked" in tag]
+    assert len(checked) == 1 and 'value="vcard3"' in checked[0], "vCard 3.0 is the default"
+    assert page.index('value="vcard3"') < page.index('value="vcard"')
+    assert "vCard 3.0 (.vcf) — for Google Contacts, Apple Contacts and phones" in page
+    assert "vCard 4.0 (.vcf) — the newer standard, for address books that read it" in page
+    assert "Apple, Google and most address books" not in page
+    assert "Other members’ private notes stay out." in page
 
 
 def test_vcard_4_of_the_whole_vault(as_alice: Client, vault: Vault, people: list[Person]) -> None:

@@ -1,4 +1,7 @@
-"""The forms of the import and export pages: upload, column mapping, export choices."""
+"""The forms of the import and export pages: upload, column mapping, export choices.
+
+The field labels live in :mod:`aandacht.exchange.labels`, shared with the command line.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +9,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django import forms
-from django.core.exceptions import FieldDoesNotExist
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from aandacht.accounts.models import Vault
+from aandacht.exchange.labels import field_label
 from aandacht.exchange.models import ImportFormat
 from aandacht.exchange.records import FIELD_NAMES
 from aandacht.people.models import Tag
@@ -18,45 +20,12 @@ from aandacht.people.tagging import alphabetical
 
 IGNORE = ""
 
-# What each field a CSV column can map to is called on the mapping page.
-FIELD_LABELS: dict[str, Promise] = {
-    "full_name": _("full name"),
-    "given_name": _("given name"),
-    "particles": _("particles (van, de, …)"),
-    "family_name": _("family name"),
-    "nickname": _("nickname"),
-    "name_prefix": _("name prefix (Dr., …)"),
-    "name_suffix": _("name suffix (Jr., …)"),
-    "organisation": _("organisation"),
-    "job_title": _("job title"),
-    "email": _("email"),
-    "phone": _("phone"),
-    "website": _("website"),
-    "social": _("social profile"),
-    "street": _("street"),
-    "postal_code": _("postal code"),
-    "city": _("city"),
-    "region": _("region"),
-    "country": _("country"),
-    "birthday": _("birthday"),
-    "anniversary": _("anniversary"),
-    "note": _("note"),
-    "tags": _("tags"),
-    "met_on": _("met on (date)"),
-    "met_at": _("where we met"),
-    "time_zone": _("time zone"),
-    "pronouns": _("pronouns"),
-}
 # Several columns may feed these; every other field takes one column at most.
 REPEATABLE_FIELDS = frozenset({"email", "phone", "website", "social", "tags"})
 # A row needs one of these to become someone you can recognise again.
 IDENTIFYING_FIELDS = frozenset(
     {"full_name", "given_name", "family_name", "nickname", "email", "phone"}
 )
-
-
-def field_label(name: str) -> str:
-    return str(FIELD_LABELS.get(name, name))
 
 
 class UploadForm(forms.Form):
@@ -161,9 +130,12 @@ class ExportFormat:
     CSV = "csv"
     JSON = "json"
 
+    # vCard 3.0 is what Google Contacts and iCloud write themselves and what every common
+    # address book imports; 4.0 (RFC 6350) is read well only by some (CardDAV servers,
+    # Thunderbird). So 3.0 comes first and is the page's default.
     choices = (
-        (VCARD4, _("vCard 4.0 (.vcf) — for Apple, Google and most address books")),
-        (VCARD3, _("vCard 3.0 (.vcf) — for older address books and Outlook")),
+        (VCARD3, _("vCard 3.0 (.vcf) — for Google Contacts, Apple Contacts and phones")),
+        (VCARD4, _("vCard 4.0 (.vcf) — the newer standard, for address books that read it")),
         (CSV, _("CSV (.csv) — for spreadsheets")),
         (JSON, _("JSON (.json) — everything, to restore into Aandacht")),
     )
@@ -173,7 +145,7 @@ class ExportForm(forms.Form):
     format = forms.ChoiceField(
         label=_("Format"),
         choices=ExportFormat.choices,
-        initial=ExportFormat.VCARD4,
+        initial=ExportFormat.VCARD3,
         widget=forms.RadioSelect,
     )
     tag = forms.ModelChoiceField(
@@ -255,32 +227,3 @@ class RestoreForm(forms.Form):
                 )
             cleaned["name"] = name
         return cleaned
-
-
-# What the preview and result call the fields a match adds to or differs in, beyond the
-# mapping page's labels (Person's own fields and the kinds of important dates).
-EXTRA_FIELD_LABELS: dict[str, Promise] = {
-    "address": _("address"),
-    "photo": _("photo"),
-    "tag": _("tag"),
-    "uid": _("vCard UID"),
-    "custom": _("other date"),
-    "gender": _("gender"),
-    "how_we_met": _("how we met"),
-}
-
-
-def any_field_label(name: str) -> str:
-    """A translated label for a field name from a report: mapping labels, then the person's
-    own field names, then the raw name with spaces (never ``family_name``)."""
-    if name in FIELD_LABELS:
-        return str(FIELD_LABELS[name])
-    if name in EXTRA_FIELD_LABELS:
-        return str(EXTRA_FIELD_LABELS[name])
-    from aandacht.people.models import Person
-
-    try:
-        field = Person._meta.get_field(name)
-    except FieldDoesNotExist:
-        return name.replace("_", " ")
-    return str(getattr(field, "verbose_name", name)).replace("_", " ")

@@ -329,6 +329,18 @@ def cancel(job: ImportJob) -> bool:
     return True
 
 
+def discard(job: ImportJob) -> bool:
+    """Delete a previewed job and its file: for a file with nothing to import, which should
+    leave no trace in the history. False when it is no longer waiting (imported meanwhile)."""
+    if job.status != ImportStatus.PREVIEWED:
+        return False
+    # The row first, on its status: an import claimed meanwhile keeps its job and its file.
+    deleted, _kinds = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PREVIEWED).delete()
+    if deleted and job.upload:
+        job.upload.delete(save=False)
+    return bool(deleted)
+
+
 def drop_abandoned(vault_id: int, *, now: dt.datetime | None = None) -> int:
     """Cancel the vault's imports left waiting for :data:`ABANDONED_AFTER`, deleting their files.
 

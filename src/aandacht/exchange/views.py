@@ -12,7 +12,6 @@ Importing needs the owner or editor role (a viewer's POST is a 403); another vau
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 import tempfile
@@ -30,7 +29,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.text import get_valid_filename, slugify
 from django.utils.translation import gettext as _
@@ -46,7 +45,12 @@ from aandacht.exchange.forms import (
     MappingForm,
     RestoreForm,
     UploadForm,
+)
+from aandacht.exchange.labels import (
     any_field_label,
+    display_value,
+    is_skipped_on_purpose,
+    skipped_on_purpose,
 )
 from aandacht.exchange.models import ImportFormat, ImportJob, ImportStatus
 from aandacht.exchange.records import UnreadableFile
@@ -224,9 +228,29 @@ def _history_row(job: ImportJob, now: Any) -> dict[str, Any]:
         "created": summary.get("created"),
         "updated": summary.get("updated"),
         "unchanged": summary.get("unchanged"),
-        "errors": len(summary.get("errors", [])) if "errors" in summary else None,
+        "errors": (
+            sum(1 for each in summary["errors"] if not is_skipped_on_purpose(each))
+            if "errors" in summary
+            else None
+        ),
         "restored_into": summary.get("vault_name") if summary.get("restore") else None,
+        # Why it failed, in short (the job page has the whole message).
+        "reason": _short(job.error or (summary.get("error") or {}).get("message", ""))
+        if job.status == ImportStatus.FAILED
+        else "",
     }
+
+
+REASON_CHARS = 140
+
+
+def _short(text: str) -> str:
+    """The first sentence of a message, at most REASON_CHARS characters."""
+    text = " ".join(str(text).split())
+    first = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+    if len(first) > REASON_CHARS:
+        first = first[: REASON_CHARS - 1].rstrip() + "…"
+    return first
 
 
 # ---------------------------------------------------------------------------------------------
@@ -335,9 +359,14 @@ def _job_context(
     result_vault = job.vault_id
     if done and report_view and report_view["restore"] and report.get("vault_id"):  # type: ignore[union-attr]
         result_vault = int(report["vault_id"])  # type: ignore[index]
+    # The header names the vault the data is in: after a restore into a new vault, that one.
+    header_vault = job.vault.name
+    if done and report_view and report_view["restore"] and report_view["vault_name"]:
+        header_vault = str(report_view["vault_name"])
     return {
         "job": job,
         "vault": job.vault,
+        "header_vault": header_vault,
         "can_write": writer,
         "running": running,
         "interrupted": interrupted,
@@ -417,26 +446,6 @@ def rule_label(rule: str) -> str:
     return str(RULE_LABELS.get(key, rule))
 
 
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_NO_YEAR = re.compile(r"^--(\d{2})-?(\d{2})$")
-
-
-def display_value(value: Any) -> str:
-    """A value from a report as the rest of the app shows it: dates as "15 April 1980", a
-    date without a year as "15 April"."""
-    text = "" if value is None else str(value)
-    try:
-        if found := _ISO_DATE.match(text):
-            year, month, day = (int(part) for part in found.groups())
-            return date_format(dt.date(year, month, day), "j F Y")
-        if found := _NO_YEAR.match(text):
-            month, day = (int(part) for part in found.groups())
-            return date_format(dt.date(2000, month, day), "j F")  # a leap year: 29 February
-    except ValueError:
-        pass  # not a real date: shown as it is
-    return text
-
-
 def where_label(record: Any, *, by_line: bool) -> str:
     """ "Card 7" in a vCard file, "Line 12" in a CSV file."""
     try:
@@ -448,9 +457,23 @@ def where_label(record: Any, *, by_line: bool) -> str:
     return _("Card %(number)s") % {"number": number}
 
 
+def nothing_to_do(summary: dict[str, Any]) -> bool:
+    """Whether importing a previewed file would change nothing: no one new, nothing added to
+    anyone, no conflict to keep on record (a JSON restore always has something to do)."""
+    if summary.get("restore"):
+        return False
+    return (
+        int(summary.get("created", 0)) == 0
+        and int(summary.get("updated", 0)) == 0
+        and not summary.get("conflicts")
+    )
+
+
 def _report_view(summary: dict[str, Any], *, by_line: bool = False) -> dict[str, Any]:
     conflicts = list(summary.get("conflicts", []))
-    errors = list(summary.get("errors", []))
+    problems = list(summary.get("errors", []))
+    # A contact group is left out by design: listed apart, not as a record that was unreadable.
+    errors = [each for each in problems if not is_skipped_on_purpose(each)]
     warnings = list(summary.get("warnings", []))
     new_people = list(summary.get("new_people") or [])
     updated_people = list(summary.get("updated_people") or [])
@@ -469,6 +492,9 @@ def _report_view(summary: dict[str, Any], *, by_line: bool = False) -> dict[str,
         "updated": updated,
         "unchanged": unchanged,
         "nothing_new": created == 0 and updated == 0 and unchanged > 0,
+        # Importing would write nothing and record no conflict: the page offers "Done".
+        "nothing_to_do": nothing_to_do(summary),
+        "skipped": skipped_on_purpose(problems),
         "merged_in_file": summary.get("merged_in_file", 0),
         "matched": updated + unchanged,
         "records": summary.get("records", 0),
@@ -538,6 +564,10 @@ def run_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Import the previewed file. A second press (a double click, a resent form) finds the
     job no longer waiting and only shows where it is: the file is imported once."""
     job = job_for(request, pk, write=True)
+    if job.status == ImportStatus.PREVIEWED and nothing_to_do(job.preview or {}):
+        # A form from before the page offered "Done", or a resent one: nothing is imported,
+        # so nothing goes into the history either.
+        return _finish_unneeded(request, job)
     if job.status == ImportStatus.PREVIEWED and (job.preview or {}).get("restore"):
         user = signed_in_user(request)
         form = restore_form_for(job, user, request.POST)
@@ -571,8 +601,14 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    """Drop an import that has not been done: its uploaded file is deleted."""
+    """Drop an import that has not been done: its uploaded file is deleted.
+
+    "Done" on a preview with nothing to import posts here too: that job is deleted with its
+    file, so the history lists only imports that did something (or were cancelled).
+    """
     job = job_for(request, pk, write=True)
+    if job.status == ImportStatus.PREVIEWED and nothing_to_do(job.preview or {}):
+        return _finish_unneeded(request, job)
     if jobs.cancel(job):
         messages.success(
             request,
@@ -582,6 +618,18 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(import_url(job.vault))
     messages.error(request, _("This import can no longer be cancelled."))
     return redirect(job_url(job))
+
+
+def _finish_unneeded(request: HttpRequest, job: ImportJob) -> HttpResponse:
+    """A previewed file with nothing to import: delete it and its job, say so, back to imports."""
+    if not jobs.discard(job):
+        return redirect(job_url(job))
+    messages.success(
+        request,
+        _("Nothing to import from “%(name)s”: it holds nothing new. The uploaded file is deleted.")
+        % {"name": job.filename},
+    )
+    return redirect(import_url(job.vault))
 
 
 # ---------------------------------------------------------------------------------------------
