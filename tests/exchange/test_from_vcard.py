@@ -85,7 +85,7 @@ def test_apple_contacts_export() -> None:
         "Berg",
     )
     assert (jeroen.name_prefix, jeroen.name_suffix) == ("dr.", "jr.")
-    assert jeroen.organisation == "Brouwerij De Zon, Verkoop"
+    assert (jeroen.organisation, jeroen.department) == ("Brouwerij De Zon", "Verkoop")
     assert jeroen.job_title == "Brouwmeester"
     assert contacts(jeroen) == [
         ("email", "jeroen@example.nl", "other", ""),  # item1 with _$!<Other>!$_
@@ -133,7 +133,7 @@ def test_apple_cr_cr_lf_fixture() -> None:
     [anna] = records(fixture("v30_apple_crcrlf.vcf"))
     assert (anna.given_name, anna.particles, anna.family_name) == ("Anna Maria", "de", "Vries")
     assert anna.nickname == "Annie, An"
-    assert anna.organisation == "Acme, Inc., Sales, East"
+    assert (anna.organisation, anna.department) == ("Acme, Inc.", "Sales, East")
     assert ("email", "anna.private@example.org", "Tennis club", "") in contacts(anna)
     assert ("website", "http://www.example.com/anna", "homepage", "") in contacts(anna)
     assert ("social", "http://twitter.com/annadv", "", "twitter") in contacts(anna)
@@ -187,7 +187,7 @@ def test_outlook_21_quoted_printable_windows_1252() -> None:
     # particles typed as the middle name, as Outlook users in the Netherlands do
     assert (renee.given_name, renee.particles, renee.family_name) == ("Renée", "van den", "Boër")
     assert renee.name_prefix == "Mevr."
-    assert renee.organisation == "Gemeente Utrecht, Cultuur"
+    assert (renee.organisation, renee.department) == ("Gemeente Utrecht", "Cultuur")
     assert contacts(renee) == [
         ("email", "renee.vandenboer@example.nl", "", ""),
         ("phone", "030 286 0000", "work", ""),  # TEL;WORK;VOICE
@@ -216,7 +216,7 @@ def test_outlook_21_fixture_of_the_reader() -> None:
         "Müller",
         "Dr.",
     )
-    assert juergen.organisation == "Brouwerij De Zon, Inkoop"
+    assert (juergen.organisation, juergen.department) == ("Brouwerij De Zon", "Inkoop")
     assert juergen.addresses == [
         RecordAddress("work", "Straße 1", "50667", "Köln", "", "Deutschland")
     ]
@@ -432,7 +432,8 @@ def test_prefixes_and_suffixes() -> None:
 
 def test_organisation_and_nickname_cards_stay_records() -> None:
     org = one("FN:Acme", "ORG:Acme;Sales", version="4.0")
-    assert (org.given_name, org.family_name, org.organisation) == ("", "", "Acme, Sales")
+    assert (org.given_name, org.family_name, org.organisation) == ("", "", "Acme")
+    assert org.department == "Sales"
     kind_org = one("KIND:org", "FN:Viagenie Inc", "TEL:+1 418 656 9254", version="4.0")
     assert (kind_org.given_name, kind_org.family_name) == ("", "")
     nickname = one("NICKNAME:Bolle")

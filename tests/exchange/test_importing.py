@@ -538,3 +538,30 @@ def test_a_damaged_png_is_left_out_but_a_good_one_is_kept(vault: Vault, alice: U
     assert "damaged" in report.warnings[0].reason
     assert not Person.objects.get(given_name="Anna").photo
     assert Person.objects.get(given_name="Bob").photo
+
+
+@pytest.mark.django_db
+def test_the_department_is_imported_and_never_overwritten(vault: Vault, alice: User) -> None:
+    text = vcf(["N:Een;Anna;;;", "FN:Anna Een", "ORG:Acme;Sales;East", "EMAIL:anna@example.nl"])
+    import_vcf(vault, alice, text)
+    anna = Person.objects.get(vault=vault)
+    assert (anna.organisation, anna.department) == ("Acme", "Sales, East")
+    again = vcf(["N:Een;Anna;;;", "FN:Anna Een", "ORG:Acme;Inkoop", "EMAIL:anna@example.nl"])
+    report = import_vcf(vault, alice, again)
+    assert [(c.field, c.existing, c.incoming) for c in report.conflicts] == [
+        ("department", "Sales, East", "Inkoop")
+    ]
+    anna.refresh_from_db()
+    assert anna.department == "Sales, East"
+
+
+@pytest.mark.django_db
+def test_a_readers_bad_date_is_a_warning_not_an_error(vault: Vault, alice: User) -> None:
+    """A CSV reader reports a bad date as a Problem and still yields the row as a record."""
+    report = import_records(
+        vault,
+        [Problem(2, "bad_date", "Line 2: not a real date"), Record(number=2, given_name="Anna")],
+        user=alice,
+    )
+    assert report.created == 1 and report.errors == []
+    assert [(w.record, w.code) for w in report.warnings] == [(2, "bad_date")]

@@ -23,7 +23,8 @@ How a card maps (the choices vCard leaves open):
   Without names in N, FN is split with :func:`aandacht.people.names.split_name`, unless the card
   is an organisation (``KIND:org``, Apple's ``X-ABShowAs:COMPANY``, or FN equal to ORG) or FN is
   just an email address: then only the organisation (or nickname) names it.
-* ORG with its departments becomes one text, "Acme, Sales"; TITLE (else ROLE) the job title.
+* ORG's first component is the organisation, the others the department ("Sales, East");
+  TITLE (else ROLE) the job title.
 * Contact labels are short English words, the way the person page suggests them: "work",
   "home", "mobile", "work fax", "iPhone", … from TYPE in every spelling (``TYPE=WORK,VOICE``,
   ``TYPE=work;TYPE=cell``, 2.1's bare ``;CELL;``); an ``X-ABLabel`` wins over TYPE (Apple's
@@ -105,7 +106,8 @@ def record_from_card(card: vcard.Card) -> Record | Problem:
     record = Record(number=card.number, uid=card.uid)
     _names(card, extras, record)
     record.nickname = card.nickname
-    record.organisation = ", ".join(s for s in (card.organisation, *card.departments) if s)
+    record.organisation = card.organisation
+    record.department = ", ".join(s for s in card.departments if s)
     record.job_title = (card.title or card.role).strip()
     record.contacts = _contacts(card, extras)
     record.addresses = _addresses(card, extras)

@@ -62,7 +62,8 @@ from aandacht.timeline.models import Note
 CHUNK_SIZE = 1000
 IMPORT_CACHE_KIB = 65536  # SQLite page cache during an import (see _large_page_cache)
 # A reader's problems that skip one line, not the record: listed as left out, not unreadable.
-SKIPPED_LINE_CODES = frozenset({"not_a_property", "outside"})
+# (A CSV reader's bad_date also leaves out only the date: the row follows as a record.)
+SKIPPED_LINE_CODES = frozenset({"not_a_property", "outside", "bad_date"})
 
 _NAME_FIELDS = {"given_name", "particles", "family_name"}
 DETAIL_LIMIT = 200  # new and updated people listed by name in a report (the rest counted)
@@ -303,6 +304,7 @@ class _NewPerson:
     name_suffix = ""
     pronouns = ""
     organisation = ""
+    department = ""
     job_title = ""
     time_zone = ""
     met_on: dt.date | None = None
