@@ -145,6 +145,13 @@ def test_the_rhythm_varies_from_weekly_to_silent(demo: Vault) -> None:
     assert silent >= 5  # not spoken for eight months or more
 
 
+def test_some_people_have_a_department_of_their_organisation(demo: Vault) -> None:
+    with_department = Person.objects.filter(vault=demo).exclude(department="")
+    assert with_department.count() >= 3
+    assert not with_department.filter(organisation="").exists()
+    assert with_department.count() < Person.objects.filter(vault=demo).count() // 4
+
+
 def test_people_are_described_with_varied_completeness(demo: Vault) -> None:
     people = Person.objects.filter(vault=demo)
     assert people.exclude(organisation="").count() >= 100

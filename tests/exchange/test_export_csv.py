@@ -12,8 +12,14 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from aandacht.accounts.models import Vault
-from aandacht.exchange import exporting
-from aandacht.exchange.exporting import MULTI_VALUE_SEPARATOR, export_csv, guard_formula
+from aandacht.exchange import exporting, sources
+from aandacht.exchange.exporting import (
+    CSV_COLUMNS,
+    MULTI_VALUE_SEPARATOR,
+    export_csv,
+    guard_formula,
+)
+from aandacht.exchange.importing import import_records
 from aandacht.exchange.records import FIELD_NAMES
 from aandacht.people.lifecycle import trash_person
 from aandacht.people.models import Address, Person, Tag
@@ -29,7 +35,7 @@ def export(vault: Vault, tag: Tag | None = None) -> tuple[str, int]:
 
 def rows(text: str) -> list[dict[str, str]]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    assert tuple(reader.fieldnames or ()) == FIELD_NAMES
+    assert tuple(reader.fieldnames or ()) == CSV_COLUMNS
     return list(reader)
 
 
@@ -37,7 +43,7 @@ def rows(text: str) -> list[dict[str, str]]:
 def test_header_only_for_an_empty_vault(vault: Vault) -> None:
     text, count = export(vault)
     assert count == 0
-    assert text == ",".join(FIELD_NAMES) + "\r\n"
+    assert text == ",".join(CSV_COLUMNS) + "\r\n"
 
 
 @pytest.mark.django_db
@@ -49,6 +55,7 @@ def test_every_column(vault: Vault, alice: User) -> None:
         family_name="Berg",
         nickname="Fré",
         organisation="Gemeente Utrecht, Ruimte",
+        department="Stedenbouw",
         job_title="Stedenbouwkundige",
         met_at="Dutch PHP Conference",
         met_on=dt.date(2024, 6, 14),
@@ -88,6 +95,7 @@ def test_every_column(vault: Vault, alice: User) -> None:
         "name_prefix": "dr.",
         "name_suffix": "MSc",
         "organisation": "Gemeente Utrecht, Ruimte",
+        "department": "Stedenbouw",
         "job_title": "Stedenbouwkundige",
         "email": "fre@example.nl ::: frederique@thuis.example",
         "phone": "+31 6 12345678 ::: 030 123 4567",
@@ -168,7 +176,7 @@ def test_a_formula_in_a_name_is_defused(vault: Vault) -> None:
 @pytest.mark.django_db
 def test_row_keys_are_the_field_names(vault: Vault) -> None:
     person = create_person(vault, "Anna Smit")
-    assert tuple(exporting.person_to_row(person, notes=[])) == FIELD_NAMES
+    assert tuple(exporting.person_to_row(person, notes=[])) == CSV_COLUMNS
 
 
 @pytest.mark.parametrize("size", [2, 40])
@@ -186,3 +194,29 @@ def test_queries_do_not_grow_with_the_people_in_a_batch(
     with django_assert_max_num_queries(7):
         _text, count = export(vault)
     assert count == size
+
+
+def test_the_columns_are_the_field_names_with_the_department_after_the_organisation() -> None:
+    assert [name for name in CSV_COLUMNS if name != "department"] == [
+        name for name in FIELD_NAMES if name != "department"
+    ]
+    assert CSV_COLUMNS.index("department") == CSV_COLUMNS.index("organisation") + 1
+
+
+@pytest.mark.django_db
+def test_department_has_its_own_column(vault: Vault) -> None:
+    create_person(vault, "Anna Smit", organisation="IBM, Inc.", department="=Accounting")
+    [row] = rows(export(vault)[0])
+    assert (row["organisation"], row["department"]) == ("IBM, Inc.", "'=Accounting")
+
+
+@pytest.mark.django_db
+def test_the_department_column_imports_again(vault: Vault, other_vault: Vault) -> None:
+    create_person(vault, "Anna Smit", organisation="IBM", department="Accounting, Payroll")
+    data = export(vault)[0].encode("utf-8")
+    report = import_records(
+        other_vault, sources.read_records(io.BytesIO(data), "auto", filename="export.csv")
+    )
+    assert report.errors == [] and report.created == 1
+    person = Person.objects.get(vault=other_vault)
+    assert (person.organisation, person.department) == ("IBM", "Accounting, Payroll")

@@ -498,8 +498,8 @@ def unfolded_lines(text: str) -> list[str]:
 @pytest.mark.parametrize("version", ["4.0", "3.0"])
 @pytest.mark.django_db
 def test_org_is_one_escaped_component(vault: Vault, version: str) -> None:
-    # Aandacht stores ORG with its departments as one text ("Acme, Sales"), so it cannot tell
-    # a department from "Acme, Inc.": the text stays one component, its ; and , escaped.
+    # The organisation is one component, its ; and , escaped (the department, when there is
+    # one, is the second: test_export_vcard_fixes.py).
     create_person(vault, "Anna Smit", organisation="Acme; Sales, Inc. \\ NL")
     text, _count = export(vault, version)
     assert "ORG:Acme\\; Sales\\, Inc. \\\\ NL" in unfolded_lines(text)

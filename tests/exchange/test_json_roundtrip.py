@@ -69,6 +69,7 @@ PERSON_TEXT = (
     "pronouns",
     "time_zone",
     "organisation",
+    "department",
     "job_title",
     "met_at",
     "met_story",

@@ -19,9 +19,22 @@ Choices an importer has to mirror (see ``docs/import-export.md``):
   Google Talk, SIP, IRC or Matrix, or a value with such a URI scheme, ``skype:anna``) are
   ``IMPP:skype:anna`` as RFC 6350 and Apple/Google read them, not ``X-SOCIALPROFILE``; a 3.0
   export adds the old property too (``X-SKYPE:anna``) for the readers of that era.
-* The organisation is one ``ORG`` component, escaped (``ORG:Acme\\, Sales``): Aandacht stores
-  ORG with its departments as one text, and cannot tell "Acme, Sales" from "Acme, Inc.".
-* CSV: the header is :data:`aandacht.exchange.records.FIELD_NAMES`; several values in one cell
+* ``ORG`` is the organisation, then the department as its second component
+  (``ORG:IBM;Accounting``), each escaped (``ORG:Acme\\, Inc.``). Someone known only by their
+  organisation (no given, family or nickname) is a company card: ``KIND:org`` in 4.0, Apple's
+  ``X-ABShowAs:COMPANY`` in 3.0, ``FN`` the organisation and an empty ``N``.
+* A phone number with an extension (``+1-418-656-9254;ext=102``, as a ``tel:`` URI imports) is
+  ``TEL;VALUE=uri:tel:+1-418-656-9254;ext=102`` in 4.0 and the text
+  ``+1-418-656-9254 ext. 102`` in 3.0, never an escaped ``\\;ext=``.
+* A social profile labelled like a web page ("homepage", "website", "blog", "home", "work"…;
+  :data:`URL_LABELS`) is a ``URL`` with that label, as it came in (the importer makes any
+  LinkedIn/GitHub/… URL a social profile); other social profiles are ``X-SOCIALPROFILE``. An
+  importer reading URLs before X-SOCIALPROFILEs (ours does) puts such a profile first.
+* Aandacht keeps no preferred flag on a contact detail, so no ``PREF`` is written; the order
+  of the person page is the order of the card.
+* CSV: the header is :data:`CSV_COLUMNS`, the import's field names
+  (:data:`aandacht.exchange.records.FIELD_NAMES`, with ``department`` after ``organisation``
+  while that tuple lacks it), so an export imports again 1:1; several values in one cell
   (emails, phones, websites, social profiles, tags) are separated by :data:`MULTI_VALUE_SEPARATOR`
   (``" ::: "``, as in Google's CSV); only the first postal address fits the columns; dates are
   ``YYYY-MM-DD``, or ``--MM-DD`` without a year. A cell that a spreadsheet would run as a formula
@@ -60,6 +73,7 @@ if TYPE_CHECKING:
     from aandacht.people.models import PersonQuerySet
 
 __all__ = [
+    "CSV_COLUMNS",
     "FORMULA_GUARD",
     "MULTI_VALUE_SEPARATOR",
     "NOTE_SEPARATOR",
@@ -76,6 +90,17 @@ __all__ = [
 ]
 
 PEOPLE_PER_BATCH = 500
+# The CSV header: the field names a CSV column maps to on import, in their order. The mapped
+# CSV reader takes "department" before FIELD_NAMES lists it; it goes after "organisation".
+CSV_COLUMNS: tuple[str, ...] = (
+    FIELD_NAMES
+    if "department" in FIELD_NAMES
+    else (
+        *FIELD_NAMES[: FIELD_NAMES.index("organisation") + 1],
+        "department",
+        *FIELD_NAMES[FIELD_NAMES.index("organisation") + 1 :],
+    )
+)
 MULTI_VALUE_SEPARATOR = " ::: "
 FORMULA_GUARD = "'"
 NOTE_SEPARATOR = "\n\n"
@@ -114,6 +139,31 @@ _TYPES_FOR_KIND: dict[str, dict[str, str]] = {
 }
 # The label an importer (ours, Apple's, Google's) shows for a TYPE alone.
 _LABEL_OF_TYPE = {"work": "work", "home": "home", "cell": "mobile", "fax": "fax", "pager": "pager"}
+
+# Folded labels under which a social profile is really a web page someone gave as their
+# homepage (``URL;TYPE=home:https://linkedin.com/in/…`` imports as a social profile labelled
+# "home"): such a profile is written back as a URL, which every address book shows.
+URL_LABELS = frozenset(
+    {
+        "homepage",
+        "home page",
+        "website",
+        "web site",
+        "webpage",
+        "web page",
+        "webpagina",
+        "site",
+        "url",
+        "blog",
+        "home",
+        "work",
+        "personal",
+        "business",
+        "school",
+    }
+)
+# A tel: URI's extension as imports keep it ("+1-418-656-9254;ext=102").
+_EXTENSION = re.compile(r";\s*ext\s*=\s*([^;]*)", re.IGNORECASE)
 
 
 class InstantMessaging(NamedTuple):
@@ -263,6 +313,52 @@ def _im_lines(im: ImHandle, label: str, version: vcard.Version, extra: list[str]
     return lines
 
 
+def _next_group(lines: Iterable[str]) -> str:
+    """The first ``itemN`` group the lines do not use yet."""
+    used = _groups(lines)
+    number = 1
+    while f"item{number}" in used:
+        number += 1
+    return f"item{number}"
+
+
+def _is_company(person: Person) -> bool:
+    """Someone known only by their organisation, as :attr:`Person.name` calls them."""
+    return bool(
+        person.organisation.strip()
+        and not (person.given_name.strip() or person.family_name.strip() or person.nickname.strip())
+    )
+
+
+def _phone_with_extension(value: str) -> tuple[str, str] | None:
+    """(number, extension) of a phone stored as a ``tel:`` URI with ``;ext=``, else None."""
+    found = _EXTENSION.search(value)
+    if found is None or not found.group(1).strip():
+        return None
+    number = (value[: found.start()] + value[found.end() :]).strip()
+    return number, found.group(1).strip()
+
+
+def _phone_lines(
+    value: str, types: list[str], label: str, version: vcard.Version, extra: list[str]
+) -> vcard.Value | list[str]:
+    """A phone with an extension as 4.0 ``TEL;VALUE=uri`` lines (the writer would escape the
+    ``;``) or as 3.0 text with "ext."; any other phone as a plain value for the writer."""
+    split = _phone_with_extension(value)
+    if split is None:
+        return vcard.Value(value, types, label)
+    number, extension = split
+    if version == "3.0":
+        return vcard.Value(f"{number} ext. {extension}", types, label)
+    uri = "tel:" + re.sub(r"\s+", "-", number) + ";ext=" + re.sub(r"\s+", "", extension)
+    uri = uri.replace("\r", "%0D").replace("\n", "%0A")
+    params = ";VALUE=uri" + (";TYPE=" + ",".join(types) if types else "")
+    if not label:
+        return [f"TEL{params}:{uri}"]
+    group = _next_group(extra)
+    return [f"{group}.TEL{params}:{uri}", f"{group}.X-ABLabel:{_escape_text(label)}"]
+
+
 def _read_photo(person: Person) -> vcard.Photo | None:
     """The photo file inline; a photo that went missing from storage is left out, not fatal."""
     if not person.photo:
@@ -325,6 +421,11 @@ def _date_lines(dates: Sequence[DateRow], card: vcard.Card, version: vcard.Versi
     return lines
 
 
+def _looks_like_url(value: str) -> bool:
+    text = value.strip().lower()
+    return "://" in text or text.startswith("www.") or ("/" in text and " " not in text)
+
+
 def person_to_card(
     person: Person,
     *,
@@ -340,6 +441,7 @@ def person_to_card(
     """
     if details is None:
         details = load_details([person.pk])[person.pk]
+    department = person.department.strip()
     card = vcard.Card(
         uid=person.uid or derived_uid(person),
         formatted_name=names.display_name(person.given_name, person.particles, person.family_name),
@@ -349,21 +451,36 @@ def person_to_card(
         suffixes=person.name_suffix.strip(),
         nicknames=[person.nickname.strip()] if person.nickname.strip() else [],
         organisation=person.organisation.strip(),
+        departments=[department] if department else [],
         title=person.job_title.strip(),
         time_zone=person.time_zone.strip(),
     )
+    if _is_company(person):
+        card.formatted_name = card.organisation
+        if version == "4.0":
+            card.kind = "org"
+        else:
+            card.extra.append("X-ABShowAs:COMPANY")
     for method in details.contacts:
         types, label = vcard_types(method.kind, method.label)
         if method.kind == ContactKind.EMAIL:
             card.emails.append(vcard.Value(method.value, types, label))
         elif method.kind == ContactKind.PHONE:
-            card.phones.append(vcard.Value(method.value, types, label))
+            phone = _phone_lines(method.value, types, label, version, card.extra)
+            if isinstance(phone, vcard.Value):
+                card.phones.append(phone)
+            else:
+                card.extra.extend(phone)
         elif method.kind == ContactKind.WEBSITE:
             card.urls.append(vcard.Value(method.value, types, label))
         elif method.kind == ContactKind.SOCIAL:
             im = im_handle(method.service, method.value, method.label)
             if im is not None:
                 card.extra.extend(_im_lines(im, method.label.strip(), version, card.extra))
+                continue
+            if names.fold(method.label) in URL_LABELS and _looks_like_url(method.value):
+                url_types, url_label = vcard_types(ContactKind.WEBSITE, method.label)
+                card.urls.append(vcard.Value(method.value, url_types, url_label))
                 continue
             service = method.service if method.service != SocialService.OTHER else ""
             card.socials.append(vcard.Value(method.value, [service] if service else [], label))
@@ -564,7 +681,7 @@ def _joined(values: Iterable[str]) -> str:
 def person_to_row(
     person: Person, *, notes: list[str], details: Details | None = None
 ) -> dict[str, str]:
-    """One CSV row, keyed by :data:`FIELD_NAMES` (before the formula guard)."""
+    """One CSV row, keyed by :data:`CSV_COLUMNS` in their order (before the formula guard)."""
     if details is None:
         details = load_details([person.pk])[person.pk]
     address = details.addresses[0] if details.addresses else None
@@ -580,7 +697,7 @@ def person_to_row(
     def of_kind(kind: str) -> str:
         return _joined(m.value for m in details.contacts if m.kind == kind)
 
-    return {
+    row = {
         "full_name": names.display_name(person.given_name, person.particles, person.family_name),
         "given_name": person.given_name,
         "particles": person.particles,
@@ -589,6 +706,7 @@ def person_to_row(
         "name_prefix": person.name_prefix,
         "name_suffix": person.name_suffix,
         "organisation": person.organisation,
+        "department": person.department,
         "job_title": person.job_title,
         "email": of_kind(ContactKind.EMAIL),
         "phone": of_kind(ContactKind.PHONE),
@@ -608,6 +726,7 @@ def person_to_row(
         "time_zone": person.time_zone,
         "pronouns": person.pronouns,
     }
+    return {name: row[name] for name in CSV_COLUMNS}
 
 
 def export_csv(vault: Vault, out: IO[str], *, tag: Tag | None = None) -> int:
@@ -616,7 +735,7 @@ def export_csv(vault: Vault, out: IO[str], *, tag: Tag | None = None) -> int:
     ``out`` should be opened with ``newline=""``, as the csv module asks.
     """
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(FIELD_NAMES)
+    writer.writerow(CSV_COLUMNS)
     count = 0
     for batch in batches(vault, tag):
         writer.writerows(
