@@ -29,6 +29,7 @@ FIELD_NAMES: tuple[str, ...] = (
     "name_prefix",
     "name_suffix",
     "organisation",
+    "department",
     "job_title",
     "email",
     "phone",
