@@ -580,10 +580,22 @@ def test_every_problem_reason_is_a_sentence_without_a_line_prefix() -> None:
                 assert not item.reason.lower().startswith(("line ", "row ")), item
 
 
+def test_our_export_with_its_department_column_reads_back() -> None:
+    header = ",".join(csv_sources.FIELD_NAMES)
+    assert "organisation,department,job_title" in header
+    data = f"{header}\r\n,,,,,,,Acme BV,Inkoop,,info@acme.example\r\n".encode()
+    assert csv_sources.suggest_mapping(read_header(io.BytesIO(data)))["department"] == "department"
+    (acme,) = list(read_mapped(io.BytesIO(data)))
+    assert isinstance(acme, Record)
+    assert (acme.organisation, acme.department, acme.has_name()) == ("Acme BV", "Inkoop", False)
+    assert acme.contacts == [RecordContact("email", "info@acme.example")]
+
+
 def test_our_own_export_maps_one_to_one_and_reads_back() -> None:
     data = fixture("aandacht_export.csv")
     header = read_header(io.BytesIO(data))
-    assert header == list(csv_sources.FIELD_NAMES)
+    # An export from before the department column: it still reads 1:1.
+    assert header == [name for name in csv_sources.FIELD_NAMES if name != "department"]
     assert csv_sources.suggest_mapping(header) == {name: name for name in header}
     items = by_number(list(read_mapped(io.BytesIO(data))))  # no mapping: the suggested one
     denise = record(items, 2)

@@ -1012,18 +1012,8 @@ def _google_events(
 # Any other CSV, with a mapping {column header: field name}
 
 
-def _mappable_fields() -> tuple[str, ...]:
-    """FIELD_NAMES, with "department" after "organisation" while FIELD_NAMES lacks it (the
-    CSV export writes its header from FIELD_NAMES and has no department column yet).
-    """
-    if "department" in FIELD_NAMES:
-        return FIELD_NAMES
-    at = FIELD_NAMES.index("organisation") + 1
-    return (*FIELD_NAMES[:at], "department", *FIELD_NAMES[at:])
-
-
-# The fields a column can be mapped to here.
-MAPPABLE_FIELDS = _mappable_fields()
+# The fields a column can be mapped to here (``department`` among them).
+MAPPABLE_FIELDS = FIELD_NAMES
 # Fields several columns may feed: lists, and text that is joined ("Straat" + "Huisnummer").
 MULTI_COLUMN_FIELDS = frozenset({"email", "phone", "website", "social", "tags", "note", "street"})
 # Mapping to one of these means "leave this column out" (the web form's empty choice).
