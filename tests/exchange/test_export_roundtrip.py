@@ -40,8 +40,6 @@ from hypothesis import strategies as st
 from aandacht.accounts.models import Membership, Role, Vault
 from aandacht.exchange import importing, sources
 from aandacht.exchange.exporting import URL_LABELS, derived_uid, export_vcards
-from aandacht.exchange.from_vcard import record_from_card
-from aandacht.exchange.vcard import read_cards
 from aandacht.people.editing import set_photo
 from aandacht.people.models import Address, Person
 from aandacht.people.services import (
@@ -87,20 +85,7 @@ CUSTOM_LABELS = ["", "started at the city", "name day", "naamdag; gevierd", "fir
 TAGS = ["speaker", "Buren", "family", "klant 2024", "Zoë's club", "a;b"]
 
 
-def _import_reads_department() -> bool:
-    """Whether the importer keeps ORG's second component as the department (its own change)."""
-    cards, _errors = read_cards(
-        "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:A\r\nORG:IBM;Sales\r\nEND:VCARD\r\n"
-    )
-    record = record_from_card(cards[0])
-    return (record.organisation, getattr(record, "department", None)) == ("IBM", "Sales")
-
-
-IMPORT_READS_DEPARTMENT = _import_reads_department()
-# Until the importer reads departments, generated people have none (see the xfail below).
-DEPARTMENTS = (
-    ["", "", "Accounting", "R&D; Lab", "Sales, Benelux"] if IMPORT_READS_DEPARTMENT else [""]
-)
+DEPARTMENTS = ["", "", "Accounting", "R&D; Lab", "Sales, Benelux"]
 NOTE_TEXT = (
     st.text(alphabet=st.sampled_from(list("abcXYZ éëøß,;:\\\"'\n\t€😀")), min_size=1, max_size=40)
     .map(str.strip)
@@ -624,12 +609,6 @@ def test_labelled_birthday_and_anniversary_still_come_back_as_dates(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("version", ["4.0", "3.0"])
-@pytest.mark.xfail(
-    not IMPORT_READS_DEPARTMENT,
-    strict=True,
-    reason="import side (from_vcard, importing): ORG's second component should become the "
-    "person's department, not a part of the organisation ('IBM, Accounting')",
-)
 def test_the_department_comes_back(version: Literal["4.0", "3.0"]) -> None:
     def fill(vault: Vault, person: Person) -> None:
         Person.objects.filter(pk=person.pk).update(organisation="IBM, Inc.", department="R&D; Lab")
