@@ -651,3 +651,29 @@ def test_importing_the_dutch_excel_file_keeps_joel_and_the_foundation(
     assert [(w.record, w.code) for w in report.warnings if w.code == "bad_date"] == [
         (5, "bad_date")
     ]
+
+
+@pytest.mark.django_db
+def test_importing_google_keeps_the_department_and_kees(vault: Vault, alice: User) -> None:
+    report = import_records(
+        vault, read_google(io.BytesIO(fixture("google_contacts.csv"))), user=alice
+    )
+    anna = Person.objects.get(vault=vault, given_name="Anna")
+    assert (anna.organisation, anna.department, anna.job_title) == ("Philips", "R&D", "Engineer")
+    kees = Person.objects.get(vault=vault, given_name="Kees")
+    assert not kees.important_dates.exists()
+    assert [(p.record, p.code) for p in report.errors] == [(9, "nameless")]
+    assert (10, "bad_date") in [(w.record, w.code) for w in report.warnings]
+
+
+@pytest.mark.django_db
+def test_importing_linkedin_keeps_lotte_without_her_date(vault: Vault, alice: User) -> None:
+    report = import_records(
+        vault, read_linkedin(io.BytesIO(fixture("linkedin_connections.csv"))), user=alice
+    )
+    lotte = Person.objects.get(vault=vault, given_name="Lotte")
+    assert (lotte.organisation, lotte.met_on) == ("Coolblue", None)
+    assert [(p.record, p.code) for p in report.errors] == [(10, "nameless")]
+    assert [(w.record, w.code) for w in report.warnings if w.code == "bad_date"] == [
+        (11, "bad_date")
+    ]
