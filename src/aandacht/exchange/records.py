@@ -88,7 +88,9 @@ class RecordDate:
 @dataclass
 class RecordPhoto:
     data: bytes
-    mime: str  # "image/jpeg", "image/png", "image/gif" or "image/webp"
+    # "image/jpeg", "image/png", "image/gif" or "image/webp"; "" for bytes that are none of
+    # them (the importer leaves such a photo out with a bad_photo warning)
+    mime: str
 
 
 @dataclass
