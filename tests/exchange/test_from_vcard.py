@@ -123,7 +123,7 @@ def test_apple_contacts_export() -> None:
     assert contacts(company) == [("phone", "+31 20 555 0100", "main", "")]
 
     assert group.record == 3 and group.code == "group"
-    assert "Bierliefhebbers" in group.reason and "line 51" in group.reason
+    assert "Bierliefhebbers" in group.reason and "line 61" in group.reason
 
     assert sanne.number == 4
     assert sanne.dates == [RecordDate("birthday", 2, 29, None)]  # X-ABDATE:2019-11 dropped

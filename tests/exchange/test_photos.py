@@ -173,3 +173,16 @@ def test_reasons_are_translated() -> None:
     with translation.override("nl"):
         reason = photo_problem(b"not an image at all")
     assert isinstance(reason, str) and reason
+
+
+def test_a_jpeg_that_ends_early_is_kept_like_browsers_keep_it() -> None:
+    """Old phones (BlackBerry, in the corpus) wrote JPEGs without their last bytes."""
+    import io as _io
+
+    from PIL import Image as _Image
+
+    buffer = _io.BytesIO()
+    _Image.new("RGB", (64, 64), (10, 200, 30)).save(buffer, "JPEG")
+    whole = buffer.getvalue()
+    assert photo_problem(whole[:-40]) is None
+    assert photo_problem(whole[:20]) is not None  # but not a header alone

@@ -65,12 +65,20 @@ def photo_problem(data: bytes) -> str | None:
                 # verify() checks the structure (PNG chunk CRCs, for one) without decoding.
                 image.verify()
             # After verify() the image must be reopened; decoding finds what verify() cannot
-            # (a JPEG cut short, a WebP with garbage in it). A JPEG is decoded at reduced
-            # scale, which reads the whole file but costs a fraction of the time and memory.
+            # (a WebP with garbage in it). A JPEG is decoded at reduced scale, which reads the
+            # whole file but costs a fraction of the time and memory. A JPEG whose last bytes
+            # are missing is kept: browsers draw what is there, and old phones (BlackBerry,
+            # in the corpus) wrote such photos.
             with Image.open(io.BytesIO(data)) as image:
                 if kind in ("JPEG", "MPO"):
                     image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
-                image.load()
+                    try:
+                        image.load()
+                    except OSError as error:
+                        if not _cut_short(error):
+                            raise
+                else:
+                    image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return _("the image is too large to show (more than %(megapixels)d megapixels)") % {
             "megapixels": MAX_PIXELS // 1_000_000
@@ -82,6 +90,12 @@ def photo_problem(data: bytes) -> str | None:
         # "broken PNG file", "Truncated File Read", ...).
         return _("the image is damaged")
     return None
+
+
+def _cut_short(error: OSError) -> bool:
+    """Pillow's words for a JPEG that ends early (as opposed to one with garbage inside)."""
+    message = str(error)
+    return "truncated" in message or "broken data stream" in message
 
 
 def _unshown(kind: str) -> str:

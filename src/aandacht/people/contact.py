@@ -25,7 +25,9 @@ class InvalidContact(ValueError):
 
 
 def normalize_phone(raw: str, region: str) -> str:
-    """E.164 ("+31612345678") when the number parses; otherwise the digits, so it still matches."""
+    """E.164 ("+31612345678") for a valid number; otherwise the digits as written, so it still
+    matches itself. Only a *valid* number gets the home region's country code: "905-555-1234"
+    from an American card is not a Dutch number, and calling "+31 905…" would reach no one."""
     text = raw.strip()
     if not re.search(r"\d", text):
         raise InvalidContact(
@@ -35,18 +37,19 @@ def normalize_phone(raw: str, region: str) -> str:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
         return re.sub(r"[^\d+]", "", text)
-    if phonenumbers.is_possible_number(number):
+    if phonenumbers.is_valid_number(number):
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return re.sub(r"[^\d+]", "", text)
 
 
 def format_phone(raw: str, region: str) -> str:
-    """International format for display ("+31 6 12345678"); the input when it does not parse."""
+    """International format for display ("+31 6 12345678"); the input as written when it is
+    not a valid number (see :func:`normalize_phone`)."""
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
         return raw
-    if not phonenumbers.is_possible_number(number):
+    if not phonenumbers.is_valid_number(number):
         return raw
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
