@@ -465,7 +465,8 @@ class _Importer:
             if kind == ContactKind.EMAIL:
                 identity.emails.add(normalized)
             elif kind == ContactKind.PHONE:
-                identity.phones.add(normalized)
+                if normalized.startswith("+"):  # digits as written (invalid) match nobody
+                    identity.phones.add(normalized)
             elif kind == ContactKind.SOCIAL:
                 identity.socials.add(f"{service or 'other'}:{normalized}")
         for person_id, locality in Address.objects.filter(
@@ -764,7 +765,12 @@ class _Importer:
         if state.documents is not None:
             sort_key, search_names, search_text = state.documents
         else:
-            sort_key = names.sort_key(person.given_name, person.particles, person.family_name)
+            sort_key = names.sort_key(
+                person.given_name,
+                person.particles,
+                person.family_name,
+                fallback=names.fallback_name(person.nickname, person.organisation),
+            )
             search_names, search_text = build_documents(
                 _DocumentPerson(person),  # type: ignore[arg-type]
                 [(c.value, c.normalized) for c in state.new_contacts],
@@ -872,12 +878,15 @@ class _Importer:
             person = state.person
             person.updated_at = self.now
             person.sort_key = names.sort_key(
-                person.given_name, person.particles, person.family_name
+                person.given_name,
+                person.particles,
+                person.family_name,
+                fallback=names.fallback_name(person.nickname, person.organisation),
             )
             people.append(person)
             fields |= state.changed_fields
         chosen = sorted(fields)
-        if _NAME_FIELDS & fields:
+        if {*_NAME_FIELDS, "nickname", "organisation"} & fields:
             chosen.append("sort_key")
         Person.objects.bulk_update(people, chosen, batch_size=500)
 

@@ -186,7 +186,12 @@ class Preparer:
         if not (given or family or nickname or values["organisation"]):
             nickname = prepared.fallback_name
         prepared.documents = (
-            names.sort_key(given, particles, family),
+            names.sort_key(
+                given,
+                particles,
+                family,
+                fallback=names.fallback_name(nickname, values["organisation"]),
+            ),
             *self._documents(values, nickname, contacts, tags, prepared.note),
         )
         return prepared
@@ -218,7 +223,8 @@ class Preparer:
             contacts.append((item.kind, value, normalized, service, label))
             if item.kind == "email":
                 emails.add(normalized)
-            elif item.kind == "phone":
+            elif item.kind == "phone" and normalized.startswith("+"):
+                # Only a valid number (E.164) is a key: "123456" as written is anyone's.
                 phones.add(normalized)
             elif item.kind == "social":
                 socials.add(f"{service}:{normalized}")
