@@ -28,6 +28,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "name_prefix": _("name prefix (Dr., …)"),
     "name_suffix": _("name suffix (Jr., …)"),
     "organisation": _("organisation"),
+    "department": _("department"),
     "job_title": _("job title"),
     "email": _("email"),
     "phone": _("phone"),
