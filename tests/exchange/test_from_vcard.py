@@ -300,7 +300,7 @@ def test_one_good_and_one_bad_card() -> None:
     assert isinstance(good, Record) and isinstance(bad, Problem)
     assert (good.number, good.given_name, good.family_name) == (1, "Goed", "Kaartje")
     assert (bad.record, bad.code) == (2, "no_end")
-    assert bad.reason == "line 7: the card has no END:VCARD (file ends inside it)"
+    assert bad.reason == "the card has no END:VCARD (the file ends inside it) (line 7)"
 
 
 def test_broken_file_numbers_every_card_by_its_position() -> None:
@@ -317,9 +317,12 @@ def test_broken_file_numbers_every_card_by_its_position() -> None:
         (6, "no_end"),
     ]
     reasons = {p.record: p.reason for p in problems(found)}
-    assert reasons[0] == "line 1: 2 lines outside BEGIN:VCARD … END:VCARD ignored"
-    assert reasons[2].startswith("line 11: not a property line")
-    assert reasons[3].startswith("line 14: ")
+    assert reasons[0] == "2 lines outside BEGIN:VCARD … END:VCARD were ignored (line 1)"
+    assert reasons[2].startswith("a line that is no vCard property was skipped: “")
+    assert reasons[2].endswith("” (line 11)")
+    assert reasons[3] == "the card has no name, email address or phone number (line 14)"
+    # Never the place first: the web and the CLI put "Card 3" in front themselves.
+    assert not any(reason.lower().startswith(("line", "card")) for reason in reasons.values())
 
 
 def test_empty_card_is_a_problem() -> None:
@@ -327,8 +330,8 @@ def test_empty_card_is_a_problem() -> None:
     assert problem == Problem(
         1,
         "empty",
-        "line 1: the card has nothing to import: no name, organisation, contact detail, "
-        "address, date or note",
+        "the card has nothing to import: no name, organisation, contact detail, "
+        "address, date or note (line 1)",
     )
 
 
@@ -676,7 +679,12 @@ def test_tags_note_time_zone_uid_pronouns() -> None:
 
 def test_no_django_models_imported() -> None:
     source = (Path(__file__).parents[2] / "src/aandacht/exchange/from_vcard.py").read_text()
-    assert "django" not in source.split('"""', 2)[2].split("\n__all__")[0]
+    imports = source.split('"""', 2)[2].split("\n__all__")[0]
+    # Only translation (the reasons are shown to the user): no models, no database.
+    assert [line for line in imports.splitlines() if "django" in line] == [
+        "from django.utils.translation import gettext as _",
+        "from django.utils.translation import ngettext",
+    ]
     assert "people.models" not in source and "people.editing import" not in source
 
 

@@ -490,9 +490,7 @@ def test_an_impossible_date_is_a_warning(
     assert report.created == 2
     assert [(w.record, w.code) for w in report.warnings] == [(2, "bad_date")]
     kind = "birthday" if line.startswith("BDAY") else "anniversary"
-    assert report.warnings[0].reason == (
-        f"Card 2: the {kind} {shown} is not a real date; it was left out."
-    )
+    assert report.warnings[0].reason == (f"The {kind} {shown} is not a real date; it was left out.")
     bob = Person.objects.get(vault=vault, given_name="Bob")
     assert not bob.important_dates.exists()
 
@@ -519,7 +517,7 @@ def test_an_undecodable_photo_is_left_out_with_a_warning(
     report = import_vcf(vault, alice, text)
     assert report.created == 1
     assert [(w.record, w.code) for w in report.warnings] == [(1, "bad_photo")]
-    assert report.warnings[0].reason.startswith("Card 1: the photo cannot be shown (")
+    assert report.warnings[0].reason.startswith("The photo cannot be shown (")
     assert not Person.objects.get(vault=vault).photo
 
 

@@ -5,9 +5,10 @@
 position in the file (1-based), or a :class:`Problem` with that number:
 
 * a :class:`~aandacht.exchange.vcard.ReadError` keeps its ``code`` (``no_end``, ``nameless``,
-  ``not_a_property``, ``unreadable``) and gets the line number in ``reason``. ``not_a_property``
-  only means one line was skipped: the card itself still follows as a Record with the same
-  number. Lines outside any card (``outside``) are reported with record 0;
+  ``not_a_property``, ``unreadable``); its ``reason`` is translated by that code and ends with
+  the line number, "(line 14)" (it never starts with its place: the caller adds "Card 3").
+  ``not_a_property`` only means one line was skipped: the card itself still follows as a
+  Record with the same number. Lines outside any card (``outside``) are reported with record 0;
 * ``group``: an Apple contact group (``X-ADDRESSBOOKSERVER-KIND:group``) or ``KIND:group`` is a
   list of members, not a person;
 * ``empty``: nothing to store (``N:;;;;`` and nothing else).
@@ -58,6 +59,9 @@ from functools import cache, lru_cache
 from typing import IO
 from urllib.parse import urlsplit
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from aandacht.exchange import vcard
 from aandacht.exchange.records import (
     DateKindName,
@@ -85,23 +89,56 @@ def records_from_vcards(stream: IO[bytes] | Iterable[bytes] | bytes) -> Iterator
 
 
 def problem_from_error(error: vcard.ReadError) -> Problem:
-    """The reader's error with its card number (0: lines outside any card) and line number."""
+    """The reader's error, translated, with its card number (0: lines outside any card).
+
+    The reason never starts with its place (the web and the CLI put "Card 3" in front); the
+    physical line comes last, "… (line 14)", to find it in the file.
+    """
     return Problem(
         record=error.card_number or 0,
         code=error.code or "unreadable",
-        reason=f"line {error.line}: {error.reason}",
+        reason=at_line(_error_message(error), error.line),
     )
+
+
+def at_line(message: str, line: int) -> str:
+    """ "the card has no END:VCARD (line 14)": the place in the file as the reason's last clause."""
+    return _("%(reason)s (line %(line)d)") % {"reason": message, "line": line}
+
+
+def _error_message(error: vcard.ReadError) -> str:
+    """The reader's English reason in the user's language, by its stable code."""
+    code, detail = error.code, error.detail
+    if code == "outside":
+        count = int(detail) if detail.isdigit() else 1
+        return ngettext(
+            "%(count)d line outside BEGIN:VCARD … END:VCARD was ignored",
+            "%(count)d lines outside BEGIN:VCARD … END:VCARD were ignored",
+            count,
+        ) % {"count": count}
+    if code == "not_a_property":
+        return _("a line that is no vCard property was skipped: “%(text)s”") % {"text": detail}
+    if code == "nameless":
+        return _("the card has no name, email address or phone number")
+    if code == "no_end" and detail == "next":
+        return _("the card has no END:VCARD before the next BEGIN:VCARD")
+    if code == "no_end":
+        return _("the card has no END:VCARD (the file ends inside it)")
+    if detail:
+        return _("the card's %(name)s could not be read") % {"name": detail}
+    return _("the card could not be read")
 
 
 def record_from_card(card: vcard.Card) -> Record | Problem:
     """One card as a Record; a contact group or a card with nothing to store is a Problem."""
     if card.kind == "group":
-        what = f" {card.formatted_name!r}" if card.formatted_name else ""
-        return Problem(
-            card.number,
-            "group",
-            f"line {card.line}: the card is a contact group{what}, not a person; skipped",
-        )
+        if card.formatted_name:
+            message = _("the card is the contact group “%(name)s”, not a person; skipped") % {
+                "name": card.formatted_name
+            }
+        else:
+            message = _("the card is a contact group, not a person; skipped")
+        return Problem(card.number, "group", at_line(message, card.line))
     extras = list(vcard.extra_properties(card)) if card.extra else []
     record = Record(number=card.number, uid=card.uid)
     _names(card, extras, record)
@@ -122,12 +159,11 @@ def record_from_card(card: vcard.Card) -> Record | Problem:
     if card.time_zone in _time_zones():
         record.time_zone = card.time_zone
     if record.is_empty():
-        return Problem(
-            card.number,
-            "empty",
-            f"line {card.line}: the card has nothing to import: no name, organisation, "
-            "contact detail, address, date or note",
+        message = _(
+            "the card has nothing to import: no name, organisation, contact detail, address, "
+            "date or note"
         )
+        return Problem(card.number, "empty", at_line(message, card.line))
     return record
 
 

@@ -31,6 +31,7 @@ from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from aandacht.accounts.models import Vault
 from aandacht.exchange import bulk
@@ -224,10 +225,13 @@ def _no_records_message(report: ImportReport) -> str:
     if report.errors and all(p.code == "group" for p in report.errors):
         return _("This file holds only contact groups, no people.")
     if report.errors:
-        return _(
+        count = len(report.errors)
+        return ngettext(
+            "Nothing in this file could be imported: its one record could not be read: %(reason)s",
             "Nothing in this file could be imported: none of its %(count)d records could be "
-            "read. The first: %(reason)s"
-        ) % {"count": len(report.errors), "reason": report.errors[0].reason}
+            "read. The first: %(reason)s",
+            count,
+        ) % {"count": count, "reason": report.errors[0].reason}
     return _("This file holds no contacts.")
 
 

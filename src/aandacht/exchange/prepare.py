@@ -332,8 +332,8 @@ class Preparer:
         if reason is not None or extension is None:
             prepared.photo_problem = (
                 "bad_photo",
-                _("Card %(number)d: the photo cannot be shown (%(reason)s); it was left out.")
-                % {"number": record.number, "reason": reason or _("not an image")},
+                _("The photo cannot be shown (%(reason)s); it was left out.")
+                % {"reason": reason or _("not an image")},
             )
             return
         prepared.photo = (data, extension)
@@ -379,24 +379,18 @@ def empty_problem(number: int) -> Problem:
     return Problem(
         number,
         "empty",
-        _("Record %(number)d has no name, contact detail or anything else.") % {"number": number},
+        _("Nothing to import: no name, contact detail or anything else."),
     )
 
 
 def bad_date_message(*, number: int, kind: str, value: str) -> str:
     if kind == "birthday":
-        return _("Card %(number)d: the birthday %(value)s is not a real date; it was left out.") % {
-            "number": number,
-            "value": value,
-        }
+        return _("The birthday %(value)s is not a real date; it was left out.") % {"value": value}
     if kind == "anniversary":
-        return _(
-            "Card %(number)d: the anniversary %(value)s is not a real date; it was left out."
-        ) % {"number": number, "value": value}
-    return _("Card %(number)d: the date %(value)s is not a real date; it was left out.") % {
-        "number": number,
-        "value": value,
-    }
+        return _("The anniversary %(value)s is not a real date; it was left out.") % {
+            "value": value
+        }
+    return _("The date %(value)s is not a real date; it was left out.") % {"value": value}
 
 
 def content_uid(record: Record) -> str:

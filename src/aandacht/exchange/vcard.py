@@ -149,6 +149,10 @@ class ReadError:
     line: int
     reason: str
     code: str = ""
+    # What a translated message needs besides the code: the property name (``unreadable``),
+    # the skipped text (``not_a_property``), the number of lines (``outside``) or ``next``
+    # / ``eof`` (``no_end``: before the next BEGIN:VCARD or at the end of the file).
+    detail: str = ""
 
     def __str__(self) -> str:
         where = f"card {self.card_number}, " if self.card_number is not None else ""
@@ -746,7 +750,7 @@ def _build(props: list[_Prop], number: int, first_line: int) -> Card | ReadError
             else:
                 card.extra.append(p.raw)
         except (ValueError, IndexError, LookupError) as exc:  # pragma: no cover - defensive
-            return ReadError(number, p.line, f"{name}: {exc}", "unreadable")
+            return ReadError(number, p.line, f"{name}: {exc}", "unreadable", name)
     for p in props:
         if p.name == "X-ABLABEL" and p.group and p.group.lower() not in used_label_groups:
             card.extra.append(p.raw)
@@ -833,7 +837,11 @@ def iter_cards(
         if garbage:
             what = "line" if garbage == 1 else f"{garbage} lines"
             yield ReadError(
-                None, garbage_start, f"{what} outside BEGIN:VCARD … END:VCARD ignored", "outside"
+                None,
+                garbage_start,
+                f"{what} outside BEGIN:VCARD … END:VCARD ignored",
+                "outside",
+                str(garbage),
             )
             garbage = 0
 
@@ -842,7 +850,9 @@ def iter_cards(
         if head.startswith("BEGIN:VCARD") and text.strip().upper() == "BEGIN:VCARD":
             yield from flush_garbage()
             if props is not None:
-                yield ReadError(number, start, "no END:VCARD before the next BEGIN:VCARD", "no_end")
+                yield ReadError(
+                    number, start, "no END:VCARD before the next BEGIN:VCARD", "no_end", "next"
+                )
             number += 1
             props, start = [], line_no
             continue
@@ -858,13 +868,19 @@ def iter_cards(
         prop = _parse_line(text, line_no)
         if prop is None:
             yield ReadError(
-                number, line_no, f"not a property line, skipped: {text[:40]!r}", "not_a_property"
+                number,
+                line_no,
+                f"not a property line, skipped: {text[:40]!r}",
+                "not_a_property",
+                text[:40],
             )
             continue
         props.append(prop)
     yield from flush_garbage()
     if props is not None:
-        yield ReadError(number, start, "the card has no END:VCARD (file ends inside it)", "no_end")
+        yield ReadError(
+            number, start, "the card has no END:VCARD (file ends inside it)", "no_end", "eof"
+        )
 
 
 def read_cards(data: bytes | str) -> tuple[list[Card], list[ReadError]]:
