@@ -501,11 +501,6 @@ def test_im_handles_with_their_scheme_come_back_in_40() -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="import side (from_vcard._contacts): X-SKYPE/X-JABBER next to an IMPP of the same "
-    "handle is the same account (Android and our 3.0 export write both); skip it",
-)
 def test_im_handles_come_back_once_from_30() -> None:
     before, after, _report = round_trip(_im_with_scheme, "3.0")
     assert after["contacts"] == before["contacts"]
@@ -527,11 +522,6 @@ def test_a_bare_skype_handle_comes_back_bare() -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("version", ["4.0", "3.0"])
-@pytest.mark.xfail(
-    strict=True,
-    reason="import side (from_vcard._clean_label): an X-ABLabel is kept as written; only "
-    "Apple's _$!<Home>!$_ and Google's ALL_CAPS forms need translating ('Home' became 'home')",
-)
 def test_label_case_comes_back(version: Literal["4.0", "3.0"]) -> None:
     def fill(vault: Vault, person: Person) -> None:
         add_contact_method(person, "email", "anna@example.org", label="Home")
@@ -544,11 +534,6 @@ def test_label_case_comes_back(version: Literal["4.0", "3.0"]) -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("version", ["4.0", "3.0"])
-@pytest.mark.xfail(
-    strict=True,
-    reason="import side (from_vcard._tags splits each CATEGORIES value on ',' again, after the "
-    "reader already split on unescaped commas): 'klant\\, groot' came back as two tags",
-)
 def test_a_comma_in_a_tag_comes_back(version: Literal["4.0", "3.0"]) -> None:
     before, after, _report = round_trip(
         lambda vault, person: set_tags(vault, person, ["klant, groot", "Buren"]), version
@@ -558,11 +543,6 @@ def test_a_comma_in_a_tag_comes_back(version: Literal["4.0", "3.0"]) -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("version", ["4.0", "3.0"])
-@pytest.mark.xfail(
-    strict=True,
-    reason="import side (from_vcard._addresses joins street lines with ', '): keep the line "
-    "breaks of an ADR street",
-)
 def test_line_breaks_in_a_street_come_back(version: Literal["4.0", "3.0"]) -> None:
     before, after, _report = round_trip(
         lambda vault, person: Address.objects.create(
@@ -575,11 +555,6 @@ def test_line_breaks_in_a_street_come_back(version: Literal["4.0", "3.0"]) -> No
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("version", ["4.0", "3.0"])
-@pytest.mark.xfail(
-    strict=True,
-    reason="import side (vcard reader + from_vcard._dates): take the X-ABLabel in the group of "
-    "BDAY/ANNIVERSARY (itemN.BDAY + itemN.X-ABLabel) as the date's label",
-)
 def test_labels_of_birthday_and_anniversary_come_back(version: Literal["4.0", "3.0"]) -> None:
     def fill(vault: Vault, person: Person) -> None:
         add_important_date(person, "birthday", 3, 4, 1980, "geboortedag")

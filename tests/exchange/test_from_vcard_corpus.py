@@ -177,7 +177,7 @@ def test_what_some_quirky_files_give() -> None:
     assert labels == ["mobile", "home", "work", "home fax", "work fax", "pager", "assistant"]
     assert [(a.label, a.street) for a in iphone.addresses] == [
         ("home", "Silicon Alley 5"),
-        ("work", "Street4, Building 6, Floor 8"),
+        ("work", "Street4\nBuilding 6\nFloor 8"),
     ]
 
     outlook = first("ez-vcard/John_Doe_MS_OUTLOOK.vcf")  # 2.1 QP, LABEL next to ADR

@@ -30,14 +30,16 @@ How a card maps (the choices vCard leaves open):
   "home", "mobile", "work fax", "iPhone", … from TYPE in every spelling (``TYPE=WORK,VOICE``,
   ``TYPE=work;TYPE=cell``, 2.1's bare ``;CELL;``); an ``X-ABLabel`` wins over TYPE (Apple's
   ``_$!<Mobile>!$_`` is mapped like a type, Google's ``GRAND_CENTRAL`` becomes "grand
-  central", anything else is kept as written). Capabilities (voice, text, internet, pref, …)
-  are not labels.
+  central", anything else is kept as written, "Home" and "XMPP" with their capitals). A
+  grouped BDAY or ANNIVERSARY takes its X-ABLabel as the date's label. Capabilities (voice,
+  text, internet, pref, …) are not labels.
 * URLs to LinkedIn, X/Twitter, GitHub, Mastodon, Bluesky, Instagram and Facebook become social
   profiles (:func:`aandacht.people.contact.parse_social`); X-SOCIALPROFILE takes its service
   from the URL or its TYPE (Apple's ``x-apple:handle`` becomes the service's profile URL); IMPP
   and the old IM properties (X-SKYPE, X-AIM, X-JABBER, …) become social profiles labelled with
   the service ("Skype").
-* ADR: street, then the extended address, then the PO box, each line joined with ", ".
+* ADR: street, then the extended address, then the PO box, one line each ("\\n"): the street
+  keeps its line breaks.
   A vCard 2.1/3.0 LABEL (a formatted address) becomes an address with its text in the street
   only when no ADR covers it (an ADR with the same label, or whose street or city is in it).
 * BDAY, ANNIVERSARY (X-ANNIVERSARY, X-MS-ANNIVERSARY, X-EVOLUTION-ANNIVERSARY, Apple's
@@ -46,8 +48,10 @@ How a card maps (the choices vCard leaves open):
 * An inline photo is kept only when its bytes are JPEG, PNG, GIF or WebP (the rule of
   :func:`aandacht.people.editing.sniff_image`); a photo by URI is skipped (nothing is fetched).
 * PRONOUNS (RFC 9554) or X-PRONOUNS → pronouns.
-* CATEGORIES are tags: trimmed, split on commas (Thunderbird escapes them), duplicates and
-  Google's system group "myContacts" dropped. TZ is kept only when it is an IANA name.
+* CATEGORIES are tags: trimmed, split on unescaped commas only (``klant\\, groot`` is one tag;
+  Thunderbird's cards, which escape the commas between tags, are split on those too),
+  duplicates and Google's system group "myContacts" dropped. TZ is kept only when it is an
+  IANA name.
 """
 
 from __future__ import annotations
@@ -152,7 +156,7 @@ def record_from_card(card: vcard.Card) -> Record | Problem:
     record.bad_dates = _bad_dates(extras)
     record.photo = _photo(card.photo)
     record.note = card.note.strip()
-    record.tags = _tags(card.categories)
+    record.tags = _tags(card.categories, split_escaped=_from_thunderbird(card))
     record.pronouns = next(
         (p.text.strip() for p in extras if p.name in ("PRONOUNS", "X-PRONOUNS")), ""
     )
@@ -295,6 +299,9 @@ _APPLE_LABELS = {
     "assistantphone": "assistant",
     "applewatch": "Apple Watch",
 }
+# Google's system label words without an underscore (HOME_PAGE, GRAND_CENTRAL have one); other
+# capitals ("XMPP", "KPN") are someone's own label and kept.
+_GOOGLE_WORDS = frozenset({"PROFILE", "BLOG", "FTP", "OTHER", "CUSTOM"})
 _SERVICE_NAMES = frozenset(
     "twitter x linkedin github mastodon bluesky instagram facebook flickr myspace sinaweibo"
     " tencentweibo yelp gamecenter".split()
@@ -323,22 +330,29 @@ def _label_from_types(types: tuple[str, ...]) -> str:
 
 
 @lru_cache(maxsize=512)
-def _clean_label(label: str) -> str:
-    """An X-ABLabel as a person would write it."""
+def _clean_label(label: str, builtin: bool = False) -> str:
+    """An X-ABLabel as a person would write it.
+
+    Apple's built-in labels (``_$!<Home>!$_``, *builtin*) become the app's own words ("home",
+    "work fax"); a label someone typed keeps its case ("Home", "XMPP"), so an export of ours
+    comes back as it was. Google's ALL_CAPS system words are made readable.
+    """
     text = label.strip()
-    key = text.lower().replace(" ", "")
-    if key in _APPLE_LABELS:
-        return _APPLE_LABELS[key]
-    if key in _PLACES or key in _DEVICES:
-        return _label_from_types((key,))
-    if re.fullmatch(r"[A-Z][A-Z_]+", text):  # Google's GRAND_CENTRAL, PROFILE, BLOG
-        return text.replace("_", " ").lower()
+    if builtin:
+        key = text.lower().replace(" ", "")
+        if key in _APPLE_LABELS:
+            return _APPLE_LABELS[key]
+        if key in _PLACES or key in _DEVICES:
+            return _label_from_types((key,))
+    if builtin or "_" in text or text in _GOOGLE_WORDS:
+        if re.fullmatch(r"[A-Z][A-Z_]+", text):  # Google's GRAND_CENTRAL, PROFILE, BLOG
+            return text.replace("_", " ").lower()
     return text
 
 
 def _label(value: vcard.Value | vcard.Address) -> str:
     if value.label:
-        return _clean_label(value.label)
+        return _clean_label(value.label, value.builtin_label)
     return _label_from_types(tuple(value.types))
 
 
@@ -358,6 +372,18 @@ _IM_PROPERTIES = {
     "X-QQ": "QQ",
     "X-GADUGADU": "Gadu-Gadu",
     "X-MS-IMADDRESS": "IM",
+}
+# The IMPP scheme's label that an old IM property (X-SKYPE) duplicates when both are written.
+_LEGACY_SCHEME_LABEL = {
+    "X-SKYPE": "Skype",
+    "X-SKYPE-USERNAME": "Skype",
+    "X-JABBER": "XMPP",
+    "X-GTALK": "XMPP",
+    "X-GOOGLE-TALK": "XMPP",
+    "X-AIM": "AIM",
+    "X-ICQ": "ICQ",
+    "X-MSN": "MSN",
+    "X-YAHOO": "Yahoo",
 }
 _IMPP_SCHEMES = {
     "xmpp": "XMPP",
@@ -400,11 +426,21 @@ def _contacts(card: vcard.Card, extras: list[vcard.ExtraProperty]) -> list[Recor
     contacts += [_social_profile(v) for v in card.socials]
     for v in card.impps:
         scheme = v.value.partition(":")[0].lower() if ":" in v.value else ""
-        label = _clean_label(v.label) if v.label else _IMPP_SCHEMES.get(scheme, scheme)
+        label = (
+            _clean_label(v.label, v.builtin_label) if v.label else _IMPP_SCHEMES.get(scheme, scheme)
+        )
         contacts.append(RecordContact("social", v.value, label or _label(v), "other"))
+    # A 3.0 export (ours, Android's) writes X-SKYPE:anna next to IMPP:skype:anna: one account.
+    impp_handles = {
+        (_IMPP_SCHEMES.get(scheme.lower(), ""), handle.strip().casefold())
+        for v in card.impps
+        for scheme, _colon, handle in [v.value.partition(":")]
+    }
     for p in extras:
         service_label = _IM_PROPERTIES.get(p.name)
         if service_label and p.text.strip():
+            if (_LEGACY_SCHEME_LABEL.get(p.name, ""), p.text.strip().casefold()) in impp_handles:
+                continue
             contacts.append(RecordContact("social", p.text.strip(), service_label, "other"))
         elif p.name == "X-TWITTER" and p.text.strip():
             handle = p.text.strip().lstrip("@")
@@ -442,7 +478,7 @@ def _social_profile(value: vcard.Value) -> RecordContact:
             service = typed
         elif typed in ("mastodon", "bluesky"):
             service = typed
-    label = _clean_label(value.label) if value.label else ""
+    label = _clean_label(value.label, value.builtin_label) if value.label else ""
     if service == "other" and not label and typed:
         label = typed.capitalize()
     return RecordContact("social", text, label, service)
@@ -458,7 +494,8 @@ def _lines(text: str) -> list[str]:
 def _addresses(card: vcard.Card, extras: list[vcard.ExtraProperty]) -> list[RecordAddress]:
     addresses: list[RecordAddress] = []
     for a in card.addresses:
-        street = ", ".join(_lines(a.street) + _lines(a.extended) + _lines(a.po_box))
+        # The Address model keeps a street of several lines ("Oudegracht 12\nachterhuis").
+        street = "\n".join(_lines(a.street) + _lines(a.extended) + _lines(a.po_box))
         address = RecordAddress(
             label=_label(a),
             street=street,
@@ -475,7 +512,11 @@ def _addresses(card: vcard.Card, extras: list[vcard.ExtraProperty]) -> list[Reco
         if p.name != "LABEL":
             continue
         text = ", ".join(_lines(p.text))
-        label = _clean_label(p.label) if p.label else _label_from_types(tuple(p.types()))
+        label = (
+            _clean_label(p.label, p.builtin_label)
+            if p.label
+            else _label_from_types(tuple(p.types()))
+        )
         if text and not _covered(text, label, addresses):
             addresses.append(RecordAddress(label=label, street=text))
     return addresses
@@ -487,7 +528,7 @@ def _covered(text: str, label: str, addresses: list[RecordAddress]) -> bool:
     for a in addresses:
         if label and a.label == label:
             return True
-        first_line = a.street.split(",")[0]
+        first_line = a.street.splitlines()[0].split(",")[0] if a.street else ""
         parts = [first_line] if first_line else [a.postal_code, a.locality]
         if any(parts) and all(names.fold(part) in folded for part in parts if part):
             return True
@@ -515,8 +556,8 @@ def _dates(card: vcard.Card, extras: list[vcard.ExtraProperty]) -> list[RecordDa
     dates = [
         d
         for d in (
-            _record_date("birthday", card.birthday),
-            _record_date("anniversary", card.anniversary),
+            _record_date("birthday", card.birthday, _date_label(card.birthday_label)),
+            _record_date("anniversary", card.anniversary, _date_label(card.anniversary_label)),
         )
         if d is not None
     ]
@@ -525,7 +566,7 @@ def _dates(card: vcard.Card, extras: list[vcard.ExtraProperty]) -> list[RecordDa
             continue
         omit = p.params.get("X-APPLE-OMIT-YEAR")
         date = vcard.parse_date(p.text, omit[0] if omit else None)
-        label = _clean_label(p.label) if p.label else ""
+        label = _clean_label(p.label, p.builtin_label) if p.label else ""
         kind = label.lower() if label.lower() in ("birthday", "anniversary") else "custom"
         if p.name in _ANNIVERSARY_PROPERTIES:
             kind = "anniversary"
@@ -547,7 +588,7 @@ def _bad_dates(extras: list[vcard.ExtraProperty]) -> list[tuple[DateKindName, st
         elif p.name in ("ANNIVERSARY", "X-ANNIVERSARY", *_ANNIVERSARY_PROPERTIES):
             kind = "anniversary"
         elif p.name == "X-ABDATE":
-            label = (_clean_label(p.label) if p.label else "").lower()
+            label = (_clean_label(p.label, p.builtin_label) if p.label else "").lower()
             kind = label if label in ("birthday", "anniversary") else "custom"  # type: ignore[assignment]
         else:
             continue
@@ -592,15 +633,31 @@ def _photo(photo: vcard.Photo | None) -> RecordPhoto | None:
 _SYSTEM_GROUPS = frozenset({"mycontacts", "my contacts"})
 
 
-def _tags(categories: list[str]) -> list[str]:
+def _tags(categories: list[str], *, split_escaped: bool = False) -> list[str]:
+    """CATEGORIES as tags: the reader split them on unescaped commas; "klant\\, groot" is one
+    tag. Only Thunderbird escapes the commas between its categories (*split_escaped*)."""
     tags: dict[str, str] = {}
     for category in categories:
-        for part in category.split(","):
+        for part in category.split(",") if split_escaped else [category]:
             tag = " ".join(part.split())
             key = tag.casefold()
             if tag and key not in tags and key not in _SYSTEM_GROUPS:
                 tags[key] = tag
     return list(tags.values())
+
+
+def _from_thunderbird(card: vcard.Card) -> bool:
+    """Thunderbird (PRODID ``-//Mozilla.org/…Thunderbird``, or its add-ons' ``CATEGORIES;
+    CHARSET=UTF-8``) writes ``CATEGORIES:a\\, b`` for two tags; our export never does either."""
+    return card.categories_charset or any(
+        line[:7].upper() == "PRODID:" and "mozilla" in line.lower() for line in card.extra
+    )
+
+
+def _date_label(label: str) -> str:
+    """A grouped BDAY's own X-ABLabel ("geboortedag"); Apple's word for the kind itself is none."""
+    text = label.strip()
+    return "" if text.lower() in ("birthday", "anniversary") else text
 
 
 @cache

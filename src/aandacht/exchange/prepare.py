@@ -286,7 +286,11 @@ class Preparer:
                 continue
             columns: list[str] = []
             for name in _ADDRESS_FIELDS:
-                value = " ".join(getattr(incoming, name).split())
+                raw = getattr(incoming, name)
+                if name == "street" and "\n" in raw:  # a street of several lines keeps them
+                    value = "\n".join(" ".join(s.split()) for s in raw.splitlines() if s.strip())
+                else:
+                    value = " ".join(raw.split())
                 limit = self.address_limits[name]
                 if len(value) > limit:
                     if name != "label":
@@ -409,6 +413,10 @@ def content_uid(record: Record) -> str:
 
 
 def address_key(street: str, postal_code: str, locality: str, country: str) -> str:
+    """The same address whether its street lines are broken or joined with ", " (as imports
+    before line breaks were kept stored them)."""
+    if "\n" in street:
+        street = ", ".join(line.strip() for line in street.splitlines() if line.strip())
     return names.fold("|".join((street, postal_code.replace(" ", ""), locality, country)))
 
 

@@ -51,6 +51,9 @@ class Value:
     types: list[str] = field(default_factory=list)
     label: str = ""
     pref: int | None = None
+    # The label was one of Apple's built-in ones (``_$!<Home>!$_``), not typed by a person:
+    # an importer may translate it to its own words, where it keeps a typed "Home" as it is.
+    builtin_label: bool = field(default=False, compare=False)
 
 
 @dataclass
@@ -66,6 +69,7 @@ class Address:
     label: str = ""
     pref: int | None = None
     delivery_label: str = ""  # vCard 4.0 ADR;LABEL= (the formatted postal label)
+    builtin_label: bool = field(default=False, compare=False)  # see Value.builtin_label
 
     def parts(self) -> list[str]:
         return [
@@ -118,9 +122,16 @@ class Card:
     addresses: list[Address] = field(default_factory=list)
     birthday: PartialDate | None = None
     anniversary: PartialDate | None = None
+    # The X-ABLabel of a grouped BDAY/ANNIVERSARY (``item3.BDAY`` + ``item3.X-ABLabel``). Read
+    # only: the label line itself stays in ``extra``, so the writer puts it back unchanged.
+    birthday_label: str = field(default="", compare=False)
+    anniversary_label: str = field(default="", compare=False)
     photo: Photo | None = None
     note: str = ""
     categories: list[str] = field(default_factory=list)
+    # A CATEGORIES line with a CHARSET parameter: Thunderbird (and its add-ons) write that, and
+    # escape the commas between categories too ("a\\, b"); an importer may split on those.
+    categories_charset: bool = field(default=False, compare=False)
     time_zone: str = ""
     gender: str = ""
     kind: str = ""
@@ -588,9 +599,14 @@ def _unescape_uri(text: str) -> str:
 
 
 def _apple_label(text: str) -> str:
-    if text.startswith("_$!<") and text.endswith(">!$_"):
+    if _is_builtin_label(text):
         return text[4:-4]
     return text
+
+
+def _is_builtin_label(text: str) -> bool:
+    """Apple's own label words (``_$!<Home>!$_``), as opposed to a label someone typed."""
+    return text.startswith("_$!<") and text.endswith(">!$_")
 
 
 def _types_and_pref(params: dict[str, list[str]]) -> tuple[list[str], int | None]:
@@ -623,9 +639,13 @@ _SINGULAR = frozenset(
 def _build(props: list[_Prop], number: int, first_line: int) -> Card | ReadError:
     card = Card(line=first_line, number=number)
     labels: dict[str, str] = {}
+    builtin_groups: set[str] = set()
     for p in props:
         if p.name == "X-ABLABEL" and p.group:
-            labels[p.group.lower()] = _apple_label(_unescape(_decode_value(p)))
+            raw_label = _unescape(_decode_value(p))
+            labels[p.group.lower()] = _apple_label(raw_label)
+            if _is_builtin_label(raw_label):
+                builtin_groups.add(p.group.lower())
     used_label_groups: set[str] = set()
     has_n = False
     seen: set[str] = set()
@@ -674,6 +694,7 @@ def _build(props: list[_Prop], number: int, first_line: int) -> Card | ReadError
                 if not text:
                     continue
                 item = Value(text, types, label, pref)
+                item.builtin_label = bool(label) and p.group.lower() in builtin_groups
                 if label:
                     used_label_groups.add(p.group.lower())
                 {
@@ -700,6 +721,7 @@ def _build(props: list[_Prop], number: int, first_line: int) -> Card | ReadError
                         label,
                         pref,
                         (p.params.get("LABEL") or [""])[0],
+                        bool(label) and p.group.lower() in builtin_groups,
                     )
                 )
                 if label:
@@ -711,8 +733,10 @@ def _build(props: list[_Prop], number: int, first_line: int) -> Card | ReadError
                     card.extra.append(p.raw)
                 elif name == "BDAY":
                     card.birthday = date
+                    card.birthday_label = label
                 else:
                     card.anniversary = date
+                    card.anniversary_label = label
             elif name == "X-ABDATE" and label.lower() == "anniversary" and card.anniversary is None:
                 omit = p.params.get("X-APPLE-OMIT-YEAR")
                 date = _parse_date(value, omit[0] if omit else None)
@@ -731,6 +755,7 @@ def _build(props: list[_Prop], number: int, first_line: int) -> Card | ReadError
                 text = _unescape(value)
                 card.note = f"{card.note}\n{text}" if card.note else text
             elif name == "CATEGORIES":
+                card.categories_charset = card.categories_charset or "CHARSET" in p.params
                 card.categories.extend(s.strip() for s in _split(value, ",") if s.strip())
             elif name == "TZ":
                 card.time_zone = _unescape(value).strip()
@@ -784,6 +809,7 @@ class ExtraProperty:
     params: dict[str, list[str]]
     text: str
     label: str
+    builtin_label: bool = False  # see Value.builtin_label
 
     def types(self) -> list[str]:
         return _types_and_pref(self.params)[0]
@@ -797,19 +823,21 @@ def extra_properties(card: Card) -> Iterator[ExtraProperty]:
     """
     props = [p for line in card.extra if (p := _parse_line(line, 0)) is not None]
     labels = {
-        p.group.lower(): _apple_label(_unescape(_decode_value(p)))
+        p.group.lower(): _unescape(_decode_value(p))
         for p in props
         if p.name == "X-ABLABEL" and p.group
     }
     for p in props:
         if p.name == "X-ABLABEL":
             continue
+        label = labels.get(p.group.lower(), "") if p.group else ""
         yield ExtraProperty(
             p.group,
             p.name,
             p.params,
             _unescape(_decode_value(p)),
-            labels.get(p.group.lower(), "") if p.group else "",
+            _apple_label(label),
+            _is_builtin_label(label),
         )
 
 
