@@ -110,7 +110,8 @@ def test_apple_contacts_export() -> None:
         RecordDate("anniversary", 6, 1, 2012),  # X-ABDATE with _$!<Anniversary>!$_
         RecordDate("custom", 9, 30, None, "Naamdag"),
     ]
-    assert jeroen.note == "Ontmoet op de bierbeurs; houdt van tripel."
+    # item9.X-ABRELATEDNAMES with _$!<Spouse>!$_: kept as a line of the note
+    assert jeroen.note == "Ontmoet op de bierbeurs; houdt van tripel.\n\nSpouse: Anne"
     assert jeroen.tags == ["Bier", "vrienden"]  # trimmed, empty dropped, deduplicated
     assert jeroen.time_zone == "Europe/Amsterdam"
     assert jeroen.photo is not None and jeroen.photo.mime == "image/jpeg"

@@ -155,7 +155,7 @@ def record_from_card(card: vcard.Card) -> Record | Problem:
     record.dates = _dates(card, extras)
     record.bad_dates = _bad_dates(extras)
     record.photo = _photo(card.photo)
-    record.note = card.note.strip()
+    record.note = _with_related_names(card.note.strip(), extras)
     record.tags = _tags(card.categories, split_escaped=_from_thunderbird(card))
     record.pronouns = next(
         (p.text.strip() for p in extras if p.name in ("PRONOUNS", "X-PRONOUNS")), ""
@@ -598,6 +598,100 @@ def _bad_dates(extras: list[vcard.ExtraProperty]) -> list[tuple[DateKindName, st
         if vcard.parse_date(p.text, omit[0] if omit else None) is None:
             found.append((kind, p.text.strip()))
     return found
+
+
+# Related names -----------------------------------------------------------------------------
+
+# Apple's built-in relations (``_$!<Spouse>!$_``) and vCard 4.0 RELATED types (RFC 6350), by
+# their lowercase word; anything else is shown as written.
+_RELATIONS = {
+    "spouse": "spouse",
+    "partner": "partner",
+    "sweetheart": "partner",
+    "child": "child",
+    "son": "child",
+    "daughter": "child",
+    "parent": "parent",
+    "mother": "mother",
+    "father": "father",
+    "sibling": "sibling",
+    "brother": "brother",
+    "sister": "sister",
+    "friend": "friend",
+    "assistant": "assistant",
+    "manager": "manager",
+    "co-worker": "colleague",
+    "colleague": "colleague",
+}
+# Old single-relation properties (Thunderbird add-ons, Outlook, Evolution).
+_RELATION_PROPERTIES = {
+    "X-SPOUSE": "spouse",
+    "X-MS-SPOUSE": "spouse",
+    "X-EVOLUTION-SPOUSE": "spouse",
+    "X-ASSISTANT": "assistant",
+    "X-MS-ASSISTANT": "assistant",
+    "X-EVOLUTION-ASSISTANT": "assistant",
+    "X-MANAGER": "manager",
+    "X-MS-MANAGER": "manager",
+    "X-EVOLUTION-MANAGER": "manager",
+}
+
+
+def _relation_label(word: str) -> str:
+    """The relation in the user's language ("Partner"), or the custom label as written."""
+    labels = {
+        "spouse": _("Spouse"),
+        "partner": _("Partner"),
+        "child": _("Child"),
+        "parent": _("Parent"),
+        "mother": _("Mother"),
+        "father": _("Father"),
+        "sibling": _("Sibling"),
+        "brother": _("Brother"),
+        "sister": _("Sister"),
+        "friend": _("Friend"),
+        "assistant": _("Assistant"),
+        "manager": _("Manager"),
+        "colleague": _("Colleague"),
+    }
+    return labels.get(_RELATIONS.get(word.strip().lower(), ""), word.strip())
+
+
+def _related_names(extras: list[vcard.ExtraProperty]) -> list[str]:
+    """Apple's X-ABRELATEDNAMES and 4.0's ``RELATED;VALUE=text`` as note lines, "Spouse: Anne".
+
+    The app has no field for them; a line in the imported note keeps them in sight. A RELATED
+    that is a URI (``urn:uuid:…``) points at another card and says no name: left out.
+    """
+    found: list[str] = []
+    for p in extras:
+        name = " ".join(p.text.split())
+        if not name:
+            continue
+        if p.name == "X-ABRELATEDNAMES":
+            relation = p.label
+        elif p.name == "RELATED":
+            is_text = any(v.lower() == "text" for v in p.params.get("VALUE", ()))
+            if not is_text and re.match(r"^[a-z][a-z0-9+.-]*:", name, re.IGNORECASE):
+                continue
+            relation = next((t for t in p.types() if t not in ("pref",)), "")
+        elif p.name in _RELATION_PROPERTIES:
+            relation = _RELATION_PROPERTIES[p.name]
+        else:
+            continue
+        label = _relation_label(relation) if relation else _("Related")
+        found.append(_("%(relation)s: %(name)s") % {"relation": label, "name": name})
+    return list(dict.fromkeys(found))
+
+
+def _with_related_names(note: str, extras: list[vcard.ExtraProperty]) -> str:
+    """The card's note with its related names after it, each once: importing the card again,
+    or our export of the person (whose note already holds them), adds nothing."""
+    have = set(note.splitlines())
+    lines = [line for line in _related_names(extras) if line not in have]
+    if not lines:
+        return note
+    return "\n\n".join(part for part in (note, "\n".join(lines)) if part)
 
 
 # Photo, tags, time zone ------------------------------------------------------------------------
