@@ -11,11 +11,12 @@ from django.contrib.auth.models import User
 from django.utils import translation
 
 from aandacht.accounts.models import Vault
-from aandacht.exchange import exporting, importing
+from aandacht.exchange import exporting, importing, sources
 from aandacht.exchange.from_vcard import records_from_vcards
 from aandacht.exchange.importing import import_records
 from aandacht.exchange.records import Record
 from aandacht.people.models import Address, Person
+from aandacht.people.services import add_contact_method, create_person
 from aandacht.timeline.models import Note
 
 
@@ -206,3 +207,43 @@ def test_a_street_of_two_lines_matches_the_same_street_joined(vault: Vault, alic
     report = import_vcf(vault, alice, vcf([*card, "ADR:;;Kerkstraat 1\\nAchterhuis;Utrecht;;;"]))
     assert report.unchanged == 1
     assert Address.objects.filter(person__vault=vault).count() == 1
+
+
+def csv_export(vault: Vault) -> bytes:
+    out = io.StringIO(newline="")
+    exporting.export_csv(vault, out)
+    return out.getvalue().encode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["auto", "csv"])
+def test_our_csv_export_imports_again_unchanged(vault: Vault, alice: User, fmt: str) -> None:
+    create_person(vault, given_name="Contact")  # nothing but a name
+    anna = create_person(vault, given_name="Anna", family_name="Smit")
+    add_contact_method(anna, "email", "anna@example.org")
+    Person.objects.create(vault=vault, organisation="Acme")  # a company card
+    create_person(vault, given_name="Kees", family_name="Dam", organisation="Acme")
+    data = csv_export(vault)
+    report = import_records(
+        vault, sources.read_records(io.BytesIO(data), fmt, filename="people.csv"), user=alice
+    )
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 4), report.as_json()
+    assert Person.objects.filter(vault=vault).count() == 4
+
+
+@pytest.mark.django_db
+def test_a_name_alone_is_not_enough_when_two_people_have_it(vault: Vault, alice: User) -> None:
+    create_person(vault, given_name="Jan", family_name="Jansen")
+    create_person(vault, given_name="Jan", family_name="Jansen")
+    report = import_vcf(vault, alice, vcf(["FN:Jan Jansen", "N:Jansen;Jan;;;"]))
+    assert report.created == 1
+
+
+@pytest.mark.django_db
+def test_a_name_with_an_email_of_its_own_is_someone_else(vault: Vault, alice: User) -> None:
+    jan = create_person(vault, given_name="Jan", family_name="Jansen")
+    add_contact_method(jan, "email", "jan@example.org")
+    report = import_vcf(
+        vault, alice, vcf(["FN:Jan Jansen", "N:Jansen;Jan;;;", "EMAIL:other@example.org"])
+    )
+    assert report.created == 1

@@ -8,7 +8,11 @@ The rules, strongest first:
    "Jan de Vries" and "Marieke de Vries", an office number on a company's card and on an
    employee's, one family address used by two people (see :func:`names_clash`);
 3. a close name (rapidfuzz, ≥ :data:`NAME_THRESHOLD`) that also shares an organisation, a city
-   or a birthday — two "Jan Jansen"s with nothing else in common stay two people.
+   or a birthday — two "Jan Jansen"s with nothing else in common stay two people;
+4. a record that says nothing but a name (no contact detail, organisation, city or birthday,
+   as a CSV export writes someone known only by name) is the one person with exactly that name;
+   a company card with nothing but its organisation is the one company card of that name. With
+   nothing to compare, a new person would only be a duplicate (two such people: no match).
 
 An index holds only keys, never whole people, so a 100,000-card file matches in bounded memory.
 Candidates for the name rule come from a block of people whose family name (or, lacking one,
@@ -187,6 +191,13 @@ class MatchIndex:
             elif owners is not target:
                 self._keys[key] = [owners, target]
         full = identity.full_name
+        exact = _exact_key(identity)
+        if exact:
+            owners = self._keys.get(exact)
+            if owners is None:
+                self._keys[exact] = target
+            elif owners is not target and not isinstance(owners, list):
+                self._keys[exact] = [owners, target]  # two of that name: ambiguous
         entry = self._entry_of.get(id(target))
         if entry is None:
             if not full:
@@ -221,7 +232,22 @@ class MatchIndex:
                     existing = self._parts.get(id(target))
                     if existing is None or not names_clash(rule, parts, existing):
                         return Match(target, rule)
-        return self._match_name(identity)
+        return self._match_name(identity) or self._match_exact(identity)
+
+    def _match_exact(self, identity: Identity) -> Match | None:
+        """Rule 4: a record with nothing but a name (or a company's organisation)."""
+        if identity.emails or identity.phones or identity.socials:
+            return None
+        if identity.cities or identity.birthdays:
+            return None
+        parts = identity.name_parts()
+        if parts.is_person and identity.organisation:
+            return None  # the name rule compared the organisation already
+        key = _exact_key(identity)
+        owners = self._keys.get(key) if key else None
+        if owners is None or isinstance(owners, list):
+            return None
+        return Match(owners, "name")
 
     def _match_name(self, identity: Identity) -> Match | None:
         full = identity.full_name
@@ -263,6 +289,16 @@ def _shared_keys(block: str, identity: Identity) -> list[str]:
     keys.extend(f"c:{block}:{fold(city)}" for city in identity.cities if city)
     keys.extend(f"b:{block}:{month}-{day}" for month, day in identity.birthdays)
     return keys
+
+
+def _exact_key(identity: Identity) -> str:
+    """The exact name of a person ("x:jan jansen"), or a company card's organisation."""
+    full = " ".join(identity.full_name.split())
+    if full:
+        return f"x:{full}"
+    if identity.organisation:
+        return f"xo:{fold(identity.organisation)}"
+    return ""
 
 
 def _keys_of(identity: Identity) -> list[str]:

@@ -397,6 +397,9 @@ def bad_date_message(*, number: int, kind: str, value: str) -> str:
     return _("The date %(value)s is not a real date; it was left out.") % {"value": value}
 
 
+CONTENT_UID_PREFIX = "urn:aandacht:import:"
+
+
 def content_uid(record: Record) -> str:
     """A UID for a record without one, from what it says: the same card finds itself again."""
     parts = [
@@ -409,7 +412,7 @@ def content_uid(record: Record) -> str:
         *sorted(f"{d.kind}:{d.month}-{d.day}-{d.year}" for d in record.dates),
     ]
     digest = hashlib.sha256(names.fold("|".join(parts)).encode()).hexdigest()
-    return f"urn:aandacht:import:{digest[:32]}"
+    return f"{CONTENT_UID_PREFIX}{digest[:32]}"
 
 
 def address_key(street: str, postal_code: str, locality: str, country: str) -> str:
