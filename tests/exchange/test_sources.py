@@ -123,12 +123,12 @@ def test_an_image_on_automatic_detection_is_named() -> None:
         sources.read_records(io.BytesIO(PNG_HEAD), "auto", filename="photo.png")
     assert caught.value.code == "binary"
     assert str(caught.value) == (
-        "This is not a contacts file: it looks like a PNG image. Export your contacts as "
-        "vCard (.vcf) or CSV and try that file."
+        "This is not a contacts file: it looks like a PNG image (binary data). Export your "
+        "contacts as vCard (.vcf) or CSV and try that file."
     )
     with pytest.raises(UnreadableFile) as caught:
         sources.detect_format(b"\x00\x01\x02\x03" * 100, "data.bin")
-    assert "it looks like binary data" in str(caught.value)
+    assert "it holds binary data" in str(caught.value)
 
 
 def test_a_vcard_that_is_a_vcard_is_still_read_as_one() -> None:

@@ -70,14 +70,22 @@ def detect_format(head: bytes, filename: str = "") -> str:
     kind = csv_sources.sniff_csv(head)
     if kind is not None:
         return kind
-    if looks_binary(head) or _magic(head):
+    if _magic(head):
         raise UnreadableFile(
             "binary",
             _(
-                "This is not a contacts file: it looks like %(what)s. Export your contacts as "
-                "vCard (.vcf) or CSV and try that file."
+                "This is not a contacts file: it looks like %(what)s (binary data). Export your "
+                "contacts as vCard (.vcf) or CSV and try that file."
             )
-            % {"what": _magic(head) or _("binary data")},
+            % {"what": _magic(head)},
+        )
+    if looks_binary(head):
+        raise UnreadableFile(
+            "binary",
+            _(
+                "This is not a contacts file: it holds binary data. Export your contacts as "
+                "vCard (.vcf) or CSV and try that file."
+            ),
         )
     if filename.lower().endswith((".csv", ".tsv", ".txt")):
         return "csv"  # e.g. a one-column list of email addresses
@@ -145,8 +153,11 @@ def _not_vcard(head: bytes, filename: str) -> UnreadableFile:
             )
             % {"what": what},
         )
+    binary = what != _("plain text, not contacts") and what != _("an empty file")
+    if binary and what != _("binary data"):
+        what = f"{what} ({_('binary data')})"  # "a PNG image (binary data)"
     return UnreadableFile(
-        "binary" if not kind and what != _("plain text, not contacts") else "no_records",
+        "binary" if binary else "no_records",
         _(
             "This file is not a vCard file: it looks like %(what)s. Export your contacts as "
             "vCard (.vcf) or CSV and try that file."
