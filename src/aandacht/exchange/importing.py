@@ -39,7 +39,6 @@ from aandacht.exchange.exporting import NOTE_SEPARATOR, derived_uid_for
 from aandacht.exchange.matching import Identity, MatchIndex, Target
 from aandacht.exchange.pipeline import VcardRecords
 from aandacht.exchange.prepare import (
-    CONTENT_UID_PREFIX,
     SCALAR_FIELDS,
     Prepared,
     Preparer,
@@ -654,10 +653,6 @@ class _Importer:
             if name == "uid" and not current and person.pk is not None:
                 if incoming == derived_uid_for(person.vault_id, person.pk, person.created_at):
                     continue  # their own export: the derived UID is theirs already
-                if incoming.startswith(CONTENT_UID_PREFIX):
-                    # Made up from the record (it had no UID): no news for someone found by
-                    # other means; re-importing the file finds them the same way.
-                    continue
             if current is None or current == "":
                 setattr(person, name, incoming)
                 state.changed_fields.add(name)
