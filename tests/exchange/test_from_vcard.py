@@ -828,4 +828,5 @@ def test_odd_property_values_never_break_the_mapping(lines: list[tuple[str, str]
             assert not item.is_empty()
             assert all(c.kind in ("email", "phone", "website", "social") for c in item.contacts)
             assert all(1 <= d.month <= 12 and 1 <= d.day <= 31 for d in item.dates)
-            assert item.photo is None or image_type(item.photo.data) == item.photo.mime
+            # bytes that are no image come with an empty type: the importer warns about them
+            assert item.photo is None or (image_type(item.photo.data) or "") == item.photo.mime
