@@ -11,7 +11,6 @@ prints one JSON object with the same keys, so a script can always parse the answ
 from __future__ import annotations
 
 import difflib
-import re
 import shutil
 import sys
 import tempfile
@@ -55,10 +54,8 @@ DROP = ""  # a parsed mapping's value for "leave this column out"
 # Flags take no value, so their help shows no type (Typer would print "<bool>").
 _JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.", metavar="")]
 
+
 # vCard reasons start with the physical line ("line 14: the card has no END:VCARD").
-_VCARD_LINE = re.compile(r"line (\d+): ")
-
-
 def _count(value: int) -> str:
     """A count with the language's thousands separator: 12,345 (en), 12.345 (nl)."""
     from django.utils.formats import number_format
@@ -671,30 +668,16 @@ class _ProgressContext:
 
 
 def where(fmt: str, record: int, reason: str) -> str:
-    """A problem as the user finds it: "Line 5: …" in a CSV, "Card 3, line 14: …" in a vCard.
+    """A problem as the user finds it: "Line 5: …" in a CSV, "Card 3: … (line 14)" in a vCard.
 
-    vCard reasons start with the physical line; record 0 is text outside any card. A reason
-    that already names its place ("Card 3: …", "Kaart 3: …") is shown as it is.
+    Reasons never name their own card or row (a vCard reason ends with its physical line);
+    record 0 is text outside any card, whose reason stands alone.
     """
-    if record and re.match(rf"[^\W\d_]+ {record}\b[,:]", reason):
+    if not record:
         return reason
     if fmt == "vcard":
-        match = _VCARD_LINE.match(reason)
-        if match:
-            line, rest = match.group(1), reason[match.end() :]
-            if record:
-                return _("Card %(card)s, line %(line)s: %(reason)s") % {
-                    "card": record,
-                    "line": line,
-                    "reason": rest,
-                }
-            return _("Line %(line)s: %(reason)s") % {"line": line, "reason": rest}
-        if record:
-            return _("Card %(card)s: %(reason)s") % {"card": record, "reason": reason}
-        return reason
-    if record:
-        return _("Line %(line)s: %(reason)s") % {"line": record, "reason": reason}
-    return reason
+        return _("Card %(card)s: %(reason)s") % {"card": record, "reason": reason}
+    return _("Line %(line)s: %(reason)s") % {"line": record, "reason": reason}
 
 
 _Numbered = TypeVar("_Numbered", "Problem", "Conflict")

@@ -58,7 +58,10 @@ def test_unreadable_records_are_listed_with_exit_0(aandacht: Aandacht, tmp_path:
     assert [error["record"] for error in data["errors"]] == [2]
     assert data["errors"][0]["reason"]
     human = aandacht("import", path)
-    assert "1 record could not be read (skipped):\n  Card 2, line 6: " in human.stdout
+    assert (
+        "1 record could not be read (skipped):\n"
+        "  Card 2: the card has no END:VCARD (the file ends inside it) (line 6)"
+    ) in human.stdout
     assert "#" not in human.stdout
 
 

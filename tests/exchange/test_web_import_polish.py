@@ -218,3 +218,11 @@ def test_labels_are_shared_and_dates_read_as_dates() -> None:
     assert display_value("1980-04-15") == "15 April 1980"
     problems = [{"code": "group"}, {"code": "truncated"}, {"code": "group"}]
     assert skipped_on_purpose(problems) == [("contact groups", 2)]
+
+
+def test_text_outside_the_cards_is_not_card_0() -> None:
+    from aandacht.exchange.views import where_label
+
+    assert where_label(0, by_line=False) == "Outside the cards"
+    assert where_label(7, by_line=False) == "Card 7"
+    assert where_label(12, by_line=True) == "Line 12"

@@ -447,7 +447,10 @@ def rule_label(rule: str) -> str:
 
 
 def where_label(record: Any, *, by_line: bool) -> str:
-    """ "Card 7" in a vCard file, "Line 12" in a CSV file."""
+    """ "Card 7" in a vCard file, "Line 12" in a CSV file; "Outside the cards" for record 0 of
+    a vCard file (text before, between or after the cards)."""
+    if not by_line and str(record) == "0":
+        return _("Outside the cards")
     try:
         number = number_format(int(record), force_grouping=True)
     except (TypeError, ValueError):
