@@ -932,6 +932,7 @@ class _DocumentPerson:
         self.family_name = person.family_name
         self.nickname = person.nickname
         self.organisation = person.organisation
+        self.department = person.department
         self.job_title = person.job_title
         self.met_at = person.met_at
         self.met_channel = person.met_channel

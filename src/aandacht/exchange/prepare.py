@@ -362,6 +362,7 @@ class Preparer:
         channel = values["met_channel"]
         text_parts = [
             values["organisation"],
+            values["department"],
             values["job_title"],
             values["met_at"],
             channel,

@@ -59,6 +59,7 @@ def build_documents(
     ]
     text_parts = [
         person.organisation,
+        person.department,
         person.job_title,
         person.met_at,
         person.met_channel,
