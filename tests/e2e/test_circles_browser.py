@@ -65,6 +65,7 @@ def test_make_a_circle_then_put_people_in_circles_with_the_keyboard(
     expect(page.get_by_role("heading", level=1)).to_have_text("Make your lists")
     first_row = page.locator("[data-lists-row]").first
     expect(first_row).to_contain_text("Ria Bakker")  # Bakker sorts first
+    page.wait_for_load_state("load")  # the keyboard script is attached (a busy machine is slow)
     page.keyboard.press("ArrowDown")
     expect(first_row).to_be_focused()
     page.keyboard.press("3")  # Inner circle, Monthly, Neighbours
