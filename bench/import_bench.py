@@ -8,8 +8,9 @@ Issue 5 ("Tests and figures"): 50,000 generated cards (``bench/import_generate.p
   fresh SQLite data directory that was migrated beforehand (migrating is not importing). Wall
   time and CPU time (``os.wait4``, which includes the import's reading worker process) and the
   peak RSS of the command and its worker together (sampled from /proc); its JSON must say it
-  created one person per card, with no errors. Median of ``--import-runs`` runs (1 by default: one takes a while),
-  each into its own fresh data directory; the peak RSS is the largest of them.
+  created one person per card, with no errors. Median of ``--import-runs`` runs (1 by default:
+  one takes a while), each into its own fresh data directory; the peak RSS is the largest of
+  them.
 * as extra figures: our own vCard parser alone (``vcard.iter_cards``, median of 3) and the
   time to generate the file.
 

@@ -33,7 +33,7 @@ CARDS = (
     b"BEGIN:VCARD\r\nVERSION:4.0\r\nN:Jansen;Piet;;;\r\nFN:Piet Jansen\r\n"
     b"TEL;TYPE=cell:+31 6 12345678\r\nBDAY:--0415\r\nEND:VCARD\r\n"
     b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bram van den Berg\r\nN:van den Berg;Bram;;;\r\n"
-    b"EMAIL:bram@example.org\r\nEND:VCARD\r\n"
+    b"EMAIL:bram@example.org\r\nTITLE:Wethouder\r\nEND:VCARD\r\n"
     b"BEGIN:VCARD\r\nVERSION:3.0\r\nNOTE:a card without anyone on it\r\nEND:VCARD\r\n"
 )
 
@@ -74,6 +74,7 @@ def test_import_a_vcard_file_with_a_preview(page: Page, screenshot: Screenshot) 
     if preview_lists_people():
         expect(matched).to_contain_text("Bram van den Berg")
         expect(matched).to_contain_text("same email address")
+        expect(matched).to_contain_text("Wethouder")
         page.get_by_test_id("new-people").locator("summary").click()
         expect(page.get_by_test_id("new-people")).to_contain_text("Anna de Vries")
     assert serious_violations(page) == []

@@ -69,3 +69,20 @@ def test_the_same_person_with_a_typo_still_matches_on_phone(vault: Vault, alice:
     report = import_records(vault, [card(1, "Jeron", "van der Berg", LANDLINE)], user=alice)
     assert report.created == 0
     assert Person.objects.filter(vault=vault).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_match_that_only_gets_the_cards_uid_is_unchanged(vault: Vault, alice: User) -> None:
+    """The UID is bookkeeping: it is written, but the person has nothing new to report."""
+    from aandacht.people.services import add_contact_method, create_person
+
+    bram = create_person(vault, "Bram van den Berg")
+    add_contact_method(bram, "email", "bram@example.org")
+    email = RecordContact("email", "bram@example.org", "")
+    report = import_records(vault, [card(1, "Bram", "van den Berg", email)], user=alice)
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 1)
+    assert report.updated_people == []
+    bram.refresh_from_db()
+    assert bram.uid.startswith("urn:aandacht:import:")
+    again = import_records(vault, [card(1, "Bram", "van den Berg", email)], user=alice)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)

@@ -644,7 +644,7 @@ class _Importer:
     def _merge(self, state: _State, prepared: Prepared) -> bool:
         """Fold one record into a person's state; True when it added anything."""
         number = prepared.number
-        before = _change_count(state)
+        before = _news_count(state)
         person = state.person
         for name, incoming in prepared.values.items():
             if incoming is None or incoming == "":
@@ -694,7 +694,7 @@ class _Importer:
                 self._warn(number, *prepared.photo_problem)
             else:
                 state.photo = prepared.photo
-        return _change_count(state) != before
+        return _news_count(state) != before
 
     def _name_after_contact(self, state: _State, prepared: Prepared) -> None:
         """Someone with only an email address or phone number is called by it, not "(no name)"."""
@@ -1007,6 +1007,12 @@ def _change_count(state: _State) -> int:
         + len(state.new_tags)
         + (state.photo is not None)
     )
+
+
+def _news_count(state: _State) -> int:
+    """Like :func:`_change_count`, without the UID: a matched person who only gets the card's
+    UID (bookkeeping, written all the same) has nothing new for the report."""
+    return _change_count(state) - ("uid" in state.changed_fields)
 
 
 def _differs(current: Any, incoming: Any) -> bool:
