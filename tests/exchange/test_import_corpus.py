@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from pytest_django.fixtures import Settings
 
 from aandacht.accounts.models import Vault
 from aandacht.exchange import sources
@@ -50,11 +49,6 @@ def _need_corpus(request: pytest.FixtureRequest) -> None:
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail(message)
     pytest.skip(message)
-
-
-@pytest.fixture(autouse=True)
-def _media(settings: Settings, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 # Files with nothing to import: the import refuses them as a whole (``no_records``), listing the

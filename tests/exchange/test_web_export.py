@@ -31,12 +31,6 @@ def people(vault: Vault) -> list[Person]:
     return [anna, piet]
 
 
-@pytest.fixture
-def as_alice(client: Client, alice: User) -> Client:
-    client.force_login(alice)
-    return client
-
-
 def body(response: Any) -> str:
     return b"".join(response.streaming_content).decode("utf-8")
 

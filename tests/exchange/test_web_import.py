@@ -47,18 +47,6 @@ def text(response: Any) -> str:
     return str(response.content.decode())
 
 
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Path) -> None:
-    """Each test its own media folder, so "nothing stored" can be checked."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def as_alice(client: Client, alice: User) -> Client:
-    client.force_login(alice)
-    return client
-
-
 def upload(
     client: Client, vault: Vault, name: str, content: bytes, fmt: str = "auto", **extra: Any
 ) -> HttpResponse:

@@ -36,17 +36,6 @@ def text(response: Any) -> str:
     return str(response.content.decode())
 
 
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def as_alice(client: Client, alice: User) -> Client:
-    client.force_login(alice)
-    return client
-
-
 def upload(client: Client, vault: Vault, name: str, content: bytes) -> ImportJob:
     client.post(
         f"{reverse('exchange:import')}?vault={vault.pk}",

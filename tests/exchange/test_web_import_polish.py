@@ -8,7 +8,6 @@ import io
 from pathlib import Path
 from typing import Any
 
-import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -47,17 +46,6 @@ SIX_CARDS = b"".join(
 
 def text(response: Any) -> str:
     return str(response.content.decode())
-
-
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def as_alice(client: Client, alice: User) -> Client:
-    client.force_login(alice)
-    return client
 
 
 def upload(client: Client, vault: Vault, name: str, content: bytes) -> ImportJob:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from aandacht.people import contact, editing
 from aandacht.people.briefing import ROLE_LABELS, known_time_zones
 from aandacht.people.models import (
+    NAME_FIELDS,
     Address,
     Channel,
     ContactKind,
@@ -52,9 +53,7 @@ def people_choices(person: Person) -> Any:
     return (
         Person.objects.in_vault(person.vault)
         .exclude(pk=person.pk)
-        .only(
-            "id", "given_name", "particles", "family_name", "nickname", "organisation", "sort_key"
-        )
+        .only("id", "sort_key", *NAME_FIELDS)
     )
 
 

@@ -50,6 +50,11 @@ class PersonQuerySet(models.QuerySet["Person"]):
         return self.filter(archived=False, deceased=False)
 
 
+# What Person.name and Person.initials read: a list that loads people with .only(...) must load
+# all of these, or every row costs a query (someone with only a nickname or organisation).
+NAME_FIELDS = ("given_name", "particles", "family_name", "nickname", "organisation")
+
+
 class Person(models.Model):
     vault = models.ForeignKey(Vault, on_delete=models.CASCADE, related_name="people")
     given_name = models.CharField(_("given name"), max_length=150, blank=True)

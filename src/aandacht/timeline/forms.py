@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aandacht.people.models import Person
+from aandacht.people.models import NAME_FIELDS, Person
 from aandacht.timeline.models import (
     FollowUpDirection,
     Initiator,
@@ -197,7 +197,7 @@ class LogForm(WhenMixin, OnceMixin, forms.Form):
         others.queryset = (
             Person.objects.in_vault(person.vault)
             .exclude(pk=person.pk)
-            .only("id", "given_name", "particles", "family_name", "nickname", "organisation")
+            .only("id", *NAME_FIELDS)
             .order_by("sort_key", "id")
         )
         others.widget.attrs["size"] = 6

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from aandacht.accounts.models import Role, Vault
 from aandacht.accounts.services import ROLE_PREFERENCE, default_vault, needs_first_run
-from aandacht.people.models import Person
+from aandacht.people.models import NAME_FIELDS, Person
 from aandacht.people.search import search_people
 from aandacht.web.access import CURRENT_VAULT, HtmxHttpRequest, remember_vault, signed_in_user
 from aandacht.web.firstrun import claim_local_owner
@@ -134,7 +134,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     else:
         recent = (
             Person.objects.in_vault(vault)
-            .only("id", "given_name", "particles", "family_name", "nickname", "organisation")
+            .only("id", *NAME_FIELDS)
             .order_by("-created_at", "-id")[:RECENT_PEOPLE]
         )
         context["recent"] = list(recent)

@@ -49,7 +49,7 @@ from aandacht.people.lifecycle import (
     trash_expires_at,
     trash_person,
 )
-from aandacht.people.models import Person, Relationship
+from aandacht.people.models import NAME_FIELDS, Person, Relationship
 from aandacht.people.search import search_people
 from aandacht.people.views.listing import work_of
 from aandacht.timeline.models import FollowUp, Interaction, Moment, Note
@@ -177,16 +177,7 @@ def trash_list(request: HtmxHttpRequest) -> HttpResponse:
     purge_expired_trash(vault=vault)
     people = list(
         Person.objects.filter(vault=vault, trashed_at__isnull=False)
-        .only(
-            "id",
-            "vault_id",
-            "given_name",
-            "particles",
-            "family_name",
-            "nickname",
-            "organisation",
-            "trashed_at",
-        )
+        .only("id", "vault_id", "trashed_at", *NAME_FIELDS)
         .order_by("-trashed_at", "-id")[:TRASH_PAGE]
     )
     now = timezone.now()
