@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "aandacht.timeline",
     "aandacht.attention",
     "aandacht.exchange",
+    "aandacht.cards",
+    "aandacht.rounds",
     "aandacht.web",
 ]
 

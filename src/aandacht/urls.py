@@ -13,5 +13,7 @@ urlpatterns = [
     path("people/", include("aandacht.timeline.urls")),
     path("", include("aandacht.attention.urls")),
     path("exchange/", include("aandacht.exchange.urls")),
+    path("cards/", include("aandacht.cards.urls")),
+    path("rounds/", include("aandacht.rounds.urls")),
     path("", include("aandacht.web.urls")),
 ]

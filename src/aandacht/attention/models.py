@@ -192,6 +192,15 @@ class AgendaSettings(models.Model):
         help_text=_("ISO weekday: 1 is Monday."),
     )
     feed_token = models.CharField(max_length=64, default=new_feed_token, unique=True)
+    appreciation_every_days = models.PositiveSmallIntegerField(
+        _("suggest telling someone what you value (days)"),
+        default=7,
+        validators=[MinValueValidator(0), MaxValueValidator(365)],
+        help_text=_(
+            "At most once in this many days, Today suggests telling one person what you value "
+            "in them. 0 turns it off."
+        ),
+    )
 
     class Meta:
         verbose_name = _("agenda settings")
@@ -203,6 +212,53 @@ class AgendaSettings(models.Model):
     @property
     def active_weekdays(self) -> frozenset[int]:
         return frozenset(int(c) for c in self.weekdays if c in "1234567") or frozenset(range(1, 8))
+
+
+class NudgeOutcome(models.TextChoices):
+    OPEN = "", _("open")
+    GIVEN = "given", _("told them")
+    DISMISSED = "dismissed", _("not now")
+
+
+class AppreciationNudge(models.Model):
+    """Today's suggestion to tell one person what you value in them, and what came of it.
+
+    One row per suggestion: the latest ``offered_on`` spaces the next one out (at most once per
+    ``AgendaSettings.appreciation_every_days``), and the ``given`` ones are the appreciation the
+    attention report counts.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appreciation_nudges"
+    )
+    vault = models.ForeignKey(Vault, on_delete=models.CASCADE, related_name="appreciation_nudges")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="appreciation_nudges")
+    offered_on = models.DateField(_("suggested on"), db_index=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=NudgeOutcome.choices, blank=True, default=""
+    )
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    # The interaction logged when the user told them, if any.
+    interaction = models.ForeignKey(
+        "timeline.Interaction",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("appreciation suggestion")
+        verbose_name_plural = _("appreciation suggestions")
+        ordering = ["-offered_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "vault", "offered_on"], name="one_appreciation_nudge_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.person} · {self.offered_on}"
 
 
 class DigestSent(models.Model):
