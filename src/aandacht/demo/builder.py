@@ -501,6 +501,13 @@ class DemoBuilder:
         self.create_season_cards()
         self.flush()
         self.create_import_history()
+        # Card season, check-in rounds and appreciation bring their own demo data.
+        from aandacht.attention import demo_appreciation
+        from aandacht.cards import demo as cards_demo
+        from aandacht.rounds import demo as rounds_demo
+
+        for feature in (cards_demo, rounds_demo, demo_appreciation):
+            feature.add_demo(self)
 
     def create_import_history(self) -> None:
         """One finished import, so the import page's history shows what one looks like.
