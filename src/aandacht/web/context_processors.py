@@ -25,6 +25,9 @@ NAV_URLS = {
     "people": "people:list",
     "quick_add": "people:quick_add",
     "circles": "attention:circles",
+    "report": "attention:report",
+    "cards": "cards:season",
+    "rounds": "rounds:list",
     "imports": "exchange:import",
     "exports": "exchange:export",
 }
