@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from aandacht.attention.views import circles, digest, feed, today
+from aandacht.attention.views import circles, digest, feed, report, today
 
 app_name = "attention"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *circles.urlpatterns,
     *feed.urlpatterns,
     *digest.urlpatterns,
+    *report.urlpatterns,
 ]

@@ -1,0 +1,575 @@
+"""The attention report: honest figures of who you kept in touch with, how and what you gave.
+
+Shared by the report page and ``aandacht report``. Everything is counted in a fixed number of
+queries, whatever the size of the vault (aggregates and ``values()``; no query per person):
+who is in which circle comes from the agenda's own ``services.standings``, so the report and
+Today agree on cadences and on what counts as contact. The arithmetic lives in
+``report_core`` (pure); the charts are drawn by ``svg``.
+
+There is deliberately no overall score: every figure says what it counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
+
+from aandacht.accounts.models import Vault
+from aandacht.attention import report_core as core
+from aandacht.attention import services, svg
+from aandacht.attention.models import AppreciationNudge, Circle, NudgeOutcome, Rhythm
+from aandacht.people.models import NAME_FIELDS, Person
+from aandacht.rounds.models import CheckInStep
+from aandacht.timeline.models import (
+    Initiator,
+    Interaction,
+    InteractionKind,
+    Moment,
+    MomentKind,
+    Outcome,
+)
+
+# How deep a contact was, by the kind of interaction (attempts are counted apart).
+DEEP_KINDS = (InteractionKind.CALL, InteractionKind.MEETING, InteractionKind.VIDEO)
+LIGHT_KINDS = (InteractionKind.MESSAGE, InteractionKind.EMAIL)
+GIFT_KINDS = (InteractionKind.CARD, InteractionKind.GIFT)
+PERSONAL = "personal"  # the key of the group of people with only a personal cadence
+
+
+@dataclass(frozen=True)
+class Overdue:
+    person_id: int
+    name: str
+    days_overdue: int
+    last_contact: dt.date | None
+
+
+@dataclass
+class CircleFigures:
+    """One circle's people today, and its share within cadence at the end of each week."""
+
+    key: str
+    name: str
+    cadence_days: int | None  # None for the people with only a personal cadence
+    circle_id: int | None = None
+    people: int = 0
+    paused: int = 0
+    personal: int = 0  # of ``people``, how many have a personal cadence of their own
+    within: int = 0
+    new: int = 0
+    overdue: list[Overdue] = field(default_factory=list)
+    trend: list[core.Share] = field(default_factory=list)
+
+    @property
+    def counted(self) -> int:
+        """The people the share is taken of: everyone but the paused."""
+        return self.people - self.paused
+
+    @property
+    def within_pct(self) -> int | None:
+        return core.percentage(self.within, self.counted)
+
+
+@dataclass(frozen=True)
+class Week:
+    period: core.Period
+    deep: int = 0
+    light: int = 0
+    cards_and_gifts: int = 0
+    attempts: int = 0
+
+
+@dataclass
+class Report:
+    vault: Vault
+    today: dt.date
+    period: core.Period
+    one_way_counts: bool
+    circles: list[CircleFigures]
+    depth: dict[str, int]
+    initiated: dict[str, int]
+    outcomes: dict[str, int]
+    moments: dict[str, int]
+    cards: int
+    appreciation: int
+    check_in_steps: int
+    trend: list[Week]
+
+    @property
+    def trend_period(self) -> core.Period:
+        return core.Period(self.trend[0].period.start, self.trend[-1].period.end)
+
+
+# ---------------------------------------------------------------------------------------------
+# Building it
+
+
+def build(user: User, vault: Vault, weeks: int = 12, *, today: dt.date | None = None) -> Report:
+    """The report of ``vault`` as ``user`` sees it, over the ``weeks`` weeks up to today.
+
+    Raises ``ValueError`` for a number of weeks outside 1 to ``report_core.MAX_WEEKS``.
+    """
+    prefs = services.settings_for(user)
+    today = today or services.local_today(prefs)
+    period = core.period_ending(today, weeks)
+    buckets = core.week_buckets(today, core.TREND_WEEKS)
+    zone = services.zone_of(prefs)
+
+    def bounds(span: core.Period) -> tuple[dt.datetime, dt.datetime]:
+        start = dt.datetime.combine(span.start, dt.time.min, tzinfo=zone)
+        end = dt.datetime.combine(span.end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+        return start, end
+
+    start, end = bounds(period)
+    totals = _interaction_totals(vault, start, end)
+    moments = Moment.objects.visible_to(user).filter(
+        vault=vault, occurred_at__gte=start, occurred_at__lt=end
+    )
+    moment_counts = moments.aggregate(
+        total=Count("id"),
+        **{kind: Count("id", filter=Q(kind=kind)) for kind in MomentKind.values},
+    )
+    appreciation = (
+        AppreciationNudge.objects.filter(vault=vault, outcome=NudgeOutcome.GIVEN)
+        .filter(
+            Q(handled_at__gte=start, handled_at__lt=end)
+            | Q(handled_at__isnull=True, offered_on__gte=period.start, offered_on__lte=period.end)
+        )
+        .count()
+    )
+    steps = CheckInStep.objects.filter(
+        check_in__round__vault=vault, done_at__gte=start, done_at__lt=end
+    ).count()
+    trend_start, trend_end = bounds(core.Period(buckets[0].start, buckets[-1].end))
+    return Report(
+        vault=vault,
+        today=today,
+        period=period,
+        one_way_counts=prefs.one_way_resets,
+        circles=_circles(vault, prefs, today, buckets),
+        depth={
+            "deep": totals["deep"],
+            "light": totals["light"],
+            "cards_and_gifts": totals["cards_and_gifts"],
+        },
+        initiated={
+            "me": totals["by_me"],
+            "them": totals["by_them"],
+            "unknown": totals["by_unknown"],
+        },
+        outcomes={
+            "conversations": totals["conversations"],
+            "attempts": totals["attempts"],
+            "one_way": totals["one_way"],
+        },
+        moments={key: value or 0 for key, value in moment_counts.items()},
+        cards=totals["cards"],
+        appreciation=appreciation,
+        check_in_steps=steps,
+        trend=_weeks(vault, buckets, trend_start, trend_end, zone),
+    )
+
+
+def _interaction_totals(vault: Vault, start: dt.datetime, end: dt.datetime) -> dict[str, int]:
+    """Every interaction count of the period in one aggregate query; an interaction with
+    several people counts once."""
+    reached = ~Q(outcome=Outcome.ATTEMPT)
+    conversation = Q(outcome=Outcome.CONVERSATION)
+    found = Interaction.objects.filter(
+        vault=vault, occurred_at__gte=start, occurred_at__lt=end
+    ).aggregate(
+        deep=Count("id", filter=reached & Q(kind__in=DEEP_KINDS)),
+        light=Count("id", filter=reached & Q(kind__in=LIGHT_KINDS)),
+        cards_and_gifts=Count("id", filter=reached & Q(kind__in=GIFT_KINDS)),
+        conversations=Count("id", filter=conversation),
+        attempts=Count("id", filter=Q(outcome=Outcome.ATTEMPT)),
+        one_way=Count("id", filter=Q(outcome=Outcome.ONE_WAY)),
+        by_me=Count("id", filter=conversation & Q(initiated_by=Initiator.ME)),
+        by_them=Count("id", filter=conversation & Q(initiated_by=Initiator.THEM)),
+        by_unknown=Count("id", filter=conversation & Q(initiated_by=Initiator.UNKNOWN)),
+        cards=Count("id", filter=Q(kind=InteractionKind.CARD)),
+    )
+    return {key: value or 0 for key, value in found.items()}
+
+
+def _weeks(
+    vault: Vault,
+    buckets: list[core.Period],
+    start: dt.datetime,
+    end: dt.datetime,
+    zone: dt.tzinfo,
+) -> list[Week]:
+    """Interactions per week by depth, in one query (the rows of 12 weeks, not aggregated in
+    SQL because the weeks follow the user's time zone)."""
+    counts = [{"deep": 0, "light": 0, "cards_and_gifts": 0, "attempts": 0} for _b in buckets]
+    rows = Interaction.objects.filter(
+        vault=vault, occurred_at__gte=start, occurred_at__lt=end
+    ).values_list("kind", "outcome", "occurred_at")
+    for kind, outcome, occurred_at in rows:
+        index = core.bucket_of(timezone.localtime(occurred_at, zone).date(), buckets)
+        if index is None:
+            continue
+        if outcome == Outcome.ATTEMPT:
+            counts[index]["attempts"] += 1
+        elif kind in DEEP_KINDS:
+            counts[index]["deep"] += 1
+        elif kind in LIGHT_KINDS:
+            counts[index]["light"] += 1
+        elif kind in GIFT_KINDS:
+            counts[index]["cards_and_gifts"] += 1
+    return [Week(bucket, **count) for bucket, count in zip(buckets, counts, strict=True)]
+
+
+def _circles(
+    vault: Vault, prefs: Any, today: dt.date, buckets: list[core.Period]
+) -> list[CircleFigures]:
+    """Per circle: its people today (as the agenda sees them) and the weekly shares."""
+    candidates, known = services.standings(vault, prefs, today)
+    since = {candidate.person_id: candidate.since for candidate in candidates}
+    extra = {
+        pk: (one_way, paused)
+        for pk, one_way, paused in Rhythm.objects.filter(person__vault=vault).values_list(
+            "person_id", "last_one_way_at", "paused_until"
+        )
+    }
+    zone = services.zone_of(prefs)
+    groups: dict[str, CircleFigures] = {
+        f"circle-{circle.pk}": CircleFigures(
+            f"circle-{circle.pk}", circle.title, circle.cadence_days, circle.pk
+        )
+        for circle in Circle.objects.filter(vault=vault)
+        .select_related("tag")
+        .order_by("cadence_days", "id")
+    }
+    members: dict[str, list[core.Member]] = {}
+    overdue_ids: dict[int, tuple[str, int, dt.date | None]] = {}
+    for person_id, standing in known.items():
+        circle = standing.cadence.circle
+        if circle is not None:
+            key = f"circle-{circle.pk}"
+        else:
+            key = PERSONAL
+            if key not in groups:
+                groups[key] = CircleFigures(key, _("Personal cadence only"), None)
+        group = groups[key]
+        group.people += 1
+        if standing.cadence.source == "personal":
+            group.personal += 1
+        one_way, paused_until = extra.get(person_id, (None, None))
+        if paused_until is not None and paused_until > today:
+            group.paused += 1
+            continue
+        last = standing.last_conversation
+        if prefs.one_way_resets and one_way is not None:
+            one_way_day = timezone.localtime(one_way, zone).date()
+            last = max(last, one_way_day) if last else one_way_day
+        status, late = core.status_on(today, last, since[person_id], standing.cadence.days)
+        if status == "within":
+            group.within += 1
+        elif status == "new":
+            group.new += 1
+        else:
+            overdue_ids[person_id] = (key, late, last)
+        members.setdefault(key, []).append(
+            core.Member(person_id, standing.cadence.days, since[person_id])
+        )
+    history = _contact_history(vault, prefs, buckets, members)
+    for key, group in groups.items():
+        people = [
+            core.Member(m.person_id, m.cadence_days, m.since, history.get(m.person_id, ()))
+            for m in members.get(key, [])
+        ]
+        group.trend = [core.share_on(people, bucket.end) for bucket in buckets]
+    names = {
+        person.pk: person.name
+        for person in Person.objects.filter(pk__in=list(overdue_ids)).only("id", *NAME_FIELDS)
+    }
+    for person_id, (key, late, last) in overdue_ids.items():
+        groups[key].overdue.append(Overdue(person_id, names.get(person_id, ""), late, last))
+    for group in groups.values():
+        group.overdue.sort(key=lambda o: (-o.days_overdue, o.name.casefold(), o.person_id))
+    return list(groups.values())
+
+
+def _contact_history(
+    vault: Vault,
+    prefs: Any,
+    buckets: list[core.Period],
+    members: dict[str, list[core.Member]],
+) -> dict[int, tuple[dt.date, ...]]:
+    """Each member's contact days since the longest cadence before the first week, in one
+    query: what counts as contact is what the agenda counts (a conversation; a card, gift or
+    email too when the user's settings say so)."""
+    wanted = {m.person_id for group in members.values() for m in group}
+    if not wanted:
+        return {}
+    longest = max(m.cadence_days for group in members.values() for m in group)
+    zone = services.zone_of(prefs)
+    earliest = dt.datetime.combine(
+        buckets[0].end - dt.timedelta(days=longest), dt.time.min, tzinfo=zone
+    )
+    outcomes = [Outcome.CONVERSATION]
+    if prefs.one_way_resets:
+        outcomes.append(Outcome.ONE_WAY)
+    through = Interaction.people.through
+    found: dict[int, list[dt.date]] = {}
+    for person_id, occurred_at in through.objects.filter(
+        person__vault=vault,
+        interaction__outcome__in=outcomes,
+        interaction__occurred_at__gte=earliest,
+    ).values_list("person_id", "interaction__occurred_at"):
+        if person_id in wanted:
+            found.setdefault(person_id, []).append(timezone.localtime(occurred_at, zone).date())
+    return {pk: tuple(sorted(days)) for pk, days in found.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# What each figure counts, in one sentence (shared by the page and the CLI)
+
+
+def circle_sentence(figures: CircleFigures, one_way_counts: bool) -> str:
+    contact = (
+        _("last conversation, card, gift or email") if one_way_counts else _("last conversation")
+    )
+    if figures.cadence_days is None:
+        text = ngettext(
+            "Share of the %(count)d person with only a personal cadence whose %(contact)s was "
+            "within that cadence.",
+            "Share of the %(count)d people with only a personal cadence whose %(contact)s was "
+            "within that cadence.",
+            figures.counted,
+        ) % {"count": figures.counted, "contact": contact}
+    else:
+        text = ngettext(
+            "Share of the %(count)d person in %(circle)s whose %(contact)s was at most "
+            "%(days)d days ago.",
+            "Share of the %(count)d people in %(circle)s whose %(contact)s was at most "
+            "%(days)d days ago.",
+            figures.counted,
+        ) % {
+            "count": figures.counted,
+            "circle": figures.name,
+            "contact": contact,
+            "days": figures.cadence_days,
+        }
+        if figures.personal:
+            text += " " + ngettext(
+                "%(count)d of them has a personal cadence, which is used instead.",
+                "%(count)d of them have a personal cadence, which is used instead.",
+                figures.personal,
+            ) % {"count": figures.personal}
+    if figures.paused:
+        text += " " + ngettext(
+            "%(count)d paused person is left out.",
+            "%(count)d paused people are left out.",
+            figures.paused,
+        ) % {"count": figures.paused}
+    return text
+
+
+def period_label(period: core.Period) -> str:
+    short = pgettext("report period", "j M Y")
+    return _("%(start)s to %(end)s") % {
+        "start": date_format(period.start, short),
+        "end": date_format(period.end, short),
+    }
+
+
+def week_label(week: core.Period) -> str:
+    return date_format(week.start, pgettext("short date", "j M"))
+
+
+@dataclass(frozen=True)
+class Sentences:
+    depth: str
+    initiated: str
+    outcomes: str
+    moments: str
+    cards: str
+    appreciation: str
+    check_in_steps: str
+    trend_depth: str
+    trend_share: str
+
+
+def sentences(report: Report) -> Sentences:
+    span = period_label(report.period)
+    return Sentences(
+        depth=_(
+            "Contacts that reached someone from %(span)s, by kind: calls, meetings and video "
+            "calls; messages and emails; cards and gifts. Each logged interaction counts "
+            "once, however many people were in it; attempts are not included."
+        )
+        % {"span": span},
+        initiated=_("Who started each of the %(count)d conversations from %(span)s, as logged.")
+        % {"count": report.outcomes["conversations"], "span": span},
+        outcomes=_(
+            "Every interaction logged from %(span)s by its outcome: a conversation, an attempt "
+            "that did not reach them (voicemail, no answer) or one-way (a card, gift or email)."
+        )
+        % {"span": span},
+        moments=_(
+            "Moments with a date from %(span)s that you can see: shared moments, gratitude "
+            "and strengths. Someone else's private moments are not counted."
+        )
+        % {"span": span},
+        cards=_("Cards or letters logged on a timeline from %(span)s.") % {"span": span},
+        appreciation=_(
+            "Suggestions on Today to tell someone what you value in them that anyone in this "
+            "vault marked as told, from %(span)s."
+        )
+        % {"span": span},
+        check_in_steps=_(
+            "Steps of check-in rounds (empathy, a concrete tip, an action) marked done from "
+            "%(span)s."
+        )
+        % {"span": span},
+        trend_depth=_(
+            "Contacts that reached someone in each of the last %(weeks)d weeks, by depth; "
+            "each bar is seven days, the last one ending today."
+        )
+        % {"weeks": len(report.trend)},
+        trend_share=_(
+            "For each circle, the share of its people (as the circles, cadences and pauses are "
+            "today) who were within their cadence at the end of each week; someone is counted "
+            "from the day they were put on a rhythm."
+        ),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Charts
+
+
+DEPTH_COLOURS = {
+    "deep": "--chart-deep",
+    "light": "--chart-light",
+    "cards_and_gifts": "--chart-gift",
+}
+
+
+def depth_names() -> dict[str, str]:
+    return {
+        "deep": _("calls, meetings and video calls"),
+        "light": _("messages and emails"),
+        "cards_and_gifts": _("cards and gifts"),
+    }
+
+
+def depth_chart(report: Report) -> str:
+    labels = [week_label(week.period) for week in report.trend]
+    names = depth_names()
+    series = [
+        svg.Series(names[key], colour, [getattr(week, key) for week in report.trend])
+        for key, colour in DEPTH_COLOURS.items()
+    ]
+    totals = [week.deep + week.light + week.cards_and_gifts for week in report.trend]
+    desc = _(
+        "Stacked bars, one per week from %(first)s to %(last)s: %(total)d contacts in all, "
+        "at most %(most)d in one week. The table below has every number."
+    ) % {
+        "first": labels[0],
+        "last": labels[-1],
+        "total": sum(totals),
+        "most": max(totals, default=0),
+    }
+    return svg.stacked_bars("chart-depth", _("Contacts per week, by depth"), desc, labels, series)
+
+
+def share_chart(report: Report, figures: CircleFigures) -> str:
+    labels = [week_label(week.period) for week in report.trend]
+    values = [share.pct for share in figures.trend]
+    known = [v for v in values if v is not None]
+    if known:
+        desc = _(
+            "A line of the weekly share within cadence, from %(first)s%% to %(last)s%%; "
+            "lowest %(low)s%%, highest %(high)s%%. The table below has every week."
+        ) % {"first": known[0], "last": known[-1], "low": min(known), "high": max(known)}
+    else:
+        desc = _("No one to count in these weeks.")
+    return svg.percent_line(
+        f"chart-{figures.key}",
+        _("%(circle)s: share within cadence per week") % {"circle": figures.name},
+        desc,
+        labels,
+        svg.Series(figures.name, "--chart-share", values),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# As JSON (``aandacht report --json``; every key is documented in docs/cli.md)
+
+
+def as_json(report: Report) -> dict[str, Any]:
+    return {
+        "vault": {"id": report.vault.pk, "name": report.vault.name},
+        "today": report.today.isoformat(),
+        "period": {
+            "start": report.period.start.isoformat(),
+            "end": report.period.end.isoformat(),
+            "weeks": report.period.weeks,
+        },
+        "one_way_counts_as_contact": report.one_way_counts,
+        "circles": [
+            {
+                "id": figures.circle_id,
+                "name": figures.name,
+                "cadence_days": figures.cadence_days,
+                "people": figures.people,
+                "paused": figures.paused,
+                "personal_cadence": figures.personal,
+                "within_cadence": figures.within,
+                "within_cadence_pct": figures.within_pct,
+                "not_yet_due": figures.new,
+                "overdue": [
+                    {
+                        "person_id": late.person_id,
+                        "name": late.name,
+                        "days_overdue": late.days_overdue,
+                        "last_contact": late.last_contact.isoformat()
+                        if late.last_contact
+                        else None,
+                    }
+                    for late in figures.overdue
+                ],
+                "trend": [
+                    {
+                        "week_end": week.end.isoformat(),
+                        "within": share.within,
+                        "counted": share.counted,
+                        "pct": share.pct,
+                    }
+                    for week, share in zip(
+                        (w.period for w in report.trend), figures.trend, strict=True
+                    )
+                ],
+            }
+            for figures in report.circles
+        ],
+        "depth": dict(report.depth),
+        "initiated": dict(report.initiated),
+        "outcomes": dict(report.outcomes),
+        "moments": dict(report.moments),
+        "cards": report.cards,
+        "appreciation": report.appreciation,
+        "check_in_steps": report.check_in_steps,
+        "trend": [
+            {
+                "start": week.period.start.isoformat(),
+                "end": week.period.end.isoformat(),
+                "deep": week.deep,
+                "light": week.light,
+                "cards_and_gifts": week.cards_and_gifts,
+                "attempts": week.attempts,
+            }
+            for week in report.trend
+        ],
+    }
