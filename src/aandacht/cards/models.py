@@ -54,3 +54,21 @@ class Card(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.year} · {self.status}"
+
+
+class SeasonSettings(models.Model):
+    """How long one user's card list is in one vault (remembered between visits)."""
+
+    vault = models.ForeignKey(Vault, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    list_size = models.PositiveSmallIntegerField(_("how many cards"), default=5)
+
+    class Meta:
+        verbose_name = _("card season settings")
+        verbose_name_plural = _("card season settings")
+        constraints = [
+            models.UniqueConstraint(fields=["vault", "user"], name="one_card_season_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.vault} · {self.list_size}"

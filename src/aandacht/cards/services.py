@@ -1,0 +1,400 @@
+"""Card season's named operations: this year's list, writing, sending and the history.
+
+Views and (later) the CLI call these; the ranking itself is pure (``ranking.py``). Every write is
+transactional and safe to repeat: adding someone twice keeps one card, marking a card sent twice
+logs one "card" interaction, un-marking removes exactly that interaction.
+
+A card belongs to one author: each member of a vault has their own list. Private moments count
+only for their author (``Moment.objects.visible_to``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from aandacht.accounts.models import Vault
+from aandacht.cards import ranking
+from aandacht.cards.models import Card, CardStatus, SeasonSettings
+from aandacht.people.models import Person
+from aandacht.people.search import search_people
+from aandacht.timeline.models import (
+    Initiator,
+    Interaction,
+    InteractionKind,
+    Moment,
+    MomentKind,
+)
+from aandacht.timeline.services import log_interaction
+
+MAX_TEXT = 2000  # characters; far more than a card holds, so the fit check speaks first
+FIRST_YEAR = 1900
+
+
+class CardProblem(Exception):
+    """A card operation that cannot be done as asked, with a message for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One person on this year's list: proposed, kept, drafted or sent."""
+
+    person: Person
+    card: Card | None
+    reason: str
+    proposed: bool
+
+    @property
+    def status(self) -> str:
+        if self.card is None:
+            return "proposed"
+        if self.card.status == CardStatus.SENT:
+            return "sent"
+        return "draft" if self.card.text.strip() else "planned"
+
+
+@dataclass(frozen=True)
+class HistoryYear:
+    year: int
+    cards: list[Card]
+
+
+@dataclass
+class Season:
+    year: int
+    size: int
+    entries: list[Entry] = field(default_factory=list)
+    removed: list[Card] = field(default_factory=list)
+    history: list[HistoryYear] = field(default_factory=list)
+
+    @property
+    def sent_count(self) -> int:
+        return sum(1 for entry in self.entries if entry.status == "sent")
+
+
+def season_year(today: dt.date | None = None) -> int:
+    """The year a card written today belongs to."""
+    return (today or timezone.localdate()).year
+
+
+# ---------------------------------------------------------------------------------------------
+# The list size
+
+
+def list_size(vault: Vault, user: User) -> int:
+    stored = (
+        SeasonSettings.objects.filter(vault=vault, user=user)
+        .values_list("list_size", flat=True)
+        .first()
+    )
+    return ranking.clamp_size(stored) if stored is not None else ranking.DEFAULT_SIZE
+
+
+def set_list_size(vault: Vault, user: User, size: int) -> int:
+    if not ranking.MIN_SIZE <= size <= ranking.MAX_SIZE:
+        raise CardProblem(
+            _("Choose between %(low)d and %(high)d cards.")
+            % {"low": ranking.MIN_SIZE, "high": ranking.MAX_SIZE}
+        )
+    SeasonSettings.objects.update_or_create(vault=vault, user=user, defaults={"list_size": size})
+    return size
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading: the list and the history
+
+
+def _moment_facts(vault: Vault, user: User, today: dt.date) -> list[tuple[ranking.MomentFact, str]]:
+    """This year's moments the user may see, of people who may get a card, with sort keys."""
+    start = timezone.make_aware(
+        dt.datetime.combine(today - dt.timedelta(days=ranking.WINDOW_DAYS - 1), dt.time.min)
+    )
+    rows = (
+        Moment.objects.visible_to(user)
+        .filter(
+            vault=vault,
+            occurred_at__gte=start,
+            person__trashed_at__isnull=True,
+            person__archived=False,
+            person__deceased=False,
+        )
+        .values_list("person_id", "kind", "occurred_at", "person__sort_key")
+    )
+    return [
+        (ranking.MomentFact(person_id, kind, timezone.localtime(when).date()), sort_key)
+        for person_id, kind, when, sort_key in rows
+    ]
+
+
+def last_cards(vault: Vault, today: dt.date) -> dict[int, dt.date]:
+    """The day each person last got a card, as far as a recent card matters (any author)."""
+    since = timezone.make_aware(
+        dt.datetime.combine(today - dt.timedelta(days=ranking.RECENT_CARD_DAYS), dt.time.min)
+    )
+    latest: dict[int, dt.date] = {}
+    interactions = (
+        Interaction.objects.filter(
+            vault=vault, kind=InteractionKind.CARD, occurred_at__gte=since, people__isnull=False
+        )
+        .exclude(initiated_by=Initiator.THEM)
+        .values_list("people__id", "occurred_at")
+    )
+    sent = Card.objects.filter(vault=vault, status=CardStatus.SENT, sent_at__gte=since).values_list(
+        "person_id", "sent_at"
+    )
+    for person_id, when in [*interactions, *sent]:
+        day = timezone.localtime(when).date()
+        if person_id not in latest or latest[person_id] < day:
+            latest[person_id] = day
+    return latest
+
+
+def reason_for(proposal: ranking.Proposal | None, today: dt.date) -> str:
+    """One calm line: "3 moments, 1 thing you are grateful for since March"."""
+    if proposal is None:
+        return _("No moments in the past year; you put them on the list.")
+    parts = []
+    if proposal.shared:
+        parts.append(
+            ngettext("%(count)d moment", "%(count)d moments", proposal.shared)
+            % {"count": proposal.shared}
+        )
+    if proposal.grateful:
+        parts.append(
+            ngettext(
+                "%(count)d thing you are grateful for",
+                "%(count)d things you are grateful for",
+                proposal.grateful,
+            )
+            % {"count": proposal.grateful}
+        )
+    if proposal.strengths:
+        parts.append(
+            ngettext(
+                "%(count)d strength you admire",
+                "%(count)d strengths you admire",
+                proposal.strengths,
+            )
+            % {"count": proposal.strengths}
+        )
+    since = proposal.since
+    month = formats.date_format(since, "F" if since.year == today.year else "F Y")
+    return _("%(what)s since %(month)s") % {"what": ", ".join(parts), "month": month}
+
+
+def season_for(vault: Vault, user: User, today: dt.date | None = None) -> Season:
+    """This year's list for one user (their cards, then proposals up to the size) and the
+    vault's card history, in a fixed number of queries."""
+    day = today or timezone.localdate()
+    year = season_year(day)
+    size = list_size(vault, user)
+    cards = list(
+        Card.objects.filter(vault=vault, author=user, year=year, person__trashed_at__isnull=True)
+        .select_related("person")
+        .order_by("created_at", "id")
+    )
+    kept = [card for card in cards if card.status != CardStatus.SKIPPED]
+    removed = [card for card in cards if card.status == CardStatus.SKIPPED]
+    facts = _moment_facts(vault, user, day)
+    sort_keys = {fact.person_id: key for fact, key in facts}
+    moments = [fact for fact, _key in facts]
+    taken = {card.person_id for card in cards}
+    open_places = max(0, size - len(kept))
+    proposals = ranking.propose(
+        moments,
+        today=day,
+        size=open_places,
+        eligible=set(sort_keys),
+        last_cards=last_cards(vault, day),
+        taken=taken,
+        sort_keys=sort_keys,
+    )
+    # The same numbers explain the people already on the list (no recent-card rule for them).
+    kept_ids = {card.person_id for card in kept}
+    explained = {
+        proposal.person_id: proposal
+        for proposal in ranking.propose(
+            [fact for fact in moments if fact.person_id in kept_ids],
+            today=day,
+            size=len(kept_ids),
+            eligible=kept_ids,
+        )
+    }
+    people = Person.objects.in_vault(vault).in_bulk([p.person_id for p in proposals])
+    unsent = [card for card in kept if card.status != CardStatus.SENT]
+    sent = [card for card in kept if card.status == CardStatus.SENT]
+    entries = [
+        Entry(card.person, card, reason_for(explained.get(card.person_id), day), False)
+        for card in unsent
+    ]
+    entries += [
+        Entry(people[p.person_id], None, reason_for(p, day), True)
+        for p in proposals
+        if p.person_id in people
+    ]
+    entries += [
+        Entry(card.person, card, reason_for(explained.get(card.person_id), day), False)
+        for card in sent
+    ]
+    return Season(year, size, entries, removed, history(vault))
+
+
+def history(vault: Vault) -> list[HistoryYear]:
+    """Every card sent from this vault, by year (newest first), then by name."""
+    cards = (
+        Card.objects.filter(vault=vault, status=CardStatus.SENT, person__trashed_at__isnull=True)
+        .select_related("person", "author")
+        .order_by("-year", "person__sort_key", "id")
+    )
+    by_year: dict[int, list[Card]] = defaultdict(list)
+    for card in cards:
+        by_year[card.year].append(card)
+    return [HistoryYear(year, rows) for year, rows in by_year.items()]
+
+
+@dataclass(frozen=True)
+class MemoryAid:
+    """What sits beside the text box: moments, strengths, the last conversation, how you met."""
+
+    moments: list[Moment]
+    strengths: list[Moment]
+    last_conversation: Interaction | None
+    earlier_cards: list[Card]
+
+
+def memory_aid(person: Person, user: User, year: int) -> MemoryAid:
+    visible = Moment.objects.visible_to(user).filter(person=person).order_by("-occurred_at")
+    last = (
+        Interaction.objects.filter(people=person, outcome="conversation")
+        .exclude(summary="")
+        .order_by("-occurred_at")
+        .first()
+    )
+    earlier = list(
+        Card.objects.filter(person=person, author=user, year__lt=year)
+        .exclude(text="")
+        .order_by("-year")[:2]
+    )
+    return MemoryAid(
+        moments=list(visible.exclude(kind=MomentKind.STRENGTH)[:12]),
+        strengths=list(visible.filter(kind=MomentKind.STRENGTH)[:8]),
+        last_conversation=last,
+        earlier_cards=earlier,
+    )
+
+
+def card_of(person: Person, user: User, year: int) -> Card | None:
+    return Card.objects.filter(person=person, author=user, year=year).first()
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def _card_for_update(person: Person, user: User, year: int) -> Card:
+    """The user's card for this person and year, locked; created (on the list) when missing."""
+    card, _created = Card.objects.select_for_update().get_or_create(
+        person=person,
+        author=user,
+        year=year,
+        defaults={"vault_id": person.vault_id, "status": CardStatus.PLANNED},
+    )
+    return card
+
+
+@transaction.atomic
+def add_to_list(person: Person, user: User, year: int) -> Card:
+    """Put someone on the list (again); a card already there is left as it is."""
+    card = _card_for_update(person, user, year)
+    if card.status == CardStatus.SKIPPED:
+        card.status = CardStatus.PLANNED
+        card.save(update_fields=["status", "updated_at"])
+    return card
+
+
+@transaction.atomic
+def remove_from_list(person: Person, user: User, year: int) -> Card:
+    """Take someone off this year's list; they are not proposed again this year. A draft's
+    text is kept, so putting them back brings it back."""
+    card = _card_for_update(person, user, year)
+    if card.status == CardStatus.SENT:
+        raise CardProblem(
+            _("The card to %(name)s is marked sent; undo that first.") % {"name": person.name}
+        )
+    if card.status != CardStatus.SKIPPED:
+        card.status = CardStatus.SKIPPED
+        card.save(update_fields=["status", "updated_at"])
+    return card
+
+
+@transaction.atomic
+def save_text(person: Person, user: User, year: int, text: str) -> Card:
+    """Keep the user's own words (writing puts someone taken off back on the list)."""
+    if len(text) > MAX_TEXT:
+        raise CardProblem(
+            _("A card holds at most %(max)d characters; this has %(count)d.")
+            % {"max": MAX_TEXT, "count": len(text)}
+        )
+    card = _card_for_update(person, user, year)
+    card.text = text.replace("\r\n", "\n").strip()
+    if card.status == CardStatus.SKIPPED:
+        card.status = CardStatus.PLANNED
+    card.save(update_fields=["text", "status", "updated_at"])
+    return card
+
+
+@transaction.atomic
+def mark_sent(person: Person, user: User, year: int, when: dt.datetime | None = None) -> Card:
+    """Mark the card sent and log one "card" interaction on the person's timeline."""
+    card = _card_for_update(person, user, year)
+    if card.status == CardStatus.SENT and card.interaction_id is not None:
+        return card
+    moment = when or timezone.now()
+    interaction = log_interaction(
+        person.vault,
+        [person],
+        InteractionKind.CARD,
+        occurred_at=moment,
+        initiated_by=Initiator.ME,
+        summary=_("Card for the season (%(year)d).") % {"year": year},
+        author=user,
+    )
+    card.status = CardStatus.SENT
+    card.sent_at = moment
+    card.interaction = interaction
+    card.save(update_fields=["status", "sent_at", "interaction", "updated_at"])
+    return card
+
+
+@transaction.atomic
+def mark_unsent(person: Person, user: User, year: int) -> Card | None:
+    """Undo "sent" (a mistake): the card goes back on the list, its interaction is removed."""
+    card = Card.objects.select_for_update().filter(person=person, author=user, year=year).first()
+    if card is None or card.status != CardStatus.SENT:
+        return card
+    if card.interaction_id is not None:
+        Interaction.objects.filter(pk=card.interaction_id).delete()
+    card.status = CardStatus.PLANNED
+    card.sent_at = None
+    card.interaction = None
+    card.save(update_fields=["status", "sent_at", "interaction", "updated_at"])
+    return card
+
+
+def people_to_add(vault: Vault, query: str, exclude: Iterable[int]) -> list[Person]:
+    """The person picker: people matching a search who are not on the list yet."""
+    skip = set(exclude)
+    hits = search_people(vault, query, limit=12, include_archived=False)
+    return [hit.person for hit in hits if hit.person.pk not in skip and not hit.person.deceased][:8]

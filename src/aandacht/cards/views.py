@@ -1,0 +1,252 @@
+"""Card season's pages: the list (with the person picker and the history), the writing page
+with its memory aid, the printable PDF, and the small POST actions (add, remove, sent, unsent).
+
+Every form is a plain POST followed by a redirect, so all of it works without JavaScript.
+Writers have their own list; a viewer sees theirs read-only and gets a 403 on every write;
+another vault's person is a 404, and so is a year that has no card to show.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from aandacht.accounts.models import Vault
+from aandacht.cards import pdf, ranking, services
+from aandacht.cards.forms import CardTextForm, SearchForm, SizeForm
+from aandacht.cards.models import CardStatus
+from aandacht.people.models import Person
+from aandacht.web.access import (
+    can_write,
+    current_vault,
+    person_for,
+    require_writer,
+    signed_in_user,
+)
+
+
+def season_url(vault: Vault, anchor: str = "") -> str:
+    url = f"{reverse('cards:season')}?{urlencode({'vault': vault.pk})}"
+    return f"{url}#{anchor}" if anchor else url
+
+
+def write_url(year: int, person: Person) -> str:
+    return reverse("cards:write", args=[year, person.pk])
+
+
+def _this_year(year: int) -> int:
+    """Changes are for this year's card only: any other year is a 404."""
+    if year != services.season_year():
+        raise Http404("cards of other years cannot be changed")
+    return year
+
+
+def _shown_year(year: int) -> int:
+    if not services.FIRST_YEAR <= year <= services.season_year():
+        raise Http404("no cards in that year")
+    return year
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(default)
+
+
+# ---------------------------------------------------------------------------------------------
+# The list
+
+
+@require_GET
+@login_required
+def season_page(request: HttpRequest) -> HttpResponse:
+    """This year's list, the person picker (``?q=``) and the history."""
+    vault = current_vault(request)
+    return render(request, "cards/season.html", _season_context(request, vault))
+
+
+def _season_context(
+    request: HttpRequest, vault: Vault, *, size_form: SizeForm | None = None
+) -> dict[str, Any]:
+    user = signed_in_user(request)
+    writer = can_write(user, vault)
+    season = services.season_for(vault, user)
+    search = SearchForm(request.GET or None)
+    query = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    on_list = [entry.person.pk for entry in season.entries]
+    results = services.people_to_add(vault, query, on_list) if writer and query else []
+    return {
+        "vault": vault,
+        "season": season,
+        "can_write": writer,
+        "size_form": size_form or SizeForm(initial={"size": season.size}),
+        "search_form": search,
+        "query": query,
+        "results": results,
+        "min_size": ranking.MIN_SIZE,
+        "max_size": ranking.MAX_SIZE,
+        "season_url": season_url(vault),
+    }
+
+
+@require_POST
+@login_required
+def set_size(request: HttpRequest) -> HttpResponse:
+    """Change how many people the list holds (remembered per user and vault)."""
+    user = signed_in_user(request)
+    vault = current_vault(request)
+    require_writer(user, vault)
+    form = SizeForm(request.POST)
+    if form.is_valid():
+        size = services.set_list_size(vault, user, form.cleaned_data["size"])
+        messages.success(request, _("Your list holds %(size)d cards.") % {"size": size})
+        return redirect(season_url(vault))
+    context = _season_context(request, vault, size_form=form)
+    return render(request, "cards/season.html", context)
+
+
+def _person_action(request: HttpRequest, year: int, person_id: int) -> tuple[Person, int]:
+    person = person_for(request, person_id, write=True)
+    return person, _this_year(year)
+
+
+@require_POST
+@login_required
+def add(request: HttpRequest, year: int, person_id: int) -> HttpResponse:
+    person, year = _person_action(request, year, person_id)
+    if person.deceased:
+        raise Http404("no cards for someone who died")
+    services.add_to_list(person, signed_in_user(request), year)
+    messages.success(request, _("%(name)s is on your list.") % {"name": person.name})
+    return _back(request, season_url(person.vault, f"person-{person.pk}"))
+
+
+@require_POST
+@login_required
+def remove(request: HttpRequest, year: int, person_id: int) -> HttpResponse:
+    person, year = _person_action(request, year, person_id)
+    try:
+        services.remove_from_list(person, signed_in_user(request), year)
+    except services.CardProblem as problem:
+        messages.error(request, problem.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s is off the list and will not be proposed again this year.")
+            % {"name": person.name},
+        )
+    return _back(request, season_url(person.vault))
+
+
+@require_POST
+@login_required
+def sent(request: HttpRequest, year: int, person_id: int) -> HttpResponse:
+    person, year = _person_action(request, year, person_id)
+    if person.deceased:
+        raise Http404("no cards for someone who died")
+    services.mark_sent(person, signed_in_user(request), year)
+    messages.success(
+        request,
+        _("Card to %(name)s marked sent; it is on their timeline.") % {"name": person.name},
+    )
+    return _back(request, season_url(person.vault, f"person-{person.pk}"))
+
+
+@require_POST
+@login_required
+def unsent(request: HttpRequest, year: int, person_id: int) -> HttpResponse:
+    person, year = _person_action(request, year, person_id)
+    services.mark_unsent(person, signed_in_user(request), year)
+    messages.success(
+        request, _("Card to %(name)s is no longer marked sent.") % {"name": person.name}
+    )
+    return _back(request, season_url(person.vault, f"person-{person.pk}"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing and printing
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def write(request: HttpRequest, year: int, person_id: int) -> HttpResponse:
+    """The card's text beside the person's moments and strengths; this year's card is written
+    here, an earlier year's is shown read-only."""
+    user = signed_in_user(request)
+    person = person_for(request, person_id, write=True)
+    year = _shown_year(year)
+    card = services.card_of(person, user, year)
+    editable = year == services.season_year() and (card is None or card.status != "sent")
+    if not editable and card is None:
+        raise Http404("no card that year")
+    form = CardTextForm(request.POST or None, initial={"text": card.text if card else ""})
+    if request.method == "POST":
+        _this_year(year)
+        if form.is_valid():
+            try:
+                card = services.save_text(person, user, year, form.cleaned_data["text"])
+            except services.CardProblem as problem:
+                form.add_error("text", problem.message)
+            else:
+                if pdf.fit_of(card.text).fits:
+                    messages.success(request, _("Draft saved."))
+                else:
+                    messages.info(
+                        request, _("Draft saved, but it is too long for the card; shorten it.")
+                    )
+                return redirect(write_url(year, person))
+    text = card.text if card else ""
+    is_sent = card is not None and card.status == CardStatus.SENT
+    return render(
+        request,
+        "cards/write.html",
+        {
+            "vault": person.vault,
+            "person": person,
+            "year": year,
+            "card": card,
+            "form": form,
+            "editable": editable,
+            "fit": pdf.fit_of(text) if text else None,
+            "aid": services.memory_aid(person, user, year),
+            "season_url": season_url(person.vault),
+            "pdf_url": reverse("cards:pdf", args=[year, person.pk]),
+            "is_sent": is_sent,
+            "can_unsend": is_sent and year == services.season_year(),
+        },
+    )
+
+
+@require_GET
+@login_required
+def card_pdf(request: HttpRequest, year: int, person_id: int) -> HttpResponse:
+    """The printable A6 card; ``?download=1`` saves it instead of showing it."""
+    user = signed_in_user(request)
+    person = person_for(request, person_id, write=True)
+    year = _shown_year(year)
+    card = services.card_of(person, user, year)
+    if card is None and year != services.season_year():
+        raise Http404("no card that year")
+    body = pdf.render(
+        person.name,
+        card.text if card else "",
+        title=_("A card for %(name)s") % {"name": person.name},
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    disposition = "attachment" if request.GET.get("download") else "inline"
+    filename = f"card-{year}-{slugify(person.name) or person.pk}.pdf"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
