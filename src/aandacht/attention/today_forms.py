@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from aandacht.attention.appreciation import TELL_KINDS, WHAT_MAX
 from aandacht.timeline.models import InteractionKind
 
 DONE_KINDS = [
@@ -75,3 +76,26 @@ class FollowUpDoneForm(forms.Form):
 
     def clean_done(self) -> bool:
         return self.cleaned_data.get("done") != "0"
+
+
+class TellForm(forms.Form):
+    """ "I told them": how (a message unless chosen) and, optionally, what you said."""
+
+    kind = forms.ChoiceField(
+        label=_("How"),
+        choices=TELL_KINDS,
+        required=False,
+        error_messages={"invalid_choice": _("Choose call, message, email, meeting or card.")},
+    )
+    what = forms.CharField(
+        label=_("What you told them (optional)"),
+        max_length=WHAT_MAX,
+        required=False,
+        strip=True,
+        error_messages={
+            "max_length": _("Keep it to one line: at most %(limit_value)d characters.")
+        },
+    )
+
+    def clean_kind(self) -> str:
+        return str(self.cleaned_data.get("kind") or TELL_KINDS[0][0])

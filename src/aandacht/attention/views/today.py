@@ -28,13 +28,14 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from aandacht.accounts.models import Vault
-from aandacht.attention import pages, services
+from aandacht.attention import appreciation, pages, services
 from aandacht.attention.today_forms import (
     DONE_KINDS,
     AttemptForm,
     DoneForm,
     FollowUpDoneForm,
     SnoozeForm,
+    TellForm,
 )
 from aandacht.people.models import Person
 from aandacht.timeline.models import FollowUp
@@ -66,7 +67,11 @@ def _page_context(
     page = pages.today_page(user, vault, day)
     today = page.agenda.today
     writer = can_write(user, vault)
+    # Only a writer gets the nudge: telling someone logs it on their timeline.
+    suggestion = appreciation.suggestion_for(user, vault) if writer and page.is_today else None
     return {
+        "appreciation": suggestion,
+        "tell_kinds": appreciation.TELL_KINDS,
         "vault": vault,
         "page": page,
         "agenda": page.agenda,
@@ -113,7 +118,9 @@ def today(request: HtmxHttpRequest) -> HttpResponse:
         return HttpResponseRedirect(f"{reverse('attention:today')}?{urlencode({'focus': focus})}")
     context = _page_context(request, user, vault, day, error=error)
     page: pages.TodayPage = context["page"]
-    context["focus_gone"] = bool(focus) and focus not in page.keys()
+    suggestion: appreciation.Suggestion | None = context["appreciation"]
+    keys = page.keys() | ({suggestion.key} if suggestion is not None else set())
+    context["focus_gone"] = bool(focus) and focus not in keys
     template = "attention/today.html#agenda" if request.htmx.target == "agenda" else None
     response = render(request, template or "attention/today.html", context, status=status)
     patch_vary_headers(response, ["HX-Request"])
@@ -127,7 +134,12 @@ def summary(request: HtmxHttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     vault = current_vault(request)
     page = pages.today_page(user, vault)
-    return render(request, "attention/today_summary.html", {"page": page, "vault": vault})
+    suggestion = appreciation.suggestion_for(user, vault) if can_write(user, vault) else None
+    return render(
+        request,
+        "attention/today_summary.html",
+        {"page": page, "vault": vault, "appreciation": suggestion},
+    )
 
 
 @require_GET
@@ -219,7 +231,7 @@ def _act(request: HtmxHttpRequest, pk: int, action: Action) -> HttpResponse:
     return _answer(request, person, status)
 
 
-def _form_error(form: DoneForm | AttemptForm | SnoozeForm | FollowUpDoneForm) -> str:
+def _form_error(form: DoneForm | AttemptForm | SnoozeForm | FollowUpDoneForm | TellForm) -> str:
     errors = [str(error) for errors in form.errors.values() for error in errors]
     return " ".join(errors)
 
@@ -337,6 +349,65 @@ def follow_up_done(request: HtmxHttpRequest, pk: int, follow_up_pk: int) -> Http
     return _act(request, pk, act)
 
 
+# --- Appreciation ---------------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def appreciation_told(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """ "I told them": log how (and what you said) and mark today's suggestion given."""
+    form = TellForm(request.POST)
+
+    def act(user: User, person: Person) -> str:
+        if not form.is_valid():
+            raise ValueError(_form_error(form))
+        logged = appreciation.tell(
+            user, person, kind=form.cleaned_data["kind"], what=form.cleaned_data["what"]
+        )
+        if not logged:
+            return _("Already noted that you told %(name)s.") % {"name": person.name}
+        return _("Noted that you told %(name)s what you value in them.") % {"name": person.name}
+
+    return _act(request, pk, act)
+
+
+@require_POST
+@login_required
+def appreciation_dismiss(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """ "Not now": the suggestion is done for today; the next one follows the interval."""
+
+    def act(user: User, person: Person) -> str:
+        appreciation.dismiss(user, person)
+        return _("Not now, then. Another suggestion comes in a while.")
+
+    return _act(request, pk, act)
+
+
+@require_POST
+@login_required
+def appreciation_other(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """ "Someone else": the next person in today's ranking."""
+
+    def act(user: User, person: Person) -> str:
+        other = appreciation.someone_else(user, person)
+        return _("Suggesting %(name)s instead.") % {"name": other.name}
+
+    return _act(request, pk, act)
+
+
+@require_POST
+@login_required
+def appreciation_undo(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Open today's suggestion again; "I told them" also loses the interaction it logged."""
+
+    def act(user: User, person: Person) -> str:
+        if not appreciation.undo(user, person):
+            raise ValueError(_("There is nothing to undo for %(name)s.") % {"name": person.name})
+        return _("The suggestion for %(name)s is open again.") % {"name": person.name}
+
+    return _act(request, pk, act)
+
+
 urlpatterns: list[URLPattern] = [
     path("today/", today, name="today"),
     path("today/summary/", summary, name="today_summary"),
@@ -351,4 +422,8 @@ urlpatterns: list[URLPattern] = [
         follow_up_done,
         name="follow_up_done",
     ),
+    path("today/<int:pk>/appreciation/told/", appreciation_told, name="appreciation_told"),
+    path("today/<int:pk>/appreciation/not-now/", appreciation_dismiss, name="appreciation_dismiss"),
+    path("today/<int:pk>/appreciation/other/", appreciation_other, name="appreciation_other"),
+    path("today/<int:pk>/appreciation/undo/", appreciation_undo, name="appreciation_undo"),
 ]
