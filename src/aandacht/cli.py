@@ -1012,6 +1012,7 @@ def moment(
 
 
 # The keep-in-touch commands live in their own modules and register themselves on ``app``.
+import aandacht.cli_report  # noqa: E402, F401
 from aandacht import cli_attention, cli_digest, cli_export, cli_import  # noqa: E402, F401
 
 
