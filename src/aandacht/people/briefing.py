@@ -312,6 +312,13 @@ def _load_last_contact(person: Person, user: Any) -> dict[str, Any]:
     return {"last_contact": last_contact(person)}
 
 
+def _load_rounds(person: Person, user: Any) -> dict[str, Any]:
+    """The active check-in rounds someone is in (one query), for the line under their name."""
+    from aandacht.rounds.services import active_rounds_for
+
+    return {"person_rounds": active_rounds_for(person)}
+
+
 def _load_name(person: Person, user: Any) -> dict[str, Any]:
     return {"local_time": local_time(person.time_zone, timezone.now())}
 
@@ -327,6 +334,7 @@ LOADERS: dict[str, Loader] = {
     "followups": _load_follow_ups,
     "moments": _load_moments,
     "lastcontact": _load_last_contact,
+    "rounds": _load_rounds,
 }
 
 

@@ -36,11 +36,20 @@ class CheckInRound(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The start form's one-time token: a double submit finds the round it already made.
+    token = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         verbose_name = _("check-in round")
         verbose_name_plural = _("check-in rounds")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vault", "token"],
+                condition=~models.Q(token=""),
+                name="one_round_per_start_token",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -11,12 +11,13 @@ from typing import Any, Literal
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as UserModel
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aandacht.accounts.models import Vault
 from aandacht.people.models import Person
+from aandacht.rounds.models import CheckInStep
 from aandacht.timeline.models import (
     DEFAULT_OUTCOME,
     FollowUp,
@@ -178,14 +179,17 @@ def complete_follow_up(follow_up: FollowUp) -> FollowUp:
     return follow_up
 
 
-EntryKind = Literal["interaction", "note", "moment", "follow_up"]
+EntryKind = Literal["interaction", "note", "moment", "follow_up", "check_in"]
 
 
 @dataclass(frozen=True)
 class TimelineEntry:
+    """One line of the timeline. ``check_in`` entries are completed steps of a check-in round
+    (derived from ``CheckInStep.done_at``, so undoing a step takes its entry away)."""
+
     kind: EntryKind
     occurred_at: dt.datetime
-    item: Interaction | Note | Moment | FollowUp
+    item: Interaction | Note | Moment | FollowUp | CheckInStep
 
 
 def timeline_for(
@@ -338,7 +342,13 @@ def delete_entry(entry: Interaction | Note | Moment | FollowUp) -> None:
 
 
 # Ties on the same instant are broken by kind, then id, so paging never skips or repeats.
-_KIND_RANK: dict[EntryKind, int] = {"follow_up": 0, "moment": 1, "note": 2, "interaction": 3}
+_KIND_RANK: dict[EntryKind, int] = {
+    "follow_up": 0,
+    "moment": 1,
+    "note": 2,
+    "interaction": 3,
+    "check_in": 4,
+}
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
@@ -403,12 +413,26 @@ def _before(cursor: Cursor, kind: EntryKind) -> Q:
     )
 
 
+def completed_check_in_steps(person: Person) -> QuerySet[CheckInStep]:
+    """The person's done check-in round steps, with ``occurred_at`` (when they were done)."""
+    return (
+        CheckInStep.objects.filter(
+            check_in__person=person,
+            check_in__round__vault_id=person.vault_id,
+            done_at__isnull=False,
+        )
+        .select_related("check_in__round", "done_by")
+        .annotate(occurred_at=F("done_at"))
+    )
+
+
 def timeline_page(
     person: Person, viewer: User | None, *, after: Cursor | None = None, size: int = 50
 ) -> TimelinePage:
-    """One page of :func:`timeline_for`, continuing after ``after`` (keyset paging).
+    """One page of :func:`timeline_for` plus the completed check-in round steps, continuing
+    after ``after`` (keyset paging).
 
-    Five queries per page whatever the page number (one per kind, one for the people of the
+    Six queries per page whatever the page number (one per kind, one for the people of the
     interactions); other people's private entries never appear.
     """
     querysets: list[tuple[EntryKind, QuerySet[Any]]] = [
@@ -436,6 +460,7 @@ def timeline_page(
                 "author"
             ),
         ),
+        ("check_in", completed_check_in_steps(person)),
     ]
     streams: list[list[TimelineEntry]] = []
     for kind, queryset in querysets:

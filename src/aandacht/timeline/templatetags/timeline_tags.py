@@ -9,8 +9,10 @@ from django import template
 from django.utils import timezone
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from aandacht.people.models import Person
+from aandacht.rounds.models import CheckInStep, StepKind
 from aandacht.timeline.forms import MOMENT_HINTS, MOMENT_KINDS
 from aandacht.timeline.models import DEFAULT_OUTCOME, FollowUp, Initiator, Interaction, Moment
 from aandacht.timeline.panel import PAGE_SIZE, panel_context
@@ -20,6 +22,11 @@ register = template.Library()
 
 TIMELINE_PAGE = PAGE_SIZE
 _MOMENT_LABELS = dict(MOMENT_KINDS)
+_STEP_LABELS: dict[str, Any] = {
+    StepKind.EMPATHY: _lazy("empathy"),
+    StepKind.TIP: _lazy("a concrete tip"),
+    StepKind.ACTION: _lazy("an action"),
+}
 
 
 @register.inclusion_tag("timeline/panel.html", takes_context=True)
@@ -67,6 +74,11 @@ def entry_label(entry: TimelineEntry) -> str:
         return _("Moment · %(kind)s") % {"kind": _MOMENT_LABELS.get(item.kind, item.kind)}
     if isinstance(item, FollowUp):
         return str(item.get_direction_display()).capitalize()
+    if isinstance(item, CheckInStep):
+        return _("Check-in round “%(round)s”: %(step)s") % {
+            "round": item.check_in.round.name,
+            "step": _STEP_LABELS.get(item.kind, item.kind),
+        }
     return _("Note")
 
 
@@ -75,6 +87,8 @@ def entry_icon(entry: TimelineEntry) -> str:
     """The symbol id in ``timeline/icons.svg``."""
     if isinstance(entry.item, Interaction):
         return entry.item.kind
+    if isinstance(entry.item, CheckInStep):
+        return "check"
     return entry.kind.replace("_", "-")
 
 
@@ -85,6 +99,8 @@ def entry_text(entry: TimelineEntry) -> str:
         return item.summary
     if isinstance(item, FollowUp | Moment):
         return item.text
+    if isinstance(item, CheckInStep):
+        return item.note
     return item.body
 
 
@@ -110,7 +126,8 @@ def entry_details(entry: TimelineEntry, person: Person) -> list[str]:
 @register.filter
 def author_name(entry: TimelineEntry, user: Any) -> str:
     """Who wrote it, when that is someone other than the reader (teams share a vault)."""
-    author = entry.item.author
+    item = entry.item
+    author = item.done_by if isinstance(item, CheckInStep) else item.author
     if author is None or author.pk == getattr(user, "pk", None):
         return ""
     return author.first_name or author.username
@@ -137,4 +154,9 @@ def entry_noun(entry: TimelineEntry) -> str:
     item = entry.item
     if isinstance(item, Interaction):
         return str(item.get_kind_display())
-    return {"note": _("note"), "moment": _("moment"), "follow_up": _("follow-up")}[entry.kind]
+    return {
+        "note": _("note"),
+        "moment": _("moment"),
+        "follow_up": _("follow-up"),
+        "check_in": _("check-in step"),
+    }[entry.kind]
