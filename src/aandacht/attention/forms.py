@@ -213,6 +213,7 @@ class AgendaSettingsForm(forms.ModelForm[AgendaSettings]):
             "digest_frequency",
             "digest_time",
             "digest_weekday",
+            "appreciation_every_days",
         ]
         widgets = {
             "capacity": forms.NumberInput(attrs={"inputmode": "numeric", "class": "input--days"}),
@@ -221,6 +222,17 @@ class AgendaSettingsForm(forms.ModelForm[AgendaSettings]):
             ),
             "digest_frequency": forms.RadioSelect,
             "digest_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "appreciation_every_days": forms.NumberInput(
+                attrs={"inputmode": "numeric", "class": "input--days"}
+            ),
+        }
+        labels = {"appreciation_every_days": _("Suggest telling someone what you value")}
+        help_texts = {
+            "appreciation_every_days": _(
+                "At most once in this many days, Today suggests one person (a client or "
+                "colleague with strengths you recorded, when there is one) to tell what you "
+                "value in them. 7 is once a week; 0 turns it off."
+            )
         }
         error_messages = {
             "capacity": {
@@ -240,6 +252,12 @@ class AgendaSettingsForm(forms.ModelForm[AgendaSettings]):
                 "invalid": _("Enter a time like 07:30."),
             },
             "digest_frequency": {"invalid_choice": _("Choose off, daily or weekly.")},
+            "appreciation_every_days": {
+                "required": _("Say how often, in days from 1 to 365; 0 turns it off."),
+                "invalid": _("Enter a whole number of days from 0 to 365."),
+                "min_value": _("Enter 0 to turn it off, or a number of days up to 365."),
+                "max_value": _("At most once in 365 days: enter 365 or fewer."),
+            },
         }
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:

@@ -32,6 +32,7 @@ def good(**changes: Any) -> dict[str, Any]:
         "digest_time": "08:15",
         "digest_weekday": "5",
         "email": "alice@example.org",
+        "appreciation_every_days": "14",
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
@@ -57,9 +58,19 @@ def test_save_everything(as_alice: Client, alice: User) -> None:
     assert prefs.time_zone == "Europe/Lisbon" and prefs.retry_after_days == 2
     assert prefs.one_way_resets and prefs.digest_frequency == "weekly"
     assert prefs.digest_time == dt.time(8, 15) and prefs.digest_weekday == 5
+    assert prefs.appreciation_every_days == 14
     alice.refresh_from_db()
     assert alice.email == "alice@example.org"
     assert "Agenda settings saved." in text(as_alice.get(response["Location"]))
+
+
+def test_appreciation_nudges_off_with_0(as_alice: Client, alice: User) -> None:
+    page = text(as_alice.get(SETTINGS))
+    assert 'name="appreciation_every_days"' in page and 'value="7"' in page
+    assert "0 turns it off" in page
+
+    assert as_alice.post(SETTINGS, good(appreciation_every_days="0")).status_code == 302
+    assert AgendaSettings.objects.get(user=alice).appreciation_every_days == 0
 
 
 def test_an_empty_time_zone_uses_the_servers(as_alice: Client, alice: User) -> None:
@@ -84,6 +95,10 @@ def test_an_empty_time_zone_uses_the_servers(as_alice: Client, alice: User) -> N
         ({"digest_weekday": "9"}, "Choose a day of the week from the list."),
         ({"email": "not-an-address"}, "Enter an email address like name@example.org."),
         ({"email": ""}, "A digest needs your email address."),
+        ({"appreciation_every_days": None}, "Say how often, in days from 1 to 365"),
+        ({"appreciation_every_days": "-1"}, "Enter 0 to turn it off"),
+        ({"appreciation_every_days": "366"}, "At most once in 365 days"),
+        ({"appreciation_every_days": "weekly"}, "Enter a whole number of days from 0 to 365."),
     ],
 )
 def test_bad_input_is_explained(
