@@ -438,9 +438,8 @@ def sentences(report: Report) -> Sentences:
         )
         % {"weeks": len(report.trend)},
         trend_share=_(
-            "For each circle, the share of its people (as the circles, cadences and pauses are "
-            "today) who were within their cadence at the end of each week; someone is counted "
-            "from the day they were put on a rhythm."
+            "For each circle, the share of the people in it today (with today's cadences; "
+            "paused people left out) who were within their cadence at the end of each week."
         ),
     )
 

@@ -123,11 +123,11 @@ class Share:
 
 
 def share_on(members: Iterable[Member], day: dt.date) -> Share:
-    """Who was within their cadence on ``day``, among those on a rhythm by then."""
+    """How many of ``members`` (the people in a circle today) were within their cadence on
+    ``day``. Everyone counts on every day, also before they joined: the question is "of these
+    people, whom had I been in touch with?", and a fixed group keeps the weeks comparable."""
     within = counted = 0
     for member in members:
-        if member.since > day:
-            continue
         counted += 1
         last = last_before(member.contacts, day)
         if status_on(day, last, member.since, member.cadence_days)[0] == "within":

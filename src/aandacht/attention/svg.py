@@ -150,7 +150,7 @@ def percent_line(
     height: int = 130,
 ) -> str:
     """A line from 0 to 100 %, broken where a value is missing (no one to count)."""
-    frame = Frame(width, height, left=38, right=8, top=8, bottom=24)
+    frame = Frame(width, height, left=38, right=22, top=8, bottom=24)  # room for the last label
     count = len(labels)
     step = frame.inner_width / max(count - 1, 1)
     xs = [frame.left + step * i for i in range(count)]

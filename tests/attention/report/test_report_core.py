@@ -86,20 +86,22 @@ def test_the_last_contact_before_a_day() -> None:
     assert core.last_before(days, dt.date(2026, 5, 31)) == dt.date(2026, 3, 1)
 
 
-def test_share_on_a_past_day_counts_only_people_on_a_rhythm_by_then() -> None:
+def test_share_on_a_past_day_counts_todays_people_on_every_day() -> None:
     old = D - dt.timedelta(days=400)
     members = [
         # talked 10 days ago: within today and a week ago (3 days then)
         core.Member(1, 30, old, (D - dt.timedelta(days=10),)),
         # talked 45 days ago: 38 days a week ago, so out both times
         core.Member(2, 30, old, (D - dt.timedelta(days=45),)),
-        # joined 5 days ago: not counted a week ago, counted (not within) today
+        # joined 5 days ago and never talked to: counted (not within) every week
         core.Member(3, 30, D - dt.timedelta(days=5)),
     ]
     assert core.share_on(members, D) == core.Share(1, 3)
-    assert core.share_on(members, D - dt.timedelta(days=7)) == core.Share(1, 2)
+    assert core.share_on(members, D - dt.timedelta(days=7)) == core.Share(1, 3)
     # 17 days ago the first was not yet talked to (10 days ago); the second was, 28 days before
-    assert core.share_on(members, D - dt.timedelta(days=17)) == core.Share(1, 2)
+    assert core.share_on(members, D - dt.timedelta(days=17)) == core.Share(1, 3)
+    assert core.share_on(members, D - dt.timedelta(days=60)) == core.Share(0, 3)
+    assert core.share_on([], D) == core.Share(0, 0)
     assert core.Share(1, 3).pct == 33
     assert core.Share(0, 0).pct is None
 

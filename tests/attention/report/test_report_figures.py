@@ -55,7 +55,7 @@ def test_a_card_counts_as_contact_when_the_settings_say_so(small: Small, alice: 
     assert (monthly.within, monthly.within_pct) == (2, 50)
     assert [o.name for o in monthly.overdue] == ["Tom Jansen"]
     # ...and in the trend too: a week ago (email 13 days before) Sem was within as well.
-    assert (monthly.trend[-2].within, monthly.trend[-2].counted) == (2, 3)
+    assert (monthly.trend[-2].within, monthly.trend[-2].counted) == (2, 4)
 
 
 def test_twelve_weeks_of_contact(small: Small, alice: User) -> None:
@@ -123,11 +123,12 @@ def test_share_within_cadence_at_the_end_of_each_week(small: Small, alice: User)
     monthly = circle(report.build(alice, small.vault), "Monthly")
     # Today the trend agrees with the figure above: 1 of 4.
     assert (monthly.trend[-1].within, monthly.trend[-1].counted) == (1, 4)
-    # On 16 Nov: Ria (talked 13 Nov) within; Sem (9 Oct, 38 days) and Tom not; Uma was not on
-    # a rhythm yet. Vera is paused today and left out of every week.
-    assert (monthly.trend[-2].within, monthly.trend[-2].counted) == (1, 3)
+    # Every week counts the same 4 people (Monthly's today, Vera paused left out; Uma too,
+    # though she joined only 5 days ago). On 16 Nov: Ria (talked 13 Nov) within; Sem (9 Oct,
+    # 38 days), Tom and Uma not.
+    assert (monthly.trend[-2].within, monthly.trend[-2].counted) == (1, 4)
     # On 9 Nov Ria's call had not happened; Sem's meeting was 31 days before: nobody within.
-    assert (monthly.trend[-3].within, monthly.trend[-3].counted) == (0, 3)
+    assert (monthly.trend[-3].within, monthly.trend[-3].counted) == (0, 4)
     # On 2 Nov Sem's meeting (9 Oct) was 24 days before: within.
     assert monthly.trend[-4].within == 1
 
