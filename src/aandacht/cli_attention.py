@@ -37,7 +37,10 @@ from aandacht.cli import (
 )
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
     from aandacht.accounts.models import Vault
+    from aandacht.attention.appreciation import Suggestion
     from aandacht.attention.models import Circle
     from aandacht.attention.services import Agenda, AgendaItem, Cadence
     from aandacht.people.models import Person
@@ -437,11 +440,16 @@ def today_agenda(
         )
     agenda = services.agenda_for(session.owner, session.vault, day)
     rows = agenda_rows(agenda)
+    nudge = appreciation_of(session.owner, session.vault) if agenda.day == today else None
     if json_output:
-        emit_json([item_data(item, agenda.day) for item in rows])
+        items = [item_data(item, agenda.day) for item in [*agenda.items, *agenda.pinned]]
+        if nudge is not None:
+            items.append(appreciation_data(nudge, agenda.day))
+        items += [item_data(item, agenda.day) for item in agenda.handled]
+        emit_json(items)
         return
     shown = date_format(agenda.day, "l j F Y")
-    if not rows:
+    if not rows and nudge is None:
         say(_("Nothing on the agenda for %(date)s.") % {"date": shown})
         return
     planned = len(agenda.items) + len(agenda.handled)
@@ -469,4 +477,53 @@ def today_agenda(
                 style=style,
             ),
         )
+    if nudge is not None:
+        style = "" if nudge.is_open else "dim"
+        table.add_row(
+            str(nudge.person.pk),
+            Text(nudge.person.name, style=style or "bold"),
+            Text(nudge.status or _("say what you value"), style=style or "green"),
+            Text(nudge.reason, style=style),
+        )
     out.print(table)
+    if nudge is not None and nudge.is_open and (nudge.strengths or nudge.grateful):
+        out.print(
+            Text(
+                _("What you recorded about %(name)s:") % {"name": nudge.person.name},
+                style="bold",
+            )
+        )
+        for text in [*nudge.strengths, *nudge.grateful]:
+            out.print(Text(f"  · {text}"), soft_wrap=True)
+
+
+def appreciation_of(user: User, vault: Vault) -> Suggestion | None:
+    """Today's appreciation nudge (made now when one is due), for someone who may write in
+    the vault: telling someone is logged on their timeline."""
+    from aandacht.accounts.models import Membership, Role
+    from aandacht.attention import appreciation
+
+    role = Membership.objects.filter(user=user, vault=vault).values_list("role", flat=True)
+    if role.first() not in (Role.OWNER, Role.EDITOR):
+        return None
+    return appreciation.suggestion_for(user, vault)
+
+
+def appreciation_data(nudge: Suggestion, day: dt.date) -> dict[str, Any]:
+    """The nudge as a ``today --json`` item: the same keys as the others, plus the texts."""
+    return {
+        "person_id": nudge.person.pk,
+        "name": nudge.person.name,
+        "kind": "appreciation",
+        "reason": nudge.reason,
+        "key": nudge.key,
+        "day": day.isoformat(),
+        "due_on": None,
+        "cadence": None,
+        "last_conversation": None,
+        "follow_up_id": None,
+        "important_date_id": None,
+        "handled": nudge.outcome or None,
+        "strengths": nudge.strengths,
+        "grateful": nudge.grateful,
+    }
