@@ -91,5 +91,6 @@ def test_the_panel_shows_the_step_with_a_link_to_the_round(
     assert edit.status_code == 404
     delete = client.post(f"/people/{ann.pk}/timeline/check-in/{empathy.pk}/delete/")
     assert delete.status_code == 404
-    more = client.get(reverse("timeline:more", args=[ann.pk]))
+    later = Cursor(dt.datetime(2100, 1, 1, tzinfo=dt.UTC), "note", 1)
+    more = client.get(reverse("timeline:more", args=[ann.pk]), {"before": str(later)})
     assert "Holding on, barely" in more.content.decode()
