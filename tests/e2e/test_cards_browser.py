@@ -1,0 +1,142 @@
+"""Card season in a real browser: the proposed list, writing a card beside the memory aid,
+the PDF preview, marking it sent; the list on a phone and in dark mode."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+
+import pytest
+from browser_helpers import (
+    Screenshot,
+    horizontal_overflow,
+    owner_with_vault,
+    serious_violations,
+    sign_in,
+)
+from django.contrib.auth.models import User
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from aandacht.accounts.models import Vault
+from aandacht.cards.models import Card, CardStatus
+from aandacht.people.models import Person
+from aandacht.people.services import create_person
+from aandacht.timeline.models import Interaction, MomentKind
+from aandacht.timeline.services import add_moment
+
+pytestmark = pytest.mark.browser
+
+MOMENTS = {
+    "Zoë de Vries": [
+        (MomentKind.GRATEFUL, 30, "Drove me to the hospital in March without a second thought."),
+        (MomentKind.SHARED, 60, "The long walk along the dunes after the conference."),
+        (MomentKind.STRENGTH, 90, "Calm when everyone else panics."),
+    ],
+    "Ruud Çelik": [(MomentKind.SHARED, 120, "Fixed the shop's website over one weekend.")],
+    "Anna Jansen": [(MomentKind.STRENGTH, 40, "Always asks the second question.")],
+}
+
+
+@pytest.fixture
+def owner(app_url: str) -> tuple[User, Vault]:
+    user, vault = owner_with_vault()
+    for name, moments in MOMENTS.items():
+        person = create_person(vault, name)
+        for kind, days, text in moments:
+            add_moment(
+                vault,
+                person,
+                text,
+                kind=kind,
+                author=user,
+                occurred_at=timezone.now() - dt.timedelta(days=days),
+            )
+    create_person(vault, "Stille Willem")
+    return user, vault
+
+
+def test_propose_write_preview_and_mark_sent(
+    page: Page, owner: tuple[User, Vault], screenshot: Screenshot
+) -> None:
+    user, vault = owner
+    year = timezone.localdate().year
+    sign_in(page, user.username)
+    page.goto("/cards/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Card season {year}")
+    entries = page.locator(".season-entry")
+    expect(entries).to_have_count(3)
+    expect(entries.first).to_contain_text("Zoë de Vries")
+    expect(entries.first).to_contain_text("1 moment, 1 thing you are grateful for, 1 strength")
+
+    # Add someone without moments through the picker.
+    page.get_by_label("Add someone to the list").fill("willem")
+    page.get_by_role("button", name="Find").click()
+    page.get_by_role("button", name="Add to the list (Stille Willem)").click()
+    expect(page.get_by_role("status").first).to_contain_text("Stille Willem is on your list.")
+    expect(entries).to_have_count(4)
+    screenshot(page, "list")
+    assert serious_violations(page) == []
+
+    page.get_by_role("link", name="Write a card to Zoë de Vries").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("A card to Zoë de Vries")
+    aid = page.get_by_role("complementary")
+    expect(aid).to_contain_text("Drove me to the hospital")
+    expect(aid).to_contain_text("Calm when everyone else panics.")
+    page.get_by_label("Your card").fill(
+        "Lieve Zoë,\n\nDank je dat je me in maart naar het ziekenhuis reed. "
+        "Ik vergeet het nooit.\n\nFijne feestdagen!"
+    )
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("status").first).to_contain_text("Draft saved.")
+    expect(page.get_by_test_id("fits")).to_contain_text("Fits on the card")
+    preview = page.locator("object.write-preview__pdf")
+    expect(preview).to_have_attribute("type", "application/pdf")
+    pdf_url = preview.get_attribute("data")
+    assert pdf_url is not None
+    response = page.request.get(pdf_url)
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF")
+    download = page.get_by_role("link", name="Download PDF")
+    expect(download).to_have_attribute("href", re.compile(r"card\.pdf\?download=1$"))
+    screenshot(page, "write")
+    page.screenshot(path="/tmp/cards-write.png", full_page=True)
+
+    page.get_by_role("button", name="Mark sent").click()
+    expect(page.get_by_role("status").first).to_contain_text("marked sent")
+    zoe = Person.objects.get(given_name="Zoë")
+    sent = page.locator(f"#person-{zoe.pk}")
+    expect(sent).to_contain_text("sent")
+    history = page.locator(".season-history")
+    expect(history).to_contain_text(str(year))
+    expect(history).to_contain_text("Zoë de Vries")
+    card = Card.objects.get(person=zoe)
+    assert card.status == CardStatus.SENT and card.text.startswith("Lieve Zoë")
+    assert Interaction.objects.filter(people=zoe, kind="card").count() == 1
+    screenshot(page, "sent")
+    page.screenshot(path="/tmp/cards-list.png", full_page=True)
+
+
+def test_the_list_on_a_phone_in_dark_mode(
+    open_page: Callable[..., Page], owner: tuple[User, Vault], screenshot: Screenshot
+) -> None:
+    user, _vault = owner
+    page = open_page(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        color_scheme="dark",
+    )
+    sign_in(page, user.username)
+    page.goto("/cards/")
+    expect(page.locator(".season-entry")).to_have_count(3)
+    assert horizontal_overflow(page) <= 0
+    page.screenshot(path="/tmp/cards-phone-dark.png", full_page=True)
+    page.locator(".season-entry").first.get_by_role("link", name=re.compile("^Write")).click()
+    expect(page.get_by_label("Your card")).to_be_visible()
+    assert horizontal_overflow(page) <= 0
+    page.screenshot(path="/tmp/cards-write-phone-dark.png", full_page=True)
+    screenshot(page, "write")
+    assert serious_violations(page) == []
