@@ -22,13 +22,15 @@ from django.test.utils import CaptureQueriesContext
 
 from aandacht.accounts.models import Membership, Role, Vault
 from aandacht.attention import services as attention
-from aandacht.attention.models import AgendaSettings, Circle, Rhythm
+from aandacht.attention.models import AgendaSettings, AppreciationNudge, Circle, Rhythm
+from aandacht.cards.models import Card, SeasonSettings
 from aandacht.exchange import json_document
 from aandacht.exchange.json_document import export_json, restore_json
 from aandacht.exchange.records import UnreadableFile
 from aandacht.people import editing, services
 from aandacht.people.models import ContactMethod, Person, Tag
 from aandacht.people.search import search_people
+from aandacht.rounds.models import CheckIn, CheckInRound, CheckInStep
 from aandacht.timeline import services as timeline
 from aandacht.timeline.models import Interaction, Note
 
@@ -126,8 +128,66 @@ def build_vault(vault: Vault, alice: User, bob: User, *, size: int = 2) -> dict[
     prefs = attention.settings_for(alice)
     prefs.capacity, prefs.weekdays, prefs.digest_frequency = 7, "135", "weekly"
     prefs.time_zone, prefs.digest_time = "Europe/Amsterdam", dt.time(6, 45)
+    prefs.appreciation_every_days = 10
     prefs.save()
+    build_issue_6(vault, alice, bob, ann, ben)
     return people
+
+
+def build_issue_6(vault: Vault, alice: User, bob: User, ann: Person, ben: Person) -> None:
+    """Cards, a check-in round with its steps, and appreciation suggestions of alice and bob."""
+    sent = timeline.log_interaction(vault, [ann], "card", author=alice, occurred_at=WHEN)
+    Card.objects.create(
+        vault=vault,
+        person=ann,
+        author=alice,
+        year=2025,
+        status="sent",
+        text="Dear Ann,\nthank you.",
+        sent_at=WHEN,
+        interaction=sent,
+    )
+    Card.objects.create(vault=vault, person=ann, author=bob, year=2025, text="From bob")
+    Card.objects.create(vault=vault, person=ben, author=alice, year=2024, status="skipped")
+    Card.objects.create(vault=vault, person=ben, author=None, year=2024)
+    crisis = CheckInRound.objects.create(
+        vault=vault,
+        name="Lockdown",
+        reason="Events sector closed",
+        status="finished",
+        chosen_by="tag: work",
+        author=bob,
+        finished_at=WHEN,
+    )
+    for person in (ann, ben):
+        check_in = CheckIn.objects.create(round=crisis, person=person)
+        for kind in ("empathy", "tip", "action"):
+            CheckInStep.objects.create(check_in=check_in, kind=kind)
+    CheckInStep.objects.filter(check_in__person=ann, kind="empathy").update(
+        note="Worried about rent", done_at=WHEN, done_by=alice
+    )
+    CheckInStep.objects.filter(check_in__person=ben, kind="tip").update(
+        note="Try the subsidy", done_at=WHEN, done_by=None
+    )
+    CheckInRound.objects.create(vault=vault, name="Empty round", author=None)
+    told = timeline.log_interaction(vault, [ben], "message", author=alice, occurred_at=WHEN)
+    AppreciationNudge.objects.create(
+        user=alice,
+        vault=vault,
+        person=ben,
+        offered_on=dt.date(2025, 3, 14),
+        outcome="given",
+        handled_at=WHEN,
+        interaction=told,
+    )
+    AppreciationNudge.objects.create(
+        user=alice, vault=vault, person=ann, offered_on=dt.date(2025, 3, 21)
+    )
+    AppreciationNudge.objects.create(
+        user=bob, vault=vault, person=ann, offered_on=dt.date(2025, 3, 14), outcome="dismissed"
+    )
+    SeasonSettings.objects.create(vault=vault, user=alice, list_size=8)
+    SeasonSettings.objects.create(vault=vault, user=bob, list_size=12)
 
 
 @pytest.fixture(autouse=True)
@@ -187,6 +247,9 @@ def assert_untouched(vault: Vault) -> None:
     assert not Interaction.objects.filter(vault=vault).exists()
     presets = sorted(Circle.objects.filter(vault=vault).values_list("preset", "name"))
     assert presets == [("inner", ""), ("monthly", ""), ("quarterly", ""), ("yearly", "")]
+    assert not Card.objects.filter(vault=vault).exists()
+    assert not CheckInRound.objects.filter(vault=vault).exists()
+    assert not AppreciationNudge.objects.filter(vault=vault).exists()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -211,11 +274,15 @@ def test_export_document_shape(vault: Vault, alice: User, bob: User) -> None:
         "notes",
         "moments",
         "follow_ups",
+        "cards",
+        "check_in_rounds",
         "circles",
         "rhythms",
         "agenda_settings",
+        "appreciation_nudges",
+        "card_season",
     ]
-    assert doc["format"] == "aandacht.vault" and doc["version"] == 2
+    assert doc["format"] == "aandacht.vault" and doc["version"] == 3
     assert dt.datetime.fromisoformat(doc["exported_at"]).tzinfo is not None
     assert doc["vault"]["name"] == "Alice's people"
     assert [tag["name"] for tag in doc["tags"]] == ["friends", "rowing", "work"]
@@ -280,6 +347,7 @@ def test_export_document_shape(vault: Vault, alice: User, bob: User) -> None:
         "digest_frequency": "weekly",
         "digest_time": "06:45:00",
         "digest_weekday": 1,
+        "appreciation_every_days": 10,
     }
     assert (
         "feed_token" not in text and AgendaSettings.objects.get(user=alice).feed_token not in text
@@ -289,6 +357,67 @@ def test_export_document_shape(vault: Vault, alice: User, bob: User) -> None:
     assert str(people["ann"].pk) not in {p["id"] for p in doc["people"]}
     assert counts["people"] == 5 and counts["photos"] == 1 and counts["circles"] == 5
     assert counts["notes"] == len(doc["notes"]) and counts["agenda_settings"] == 1
+    assert [i["id"] for i in doc["interactions"]] == [
+        f"i{n}" for n in range(1, len(doc["interactions"]) + 1)
+    ]
+    interactions = {i["id"]: i for i in doc["interactions"]}
+    sent = doc["cards"][0]
+    assert sent == {
+        "person": ann["id"],
+        "author": "alice",
+        "year": 2025,
+        "status": "sent",
+        "text": "Dear Ann,\nthank you.",
+        "sent_at": "2025-03-14T09:26:53.589793+00:00",
+        "interaction": sent["interaction"],
+        "created_at": sent["created_at"],
+        "updated_at": sent["updated_at"],
+    }
+    assert interactions[sent["interaction"]]["kind"] == "card"
+    assert [(c["author"], c["status"], c["text"]) for c in doc["cards"][1:]] == [
+        ("bob", "planned", None),  # bob's message is his: the card is there, its text not
+        ("alice", "skipped", ""),
+        (None, "planned", None),
+    ]
+    assert [c["interaction"] for c in doc["cards"][1:]] == [None, None, None]
+    crisis, empty_round = doc["check_in_rounds"]
+    assert {k: v for k, v in crisis.items() if k not in ("created_at", "check_ins")} == {
+        "name": "Lockdown",
+        "reason": "Events sector closed",
+        "status": "finished",
+        "chosen_by": "tag: work",
+        "author": "bob",
+        "finished_at": "2025-03-14T09:26:53.589793+00:00",
+    }
+    assert [c["person"] for c in crisis["check_ins"]] == [ann["id"], ben["id"]]
+    empathy = crisis["check_ins"][0]["steps"][0]
+    assert [s["kind"] for s in crisis["check_ins"][0]["steps"]] == ["empathy", "tip", "action"]
+    assert (empathy["note"], empathy["done_by"]) == ("Worried about rent", "alice")
+    assert empathy["done_at"] == "2025-03-14T09:26:53.589793+00:00"
+    assert crisis["check_ins"][1]["steps"][1]["done_by"] is None
+    assert (empty_round["author"], empty_round["check_ins"]) == (None, [])
+    # Only alice's own suggestions: bob's are his.
+    assert doc["appreciation_nudges"] == [
+        {
+            "person": ben["id"],
+            "offered_on": "2025-03-14",
+            "outcome": "given",
+            "handled_at": "2025-03-14T09:26:53.589793+00:00",
+            "interaction": doc["appreciation_nudges"][0]["interaction"],
+        },
+        {
+            "person": ann["id"],
+            "offered_on": "2025-03-21",
+            "outcome": "",
+            "handled_at": None,
+            "interaction": None,
+        },
+    ]
+    assert interactions[doc["appreciation_nudges"][0]["interaction"]]["kind"] == "message"
+    assert counts["cards"] == 4 and counts["check_in_rounds"] == 2
+    assert counts["check_ins"] == 2 and counts["check_in_steps"] == 6
+    assert counts["appreciation_nudges"] == 2
+    assert doc["card_season"] == {"list_size": 8} and counts["card_season"] == 1
     # One array element per line: readable, and diffs of two exports stay small.
     assert text.count("\n") > len(doc["people"]) + len(doc["notes"])
 
@@ -307,6 +436,18 @@ def test_private_notes_and_moments_only_the_exporters_own(
     assert "bob's secret moment" not in json.dumps(for_alice)
     assert "alice's secret moment" not in json.dumps(for_bob)
     assert for_bob["agenda_settings"] is None  # bob never opened his agenda
+    assert [n["outcome"] for n in for_bob["appreciation_nudges"]] == ["dismissed"]
+    assert for_bob["card_season"] == {"list_size": 12}
+    assert [n["offered_on"] for n in for_alice["appreciation_nudges"]] == [
+        "2025-03-14",
+        "2025-03-21",
+    ]
+    # Cards and rounds belong to the vault: both see all of them, but a card's text only its
+    # author.
+    assert [c["text"] for c in for_alice["cards"]] == ["Dear Ann,\nthank you.", None, "", None]
+    assert [c["text"] for c in for_bob["cards"]] == [None, "From bob", None, None]
+    assert "From bob" not in json.dumps(for_alice)
+    assert for_bob["check_in_rounds"] == for_alice["check_in_rounds"]
 
 
 def test_viewer_may_export_and_outsider_may_not(
@@ -350,9 +491,9 @@ def test_export_query_count_does_not_grow_with_the_vault(
         Membership.objects.create(vault=each, user=bob, role=Role.EDITOR)
     build_vault(small, alice, bob, size=1)
     build_vault(large, alice, bob, size=40)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(24):
         export_json(small, io.StringIO(), user=alice)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(24):
         export_json(large, io.StringIO(), user=alice)
     assert count_queries(lambda: export_json(small, io.StringIO(), user=alice)) == count_queries(
         lambda: export_json(large, io.StringIO(), user=alice)
@@ -369,6 +510,7 @@ def test_restore_rebuilds_the_vault(
     counts = restore_json(empty_vault, as_stream(full_doc), user=alice)
     assert counts["people"] == 5 and counts["photos"] == 1 and counts["rhythms"] >= 3
     assert counts["notes"] == len(full_doc["notes"]) and counts["circles"] == 5
+    assert counts["cards"] == 4 and counts["appreciation_nudges"] == 2
     assert comparable(export_doc(empty_vault, alice)) == comparable(full_doc)
     # The presets were reused and the deleted one removed, not duplicated.
     circles = Circle.objects.filter(vault=empty_vault)
@@ -406,6 +548,85 @@ def test_restore_applies_agenda_settings_but_keeps_the_feed_token(
     prefs = AgendaSettings.objects.get(user=bob)
     assert (prefs.capacity, prefs.weekdays, prefs.digest_time) == (7, "135", dt.time(6, 45))
     assert prefs.feed_token == token
+
+
+def test_restore_links_cards_and_suggestions_to_their_interactions(
+    full_doc: dict[str, Any], alice: User, empty_vault: Vault
+) -> None:
+    counts = restore_json(empty_vault, as_stream(full_doc), user=alice)
+    assert (counts["cards"], counts["check_in_rounds"], counts["check_ins"]) == (4, 2, 2)
+    assert (counts["check_in_steps"], counts["appreciation_nudges"]) == (6, 2)
+    sent = Card.objects.get(vault=empty_vault, status="sent")
+    assert sent.interaction is not None and sent.interaction.vault == empty_vault
+    assert sent.interaction.kind == "card"
+    assert [p.given_name for p in sent.interaction.people.all()] == ["Ann"]
+    assert (sent.author, sent.text, sent.sent_at) == (alice, "Dear Ann,\nthank you.", WHEN)
+    assert SeasonSettings.objects.get(vault=empty_vault, user=alice).list_size == 8
+    told = AppreciationNudge.objects.get(vault=empty_vault, outcome="given")
+    assert told.user == alice and told.interaction is not None
+    assert told.interaction.kind == "message" and told.interaction.vault == empty_vault
+    crisis = CheckInRound.objects.get(vault=empty_vault, name="Lockdown")
+    assert crisis.finished_at == WHEN and crisis.author is not None
+    assert crisis.author.username == "bob"
+    assert sorted(crisis.check_ins.values_list("person__given_name", flat=True)) == ["Ann", "Ben"]
+    empathy = CheckInStep.objects.get(
+        check_in__round=crisis, check_in__person__given_name="Ann", kind="empathy"
+    )
+    assert (empathy.note, empathy.done_at, empathy.done_by) == ("Worried about rent", WHEN, alice)
+
+
+def test_restore_gives_the_suggestions_to_the_restoring_user(
+    full_doc: dict[str, Any], alice: User, bob: User, empty_vault: Vault
+) -> None:
+    """Suggestions are per user, like the agenda: alice's export restored by bob are his."""
+    restore_json(empty_vault, as_stream(full_doc), user=bob)
+    assert SeasonSettings.objects.get(vault=empty_vault, user=bob).list_size == 8
+    assert not SeasonSettings.objects.filter(vault=empty_vault, user=alice).exists()
+    nudges = AppreciationNudge.objects.filter(vault=empty_vault)
+    assert sorted(nudges.values_list("user__username", "offered_on")) == [
+        ("bob", dt.date(2025, 3, 14)),
+        ("bob", dt.date(2025, 3, 21)),
+    ]
+    # Cards keep their authors (both are members); alice's texts came along, bob's did not.
+    cards = Card.objects.filter(vault=empty_vault).order_by("pk")
+    assert [(c.author_id, c.text) for c in cards] == [
+        (alice.pk, "Dear Ann,\nthank you."),
+        (bob.pk, ""),
+        (alice.pk, ""),
+        (None, ""),
+    ]
+
+
+def test_restore_cards_of_non_members_never_collide(
+    full_doc: dict[str, Any], alice: User, bob: User
+) -> None:
+    """bob is no member here: his card becomes alice's, but she has one for Ann in 2025
+    already, so it keeps no author (listed before hers or not). His round becomes hers."""
+    full_doc["cards"][0], full_doc["cards"][1] = full_doc["cards"][1], full_doc["cards"][0]
+    extra = {**full_doc["cards"][0], "person": "p2", "year": 2030}  # bob's, no clash
+    full_doc["cards"].append(extra)
+    alone = Vault.objects.create(name="Only alice")
+    Membership.objects.create(vault=alone, user=alice, role=Role.OWNER)
+    counts = restore_json(alone, as_stream(full_doc), user=alice)
+    assert counts["cards"] == 5
+    cards = Card.objects.filter(vault=alone)
+    ann_2025 = cards.filter(person__given_name="Ann", year=2025)
+    assert sorted(ann_2025.values_list("author__username", "status"), key=str) == [
+        ("alice", "sent"),
+        (None, "planned"),
+    ]
+    assert cards.get(year=2030).author == alice
+    assert CheckInRound.objects.get(vault=alone, name="Lockdown").author == alice
+
+
+def test_restore_refuses_a_vault_with_a_check_in_round(
+    full_doc: dict[str, Any], empty_vault: Vault, alice: User
+) -> None:
+    CheckInRound.objects.create(vault=empty_vault, name="Already here")
+    with pytest.raises(UnreadableFile) as caught:
+        restore_json(empty_vault, as_stream(full_doc), user=alice)
+    assert caught.value.code == "vault_not_empty"
+    assert CheckInRound.objects.filter(vault=empty_vault).count() == 1
 
 
 def test_restore_refuses_a_vault_with_people(
@@ -472,11 +693,64 @@ def test_sections_in_another_order_restore_the_same(
     assert comparable(export_doc(empty_vault, alice)) == comparable(full_doc)
 
 
+ISSUE_6_SECTIONS = ("cards", "check_in_rounds", "appreciation_nudges", "card_season")
+
+
+def as_version_2(doc: dict[str, Any]) -> dict[str, Any]:
+    """What version 2 wrote: no interaction ids, cards, rounds, suggestions or appreciation
+    setting."""
+    old = copy.deepcopy(doc)
+    old["version"] = 2
+    for section in ISSUE_6_SECTIONS:
+        del old[section]
+    for interaction in old["interactions"]:
+        del interaction["id"]
+    del old["agenda_settings"]["appreciation_every_days"]
+    return old
+
+
+def as_restored_from_version_2(doc: dict[str, Any]) -> dict[str, Any]:
+    """The version 3 export of a vault restored from ``as_version_2(doc)``."""
+    expected = copy.deepcopy(doc)
+    for section in ISSUE_6_SECTIONS:
+        expected[section] = None if section == "card_season" else []
+    expected["agenda_settings"]["appreciation_every_days"] = 7  # the field's default
+    return expected
+
+
+def test_a_version_2_document_restores_without_the_issue_6_sections(
+    full_doc: dict[str, Any], alice: User, empty_vault: Vault
+) -> None:
+    """Version 2 had no cards, rounds, suggestions or interaction ids: it restores with none,
+    the appreciation setting at its default, and exports again as version 3."""
+    old = as_version_2(full_doc)
+    counts = restore_json(empty_vault, as_stream(old), user=alice)
+    assert counts["people"] == len(old["people"])
+    assert counts["interactions"] == len(old["interactions"])
+    assert counts["cards"] == counts["check_in_rounds"] == counts["appreciation_nudges"] == 0
+    assert not Card.objects.filter(vault=empty_vault).exists()
+    assert AgendaSettings.objects.get(user=alice).appreciation_every_days == 7
+    again = export_doc(empty_vault, alice)
+    assert again["version"] == 3
+    assert comparable(again) == comparable(as_restored_from_version_2(full_doc))
+
+
+def test_a_version_2_document_in_another_order_restores_the_same(
+    full_doc: dict[str, Any], alice: User, empty_vault: Vault
+) -> None:
+    old = as_version_2(full_doc)
+    reordered = dict(reversed(list(old.items())))  # the version comes after the sections
+    restore_json(empty_vault, as_stream(reordered), user=alice)
+    expected = as_restored_from_version_2(full_doc)
+    assert comparable(export_doc(empty_vault, alice)) == comparable(expected)
+
+
 def test_a_version_1_document_restores_with_empty_departments(
     full_doc: dict[str, Any], alice: User, empty_vault: Vault
 ) -> None:
-    """Version 1 had no department: its people restore with "" and export as version 2."""
-    old = copy.deepcopy(full_doc)
+    """Version 1 had no department either: its people restore with "" and export as
+    version 3."""
+    old = as_version_2(full_doc)
     old["version"] = 1
     for person in old["people"]:
         del person["department"]
@@ -486,10 +760,11 @@ def test_a_version_1_document_restores_with_empty_departments(
         ""
     }
     again = export_doc(empty_vault, alice)
-    assert again["version"] == 2
-    for person in full_doc["people"]:
+    assert again["version"] == 3
+    expected = as_restored_from_version_2(full_doc)
+    for person in expected["people"]:
         person["department"] = ""
-    assert comparable(again) == comparable(full_doc)
+    assert comparable(again) == comparable(expected)
 
 
 def test_streaming_reader_across_tiny_chunks(
@@ -546,6 +821,19 @@ def truncated(doc: dict[str, Any]) -> bytes:
     return data[: len(data) // 2]
 
 
+# alice's card for Ann in 2025 (cards[0] of the document), as another element would write it.
+_CARD_FOR_ANN_2025 = {
+    "person": "p1",
+    "author": "alice",
+    "year": 2025,
+    "status": "planned",
+    "text": "",
+    "sent_at": None,
+    "interaction": None,
+    "created_at": "2025-03-14T09:26:53+00:00",
+    "updated_at": "2025-03-14T09:26:53+00:00",
+}
+
 BAD_DOCUMENTS: list[tuple[str, Callable[[dict[str, Any]], bytes], str, str]] = [
     ("binary", raw(b"\x00\x01\xff\xfe PK\x03\x04"), "not_json", "not UTF-8"),
     ("vcard", raw(b"BEGIN:VCARD\r\nVERSION:3.0\r\nEND:VCARD\r\n"), "not_json", "start with"),
@@ -560,7 +848,7 @@ BAD_DOCUMENTS: list[tuple[str, Callable[[dict[str, Any]], bytes], str, str]] = [
     ("another app", raw(b'{"contacts": []}'), "not_our_format", "not an Aandacht"),
     ("wrong format", edited(put(("format",), "monica")), "not_our_format", ""),
     ("no format", edited(delete(("format",))), "not_our_format", ""),
-    ("newer version", edited(put(("version",), 3)), "unsupported_version", "version 3"),
+    ("newer version", edited(put(("version",), 4)), "unsupported_version", "version 4"),
     ("version as text", edited(put(("version",), "1")), "wrong_type", "version: expected"),
     ("no version", edited(delete(("version",))), "missing_field", "version: missing"),
     ("no people", edited(delete(("people",))), "missing_field", "people: missing"),
@@ -883,6 +1171,253 @@ BAD_DOCUMENTS: list[tuple[str, Callable[[dict[str, Any]], bytes], str, str]] = [
         "vault.name: missing",
     ),
     ("exported_at", edited(put(("exported_at",), 12)), "wrong_type", "exported_at: expected"),
+    # Version 3: interaction ids, cards, check-in rounds, appreciation suggestions.
+    (
+        "interaction without id",
+        edited(delete(("interactions", 0, "id"))),
+        "missing_field",
+        "interactions[0].id: missing",
+    ),
+    (
+        "interaction id twice",
+        edited(put(("interactions", 1, "id"), "i1")),
+        "duplicate",
+        "interactions[1].id: the id i1 is used twice",
+    ),
+    (
+        "interaction id a number",
+        edited(put(("interactions", 0, "id"), 1)),
+        "wrong_type",
+        "interactions[0].id: expected an id (text), found 1",
+    ),
+    ("version 3 without cards", edited(delete(("cards",))), "missing_field", "cards: missing"),
+    (
+        "version 2 with cards",
+        lambda doc: json.dumps({**as_version_2(doc), "cards": []}).encode(),
+        "unknown_field",
+        "cards: there is no such part in version 2 of this format",
+    ),
+    (
+        "version 2 with an interaction id",
+        lambda doc: json.dumps(
+            {**as_version_2(doc), "interactions": [{**doc["interactions"][0]}]}
+        ).encode(),
+        "unknown_field",
+        "interactions[0]: there is no field “id”",
+    ),
+    (
+        "version 2 with appreciation setting",
+        lambda doc: json.dumps(
+            {**as_version_2(doc), "agenda_settings": doc["agenda_settings"]}
+        ).encode(),
+        "unknown_field",
+        "agenda_settings: there is no field “appreciation_every_days”",
+    ),
+    (
+        "card year as text",
+        edited(put(("cards", 0, "year"), "2025")),
+        "wrong_type",
+        'cards[0].year: expected a whole number, found "2025"',
+    ),
+    (
+        "card year 0",
+        edited(put(("cards", 0, "year"), 0)),
+        "bad_value",
+        "cards[0].year: 0 is not between 1 and 9999",
+    ),
+    (
+        "card for nobody",
+        edited(put(("cards", 0, "person"), "p99")),
+        "unknown_reference",
+        'cards[0].person: there is no person with the id "p99"',
+    ),
+    (
+        "card person missing",
+        edited(delete(("cards", 0, "person"))),
+        "missing_field",
+        "cards[0].person: missing",
+    ),
+    (
+        "bad card status",
+        edited(put(("cards", 0, "status"), "lost")),
+        "bad_value",
+        'cards[0].status: "lost" is not one of "planned", "skipped", "sent"',
+    ),
+    (
+        "card text a number",
+        edited(put(("cards", 0, "text"), 5)),
+        "wrong_type",
+        "cards[0].text: expected text, found 5",
+    ),
+    (
+        "card sent without offset",
+        edited(put(("cards", 0, "sent_at"), "2025-03-14T09:26:53")),
+        "bad_value",
+        "cards[0].sent_at: 2025-03-14T09:26:53 has no offset",
+    ),
+    (
+        "card author a number",
+        edited(put(("cards", 0, "author"), 1)),
+        "wrong_type",
+        "cards[0].author: expected a username or null",
+    ),
+    (
+        "card of an unknown interaction",
+        edited(put(("cards", 0, "interaction"), "i999")),
+        "unknown_reference",
+        'cards[0].interaction: there is no interaction with the id "i999"',
+    ),
+    (
+        "card of a person id as interaction",
+        edited(put(("cards", 0, "interaction"), "p1")),
+        "unknown_reference",
+        'cards[0].interaction: there is no interaction with the id "p1"',
+    ),
+    (
+        "two cards for one person, author and year",
+        edited(put(("cards", 2), {**_CARD_FOR_ANN_2025, "text": "again"})),
+        "duplicate",
+        "cards[2]: a second card for this person by alice in 2025",
+    ),
+    ("card with a colour", edited(put(("cards", 1, "colour"), "red")), "unknown_field", "colour"),
+    (
+        "round without a name",
+        edited(put(("check_in_rounds", 0, "name"), " ")),
+        "bad_value",
+        "check_in_rounds[0].name: cannot be empty",
+    ),
+    (
+        "round name too long",
+        edited(put(("check_in_rounds", 0, "name"), "x" * 121)),
+        "bad_value",
+        "check_in_rounds[0].name: 121 characters, at most 120",
+    ),
+    (
+        "bad round status",
+        edited(put(("check_in_rounds", 0, "status"), "stopped")),
+        "bad_value",
+        'check_in_rounds[0].status: "stopped" is not one of "active", "paused", "finished"',
+    ),
+    (
+        "round finished on no date",
+        edited(put(("check_in_rounds", 0, "finished_at"), "later")),
+        "bad_value",
+        "check_in_rounds[0].finished_at: later is not a time stamp",
+    ),
+    (
+        "check-ins not a list",
+        edited(put(("check_in_rounds", 0, "check_ins"), {})),
+        "wrong_type",
+        "check_in_rounds[0].check_ins: expected a list, found an object",
+    ),
+    (
+        "check-in for nobody",
+        edited(put(("check_in_rounds", 0, "check_ins", 1, "person"), "p99")),
+        "unknown_reference",
+        'check_in_rounds[0].check_ins[1].person: there is no person with the id "p99"',
+    ),
+    (
+        "person twice in a round",
+        edited(put(("check_in_rounds", 0, "check_ins", 1, "person"), "p1")),
+        "duplicate",
+        "check_in_rounds[0].check_ins[1].person: this person is in the round twice",
+    ),
+    (
+        "check-in added_at missing",
+        edited(delete(("check_in_rounds", 0, "check_ins", 0, "added_at"))),
+        "missing_field",
+        "check_in_rounds[0].check_ins[0].added_at: missing",
+    ),
+    (
+        "bad step kind",
+        edited(put(("check_in_rounds", 0, "check_ins", 0, "steps", 2, "kind"), "hug")),
+        "bad_value",
+        'check_in_rounds[0].check_ins[0].steps[2].kind: "hug" is not one of',
+    ),
+    (
+        "two empathy steps",
+        edited(put(("check_in_rounds", 0, "check_ins", 0, "steps", 1, "kind"), "empathy")),
+        "duplicate",
+        "check_in_rounds[0].check_ins[0].steps[1].kind: a second empathy step",
+    ),
+    (
+        "step done by a number",
+        edited(put(("check_in_rounds", 0, "check_ins", 0, "steps", 0, "done_by"), 7)),
+        "wrong_type",
+        "check_in_rounds[0].check_ins[0].steps[0].done_by: expected a username or null",
+    ),
+    (
+        "step note null",
+        edited(put(("check_in_rounds", 0, "check_ins", 0, "steps", 0, "note"), None)),
+        "wrong_type",
+        "check_in_rounds[0].check_ins[0].steps[0].note: expected text, found null",
+    ),
+    (
+        "suggestion for nobody",
+        edited(put(("appreciation_nudges", 0, "person"), "p99")),
+        "unknown_reference",
+        'appreciation_nudges[0].person: there is no person with the id "p99"',
+    ),
+    (
+        "bad suggestion outcome",
+        edited(put(("appreciation_nudges", 0, "outcome"), "maybe")),
+        "bad_value",
+        'appreciation_nudges[0].outcome: "maybe" is not one of "", "given", "dismissed"',
+    ),
+    (
+        "suggestion on no day",
+        edited(put(("appreciation_nudges", 0, "offered_on"), None)),
+        "wrong_type",
+        "appreciation_nudges[0].offered_on: expected a date (YYYY-MM-DD), found null",
+    ),
+    (
+        "two suggestions a day",
+        edited(put(("appreciation_nudges", 1, "offered_on"), "2025-03-14")),
+        "duplicate",
+        "appreciation_nudges[1].offered_on: a second suggestion on 2025-03-14",
+    ),
+    (
+        "suggestion of an unknown interaction",
+        edited(put(("appreciation_nudges", 0, "interaction"), "i999")),
+        "unknown_reference",
+        'appreciation_nudges[0].interaction: there is no interaction with the id "i999"',
+    ),
+    (
+        "suggestion with a user",
+        edited(put(("appreciation_nudges", 0, "user"), "alice")),
+        "unknown_field",
+        "appreciation_nudges[0]: there is no field “user”",
+    ),
+    (
+        "card list of 100",
+        edited(put(("card_season", "list_size"), 100)),
+        "bad_value",
+        "card_season.list_size: 100 is not between 3 and 20",
+    ),
+    (
+        "card season a number",
+        edited(put(("card_season",), 5)),
+        "wrong_type",
+        "card_season: expected an object, found 5",
+    ),
+    (
+        "version 2 with a card season",
+        lambda doc: json.dumps({**as_version_2(doc), "card_season": None}).encode(),
+        "unknown_field",
+        "card_season: there is no such part in version 2 of this format",
+    ),
+    (
+        "appreciation every 366 days",
+        edited(put(("agenda_settings", "appreciation_every_days"), 366)),
+        "bad_value",
+        "agenda_settings.appreciation_every_days: 366 is not between 0 and 365",
+    ),
+    (
+        "appreciation days as text",
+        edited(put(("agenda_settings", "appreciation_every_days"), "7")),
+        "wrong_type",
+        "agenda_settings.appreciation_every_days: expected a whole number",
+    ),
 ]
 
 
@@ -995,7 +1530,7 @@ DOCUMENT_FIELDS: dict[str, tuple[set[str], set[str]]] = {
     "people.importantdate": (set(json_document.DATE_FIELDS), {"id", "person"}),
     "people.relationship": ({"from_person", "to_person", "kind", "note"}, {"id", "vault"}),
     "people.tag": (set(json_document.TAG_FIELDS), {"id", "vault"}),
-    "timeline.interaction": (set(json_document.INTERACTION_FIELDS), {"id", "vault"}),
+    "timeline.interaction": (set(json_document.INTERACTION_FIELDS) - {"id"}, {"id", "vault"}),
     "timeline.note": (set(json_document.NOTE_FIELDS), {"id", "vault"}),
     "timeline.moment": (set(json_document.MOMENT_FIELDS), {"id", "vault"}),
     "timeline.followup": (set(json_document.FOLLOW_UP_FIELDS), {"id", "vault"}),
@@ -1006,6 +1541,15 @@ DOCUMENT_FIELDS: dict[str, tuple[set[str], set[str]]] = {
     ),
     "attention.agendasettings": (set(json_document.AGENDA_FIELDS), {"user", "feed_token"}),
     "accounts.vault": (set(json_document.VAULT_FIELDS), {"id", "is_demo"}),
+    "cards.card": (set(json_document.CARD_FIELDS), {"id", "vault"}),
+    "rounds.checkinround": (
+        set(json_document.ROUND_FIELDS) - {"check_ins"},
+        {"id", "vault", "token"},
+    ),
+    "cards.seasonsettings": (set(json_document.CARD_SEASON_FIELDS), {"id", "vault", "user"}),
+    "rounds.checkin": (set(json_document.CHECK_IN_FIELDS) - {"steps"}, {"id", "round"}),
+    "rounds.checkinstep": (set(json_document.STEP_FIELDS), {"id", "check_in"}),
+    "attention.appreciationnudge": (set(json_document.NUDGE_FIELDS), {"id", "vault", "user"}),
 }
 LEFT_OUT_MODELS = {
     "accounts.membership",
@@ -1030,3 +1574,25 @@ def test_every_field_of_every_model_is_exported_or_left_out_on_purpose() -> None
         names = {f.name for f in meta.concrete_fields} | {f.name for f in meta.many_to_many}
         assert names == exported | left_out, label
         assert exported.isdisjoint(left_out), label
+
+
+def test_the_format_page_shows_each_new_object_with_all_its_fields() -> None:
+    """docs/json-format.md's examples of the version 3 objects have exactly their fields."""
+    from pathlib import Path
+
+    page = (Path(__file__).parents[2] / "docs" / "json-format.md").read_text("utf-8")
+    assert "version 3" in page.splitlines()[0]
+    blocks = [part.split("```", 1)[0].strip() for part in page.split("```json\n")[1:]]
+    examples = [json.loads(block) for block in blocks if block.startswith('{"')]
+    shapes = [frozenset(example) for example in examples]
+    assert json_document.CARD_FIELDS in shapes
+    assert json_document.ROUND_FIELDS in shapes
+    assert json_document.NUDGE_FIELDS in shapes
+    assert json_document.CARD_SEASON_FIELDS in shapes
+    assert frozenset(json_document.AGENDA_FIELDS) in shapes
+    rounds = [e for e in examples if frozenset(e) == json_document.ROUND_FIELDS]
+    check_in = rounds[0]["check_ins"][0]
+    assert frozenset(check_in) == json_document.CHECK_IN_FIELDS
+    assert {frozenset(step) for step in check_in["steps"]} == {json_document.STEP_FIELDS}
+    for key in json_document.SECTIONS:
+        assert f"`{key}`" in page, key

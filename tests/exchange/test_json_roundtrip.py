@@ -4,8 +4,11 @@ Hypothesis builds vaults with every field the JSON document carries: people with
 details (photos, contact methods, addresses, dates with and without a year, tags, how we met,
 introductions in either direction, trash, archive, death), relationships, interactions with
 several people, notes and moments (private ones of both alice and bob), follow-ups, preset
-circles renamed or deleted, custom and tag circles, rhythms in every state, and alice's agenda
-settings. Each example runs in a savepoint that is rolled back, so examples do not meet.
+circles renamed or deleted, custom and tag circles, rhythms in every state, alice's agenda
+settings, cards of alice, bob and nobody (sent ones pointing at an interaction), check-in
+rounds with their check-ins and steps, and the appreciation suggestions and card list sizes of
+alice and bob (only alice's travel in her export). Each example runs in a savepoint that is
+rolled back, so examples do not meet.
 """
 
 from __future__ import annotations
@@ -27,11 +30,14 @@ from aandacht.accounts.models import Membership, Role, Vault
 from aandacht.attention.models import (
     MAX_CADENCE_DAYS,
     AgendaSettings,
+    AppreciationNudge,
     Circle,
     DigestFrequency,
+    NudgeOutcome,
     Preset,
     Rhythm,
 )
+from aandacht.cards.models import Card, CardStatus, SeasonSettings
 from aandacht.exchange.json_document import export_json, restore_json
 from aandacht.people.models import (
     Address,
@@ -46,6 +52,7 @@ from aandacht.people.models import (
     SocialService,
     Tag,
 )
+from aandacht.rounds.models import CheckIn, CheckInRound, CheckInStep, RoundStatus, StepKind
 from aandacht.timeline.models import (
     FollowUp,
     FollowUpDirection,
@@ -176,6 +183,10 @@ class Spec:
     circles: list[tuple[str, int, int | None]]
     rhythms: dict[int, dict[str, Any]]
     agenda: dict[str, Any] | None = field(default=None)
+    cards: list[dict[str, Any]] = field(default_factory=list)
+    rounds: list[dict[str, Any]] = field(default_factory=list)
+    nudges: list[dict[str, Any]] = field(default_factory=list)
+    card_season: dict[str, int | None] = field(default_factory=dict)  # list size per user
 
 
 @st.composite
@@ -301,9 +312,11 @@ def vaults(draw: st.DrawFn) -> Spec:
                 "digest_frequency": st.sampled_from(DigestFrequency.values),
                 "digest_time": st.times(),
                 "digest_weekday": st.integers(1, 7),
+                "appreciation_every_days": st.integers(0, 365),
             }
         )
     )
+    cards, rounds, nudges = issue_6(draw, everyone, len(interactions))
     return Spec(
         tags=tags,
         people=persons,
@@ -316,7 +329,91 @@ def vaults(draw: st.DrawFn) -> Spec:
         circles=circles,
         rhythms=rhythms,
         agenda=agenda,
+        cards=cards,
+        rounds=rounds,
+        nudges=nudges,
+        card_season={user: draw(st.none() | st.integers(3, 20)) for user in ("alice", "bob")},
     )
+
+
+def issue_6(
+    draw: st.DrawFn, everyone: list[int], interaction_count: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Cards (one per person, author and year, except that authorless ones may repeat),
+    check-in rounds with any subset of steps, and suggestions (one per user and day)."""
+    if not everyone:
+        return [], [], []
+    interaction = st.none() | (
+        st.integers(0, interaction_count - 1) if interaction_count else st.none()
+    )
+    cards: list[dict[str, Any]] = []
+    taken: set[tuple[int, str, int]] = set()
+    for _ in range(draw(st.integers(0, 5))):
+        card = draw(
+            st.fixed_dictionaries(
+                {
+                    "person": st.sampled_from(everyone),
+                    "author": st.sampled_from(AUTHORS),
+                    "year": st.integers(1, 9999),
+                    "status": st.sampled_from(CardStatus.values),
+                    "text": long_text(),
+                    "sent_at": st.none() | stamps,
+                    "interaction": interaction,
+                }
+            )
+        )
+        key = (card["person"], card["author"], card["year"])
+        if card["author"] is not None and key in taken:
+            continue
+        taken.add(key)
+        cards.append(card)
+    step = st.fixed_dictionaries(
+        {
+            "note": long_text(),
+            "done_at": st.none() | stamps,
+            "done_by": st.sampled_from(AUTHORS),
+        }
+    )
+    rounds = draw(
+        st.lists(
+            st.fixed_dictionaries(
+                {
+                    "name": text(CheckInRound, "name", blank=False),
+                    "reason": long_text(),
+                    "status": st.sampled_from(RoundStatus.values),
+                    "chosen_by": text(CheckInRound, "chosen_by"),
+                    "author": st.sampled_from(AUTHORS),
+                    "finished_at": st.none() | stamps,
+                    "check_ins": st.lists(
+                        st.tuples(
+                            st.sampled_from(everyone),
+                            st.dictionaries(st.sampled_from(StepKind.values), step),
+                        ),
+                        max_size=3,
+                        unique_by=lambda pair: pair[0],
+                    ),
+                }
+            ),
+            max_size=2,
+        )
+    )
+    nudges = draw(
+        st.lists(
+            st.fixed_dictionaries(
+                {
+                    "user": st.sampled_from(["alice", "bob"]),
+                    "person": st.sampled_from(everyone),
+                    "offered_on": days,
+                    "outcome": st.sampled_from(NudgeOutcome.values),
+                    "handled_at": st.none() | stamps,
+                    "interaction": interaction,
+                }
+            ),
+            max_size=4,
+            unique_by=lambda nudge: (nudge["user"], nudge["offered_on"]),
+        )
+    )
+    return cards, rounds, nudges
 
 
 def build(spec: Spec, vault: Vault, users: dict[str, User]) -> None:
@@ -415,6 +512,55 @@ def build(spec: Spec, vault: Vault, users: dict[str, User]) -> None:
             circle.delete()
     if spec.agenda is not None:
         AgendaSettings.objects.update_or_create(user=users["alice"], defaults=spec.agenda)
+    interactions = list(Interaction.objects.filter(vault=vault).order_by("pk"))
+
+    def interaction(index: int | None) -> Interaction | None:
+        return None if index is None else interactions[index]
+
+    for data in spec.cards:
+        Card.objects.create(
+            vault=vault,
+            person=persons[data["person"]],
+            author=author(data["author"]),
+            year=data["year"],
+            status=data["status"],
+            text=data["text"],
+            sent_at=data["sent_at"],
+            interaction=interaction(data["interaction"]),
+        )
+    for data in spec.rounds:
+        check_in_round = CheckInRound.objects.create(
+            vault=vault,
+            name=data["name"],
+            reason=data["reason"],
+            status=data["status"],
+            chosen_by=data["chosen_by"],
+            author=author(data["author"]),
+            finished_at=data["finished_at"],
+        )
+        for person_index, steps in data["check_ins"]:
+            check_in = CheckIn.objects.create(round=check_in_round, person=persons[person_index])
+            for kind, step in steps.items():
+                CheckInStep.objects.create(
+                    check_in=check_in,
+                    kind=kind,
+                    note=step["note"],
+                    done_at=step["done_at"],
+                    done_by=author(step["done_by"]),
+                )
+    for name, size in spec.card_season.items():
+        if size is not None:
+            SeasonSettings.objects.create(vault=vault, user=users[name], list_size=size)
+    for data in spec.nudges:
+        AppreciationNudge.objects.create(
+            user=users[data["user"]],
+            vault=vault,
+            person=persons[data["person"]],
+            offered_on=data["offered_on"],
+            outcome=data["outcome"],
+            handled_at=data["handled_at"],
+            interaction=interaction(data["interaction"]),
+        )
 
 
 def export_doc(vault: Vault, user: User) -> dict[str, Any]:
@@ -437,6 +583,86 @@ def new_vault(name: str, users: dict[str, User]) -> Vault:
 @pytest.fixture
 def users(alice: User, bob: User) -> dict[str, User]:
     return {"alice": alice, "bob": bob}
+
+
+def check_issue_6(doc: dict[str, Any], spec: Spec) -> None:
+    """The first export says what was built: every card (the text only of alice's own), every
+    round, check-in and step, and alice's suggestions only; references lead to the same rows."""
+    people = [person["id"] for person in doc["people"]]
+    interactions = [entry["id"] for entry in doc["interactions"]]
+
+    def stamp(value: dt.datetime | None) -> str | None:
+        return None if value is None else value.isoformat()
+
+    def reference(index: int | None) -> str | None:
+        return None if index is None else interactions[index]
+
+    assert doc["cards"] == [
+        {
+            "person": people[card["person"]],
+            "author": card["author"],
+            "year": card["year"],
+            "status": card["status"],
+            "text": card["text"] if card["author"] == "alice" else None,
+            "sent_at": stamp(card["sent_at"]),
+            "interaction": reference(card["interaction"]),
+            "created_at": exported["created_at"],
+            "updated_at": exported["updated_at"],
+        }
+        for card, exported in zip(spec.cards, doc["cards"], strict=True)
+    ]
+    assert [
+        {key: value for key, value in entry.items() if key not in ("created_at", "check_ins")}
+        for entry in doc["check_in_rounds"]
+    ] == [
+        {
+            "name": data["name"],
+            "reason": data["reason"],
+            "status": data["status"],
+            "chosen_by": data["chosen_by"],
+            "author": data["author"],
+            "finished_at": stamp(data["finished_at"]),
+        }
+        for data in spec.rounds
+    ]
+    for data, entry in zip(spec.rounds, doc["check_in_rounds"], strict=True):
+        assert [
+            (check_in["person"], [{**s, "updated_at": None} for s in check_in["steps"]])
+            for check_in in entry["check_ins"]
+        ] == [
+            (
+                people[person],
+                [
+                    {
+                        "kind": kind,
+                        "note": step["note"],
+                        "done_at": stamp(step["done_at"]),
+                        "done_by": step["done_by"],
+                        "updated_at": None,
+                    }
+                    for kind, step in steps.items()
+                ],
+            )
+            for person, steps in data["check_ins"]
+        ]
+    assert doc["appreciation_nudges"] == [
+        {
+            "person": people[nudge["person"]],
+            "offered_on": nudge["offered_on"].isoformat(),
+            "outcome": nudge["outcome"],
+            "handled_at": stamp(nudge["handled_at"]),
+            "interaction": reference(nudge["interaction"]),
+        }
+        for nudge in spec.nudges
+        if nudge["user"] == "alice"
+    ]
+    alice_size = spec.card_season["alice"]
+    assert doc["card_season"] == (None if alice_size is None else {"list_size": alice_size})
+    if spec.agenda is not None:
+        assert (
+            doc["agenda_settings"]["appreciation_every_days"]
+            == spec.agenda["appreciation_every_days"]
+        )
 
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -463,6 +689,8 @@ def test_export_restore_export_is_the_same_document(users: dict[str, User], spec
             .count()
         )
         assert "feed_token" not in text
+
+        check_issue_6(first, spec)
 
         target = new_vault("Target", users)
         counts = restore_json(target, io.BytesIO(text.encode()), user=users["alice"])

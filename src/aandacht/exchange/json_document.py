@@ -1,6 +1,6 @@
 """The lossless JSON document of a vault: ``export_json`` writes it, ``restore_json`` reads it.
 
-A versioned document (``"format": "aandacht.vault"``, ``"version": 2``; docs/json-format.md)
+A versioned document (``"format": "aandacht.vault"``, ``"version": 3``; docs/json-format.md)
 of everything in a vault its exporting user may see, so a vault can leave this instance and
 come back whole. Both directions stream: the export reads each table once, in primary-key
 order with chunked cursors, and joins the rows per person in Python (a fixed number of
@@ -10,8 +10,8 @@ one transaction (all of it or nothing). Measured on 50,000 people (two contacts,
 a date, a tag and a note each, 25,000 interactions): export 5 s, 73 MB, 19 queries, +21 MB
 resident; restore 26 s, +30 MB (SQLite, one core of a shared machine).
 
-References inside the document are document-local ids ("p1", "c1"), never database keys;
-tags are referred to by name and authors by username.
+References inside the document are document-local ids ("p1", "c1", "i1"), never database
+keys; tags are referred to by name and authors by username.
 
 Left out on purpose:
 
@@ -22,7 +22,13 @@ Left out on purpose:
   (recomputed from the interactions by ``attention.services.refresh_vault``).
 - Accounts: users, memberships and ``Preference`` belong to the instance, not to the vault;
   ``AgendaSettings.feed_token`` is a secret (the restoring user keeps their own).
-- Other users' private notes and moments: only their author ever sees them.
+- Other users' private notes and moments: only their author ever sees them; likewise other
+  users' appreciation suggestions (``AppreciationNudge`` is per user, like the agenda) and the
+  text of other users' cards (the card itself is exported, its ``text`` is ``null``).
+- ``CheckInRound.token``: the start form's one-time token against a double submit.
+
+The exporting user's own settings travel and become the restoring user's: the agenda settings
+(``agenda_settings``), the appreciation suggestions and the card list size (``card_season``).
 - Photo file names: a restored photo gets a fresh random name.
 """
 
@@ -52,12 +58,16 @@ from aandacht.accounts.models import Membership, Role, Vault
 from aandacht.attention.models import (
     MAX_CADENCE_DAYS,
     AgendaSettings,
+    AppreciationNudge,
     Circle,
     DigestFrequency,
+    NudgeOutcome,
     Preset,
     Rhythm,
 )
 from aandacht.attention.services import refresh_vault
+from aandacht.cards import ranking as card_ranking
+from aandacht.cards.models import Card, CardStatus, SeasonSettings
 from aandacht.exchange import bulk
 from aandacht.exchange.records import UnreadableFile
 from aandacht.people import names
@@ -76,6 +86,7 @@ from aandacht.people.models import (
     Tag,
 )
 from aandacht.people.search import build_documents
+from aandacht.rounds.models import CheckIn, CheckInRound, CheckInStep, RoundStatus, StepKind
 from aandacht.timeline.models import (
     FollowUp,
     FollowUpDirection,
@@ -89,10 +100,13 @@ from aandacht.timeline.models import (
 )
 
 FORMAT = "aandacht.vault"
-VERSION = 2
+VERSION = 3
 # Versions this code reads: a newer document is refused rather than restored with losses.
 # Version 2 added the person's ``department``; a version 1 document restores it as "".
-READABLE_VERSIONS = frozenset({1, 2})
+# Version 3 added interaction ids, cards, check-in rounds, appreciation suggestions and the
+# agenda's ``appreciation_every_days``; an older document restores without them (empty, and
+# the field's default).
+READABLE_VERSIONS = frozenset({1, 2, 3})
 
 BATCH_SIZE = 500  # rows per bulk write on restore
 SEARCH_BATCH = 500  # people per search-column refresh after a restore
@@ -108,9 +122,23 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "notes": ("people",),
     "moments": ("people",),
     "follow_ups": ("people",),
+    "cards": ("people", "interactions"),
+    "check_in_rounds": ("people",),
     "circles": ("tags",),
     "rhythms": ("people", "circles"),
     "agenda_settings": (),
+    "appreciation_nudges": ("people", "interactions"),
+    "card_season": (),
+}
+# Sections that are one object (or null) rather than a list.
+SINGLE_SECTIONS = ("agenda_settings", "card_season")
+# The sections each readable version has: an older document simply has fewer.
+SECTIONS_SINCE_3 = ("cards", "check_in_rounds", "appreciation_nudges", "card_season")
+SECTIONS_BEFORE_3 = tuple(name for name in SECTIONS if name not in SECTIONS_SINCE_3)
+SECTIONS_OF_VERSION: dict[int, tuple[str, ...]] = {
+    1: SECTIONS_BEFORE_3,
+    2: SECTIONS_BEFORE_3,
+    3: tuple(SECTIONS),
 }
 
 PERSON_TEXT_FIELDS = (
@@ -155,6 +183,7 @@ PERSON_FIELDS = frozenset(
 PERSON_FIELDS_OF_VERSION: dict[int, frozenset[str]] = {
     1: PERSON_FIELDS - {"department"},
     2: PERSON_FIELDS,
+    3: PERSON_FIELDS,
 }
 CONTACT_FIELDS = frozenset({"kind", "label", "value", "normalized", "service", "position"})
 ADDRESS_TEXT_FIELDS = ("label", "street", "postal_code", "locality", "region", "country")
@@ -164,8 +193,24 @@ TAG_FIELDS = frozenset({"name", "colour"})
 VAULT_FIELDS = frozenset({"name", "created_at"})
 RELATIONSHIP_FIELDS = frozenset({"from", "to", "kind", "note"})
 INTERACTION_FIELDS = frozenset(
-    {"people", "kind", "outcome", "occurred_at", "initiated_by", "summary", "author", "created_at"}
+    {
+        "id",
+        "people",
+        "kind",
+        "outcome",
+        "occurred_at",
+        "initiated_by",
+        "summary",
+        "author",
+        "created_at",
+    }
 )
+# Interactions have an id since version 3 (cards and appreciation suggestions refer to them).
+INTERACTION_FIELDS_OF_VERSION: dict[int, frozenset[str]] = {
+    1: INTERACTION_FIELDS - {"id"},
+    2: INTERACTION_FIELDS - {"id"},
+    3: INTERACTION_FIELDS,
+}
 NOTE_FIELDS = frozenset(
     {"person", "body", "private", "occurred_at", "author", "created_at", "updated_at"}
 )
@@ -191,6 +236,35 @@ RHYTHM_FIELDS = frozenset(
     }
 )
 HANDLED_AS = ("", "done", "attempted", "snoozed", "skipped")
+CARD_FIELDS = frozenset(
+    {
+        "person",
+        "author",
+        "year",
+        "status",
+        "text",
+        "sent_at",
+        "interaction",
+        "created_at",
+        "updated_at",
+    }
+)
+ROUND_FIELDS = frozenset(
+    {
+        "name",
+        "reason",
+        "status",
+        "chosen_by",
+        "author",
+        "created_at",
+        "finished_at",
+        "check_ins",
+    }
+)
+CHECK_IN_FIELDS = frozenset({"person", "added_at", "steps"})
+STEP_FIELDS = frozenset({"kind", "note", "done_at", "done_by", "updated_at"})
+NUDGE_FIELDS = frozenset({"person", "offered_on", "outcome", "handled_at", "interaction"})
+CARD_SEASON_FIELDS = frozenset({"list_size"})
 # The allowed values of each choice, computed once (an enum's ``.values`` builds a new list).
 CHANNELS = ("", *Channel.values)
 CONTACT_KINDS = tuple(ContactKind.values)
@@ -204,6 +278,10 @@ MOMENT_KINDS = tuple(MomentKind.values)
 DIRECTIONS = tuple(FollowUpDirection.values)
 PRESETS = ("", *Preset.values)
 DIGEST_FREQUENCIES = tuple(DigestFrequency.values)
+CARD_STATUSES = tuple(CardStatus.values)
+ROUND_STATUSES = tuple(RoundStatus.values)
+STEP_KINDS = tuple(StepKind.values)
+NUDGE_OUTCOMES = tuple(NudgeOutcome.values)
 AGENDA_FIELDS = (
     "capacity",
     "weekdays",
@@ -213,7 +291,16 @@ AGENDA_FIELDS = (
     "digest_frequency",
     "digest_time",
     "digest_weekday",
+    "appreciation_every_days",
 )
+# ``appreciation_every_days`` is there since version 3; older documents restore the default.
+AGENDA_FIELDS_OF_VERSION: dict[int, tuple[str, ...]] = {
+    1: AGENDA_FIELDS[:-1],
+    2: AGENDA_FIELDS[:-1],
+    3: AGENDA_FIELDS,
+}
+CARD_YEARS = (1, 9999)
+MAX_APPRECIATION_DAYS = 365
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -283,13 +370,14 @@ def _day(value: dt.date | None) -> str | None:
 
 class _Rows:
     """Rows sorted by a key, handed out per key while walking another table in key order:
-    a merge join, so each table is read once however many people there are."""
+    a merge join, so each table is read once however many people there are. A key is a
+    primary key, or a tuple of them (a check-in's steps: its round, then itself)."""
 
-    def __init__(self, rows: Iterable[Any], key: Callable[[Any], int]) -> None:
+    def __init__(self, rows: Iterable[Any], key: Callable[[Any], Any]) -> None:
         self._rows = iter(rows)
         self._key = key
         self._next: Any = None
-        self._next_key = 0
+        self._next_key: Any = 0
         self._done = False
         self._advance()
 
@@ -301,7 +389,7 @@ class _Rows:
         else:
             self._next_key = self._key(self._next)
 
-    def take(self, wanted: int) -> list[Any]:
+    def take(self, wanted: Any) -> list[Any]:
         found: list[Any] = []
         while not self._done and self._next_key <= wanted:
             if self._next_key == wanted:
@@ -345,6 +433,8 @@ class _Exporter:
         self.user = user
         self.writer = _Writer(out)
         self.people: dict[int, str] = {}
+        # Only the interactions a card or suggestion refers to: their document ids.
+        self.interaction_ids: dict[int, str] = {}
         self.counts: dict[str, int] = {}
         self.storage = _photo_field().storage
 
@@ -357,23 +447,57 @@ class _Exporter:
         pks = Person.objects.filter(vault=self.vault).order_by("pk").values_list("pk", flat=True)
         for number, pk in enumerate(pks.iterator(chunk_size=READ_CHUNK), start=1):
             self.people[pk] = f"p{number}"
-        for key in ("contact_methods", "addresses", "important_dates", "photos", "photos_missing"):
+        for key in (
+            "contact_methods",
+            "addresses",
+            "important_dates",
+            "photos",
+            "photos_missing",
+            "check_ins",
+            "check_in_steps",
+        ):
             self.counts[key] = 0
+        referenced = self.referenced_interactions()
         self.counts["tags"] = w.array("tags", self.tags())
         self.counts["people"] = w.array("people", self.persons())
         self.counts["relationships"] = w.array("relationships", self.relationships())
-        self.counts["interactions"] = w.array("interactions", self.interactions())
+        self.counts["interactions"] = w.array("interactions", self.interactions(referenced))
         self.counts["notes"] = w.array("notes", self.notes())
         self.counts["moments"] = w.array("moments", self.moments())
         self.counts["follow_ups"] = w.array("follow_ups", self.follow_ups())
+        self.counts["cards"] = w.array("cards", self.cards())
+        self.counts["check_in_rounds"] = w.array("check_in_rounds", self.check_in_rounds())
         circles = self.circles()
         self.counts["circles"] = w.array("circles", circles.values())
         self.counts["rhythms"] = w.array("rhythms", self.rhythms(circles))
         agenda = self.agenda_settings()
         w.value("agenda_settings", agenda)
         self.counts["agenda_settings"] = int(agenda is not None)
+        self.counts["appreciation_nudges"] = w.array(
+            "appreciation_nudges", self.appreciation_nudges()
+        )
+        season = self.card_season()
+        w.value("card_season", season)
+        self.counts["card_season"] = int(season is not None)
         w.close()
         return self.counts
+
+    def referenced_interactions(self) -> set[int]:
+        """The interactions cards and the user's suggestions point at, in one query: only
+        those ids are remembered while the interactions stream past."""
+        cards = (
+            Card.objects.filter(vault=self.vault, interaction__isnull=False)
+            .values_list("interaction_id", flat=True)
+            .order_by()
+        )
+        nudges = (
+            AppreciationNudge.objects.filter(
+                vault=self.vault, user_id=self.user.pk, interaction__isnull=False
+            )
+            .values_list("interaction_id", flat=True)
+            .order_by()
+        )
+        return set(cards.union(nudges))
 
     def tags(self) -> Iterator[dict[str, object]]:
         rows = Tag.objects.filter(vault=self.vault).order_by("name", "pk").values("name", "colour")
@@ -483,7 +607,7 @@ class _Exporter:
                     "note": note,
                 }
 
-    def interactions(self) -> Iterator[dict[str, object]]:
+    def interactions(self, referenced: set[int]) -> Iterator[dict[str, object]]:
         links = _Rows(
             Interaction.people.through.objects.filter(interaction__vault=self.vault)
             .order_by("interaction_id", "person_id")
@@ -505,9 +629,13 @@ class _Exporter:
                 "created_at",
             )
         )
-        for row in rows.iterator(chunk_size=READ_CHUNK):
+        for number, row in enumerate(rows.iterator(chunk_size=READ_CHUNK), start=1):
             people = [self.people[pid] for _iid, pid in links.take(row["pk"]) if pid in self.people]
+            local_id = f"i{number}"
+            if row["pk"] in referenced:
+                self.interaction_ids[row["pk"]] = local_id
             yield {
+                "id": local_id,
                 "people": people,
                 "kind": row["kind"],
                 "outcome": row["outcome"],
@@ -597,6 +725,134 @@ class _Exporter:
                 "created_at": _stamp(row["created_at"]),
             }
 
+    def interaction(self, pk: int | None) -> str | None:
+        return None if pk is None else self.interaction_ids.get(pk)
+
+    def cards(self) -> Iterator[dict[str, object]]:
+        """Every card of the vault (who got one from whom is the vault's history), but the text
+        only of the exporting user's own: a card's message is its author's, shown to nobody
+        else, so another's is written as ``null``."""
+        rows = (
+            Card.objects.filter(vault=self.vault, person__vault=self.vault)
+            .order_by("pk")
+            .values(
+                "person_id",
+                "author_id",
+                "author__username",
+                "year",
+                "status",
+                "text",
+                "sent_at",
+                "interaction_id",
+                "created_at",
+                "updated_at",
+            )
+        )
+        for row in rows.iterator(chunk_size=READ_CHUNK):
+            yield {
+                "person": self.people[row["person_id"]],
+                "author": row["author__username"],
+                "year": row["year"],
+                "status": row["status"],
+                "text": row["text"] if row["author_id"] == self.user.pk else None,
+                "sent_at": _stamp(row["sent_at"]),
+                "interaction": self.interaction(row["interaction_id"]),
+                "created_at": _stamp(row["created_at"]),
+                "updated_at": _stamp(row["updated_at"]),
+            }
+
+    def check_in_rounds(self) -> Iterator[dict[str, object]]:
+        """Each round with its check-ins, each check-in with its steps: three tables read once
+        each, joined in key order."""
+        check_ins = _Rows(
+            CheckIn.objects.filter(round__vault=self.vault, person__vault=self.vault)
+            .order_by("round_id", "pk")
+            .values("round_id", "pk", "person_id", "added_at")
+            .iterator(chunk_size=READ_CHUNK),
+            key=lambda row: row["round_id"],
+        )
+        steps = _Rows(
+            CheckInStep.objects.filter(
+                check_in__round__vault=self.vault, check_in__person__vault=self.vault
+            )
+            .order_by("check_in__round_id", "check_in_id", "pk")
+            .values(
+                "check_in__round_id",
+                "check_in_id",
+                "kind",
+                "note",
+                "done_at",
+                "done_by__username",
+                "updated_at",
+            )
+            .iterator(chunk_size=READ_CHUNK),
+            key=lambda row: (row["check_in__round_id"], row["check_in_id"]),
+        )
+        rows = (
+            CheckInRound.objects.filter(vault=self.vault)
+            .order_by("pk")
+            .values(
+                "pk",
+                "name",
+                "reason",
+                "status",
+                "chosen_by",
+                "author__username",
+                "created_at",
+                "finished_at",
+            )
+        )
+        for row in rows.iterator(chunk_size=READ_CHUNK):
+            found: list[dict[str, object]] = []
+            for check_in in check_ins.take(row["pk"]):
+                found_steps = [
+                    {
+                        "kind": step["kind"],
+                        "note": step["note"],
+                        "done_at": _stamp(step["done_at"]),
+                        "done_by": step["done_by__username"],
+                        "updated_at": _stamp(step["updated_at"]),
+                    }
+                    for step in steps.take((row["pk"], check_in["pk"]))
+                ]
+                self.counts["check_in_steps"] += len(found_steps)
+                found.append(
+                    {
+                        "person": self.people[check_in["person_id"]],
+                        "added_at": _stamp(check_in["added_at"]),
+                        "steps": found_steps,
+                    }
+                )
+            self.counts["check_ins"] += len(found)
+            yield {
+                "name": row["name"],
+                "reason": row["reason"],
+                "status": row["status"],
+                "chosen_by": row["chosen_by"],
+                "author": row["author__username"],
+                "created_at": _stamp(row["created_at"]),
+                "finished_at": _stamp(row["finished_at"]),
+                "check_ins": found,
+            }
+
+    def appreciation_nudges(self) -> Iterator[dict[str, object]]:
+        """The exporting user's own suggestions only: they are part of their agenda."""
+        rows = (
+            AppreciationNudge.objects.filter(
+                vault=self.vault, user_id=self.user.pk, person__vault=self.vault
+            )
+            .order_by("pk")
+            .values("person_id", "offered_on", "outcome", "handled_at", "interaction_id")
+        )
+        for row in rows.iterator(chunk_size=READ_CHUNK):
+            yield {
+                "person": self.people[row["person_id"]],
+                "offered_on": _day(row["offered_on"]),
+                "outcome": row["outcome"],
+                "handled_at": _stamp(row["handled_at"]),
+                "interaction": self.interaction(row["interaction_id"]),
+            }
+
     def circles(self) -> dict[int, dict[str, object]]:
         """Presets first (in their fixed order), then the others as they were made: a restore
         reuses the presets an empty vault already has, so the order comes out the same."""
@@ -655,6 +911,15 @@ class _Exporter:
                 "handled_as": row["handled_as"],
                 "since": _day(row["since"]),
             }
+
+    def card_season(self) -> dict[str, object] | None:
+        """The exporting user's card list size in this vault, if they ever chose one."""
+        size = (
+            SeasonSettings.objects.filter(vault=self.vault, user_id=self.user.pk)
+            .values_list("list_size", flat=True)
+            .first()
+        )
+        return None if size is None else {"list_size": size}
 
     def agenda_settings(self) -> dict[str, object] | None:
         row = AgendaSettings.objects.filter(user=self.user).values(*AGENDA_FIELDS).first()
@@ -1092,13 +1357,15 @@ def restore_json(vault: Vault, stream: IO[bytes], *, user: User) -> dict[str, in
 
 
 def check_empty(vault: Vault) -> None:
-    """Refuse (``vault_not_empty``) a vault that already holds people, tags, interactions or
-    circles of its own; its preset circles are fine. A restore's preview can call this."""
+    """Refuse (``vault_not_empty``) a vault that already holds people, tags, interactions,
+    check-in rounds or circles of its own; its preset circles are fine. (Cards and suggestions
+    belong to people, so a vault without people has none.) A restore's preview can call this."""
     has_content = (
         Person.objects.filter(vault=vault).exists()
         or Tag.objects.filter(vault=vault).exists()
         or Interaction.objects.filter(vault=vault).exists()
         or Circle.objects.filter(vault=vault, preset="").exists()
+        or CheckInRound.objects.filter(vault=vault).exists()
     )
     if has_content:
         raise UnreadableFile(
@@ -1127,6 +1394,17 @@ class _PersonRows:
     tags: list[int] = field(default_factory=list)
 
 
+@dataclass
+class _RoundRows:
+    """A check-in round read from the document, with its check-ins and their steps."""
+
+    round: CheckInRound
+    stamps: dict[str, dt.datetime]
+    check_ins: list[
+        tuple[CheckIn, dict[str, dt.datetime], list[tuple[CheckInStep, dict[str, dt.datetime]]]]
+    ] = field(default_factory=list)
+
+
 class _Restorer:
     def __init__(self, vault: Vault, user: User, saved_files: list[str]) -> None:
         self.vault = vault
@@ -1134,6 +1412,7 @@ class _Restorer:
         self.saved_files = saved_files
         self.people = _References(_("person"))
         self.circles = _References(_("circle"))
+        self.interactions = _References(_("interaction"))
         self.tags: dict[str, int] = {}
         self.members = dict(
             Membership.objects.filter(vault=vault).values_list("user__username", "user_id")
@@ -1153,9 +1432,15 @@ class _Restorer:
                 "notes",
                 "moments",
                 "follow_ups",
+                "cards",
+                "check_in_rounds",
+                "check_ins",
+                "check_in_steps",
                 "circles",
                 "rhythms",
                 "agenda_settings",
+                "appreciation_nudges",
+                "card_season",
             )
         }
         self.person_pks: list[int] = []
@@ -1176,8 +1461,11 @@ class _Restorer:
             "notes": self.restore_notes,
             "moments": self.restore_moments,
             "follow_ups": self.restore_follow_ups,
+            "cards": self.restore_cards,
+            "check_in_rounds": self.restore_check_in_rounds,
             "circles": self.restore_circles,
             "rhythms": self.restore_rhythms,
+            "appreciation_nudges": self.restore_appreciation_nudges,
         }
 
         def ready(section: str) -> bool:
@@ -1188,8 +1476,16 @@ class _Restorer:
             )
 
         def process(section: str, content: Any) -> None:
+            if section not in SECTIONS_OF_VERSION[self.version]:
+                raise UnreadableFile(
+                    "unknown_field",
+                    _("%(key)s: there is no such part in version %(version)d of this format")
+                    % {"key": section, "version": self.version},
+                )
             if section == "agenda_settings":
                 self.restore_agenda_settings(content)
+            elif section == "card_season":
+                self.restore_card_season(content)
             else:
                 handlers[section](content)
             done.add(section)
@@ -1214,7 +1510,7 @@ class _Restorer:
                 self.read_header(key, stream.value(), header)
                 catch_up()
             elif key in SECTIONS:
-                if key == "agenda_settings":
+                if key in SINGLE_SECTIONS:
                     content: Any = stream.value()
                 elif ready(key):
                     process(key, stream.elements(key))
@@ -1238,7 +1534,7 @@ class _Restorer:
                 )
         if "format" not in header:
             raise UnreadableFile("not_our_format", _not_ours())
-        for key in (*HEADER_KEYS, *SECTIONS):
+        for key in (*HEADER_KEYS, *SECTIONS_OF_VERSION[self.version]):
             if key not in seen:
                 raise UnreadableFile("missing_field", _("%(path)s: missing") % {"path": key})
         catch_up()
@@ -1272,14 +1568,16 @@ class _Restorer:
             about.stamp("created_at")
         header[key] = value
 
-    def author(self, item: _Object) -> int | None:
+    def author(self, item: _Object, name: str = "author") -> int | None:
         """A member with that username, else the restoring user; ``null`` stays nobody."""
-        value = item.raw("author")
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            raise _wrong_type(item.at("author"), _("a username or null"), value)
-        return self.members.get(value, self.user.pk)
+        value = self.username(item, name)
+        return None if value is None else self.members.get(value, self.user.pk)
+
+    def username(self, item: _Object, name: str) -> str | None:
+        value = item.raw(name)
+        if value is not None and not isinstance(value, str):
+            raise _wrong_type(item.at(name), _("a username or null"), value)
+        return value
 
     def bulk_create(
         self,
@@ -1535,9 +1833,13 @@ class _Restorer:
         self.counts["relationships"] += len(rows)
 
     def restore_interactions(self, items: Iterable[tuple[str, object]]) -> None:
-        batch: list[tuple[Interaction, dict[str, dt.datetime], list[int]]] = []
+        batch: list[tuple[Interaction, dict[str, dt.datetime], list[int], str | None]] = []
+        fields = INTERACTION_FIELDS_OF_VERSION[self.version]
         for path, raw in items:
-            item = _Object(raw, path, INTERACTION_FIELDS)
+            item = _Object(raw, path, fields)
+            local_id = (
+                self.interactions.new_id(item.raw("id"), item.at("id")) if "id" in fields else None
+            )
             people: list[int] = []
             for where, value in item.items("people"):
                 pk = self.people.key(value, where)
@@ -1555,28 +1857,28 @@ class _Restorer:
                 summary=item.text("summary"),
                 author_id=self.author(item),
             )
-            batch.append((interaction, {"created_at": item.stamp("created_at")}, people))
+            batch.append((interaction, {"created_at": item.stamp("created_at")}, people, local_id))
             if len(batch) >= BATCH_SIZE:
                 self.write_interactions(batch)
                 batch = []
         self.write_interactions(batch)
 
     def write_interactions(
-        self, batch: list[tuple[Interaction, dict[str, dt.datetime], list[int]]]
+        self, batch: list[tuple[Interaction, dict[str, dt.datetime], list[int], str | None]]
     ) -> None:
         if not batch:
             return
         created = self.bulk_create(
             Interaction,
-            [row for row, _s, _p in batch],
-            [stamps for _r, stamps, _p in batch],
+            [row for row, _s, _p, _id in batch],
+            [stamps for _r, stamps, _p, _id in batch],
             keys="reserve",
         )
-        links = [
-            (interaction.pk, pk)
-            for interaction, (_row, _stamps, people) in zip(created, batch, strict=True)
-            for pk in people
-        ]
+        links: list[tuple[int, int]] = []
+        for interaction, (_row, _stamps, people, local_id) in zip(created, batch, strict=True):
+            if local_id is not None:
+                self.interactions.keys[local_id] = interaction.pk
+            links.extend((interaction.pk, pk) for pk in people)
         bulk.insert_rows(Interaction.people.through, ["interaction_id", "person_id"], links)
         self.counts["interactions"] += len(batch)
 
@@ -1649,6 +1951,189 @@ class _Restorer:
             return follow_up, {"created_at": item.stamp("created_at")}
 
         self._entries(items, FOLLOW_UP_FIELDS, build, FollowUp, "follow_ups")
+
+    def restore_cards(self, items: Iterable[tuple[str, object]]) -> None:
+        """Cards are unique per person, author and year. A card by someone who is no member
+        here becomes the restoring user's, like a note; if they have a card for that person
+        and year already (their own, or another non-member's that came first), it keeps no
+        author instead, which the database allows any number of times. Those cards wait until
+        the section is read, so the restoring user's own cards go first."""
+        rows: list[Card] = []
+        stamps: list[dict[str, dt.datetime]] = []
+        held: list[tuple[Card, dict[str, dt.datetime]]] = []
+        seen: set[tuple[int, str, int]] = set()
+        taken: set[tuple[int, int]] = set()  # (person, year) of the restoring user's cards
+        for path, raw in items:
+            item = _Object(raw, path, CARD_FIELDS)
+            person = self.people.key(item.raw("person"), item.at("person"))
+            author = self.username(item, "author")
+            year = item.number("year", *CARD_YEARS)
+            if author is not None:
+                if (person, author, year) in seen:
+                    raise UnreadableFile(
+                        "duplicate",
+                        _("%(path)s: a second card for this person by %(author)s in %(year)d")
+                        % {"path": path, "author": author, "year": year},
+                    )
+                seen.add((person, author, year))
+            card = Card(
+                vault=self.vault,
+                person_id=person,
+                author_id=None if author is None else self.members.get(author),
+                year=year,
+                status=item.choice("status", CARD_STATUSES),
+                text="" if item.raw("text") is None else item.text("text"),
+                sent_at=item.moment("sent_at", nullable=True),
+                interaction_id=self.interactions.optional_key(
+                    item.raw("interaction"), item.at("interaction")
+                ),
+            )
+            stamp = {
+                "created_at": item.stamp("created_at"),
+                "updated_at": item.stamp("updated_at"),
+            }
+            if author is not None and card.author_id is None:
+                held.append((card, stamp))
+                continue
+            if card.author_id == self.user.pk:
+                taken.add((person, year))
+            rows.append(card)
+            stamps.append(stamp)
+            if len(rows) >= BATCH_SIZE:
+                self.bulk_create(Card, rows, stamps)
+                self.counts["cards"] += len(rows)
+                rows, stamps = [], []
+        for card, stamp in held:
+            if (card.person_id, card.year) not in taken:
+                card.author_id = self.user.pk
+                taken.add((card.person_id, card.year))
+            rows.append(card)
+            stamps.append(stamp)
+        self.bulk_create(Card, rows, stamps)
+        self.counts["cards"] += len(rows)
+
+    def restore_check_in_rounds(self, items: Iterable[tuple[str, object]]) -> None:
+        batch: list[_RoundRows] = []
+        pending = 0
+        for path, raw in items:
+            rows = self.read_round(path, raw)
+            batch.append(rows)
+            pending += 1 + len(rows.check_ins)
+            if pending >= BATCH_SIZE:
+                self.write_rounds(batch)
+                batch, pending = [], 0
+        self.write_rounds(batch)
+
+    def read_round(self, path: str, raw: object) -> _RoundRows:
+        item = _Object(raw, path, ROUND_FIELDS)
+        found = _RoundRows(
+            CheckInRound(
+                vault=self.vault,
+                name=item.field_text(CheckInRound, "name", blank=False),
+                reason=item.text("reason"),
+                status=item.choice("status", ROUND_STATUSES),
+                chosen_by=item.field_text(CheckInRound, "chosen_by"),
+                author_id=self.author(item),
+                finished_at=item.moment("finished_at", nullable=True),
+            ),
+            {"created_at": item.stamp("created_at")},
+        )
+        people: set[int] = set()
+        for where, value in item.items("check_ins"):
+            entry = _Object(value, where, CHECK_IN_FIELDS)
+            person = self.people.key(entry.raw("person"), entry.at("person"))
+            if person in people:
+                raise UnreadableFile(
+                    "duplicate",
+                    _("%(path)s: this person is in the round twice") % {"path": entry.at("person")},
+                )
+            people.add(person)
+            steps: list[tuple[CheckInStep, dict[str, dt.datetime]]] = []
+            kinds: set[str] = set()
+            for step_path, step_value in entry.items("steps"):
+                step = _Object(step_value, step_path, STEP_FIELDS)
+                kind = step.choice("kind", STEP_KINDS)
+                if kind in kinds:
+                    raise UnreadableFile(
+                        "duplicate",
+                        _("%(path)s: a second %(kind)s step for this person")
+                        % {"path": step.at("kind"), "kind": kind},
+                    )
+                kinds.add(kind)
+                steps.append(
+                    (
+                        CheckInStep(
+                            kind=kind,
+                            note=step.text("note"),
+                            done_at=step.moment("done_at", nullable=True),
+                            done_by_id=self.author(step, "done_by"),
+                        ),
+                        {"updated_at": step.stamp("updated_at")},
+                    )
+                )
+            found.check_ins.append(
+                (CheckIn(person_id=person), {"added_at": entry.stamp("added_at")}, steps)
+            )
+        return found
+
+    def write_rounds(self, batch: list[_RoundRows]) -> None:
+        if not batch:
+            return
+        rounds = self.bulk_create(
+            CheckInRound,
+            [rows.round for rows in batch],
+            [rows.stamps for rows in batch],
+            keys="reserve",
+        )
+        check_ins: list[CheckIn] = []
+        check_in_stamps: list[dict[str, dt.datetime]] = []
+        for check_in_round, rows in zip(rounds, batch, strict=True):
+            for check_in, stamp, _steps in rows.check_ins:
+                check_in.round_id = check_in_round.pk
+                check_ins.append(check_in)
+                check_in_stamps.append(stamp)
+        self.bulk_create(CheckIn, check_ins, check_in_stamps, keys="reserve")
+        steps: list[CheckInStep] = []
+        step_stamps: list[dict[str, dt.datetime]] = []
+        for rows in batch:
+            for check_in, _stamp, found in rows.check_ins:
+                for step, stamp in found:
+                    step.check_in_id = check_in.pk
+                    steps.append(step)
+                    step_stamps.append(stamp)
+        self.bulk_create(CheckInStep, steps, step_stamps)
+        self.counts["check_in_rounds"] += len(batch)
+        self.counts["check_ins"] += len(check_ins)
+        self.counts["check_in_steps"] += len(steps)
+
+    def restore_appreciation_nudges(self, items: Iterable[tuple[str, object]]) -> None:
+        """The exporting user's suggestions become the restoring user's (like the agenda)."""
+        offered: set[dt.date] = set()
+
+        def build(item: _Object) -> tuple[AppreciationNudge, dict[str, dt.datetime]]:
+            person = self.people.key(item.raw("person"), item.at("person"))
+            day = item.day("offered_on")
+            if day in offered:
+                raise UnreadableFile(
+                    "duplicate",
+                    _("%(path)s: a second suggestion on %(day)s")
+                    % {"path": item.at("offered_on"), "day": day.isoformat()},
+                )
+            offered.add(day)
+            nudge = AppreciationNudge(
+                user_id=self.user.pk,
+                vault=self.vault,
+                person_id=person,
+                offered_on=day,
+                outcome=item.choice("outcome", NUDGE_OUTCOMES),
+                handled_at=item.moment("handled_at", nullable=True),
+                interaction_id=self.interactions.optional_key(
+                    item.raw("interaction"), item.at("interaction")
+                ),
+            )
+            return nudge, {}
+
+        self._entries(items, NUDGE_FIELDS, build, AppreciationNudge, "appreciation_nudges")
 
     def restore_circles(self, items: Iterable[tuple[str, object]]) -> None:
         """The vault's preset circles are reused (one per preset); presets the document does
@@ -1742,7 +2227,8 @@ class _Restorer:
         stays: it is a secret of this instance)."""
         if raw is None:
             return
-        item = _Object(raw, "agenda_settings", AGENDA_FIELDS)
+        fields = AGENDA_FIELDS_OF_VERSION[self.version]
+        item = _Object(raw, "agenda_settings", fields)
         weekdays = item.text("weekdays", 7)
         if any(char not in "1234567" for char in weekdays) or len(set(weekdays)) != len(weekdays):
             raise _bad_value(
@@ -1768,9 +2254,25 @@ class _Restorer:
             "digest_frequency": item.choice("digest_frequency", DIGEST_FREQUENCIES),
             "digest_time": digest_time,
             "digest_weekday": item.number("digest_weekday", 1, 7),
+            "appreciation_every_days": (
+                item.number("appreciation_every_days", 0, MAX_APPRECIATION_DAYS)
+                if "appreciation_every_days" in fields
+                else AgendaSettings._meta.get_field("appreciation_every_days").get_default()
+            ),
         }
         AgendaSettings.objects.update_or_create(user=self.user, defaults=values)
         self.counts["agenda_settings"] = 1
+
+    def restore_card_season(self, raw: object) -> None:
+        """The document's card list size becomes the restoring user's in this vault."""
+        if raw is None:
+            return
+        item = _Object(raw, "card_season", CARD_SEASON_FIELDS)
+        size = item.number("list_size", card_ranking.MIN_SIZE, card_ranking.MAX_SIZE)
+        SeasonSettings.objects.update_or_create(
+            vault=self.vault, user_id=self.user.pk, defaults={"list_size": size}
+        )
+        self.counts["card_season"] = 1
 
     def finish(self) -> None:
         """Recompute what is derived: the search columns and every rhythm's last contacts
