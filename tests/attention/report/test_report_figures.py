@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from attention_helpers import MakePerson, Talk
 from django.contrib.auth.models import User
 from report_helpers import Small
 
@@ -144,3 +145,37 @@ def test_a_vault_without_anyone_reports_zeros(vault: object, alice: User, today:
 def test_a_bad_number_of_weeks_is_a_value_error(small: Small, alice: User, weeks: int) -> None:
     with pytest.raises(ValueError):
         report.build(alice, small.vault, weeks)
+
+
+def test_personal_cadence_only_and_tag_circles(
+    small: Small, alice: User, make_person: MakePerson, talk: Talk
+) -> None:
+    from aandacht.attention.services import create_circle
+
+    create_circle(small.vault, "", 21, tag_name="clients")
+    lone = make_person("Lone Wolf", cadence=10, since=dt.date(2025, 1, 1))
+    talk(lone, kind="call", days_ago=12)
+    tagged = make_person("Tess Client", tags=("clients",))
+    talk(tagged, kind="meeting", days_ago=5)
+    found = report.build(alice, small.vault)
+    assert [c.name for c in found.circles][-1] == "Personal cadence only"
+    personal = found.circles[-1]
+    # Lone's own 10 days ran out 2 days ago.
+    assert (personal.cadence_days, personal.people, personal.within) == (None, 1, 0)
+    assert [(o.name, o.days_overdue) for o in personal.overdue] == [("Lone Wolf", 2)]
+    clients = circle(found, "clients")
+    assert (clients.cadence_days, clients.people, clients.within_pct) == (21, 1, 100)
+    data = report.as_json(found)["circles"][-1]
+    assert (data["id"], data["cadence_days"], data["name"]) == (
+        None,
+        None,
+        "Personal cadence only",
+    )
+
+
+def test_the_last_week_of_every_trend_is_today(small: Small, alice: User) -> None:
+    for figures in report.build(alice, small.vault).circles:
+        assert (figures.trend[-1].within, figures.trend[-1].counted) == (
+            figures.within,
+            figures.counted,
+        )

@@ -129,7 +129,7 @@ def test_the_charts_are_well_formed_with_a_text_alternative(small: Small, alice:
     assert "var(--chart-deep, currentColor)" in html
 
 
-def test_dutch_reads_dutch(small: Small, alice: User) -> None:
+def test_the_page_renders_in_dutch(small: Small, alice: User) -> None:
     from aandacht.accounts.models import Preference
 
     Preference.objects.update_or_create(user=alice, defaults={"language": "nl"})
