@@ -140,3 +140,23 @@ def test_the_list_on_a_phone_in_dark_mode(
     page.screenshot(path="/tmp/cards-write-phone-dark.png", full_page=True)
     screenshot(page, "write")
     assert serious_violations(page) == []
+
+
+def test_without_javascript(nojs_page: Page, owner: tuple[User, Vault]) -> None:
+    user, _vault = owner
+    page = nojs_page
+    sign_in(page, user.username)
+    page.goto("/cards/")
+    page.get_by_label("Add someone to the list").fill("willem")
+    page.get_by_role("button", name="Find").click()
+    page.get_by_role("button", name="Add to the list (Stille Willem)").click()
+    expect(page.get_by_role("status").first).to_contain_text("Stille Willem is on your list.")
+    page.get_by_role("link", name="Write a card to Stille Willem").click()
+    page.get_by_label("Your card").fill("Beste Willem, dank je voor de rust.")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("status").first).to_contain_text("Draft saved.")
+    expect(page.get_by_label("Your card")).to_have_value("Beste Willem, dank je voor de rust.")
+    page.get_by_role("link", name="← Card season").click()
+    page.get_by_role("button", name="Remove Stille Willem").click()
+    expect(page.get_by_role("status").first).to_contain_text("is off the list")
+    expect(page.locator(".season-entry")).to_have_count(3)

@@ -194,6 +194,9 @@ def write(request: HttpRequest, year: int, person_id: int) -> HttpResponse:
     form = CardTextForm(request.POST or None, initial={"text": card.text if card else ""})
     if request.method == "POST":
         _this_year(year)
+        if not editable:
+            messages.error(request, _("This card is marked sent; undo that to change it."))
+            return redirect(write_url(year, person))
         if form.is_valid():
             try:
                 card = services.save_text(person, user, year, form.cleaned_data["text"])
