@@ -139,9 +139,13 @@ def test_not_on_a_day_the_agenda_does_not_plan(
         assert appreciation.suggestion_for(alice, vault) is not None
 
 
-def test_create_false_only_reads(alice: User, vault: Vault, anna: Person) -> None:
-    assert appreciation.suggestion_for(alice, vault, create=False) is None
-    assert not AppreciationNudge.objects.exists()
+def test_create_false_previews_without_writing(alice: User, vault: Vault, anna: Person) -> None:
+    preview = appreciation.suggestion_for(alice, vault, create=False)
+
+    assert preview is not None and preview.person == anna and preview.nudge.pk is None
+    assert preview.strengths and not AppreciationNudge.objects.exists()
+    made = appreciation.suggestion_for(alice, vault)
+    assert made is not None and made.person == preview.person  # the same all day
 
 
 def test_per_vault(

@@ -174,7 +174,8 @@ def suggestion_for(
     prefs: AgendaSettings | None = None,
     create: bool = True,
 ) -> Suggestion | None:
-    """Today's suggestion for ``user`` in ``vault``, made now if one is due (``create``).
+    """Today's suggestion for ``user`` in ``vault``, made now if one is due (with
+    ``create=False`` only previewed: an unsaved nudge, nothing written).
 
     None when the nudge is off, the last one is too recent, nobody qualifies, or today's
     person can no longer be told (trashed, archived, muted…; an open nudge then moves to the
@@ -186,13 +187,19 @@ def suggestion_for(
     latest = _latest(user, vault, today)
     if latest is not None and latest.offered_on == today:
         return _today(user, vault, latest, today)
-    if not create or today.isoweekday() not in prefs.active_weekdays:
+    if today.isoweekday() not in prefs.active_weekdays:
         return None
     if not core.is_due(latest.offered_on if latest else None, today, prefs.appreciation_every_days):
         return None
     best = core.pick(candidates(user, vault, today), today)
     if best is None:
         return None
+    if not create:
+        # A preview (the digest): who it would be, nothing written. The ranking holds all
+        # day, so the Today page makes the same suggestion later.
+        person = Person.objects.get(pk=best.person_id)
+        preview = AppreciationNudge(user=user, vault=vault, person=person, offered_on=today)
+        return _described(user, preview, best)
     try:
         with transaction.atomic():
             nudge, _created = AppreciationNudge.objects.get_or_create(

@@ -236,7 +236,50 @@ def gather(user: User, today: dt.date, now: dt.datetime | None = None) -> Conten
                     )
                 )
     content.people_today = len(people)
+    if content.item_count:
+        # Only next to something else: the nudge alone is no reason for an email.
+        content.today.extend(appreciation_lines(user, vaults, today, several=several))
     return content
+
+
+def appreciation_lines(
+    user: User, vaults: list[Vault], today: dt.date, *, several: bool
+) -> list[Line]:
+    """Today's appreciation nudge per vault the user may write in, as the Today page will
+    show it (previewed, nothing written: the ranking holds all day)."""
+    from aandacht.accounts.models import Membership, Role
+    from aandacht.attention import appreciation
+
+    prefs = services.settings_for(user)
+    if services.local_today(prefs) != today or not prefs.appreciation_every_days:
+        return []
+    writable = set(
+        Membership.objects.filter(
+            user=user, vault__in=vaults, role__in=(Role.OWNER, Role.EDITOR)
+        ).values_list("vault_id", flat=True)
+    )
+    lines = []
+    for vault in vaults:
+        if vault.pk not in writable:
+            continue
+        found = appreciation.suggestion_for(user, vault, prefs=prefs, create=False)
+        if found is None or not found.is_open:
+            continue
+        if found.nudge.pk is not None:
+            url = item_url(today, found.key, vault)
+        else:
+            url = f"{base_url()}{today_path()}?{urlencode({'vault': vault.pk})}"
+        lines.append(
+            Line(
+                name=found.person.name,
+                reason=_("tell them what you value in them (%(why)s)") % {"why": found.reason}
+                if found.reason
+                else _("tell them what you value in them"),
+                url=url,
+                vault=vault.name if several else "",
+            )
+        )
+    return lines
 
 
 def subject_of(content: Content) -> str:
