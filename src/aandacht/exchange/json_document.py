@@ -7,8 +7,10 @@ order with chunked cursors, and joins the rows per person in Python (a fixed num
 queries whatever the size of the vault; in memory only a chunk of each table and the map of
 person ids); the restore reads the document one element at a time and writes in batches, in
 one transaction (all of it or nothing). Measured on 50,000 people (two contacts, an address,
-a date, a tag and a note each, 25,000 interactions): export 5 s, 73 MB, 19 queries, +21 MB
-resident; restore 26 s, +30 MB (SQLite, one core of a shared machine).
+a date, a tag and a note each, 25,000 interactions), version 2: export 5 s, 73 MB, 19 queries,
++21 MB resident; restore 26 s, +30 MB (SQLite, one core of a shared machine). Version 3 reads
+cards, check-in rounds, check-ins, steps, suggestions and the card season too: 24 queries,
+still the same for any size; a round is one element with all its check-ins and steps.
 
 References inside the document are document-local ids ("p1", "c1", "i1"), never database
 keys; tags are referred to by name and authors by username.
@@ -103,9 +105,9 @@ FORMAT = "aandacht.vault"
 VERSION = 3
 # Versions this code reads: a newer document is refused rather than restored with losses.
 # Version 2 added the person's ``department``; a version 1 document restores it as "".
-# Version 3 added interaction ids, cards, check-in rounds, appreciation suggestions and the
-# agenda's ``appreciation_every_days``; an older document restores without them (empty, and
-# the field's default).
+# Version 3 added interaction ids, cards, check-in rounds, appreciation suggestions, the card
+# season settings and the agenda's ``appreciation_every_days``; an older document restores
+# without them (none, and the field's default).
 READABLE_VERSIONS = frozenset({1, 2, 3})
 
 BATCH_SIZE = 500  # rows per bulk write on restore
