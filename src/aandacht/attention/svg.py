@@ -60,7 +60,7 @@ def _paint(colour: str) -> str:
 
 def _open(ident: str, title: str, desc: str, frame: Frame) -> list[str]:
     return [
-        f'<svg xmlns="{SVG_NS}" class="chart" role="img" viewBox="0 0 {frame.width} '
+        f'<svg xmlns="{SVG_NS}" id="{ident}" class="chart" role="img" viewBox="0 0 {frame.width} '
         f'{frame.height}" aria-labelledby="{ident}-title {ident}-desc" '
         f'preserveAspectRatio="xMidYMid meet">',
         f'<title id="{ident}-title">{escape(title)}</title>',
@@ -105,8 +105,8 @@ def stacked_bars(
     labels: Sequence[str],
     series: Sequence[Series],
     *,
-    width: int = 640,
-    height: int = 220,
+    width: int = 520,
+    height: int = 200,
 ) -> str:
     """A bar per label, its layers stacked bottom-up in the order of ``series``."""
     frame = Frame(width, height, left=34, right=6, top=10, bottom=26)

@@ -148,7 +148,7 @@ def test_stacked_bars_are_well_formed_with_a_title_and_a_description() -> None:
     # the tallest stack (3 + 1 = 4, on an axis up to 5) stays inside the frame
     for rect in rects:
         assert float(rect.get("y", "0")) >= 10
-        assert float(rect.get("y", "0")) + float(rect.get("height", "0")) <= 220 - 26 + 0.1
+        assert float(rect.get("y", "0")) + float(rect.get("height", "0")) <= 200 - 26 + 0.1
     # the stacked layer sits on top of the one below it
     third = [r for r in rects if "15 Sep" in (r.findtext("svg:title", "", NS))]
     calls, messages = third
