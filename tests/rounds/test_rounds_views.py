@@ -419,3 +419,24 @@ def test_person_page_shows_the_active_round(
     services.finish_round(lockdown)
     page = html(as_alice.get(reverse("people:detail", args=[events[0].pk])))
     assert "In the check-in round" not in page
+
+
+def test_list_and_summary_queries_stay_flat(
+    as_alice: Client,
+    vault: Vault,
+    events: list[Person],
+    django_assert_max_num_queries: Any,
+) -> None:
+    for number in range(6):
+        round_, _ = services.start_round(vault, f"Round {number}", events)
+        services.set_step(step_of(round_, events[0], "tip"), done=True)
+        if number % 2:
+            services.finish_round(round_)
+    # The first visit to a round remembers its vault (a preference and a session write).
+    as_alice.get(reverse("rounds:summary", args=[round_.pk]))
+    with django_assert_max_num_queries(6):
+        listing = as_alice.get(reverse("rounds:list"))
+    assert html(listing).count('class="round-row"') == 6
+    with django_assert_max_num_queries(8):
+        summary = as_alice.get(reverse("rounds:summary", args=[round_.pk]))
+    assert html(summary).count("<tr>") == 4
