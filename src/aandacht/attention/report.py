@@ -25,7 +25,13 @@ from django.utils.translation import ngettext, pgettext
 from aandacht.accounts.models import Vault
 from aandacht.attention import report_core as core
 from aandacht.attention import services, svg
-from aandacht.attention.models import AppreciationNudge, Circle, NudgeOutcome, Rhythm
+from aandacht.attention.models import (
+    AgendaSettings,
+    AppreciationNudge,
+    Circle,
+    NudgeOutcome,
+    Rhythm,
+)
 from aandacht.people.models import NAME_FIELDS, Person
 from aandacht.rounds.models import CheckInStep
 from aandacht.timeline.models import (
@@ -229,7 +235,7 @@ def _weeks(
 
 
 def _circles(
-    vault: Vault, prefs: Any, today: dt.date, buckets: list[core.Period]
+    vault: Vault, prefs: AgendaSettings, today: dt.date, buckets: list[core.Period]
 ) -> list[CircleFigures]:
     """Per circle: its people today (as the agenda sees them) and the weekly shares."""
     candidates, known = services.standings(vault, prefs, today)
@@ -301,7 +307,7 @@ def _circles(
 
 def _contact_history(
     vault: Vault,
-    prefs: Any,
+    prefs: AgendaSettings,
     buckets: list[core.Period],
     members: dict[str, list[core.Member]],
 ) -> dict[int, tuple[dt.date, ...]]:
