@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_helpers import Screenshot, horizontal_overflow, owner_with_vault, sign_in
+from browser_helpers import (
+    Screenshot,
+    horizontal_overflow,
+    owner_with_vault,
+    serious_violations,
+    sign_in,
+)
 from playwright.sync_api import Page, expect
 
 from aandacht.people.lifecycle import set_archived
@@ -70,6 +76,7 @@ def test_start_a_round_over_a_tag_and_complete_one_person(
     expect(counts).to_contain_text("1 of 2 people fully done, 3 of 6 steps")
     assert page.evaluate("window.__samePage") is True  # htmx swapped in place, no reload
     screenshot(page, "board")
+    assert serious_violations(page) == []
 
     page.get_by_role("link", name="Still to do").click()
     expect(page.locator(".check-in")).to_have_count(1)
