@@ -322,3 +322,17 @@ def test_history_names_another_author(
     body = as_alice.get(SEASON).content.decode()
     assert "by Bob" in body
     assert url("write", cast.anna.pk, YEAR - 1) not in body
+
+
+def test_htmx_autosaves_the_draft(as_alice: Client, cast: Cast) -> None:
+    headers = {"HX-Request": "true"}
+    response = as_alice.post(url("write", cast.zoe.pk), {"text": "Lieve Zoë,"}, headers=headers)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Draft saved at" in body and "Fits on the card" in body
+    assert 'hx-swap-oob="true"' in body and "card.pdf?v=" in body
+    assert "<html" not in body
+    assert Card.objects.get(person=cast.zoe).text == "Lieve Zoë,"
+    too_long = as_alice.post(url("write", cast.zoe.pk), {"text": "x" * 2001}, headers=headers)
+    assert "at most 2000 characters" in too_long.content.decode()
+    assert Card.objects.get(person=cast.zoe).text == "Lieve Zoë,"

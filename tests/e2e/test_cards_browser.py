@@ -88,6 +88,9 @@ def test_propose_write_preview_and_mark_sent(
         "Lieve Zoë,\n\nDank je dat je me in maart naar het ziekenhuis reed. "
         "Ik vergeet het nooit.\n\nFijne feestdagen!"
     )
+    # htmx saves the draft a moment after typing stops; Save draft works without it too.
+    expect(page.get_by_test_id("autosaved")).to_contain_text("Draft saved at")
+    assert Card.objects.get(person__given_name="Zoë").text.startswith("Lieve Zoë")
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_role("status").first).to_contain_text("Draft saved.")
     expect(page.get_by_test_id("fits")).to_contain_text("Fits on the card")

@@ -8,7 +8,6 @@ off the list, so the page shows every state on first sight.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
@@ -20,39 +19,63 @@ from aandacht.timeline.models import Interaction, InteractionKind
 if TYPE_CHECKING:
     from aandacht.demo.builder import DemoBuilder, Member
 
+# language -> sphere ("work" or "personal") -> texts; {first} is how the owner calls them.
 SENT_TEXTS = {
-    "en": (
-        "Dear {first},\n\nThank you for this year: for your patience, your jokes and the "
-        "coffee when it was needed. I hope the new year brings you rest and good news.\n\n"
-        "Warm regards",
-        "Dear {first},\n\nA short note to say how much I valued working with you this year. "
-        "Have a lovely Christmas, and see you in January!",
-        "{first},\n\nWhat a year. Thank you for being there when it counted. "
-        "Happy holidays to you and yours.",
-    ),
-    "nl": (
-        "Beste {first},\n\nDank je voor dit jaar: voor je geduld, je grappen en de koffie "
-        "als het nodig was. Ik hoop dat het nieuwe jaar je rust en goed nieuws brengt.\n\n"
-        "Hartelijke groet",
-        "Beste {first},\n\nEven een kaartje om te zeggen hoe fijn ik het vond om dit jaar met "
-        "je samen te werken. Fijne kerst, en tot in januari!",
-        "{first},\n\nWat een jaar. Dank je dat je er was toen het ertoe deed. "
-        "Fijne feestdagen voor jou en de jouwen.",
-    ),
+    "en": {
+        "work": (
+            "Dear {first},\n\nA short note to say how much I valued working with you this "
+            "year. Thank you for your patience and your sharp eye. Have a lovely Christmas, "
+            "and see you in January!",
+            "Dear {first},\n\nThank you for a good year together: the calls that ran late, "
+            "the problems we solved anyway. Happy holidays.\n\nWarm regards",
+        ),
+        "personal": (
+            "Dear {first},\n\nThank you for this year: for your jokes, your patience and the "
+            "coffee when it was needed. I hope the new year brings you rest and good news.\n\n"
+            "Love",
+            "{first},\n\nWhat a year. Thank you for being there when it counted. "
+            "Happy holidays to you and yours.",
+        ),
+    },
+    "nl": {
+        "work": (
+            "Beste {first},\n\nEven een kaartje om te zeggen hoe fijn ik het vond om dit jaar "
+            "met je samen te werken. Dank voor je geduld en je scherpe blik. Fijne kerst, en "
+            "tot in januari!",
+            "Beste {first},\n\nDank je voor een goed jaar samen: de gesprekken die uitliepen, "
+            "de problemen die we toch oplosten. Fijne feestdagen.\n\nHartelijke groet",
+        ),
+        "personal": (
+            "Lieve {first},\n\nDank je voor dit jaar: voor je grappen, je geduld en de koffie "
+            "als het nodig was. Ik hoop dat het nieuwe jaar je rust en goed nieuws brengt.\n\n"
+            "Liefs",
+            "{first},\n\nWat een jaar. Dank je dat je er was toen het ertoe deed. "
+            "Fijne feestdagen voor jou en de jouwen.",
+        ),
+    },
 }
 
+# This year's two drafts, left unfinished on purpose: the user is still writing.
 DRAFTS = {
-    "en": (
-        "Dear {first},\n\nI keep thinking back to this year and how often you were part of "
-        "the good bits. Thank you for",
-        "Hi {first},\n\nJust a card to say thank you. ",
-    ),
-    "nl": (
-        "Lieve {first},\n\nAls ik terugkijk op dit jaar, zie ik jou vaak bij de mooie "
-        "momenten. Dank je voor",
-        "Hoi {first},\n\nEven een kaartje om je te bedanken. ",
-    ),
+    "en": {
+        "work": "Dear {first},\n\nLooking back on this year, I want to thank you for",
+        "personal": (
+            "Dear {first},\n\nI keep thinking back to this year and how often you were part "
+            "of the good bits. Thank you for"
+        ),
+    },
+    "nl": {
+        "work": "Beste {first},\n\nAls ik terugkijk op dit jaar, wil ik je bedanken voor",
+        "personal": (
+            "Lieve {first},\n\nAls ik terugkijk op dit jaar, zie ik jou vaak bij de mooie "
+            "momenten. Dank je voor"
+        ),
+    },
 }
+
+
+def _sphere(member: Member | None) -> str:
+    return "work" if member is not None and member.sphere == "work" else "personal"
 
 
 def add_demo(builder: DemoBuilder) -> None:
@@ -87,7 +110,7 @@ def _last_season(builder: DemoBuilder, lang: str, by_person: dict[int, Member]) 
         member = by_person.get(person_id)
         if member is None:
             continue
-        texts = SENT_TEXTS[lang]
+        texts = SENT_TEXTS[lang][_sphere(member)]
         cards.append(
             Card(
                 vault=builder.vault,
@@ -107,10 +130,10 @@ def _this_season(builder: DemoBuilder, lang: str, by_person: dict[int, Member]) 
     year = services.season_year(builder.today)
     season = services.season_for(builder.vault, builder.owner, builder.today)
     proposed = [entry.person for entry in season.entries if entry.proposed]
-    for person, draft in zip(proposed, DRAFTS[lang], strict=False):
+    for person in proposed[:2]:
         member = by_person.get(person.pk)
         first = member.first if member is not None else person.given_name or person.name
-        card = services.save_text(person, builder.owner, year, draft.format(first=first))
-        Card.objects.filter(pk=card.pk).update(updated_at=timezone.now() - dt.timedelta(days=1))
-    if len(proposed) > len(DRAFTS[lang]):
+        draft = DRAFTS[lang][_sphere(member)].format(first=first)
+        services.save_text(person, builder.owner, year, draft)
+    if len(proposed) > 2:
         services.remove_from_list(proposed[-1], builder.owner, year)

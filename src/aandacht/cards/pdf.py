@@ -107,7 +107,8 @@ def render(name: str, text: str, *, title: str = "") -> bytes:
     rule_y = max(pdf.get_y() + 2.5, MARGIN_MM + 12.0)
     pdf.set_draw_color(185, 167, 149)
     pdf.set_line_width(0.25)
-    pdf.line(MARGIN_MM, rule_y, MARGIN_MM + 30.0, rule_y)
+    rule_x = MARGIN_MM + pdf.c_margin  # where the text itself starts, inside the cell
+    pdf.line(rule_x, rule_y, rule_x + 30.0, rule_y)
     pdf.set_xy(MARGIN_MM, max(TEXT_TOP_MM, rule_y + 4.5))
     if message:
         pdf.set_font(FONT, size=fit.font_size)

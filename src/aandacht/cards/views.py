@@ -197,6 +197,8 @@ def write(request: HttpRequest, year: int, person_id: int) -> HttpResponse:
         if not editable:
             messages.error(request, _("This card is marked sent; undo that to change it."))
             return redirect(write_url(year, person))
+        if request.headers.get("HX-Request") == "true":
+            return _autosave(request, person, year, form)
         if form.is_valid():
             try:
                 card = services.save_text(person, user, year, form.cleaned_data["text"])
@@ -230,6 +232,26 @@ def write(request: HttpRequest, year: int, person_id: int) -> HttpResponse:
             "can_unsend": is_sent and year == services.season_year(),
         },
     )
+
+
+def _autosave(request: HttpRequest, person: Person, year: int, form: CardTextForm) -> HttpResponse:
+    """htmx saves the draft as the user types: answer with the status line and a fresh preview
+    (a problem is shown in the status line; the text stays in the box either way)."""
+    context: dict[str, Any] = {"pdf_url": reverse("cards:pdf", args=[year, person.pk])}
+    if form.is_valid():
+        try:
+            card = services.save_text(
+                person, signed_in_user(request), year, form.cleaned_data["text"]
+            )
+        except services.CardProblem as problem:
+            context["problem"] = problem.message
+        else:
+            context.update(
+                card=card, autosaved=True, fit=pdf.fit_of(card.text) if card.text else None
+            )
+    else:
+        context["problem"] = " ".join(str(message) for message in form["text"].errors)
+    return render(request, "cards/write_status.html", context)
 
 
 @require_GET
