@@ -76,6 +76,10 @@ def test_the_demo_vault_restores_into_an_empty_vault_whole(lang: str, alice: Use
     assert Membership.objects.filter(vault=demo).count() == 1
     doc, written = export_doc(demo, alice)
     assert before["people"] > 100 and before["interactions"] > 100
+    # The demo shows issue 6 too, so the version 3 sections are really exercised.
+    for name in ("cards", "check_in_rounds", "check_in_steps", "appreciation_nudges"):
+        assert before[name] > 0, name
+    assert any(card["interaction"] for card in doc["cards"])
 
     target = Vault.objects.create(name="Demo copy")
     Membership.objects.create(vault=target, user=alice, role=Role.OWNER)
