@@ -104,7 +104,6 @@ def test_propose_write_preview_and_mark_sent(
     download = page.get_by_role("link", name="Download PDF")
     expect(download).to_have_attribute("href", re.compile(r"card\.pdf\?download=1$"))
     screenshot(page, "write")
-    page.screenshot(path="/tmp/cards-write.png", full_page=True)
 
     page.get_by_role("button", name="Mark sent").click()
     expect(page.get_by_role("status").first).to_contain_text("marked sent")
@@ -118,7 +117,6 @@ def test_propose_write_preview_and_mark_sent(
     assert card.status == CardStatus.SENT and card.text.startswith("Lieve Zoë")
     assert Interaction.objects.filter(people=zoe, kind="card").count() == 1
     screenshot(page, "sent")
-    page.screenshot(path="/tmp/cards-list.png", full_page=True)
 
 
 def test_the_list_on_a_phone_in_dark_mode(
@@ -136,11 +134,10 @@ def test_the_list_on_a_phone_in_dark_mode(
     page.goto("/cards/")
     expect(page.locator(".season-entry")).to_have_count(3)
     assert horizontal_overflow(page) <= 0
-    page.screenshot(path="/tmp/cards-phone-dark.png", full_page=True)
+    screenshot(page, "list")
     page.locator(".season-entry").first.get_by_role("link", name=re.compile("^Write")).click()
     expect(page.get_by_label("Your card")).to_be_visible()
     assert horizontal_overflow(page) <= 0
-    page.screenshot(path="/tmp/cards-write-phone-dark.png", full_page=True)
     screenshot(page, "write")
     assert serious_violations(page) == []
 

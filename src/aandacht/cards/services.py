@@ -32,6 +32,7 @@ from aandacht.timeline.models import (
     InteractionKind,
     Moment,
     MomentKind,
+    Outcome,
 )
 from aandacht.timeline.services import log_interaction
 
@@ -277,7 +278,7 @@ class MemoryAid:
 def memory_aid(person: Person, user: User, year: int) -> MemoryAid:
     visible = Moment.objects.visible_to(user).filter(person=person).order_by("-occurred_at")
     last = (
-        Interaction.objects.filter(people=person, outcome="conversation")
+        Interaction.objects.filter(people=person, outcome=Outcome.CONVERSATION)
         .exclude(summary="")
         .order_by("-occurred_at")
         .first()
