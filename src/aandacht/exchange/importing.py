@@ -18,7 +18,9 @@ CLI and the benchmark:
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import secrets
+import threading
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -165,7 +167,7 @@ def import_records(
     report = ImportReport(dry_run=dry_run)
     stored_files: list[str] = []
     try:
-        with _large_page_cache(), transaction.atomic():
+        with _large_page_cache(), _settled_objects() as settle, transaction.atomic():
             index_paused = search_index_sql.pause_sqlite_insert_trigger(connection)
             importer = _Importer(
                 vault,
@@ -181,6 +183,8 @@ def import_records(
                 for chunk in chunks:
                     importer.process(chunk)
                     handled += len(chunk)
+                    del chunk  # what survives it now is what the import keeps
+                    settle()
                     if progress is not None:
                         progress(handled)
             finally:
@@ -219,6 +223,43 @@ def _large_page_cache() -> Iterator[None]:
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {before}")
+
+
+_gc_lock = threading.Lock()
+_gc_holders = 0  # imports running now (web jobs run in threads): the last one turns it back on
+_gc_was_enabled = True
+
+
+@contextmanager
+def _settled_objects() -> Iterator[Callable[[], None]]:
+    """Keep the garbage collector off what the import keeps (its match index, the states).
+
+    The index grows to millions of objects that live until the end, and every collection of
+    the oldest generation walked all of them again (measured: 4.2 of the main process's 13 s
+    CPU for 50,000 cards), while an import makes no cyclic garbage of its own (measured: a
+    collection after it found none). So automatic collection pauses while it runs, and the
+    callable, after each chunk, moves what survived out of the collector's sight
+    (``gc.freeze``; a collection of the young objects per chunk still cost 0.4 s).
+    Refcounting frees everything else as always; at the end, or on any failure, the objects
+    are handed back and collection resumes (cyclic garbage another thread made meanwhile is
+    collected then).
+    """
+    global _gc_holders, _gc_was_enabled
+    with _gc_lock:
+        if _gc_holders == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_holders += 1
+    gc.freeze()  # Django and the modules: nothing of them becomes garbage during an import
+    try:
+        yield gc.freeze
+    finally:
+        with _gc_lock:
+            _gc_holders -= 1
+            if _gc_holders == 0:
+                gc.unfreeze()
+                if _gc_was_enabled:
+                    gc.enable()
 
 
 def _no_records_message(report: ImportReport) -> str:
