@@ -592,25 +592,9 @@ def _restore_dry_run(session: Session, stream: IO[bytes]) -> dict[str, int]:
 
 
 def _print_restored(counts: Mapping[str, int]) -> None:
-    labels = {
-        "people": _("people"),
-        "contact_methods": _("emails, phones and profiles"),
-        "addresses": _("addresses"),
-        "important_dates": _("important dates"),
-        "photos": _("photos"),
-        "tags": _("tags"),
-        "relationships": _("relationships"),
-        "interactions": _("interactions"),
-        "notes": _("notes"),
-        "moments": _("moments"),
-        "follow_ups": _("follow-ups"),
-        "circles": _("circles"),
-        "rhythms": _("keep-in-touch rhythms"),
-        "agenda_settings": _("agenda settings"),
-    }
-    rows = [
-        (labels.get(key, key.replace("_", " ")), _count(value)) for key, value in counts.items()
-    ]
+    from aandacht.exchange.labels import restored_label
+
+    rows = [(restored_label(key), _count(value)) for key, value in counts.items()]
     width = max((len(label) for label, _value in rows), default=0)
     number_width = max((len(value) for _label, value in rows), default=0)
     for label, value in rows:

@@ -18,6 +18,38 @@ from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+# What a restore of a JSON export counts, by the document's section names (web and CLI).
+RESTORED_LABELS: dict[str, Promise] = {
+    "people": _("people"),
+    "contact_methods": _("emails, phones and profiles"),
+    "addresses": _("addresses"),
+    "important_dates": _("important dates"),
+    "photos": _("photos"),
+    "photos_missing": _("photos missing from the export"),
+    "tags": _("tags"),
+    "relationships": _("relationships"),
+    "interactions": _("conversations"),
+    "notes": _("notes"),
+    "moments": _("moments"),
+    "follow_ups": _("follow-ups"),
+    "circles": _("circles"),
+    "rhythms": _("keep-in-touch rhythms"),
+    "agenda_settings": _("agenda settings"),
+    "cards": _("cards"),
+    "card_season": _("card season settings"),
+    "check_in_rounds": _("check-in rounds"),
+    "check_ins": _("people in check-in rounds"),
+    "check_in_steps": _("check-in steps"),
+    "appreciation_nudges": _("appreciation suggestions"),
+}
+
+
+def restored_label(key: str) -> str:
+    """A restore count's name; an unknown section reads as its key with spaces."""
+    label = RESTORED_LABELS.get(key)
+    return str(label) if label is not None else key.replace("_", " ")
+
+
 # What each field a CSV column can map to is called (the mapping page, conflicts, matches).
 FIELD_LABELS: dict[str, Promise] = {
     "full_name": _("full name"),

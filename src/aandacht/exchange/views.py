@@ -50,6 +50,7 @@ from aandacht.exchange.labels import (
     any_field_label,
     display_value,
     is_skipped_on_purpose,
+    restored_label,
     skipped_on_purpose,
 )
 from aandacht.exchange.models import ImportFormat, ImportJob, ImportStatus
@@ -401,23 +402,6 @@ def restore_form_for(job: ImportJob, user: Any, data: Any = None) -> RestoreForm
 
 
 # The parts of a restored JSON export, as the result page names them.
-RESTORED_LABELS = {
-    "people": gettext_lazy("people"),
-    "tags": gettext_lazy("tags"),
-    "relationships": gettext_lazy("relationships"),
-    "interactions": gettext_lazy("conversations"),
-    "notes": gettext_lazy("notes"),
-    "moments": gettext_lazy("moments"),
-    "follow_ups": gettext_lazy("follow-ups"),
-    "circles": gettext_lazy("circles"),
-    "rhythms": gettext_lazy("keep-in-touch rhythms"),
-    "agenda_settings": gettext_lazy("agenda settings"),
-    "contact_methods": gettext_lazy("emails, phones and profiles"),
-    "addresses": gettext_lazy("addresses"),
-    "important_dates": gettext_lazy("important dates"),
-    "photos": gettext_lazy("photos"),
-    "photos_missing": gettext_lazy("photos missing from the export"),
-}
 
 
 # How a match was found, in words ("name+organisation" and the like for the name rule's
@@ -486,7 +470,7 @@ def _report_view(summary: dict[str, Any], *, by_line: bool = False) -> dict[str,
     return {
         "restore": bool(summary.get("restore")),
         "restored": [
-            (str(RESTORED_LABELS.get(key, key.replace("_", " "))), count)
+            (restored_label(key), count)
             for key, count in (summary.get("restored") or {}).items()
             if count
         ],
