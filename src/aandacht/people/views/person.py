@@ -72,6 +72,7 @@ SECTIONS: dict[str, Section] = {
         Section("followups", gettext_lazy("open follow-ups"), editable=False),
         Section("moments", gettext_lazy("moments"), editable=False),
         Section("lastcontact", gettext_lazy("last contact"), editable=False),
+        Section("rounds", gettext_lazy("check-in rounds"), editable=False),
     )
 }
 
