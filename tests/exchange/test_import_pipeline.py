@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from aandacht.accounts.models import Vault
 from aandacht.exchange import pipeline, sources
 from aandacht.exchange.importing import import_records
+from aandacht.exchange.prepare import Preparer
 from aandacht.people.models import Person
 
 NOISE = base64.b64encode(bytes(range(256)) * 4).decode()
@@ -75,6 +76,47 @@ def test_the_worker_gives_the_same_report_as_reading_in_process(
     assert Person.objects.filter(vault=second).count() == 60
     assert sorted(Person.objects.filter(vault=second).values_list("uid", flat=True)) == sorted(
         Person.objects.filter(vault=vault).values_list("uid", flat=True)
+    )
+    assert not multiprocessing.active_children()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("low_water", "prepared_here"), [(0, 0), (10**6, 60)])
+def test_whichever_side_prepares_the_import_is_the_same(
+    vault: Vault,
+    alice: User,
+    monkeypatch: pytest.MonkeyPatch,
+    low_water: int,
+    prepared_here: int,
+) -> None:
+    """The worker prepares a chunk only while the importer has enough waiting; otherwise the
+    importer prepares it: both ways give what reading in-process gives."""
+    data = vcard_file(60)
+    in_process = import_records(
+        vault, sources.read_records(io.BytesIO(data), "vcard"), user=alice, chunk_size=7
+    )
+    monkeypatch.setattr(pipeline, "MIN_BYTES", 500)
+    monkeypatch.setattr(pipeline, "CHUNK", 5)
+    monkeypatch.setattr(pipeline, "LOW_WATER", low_water)
+    calls: list[int] = []
+    original = Preparer.prepare
+
+    def counting(self: Preparer, record: Any) -> Any:
+        calls.append(record.number)
+        return original(self, record)
+
+    monkeypatch.setattr(Preparer, "prepare", counting)
+    second = other_vault(alice)
+    piped = import_records(
+        second, sources.read_records(io.BytesIO(data), "auto"), user=alice, chunk_size=7
+    )
+    # 61 cards in chunks of 5: the last, partial chunk is always the worker's
+    assert len(calls) == prepared_here
+    assert comparable(piped) == comparable(in_process)
+    for model_vault in (vault, second):
+        assert Person.objects.filter(vault=model_vault).count() == 60
+    assert sorted(Person.objects.filter(vault=second).values_list("uid", "search_text")) == sorted(
+        Person.objects.filter(vault=vault).values_list("uid", "search_text")
     )
     assert not multiprocessing.active_children()
 

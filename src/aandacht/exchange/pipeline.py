@@ -37,6 +37,9 @@ MIN_BYTES = 1_000_000  # below this the worker's start-up (about half a second) 
 BLOCK = 1 << 20
 CHUNK = 500  # records per message: small enough to keep both processes busy from the start
 QUEUED = 16  # messages received but not yet taken: about 12 MB at most
+# Below this many chunks waiting here the importer is about to run dry: the worker then sends
+# records as read and this process prepares them itself (see _work).
+LOW_WATER = 2
 
 
 class VcardRecords:
@@ -70,9 +73,21 @@ class VcardRecords:
         context = multiprocessing.get_context("spawn")
         inbox_reader, inbox_writer = context.Pipe(duplex=False)
         outbox_reader, outbox_writer = context.Pipe(duplex=False)
+        # Chunks received here and not yet taken: shared memory the worker reads to decide who
+        # prepares the next chunk (a plain int, written here, read there: no lock needed).
+        backlog = context.RawValue("i", 0)
         worker = context.Process(
             target=_work,
-            args=(inbox_reader, outbox_writer, region, photo_limit, language, CHUNK),
+            args=(
+                inbox_reader,
+                outbox_writer,
+                region,
+                photo_limit,
+                language,
+                CHUNK,
+                backlog,
+                LOW_WATER,
+            ),
             name="aandacht-import-reader",
             daemon=True,
         )
@@ -91,13 +106,15 @@ class VcardRecords:
         received: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUED)
         stop = threading.Event()
         receiver = threading.Thread(
-            target=_receive, args=(outbox_reader, received, stop), name="aandacht-import-receive",
+            target=_receive, args=(outbox_reader, received, stop, backlog),
+            name="aandacht-import-receive",
             daemon=True,
         )  # fmt: skip
         receiver.start()
         try:
             while True:
                 data = received.get()
+                backlog.value = received.qsize()
                 if data is None:
                     worker.join(5)
                     if feed_error:
@@ -140,7 +157,7 @@ class VcardRecords:
 
 
 def _receive(
-    outbox: Connection, received: queue.Queue[bytes | None], stop: threading.Event
+    outbox: Connection, received: queue.Queue[bytes | None], stop: threading.Event, backlog: Any
 ) -> None:
     """Move the worker's messages into ``received`` until the pipe ends (then ``None``)."""
     while not stop.is_set():
@@ -151,6 +168,7 @@ def _receive(
         while not stop.is_set():
             try:
                 received.put(data, timeout=0.1)
+                backlog.value = received.qsize()
                 break
             except queue.Full:
                 continue
@@ -173,6 +191,12 @@ def _received(inbox: Connection) -> Iterator[bytes]:
         yield block
 
 
+def _prepared(item: Record | Problem, preparer: Any, empty_problem: Any) -> Any:
+    if isinstance(item, Record):
+        return empty_problem(item.number) if item.is_empty() else preparer.prepare(item)
+    return item
+
+
 def _work(
     inbox: Connection,
     outbox: Connection,
@@ -180,8 +204,17 @@ def _work(
     photo_limit: int,
     language: str | None,
     chunk_size: int,
+    backlog: Any,
+    low_water: int,
 ) -> None:
-    """The worker: read cards, make records, prepare them; send chunks until the end."""
+    """The worker: read cards, make records, prepare them; send chunks until the end.
+
+    Preparing is about half of this side's work. When the importer has fewer than
+    ``low_water`` (:data:`LOW_WATER`) chunks waiting it would soon sit idle, so the chunk goes as read and the
+    importer prepares it itself (``importing`` prepares any :class:`Record` it is given, with
+    the same :class:`Preparer`, region, limit and language): the two processes share the work
+    instead of one waiting for the other, whichever is slower on the machine of the moment.
+    """
     try:
         from aandacht import bootstrap
 
@@ -201,18 +234,15 @@ def _work(
         chunk: list[Any] = []
         items: Iterable[Record | Problem] = from_vcard.records_from_vcards(_received(inbox))
         for item in items:
-            if isinstance(item, Record):
-                chunk.append(
-                    empty_problem(item.number) if item.is_empty() else preparer.prepare(item)
-                )
-            else:
-                chunk.append(item)
+            chunk.append(item)
             if len(chunk) >= chunk_size:
+                if backlog.value >= low_water:
+                    chunk = [_prepared(item, preparer, empty_problem) for item in chunk]
                 outbox.send(("chunk", chunk))
                 chunk = []
                 gc.collect(1)
         if chunk:
-            outbox.send(("chunk", chunk))
+            outbox.send(("chunk", [_prepared(item, preparer, empty_problem) for item in chunk]))
         outbox.send(("done",))
     except UnreadableFile as error:
         outbox.send(("unreadable", error.code, str(error)))
