@@ -224,7 +224,6 @@ def test_someone_told_recently_comes_after_the_others(
         third = appreciation.suggestion_for(alice, vault)
     # Both were suggested within four weeks: the longest ago comes first.
     assert third is not None and third.person == anna
-    assert "last suggested" in third.reason
 
 
 def test_a_person_trashed_after_the_offer_gives_way_to_the_next(

@@ -18,9 +18,8 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from aandacht.accounts.models import Vault
 from aandacht.attention import appreciation_core as core
@@ -199,7 +198,7 @@ def suggestion_for(
         # day, so the Today page makes the same suggestion later.
         person = Person.objects.get(pk=best.person_id)
         preview = AppreciationNudge(user=user, vault=vault, person=person, offered_on=today)
-        return _described(user, preview, best)
+        return _described(user, preview)
     try:
         with transaction.atomic():
             nudge, _created = AppreciationNudge.objects.get_or_create(
@@ -211,9 +210,7 @@ def suggestion_for(
     except IntegrityError:  # pragma: no cover - another request made it in between
         nudge = AppreciationNudge.objects.get(user=user, vault=vault, offered_on=today)
     nudge = _latest(user, vault, today) or nudge
-    return _today(
-        user, vault, nudge, today, ranked=best if nudge.person_id == best.person_id else None
-    )
+    return _today(user, vault, nudge, today)
 
 
 def _today(
@@ -221,11 +218,9 @@ def _today(
     vault: Vault,
     nudge: AppreciationNudge,
     today: dt.date,
-    *,
-    ranked: core.Ranked | None = None,
 ) -> Suggestion | None:
     if _reachable(nudge.person, vault):
-        suggestion = _described(user, nudge, ranked)
+        suggestion = _described(user, nudge)
         if suggestion.strengths or suggestion.grateful or not suggestion.is_open:
             return suggestion
     if nudge.outcome != NudgeOutcome.OPEN:
@@ -240,12 +235,10 @@ def _today(
     fresh = _latest(user, vault, today)
     if fresh is None or not _reachable(fresh.person, vault):
         return None
-    return _described(user, fresh, following)
+    return _described(user, fresh)
 
 
-def _described(
-    user: User, nudge: AppreciationNudge, ranked: core.Ranked | None = None
-) -> Suggestion:
+def _described(user: User, nudge: AppreciationNudge) -> Suggestion:
     person = nudge.person
     suggestion = Suggestion(nudge=nudge)
     moments = (
@@ -267,14 +260,16 @@ def _described(
         tags,
         person.organisation,
     )
-    suggestion.reason = reason_for(candidate, ranked)
+    suggestion.reason = reason_for(candidate)
     suggestion.strengths = suggestion.strengths[:STRENGTHS_SHOWN]
     suggestion.grateful = suggestion.grateful[:GRATEFUL_SHOWN]
     return suggestion
 
 
-def reason_for(candidate: core.Candidate, ranked: core.Ranked | None = None) -> str:
-    """Why this person: "client · 3 strengths recorded"."""
+def reason_for(candidate: core.Candidate) -> str:
+    """Why this person: "tagged clients · 3 strengths recorded". Only what reads the same on
+    every load of the day (the ranking's "not told recently" is left out: it would change
+    once today's suggestion counts as recent)."""
     parts: list[str] = []
     work = core.work_of(candidate)
     if work is core.Work.TAGGED:
@@ -298,9 +293,6 @@ def reason_for(candidate: core.Candidate, ranked: core.Ranked | None = None) -> 
             )
             % {"count": candidate.grateful}
         )
-    if ranked is not None and ranked.recent is not None:
-        shown = date_format(ranked.recent, pgettext("short date", "j M"))
-        parts.append(_("last suggested %(date)s") % {"date": shown})
     return " · ".join(parts)
 
 

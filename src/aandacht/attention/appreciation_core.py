@@ -75,7 +75,7 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Ranked:
-    """A candidate with the facts its place in the ranking rests on (the reason shown)."""
+    """A candidate with the facts its place in the ranking rests on."""
 
     candidate: Candidate
     work: Work
