@@ -72,7 +72,7 @@ def test_the_list_costs_a_fixed_number_of_queries(
             vault=vault, person=person, author=alice, year=YEAR - 1, status=CardStatus.SENT
         )
     services.set_list_size(vault, alice, 20)  # room for the proposals too
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):  # 15 and the user's agenda settings (time zone)
         response = as_alice.get(SEASON, {"q": "Person"})
     assert response.status_code == 200
     body = response.content.decode()
@@ -231,10 +231,23 @@ def test_history_groups_by_year_including_earlier_years(
     assert page.status_code == 200
     assert "What you wrote" in page.content.decode() and "<textarea" not in page.content.decode()
     assert as_alice.get(url("pdf", cast.zoe.pk, YEAR - 1)).status_code == 200
-    assert as_alice.post(url("write", cast.zoe.pk, YEAR - 1), {"text": "x"}).status_code == 404
+    # A sent card is not rewritten, whatever its year.
+    refused = as_alice.post(url("write", cast.zoe.pk, YEAR - 1), {"text": "x"}, follow=True)
+    assert "This card is marked sent" in refused.content.decode()
 
 
-@pytest.mark.parametrize("year", [YEAR - 1, YEAR + 1, 1800, 99999])
+def test_last_years_list_is_closed_with_a_message(as_alice: Client, cast: Cast) -> None:
+    for name in ("add", "remove", "sent", "unsent"):
+        response = as_alice.post(url(name, cast.zoe.pk, YEAR - 1), follow=True)
+        assert response.status_code == 200
+        assert "Card season 2025 is over" in response.content.decode()
+    assert as_alice.get(url("write", cast.zoe.pk, YEAR - 1)).status_code == 404  # no card
+    response = as_alice.post(url("write", cast.zoe.pk, YEAR - 1), {"text": "Lieve Zoë"})
+    assert response.status_code == 200 and "Lieve Zoë" in response.content.decode()
+    assert not Card.objects.exists()
+
+
+@pytest.mark.parametrize("year", [YEAR + 1, 1800, 99999])
 def test_other_years_cannot_be_changed(as_alice: Client, cast: Cast, year: int) -> None:
     for name in ("add", "remove", "sent", "unsent"):
         assert as_alice.post(url(name, cast.zoe.pk, year)).status_code == 404

@@ -11,6 +11,7 @@ only for their author (``Moment.objects.visible_to``).
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from aandacht.accounts.models import Vault
+from aandacht.attention.services import local_today, settings_for, zone_of
 from aandacht.cards import ranking
 from aandacht.cards.models import Card, CardStatus, SeasonSettings
 from aandacht.people.models import Person
@@ -38,6 +40,10 @@ from aandacht.timeline.services import log_interaction
 
 MAX_TEXT = 2000  # characters; far more than a card holds, so the fit check speaks first
 FIRST_YEAR = 1900
+# A card finished on New Year's Eve is often posted (and its text touched up) in the first days
+# of January, and a writing page left open over midnight keeps autosaving: last year's unsent
+# draft may still be saved during January (its user's own January).
+LATE_DRAFT_MONTH = 1
 
 
 class CardProblem(Exception):
@@ -85,9 +91,40 @@ class Season:
         return sum(1 for entry in self.entries if entry.status == "sent")
 
 
-def season_year(today: dt.date | None = None) -> int:
-    """The year a card written today belongs to."""
-    return (today or timezone.localdate()).year
+@dataclass(frozen=True)
+class UserDay:
+    """The user's own day and time zone (from their agenda settings, else the instance's): the
+    day the agenda, the nudges and the report go by, so card season goes by it too."""
+
+    today: dt.date
+    zone: zoneinfo.ZoneInfo
+
+
+def day_of(user: User) -> UserDay:
+    prefs = settings_for(user)
+    return UserDay(local_today(prefs), zone_of(prefs))
+
+
+def today_for(user: User) -> dt.date:
+    return day_of(user).today
+
+
+def season_year(today: dt.date) -> int:
+    """The year a card written on ``today`` (the user's own day) belongs to."""
+    return today.year
+
+
+def late_draft_allowed(year: int, today: dt.date) -> bool:
+    """Whether last season's draft may still be saved: during January, for the year before."""
+    return year == today.year - 1 and today.month == LATE_DRAFT_MONTH
+
+
+def draft_year_open(card: Card | None, year: int, today: dt.date) -> bool:
+    """Whether the text of this card may be saved today: this year's unsent card, or last
+    year's unsent card during January (a page left open over New Year keeps its words)."""
+    if card is not None and card.status == CardStatus.SENT:
+        return False
+    return year == season_year(today) or late_draft_allowed(year, today)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -117,33 +154,35 @@ def set_list_size(vault: Vault, user: User, size: int) -> int:
 # Reading: the list and the history
 
 
-def _moment_facts(vault: Vault, user: User, today: dt.date) -> list[tuple[ranking.MomentFact, str]]:
-    """This year's moments the user may see, of people who may get a card, with sort keys."""
-    start = timezone.make_aware(
-        dt.datetime.combine(today - dt.timedelta(days=ranking.WINDOW_DAYS - 1), dt.time.min)
-    )
+def _start_of(day: dt.date, zone: zoneinfo.ZoneInfo) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), zone)
+
+
+def _moment_facts(
+    vault: Vault, user: User, today: dt.date, zone: zoneinfo.ZoneInfo
+) -> list[tuple[ranking.MomentFact, str]]:
+    """This year's moments the user may see, of people who may get a card, with sort keys;
+    days are the user's own (``zone``)."""
+    start = _start_of(today - dt.timedelta(days=ranking.WINDOW_DAYS - 1), zone)
     rows = (
         Moment.objects.visible_to(user)
         .filter(
             vault=vault,
             occurred_at__gte=start,
-            person__trashed_at__isnull=True,
-            person__archived=False,
-            person__deceased=False,
+            person__in=Person.objects.in_vault(vault).reachable(),
         )
         .values_list("person_id", "kind", "occurred_at", "person__sort_key")
     )
     return [
-        (ranking.MomentFact(person_id, kind, timezone.localtime(when).date()), sort_key)
+        (ranking.MomentFact(person_id, kind, timezone.localtime(when, zone).date()), sort_key)
         for person_id, kind, when, sort_key in rows
     ]
 
 
-def last_cards(vault: Vault, today: dt.date) -> dict[int, dt.date]:
-    """The day each person last got a card, as far as a recent card matters (any author)."""
-    since = timezone.make_aware(
-        dt.datetime.combine(today - dt.timedelta(days=ranking.RECENT_CARD_DAYS), dt.time.min)
-    )
+def last_cards(vault: Vault, today: dt.date, zone: zoneinfo.ZoneInfo) -> dict[int, dt.date]:
+    """The day (in ``zone``) each person last got a card, as far as a recent card matters
+    (any author)."""
+    since = _start_of(today - dt.timedelta(days=ranking.RECENT_CARD_DAYS), zone)
     latest: dict[int, dt.date] = {}
     interactions = (
         Interaction.objects.filter(
@@ -156,7 +195,7 @@ def last_cards(vault: Vault, today: dt.date) -> dict[int, dt.date]:
         "person_id", "sent_at"
     )
     for person_id, when in [*interactions, *sent]:
-        day = timezone.localtime(when).date()
+        day = timezone.localtime(when, zone).date()
         if person_id not in latest or latest[person_id] < day:
             latest[person_id] = day
     return latest
@@ -195,10 +234,15 @@ def reason_for(proposal: ranking.Proposal | None, today: dt.date) -> str:
     return _("%(what)s since %(month)s") % {"what": ", ".join(parts), "month": month}
 
 
-def season_for(vault: Vault, user: User, today: dt.date | None = None) -> Season:
+def season_for(vault: Vault, user: User, when: UserDay | dt.date | None = None) -> Season:
     """This year's list for one user (their cards, then proposals up to the size) and the
-    vault's card history, in a fixed number of queries."""
-    day = today or timezone.localdate()
+    vault's card history, in a fixed number of queries. "This year", "the past twelve months"
+    and "recently sent" go by the user's own day and time zone (``day_of(user)`` unless given;
+    a bare date is taken as a day in the user's time zone)."""
+    if not isinstance(when, UserDay):
+        own = day_of(user)
+        when = UserDay(when or own.today, own.zone)
+    day, zone = when.today, when.zone
     year = season_year(day)
     size = list_size(vault, user)
     cards = list(
@@ -208,7 +252,7 @@ def season_for(vault: Vault, user: User, today: dt.date | None = None) -> Season
     )
     kept = [card for card in cards if card.status != CardStatus.SKIPPED]
     removed = [card for card in cards if card.status == CardStatus.SKIPPED]
-    facts = _moment_facts(vault, user, day)
+    facts = _moment_facts(vault, user, day, zone)
     sort_keys = {fact.person_id: key for fact, key in facts}
     moments = [fact for fact, _key in facts]
     taken = {card.person_id for card in cards}
@@ -218,7 +262,7 @@ def season_for(vault: Vault, user: User, today: dt.date | None = None) -> Season
         today=day,
         size=open_places,
         eligible=set(sort_keys),
-        last_cards=last_cards(vault, day),
+        last_cards=last_cards(vault, day, zone),
         taken=taken,
         sort_keys=sort_keys,
     )

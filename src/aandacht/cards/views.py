@@ -3,11 +3,14 @@ with its memory aid, the printable PDF, and the small POST actions (add, remove,
 
 Every form is a plain POST followed by a redirect, so all of it works without JavaScript.
 Writers have their own list; a viewer sees theirs read-only and gets a 403 on every write;
-another vault's person is a 404, and so is a year that has no card to show.
+another vault's person is a 404, and so is a year that has no card to show. "This year" is the
+user's own (their time zone), like the agenda's "today". A change to an earlier year's card is
+answered with a message, not a 404: the page may simply have been open over New Year.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -43,17 +46,22 @@ def write_url(year: int, person: Person) -> str:
     return reverse("cards:write", args=[year, person.pk])
 
 
-def _this_year(year: int) -> int:
-    """Changes are for this year's card only: any other year is a 404."""
-    if year != services.season_year():
-        raise Http404("cards of other years cannot be changed")
-    return year
-
-
-def _shown_year(year: int) -> int:
-    if not services.FIRST_YEAR <= year <= services.season_year():
+def _shown_year(year: int, today: dt.date) -> int:
+    """A year that may have cards: from FIRST_YEAR up to the user's current year, else 404."""
+    if not services.FIRST_YEAR <= year <= services.season_year(today):
         raise Http404("no cards in that year")
     return year
+
+
+def _season_over(request: HttpRequest, year: int) -> None:
+    messages.error(
+        request,
+        _(
+            "Card season %(year)d is over: no one can be added to or taken off its list, "
+            "and its cards can no longer be marked sent."
+        )
+        % {"year": year},
+    )
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponse:
@@ -82,7 +90,7 @@ def _season_context(
 ) -> dict[str, Any]:
     user = signed_in_user(request)
     writer = can_write(user, vault)
-    season = services.season_for(vault, user)
+    season = services.season_for(vault, user, services.day_of(user))
     search = SearchForm(request.GET or None)
     query = search.cleaned_data["q"].strip() if search.is_valid() else ""
     on_list = [entry.person.pk for entry in season.entries]
@@ -117,15 +125,26 @@ def set_size(request: HttpRequest) -> HttpResponse:
     return render(request, "cards/season.html", context)
 
 
-def _person_action(request: HttpRequest, year: int, person_id: int) -> tuple[Person, int]:
+def _person_action(
+    request: HttpRequest, year: int, person_id: int
+) -> tuple[Person, HttpResponse | None]:
+    """The person (404/403 as for every write) and, when ``year`` is not the user's current
+    year, the answer instead of the action: a message and the way back to that card."""
     person = person_for(request, person_id, write=True)
-    return person, _this_year(year)
+    today = services.today_for(signed_in_user(request))
+    year = _shown_year(year, today)
+    if year != services.season_year(today):
+        _season_over(request, year)
+        return person, redirect(season_url(person.vault))
+    return person, None
 
 
 @require_POST
 @login_required
 def add(request: HttpRequest, year: int, person_id: int) -> HttpResponse:
-    person, year = _person_action(request, year, person_id)
+    person, refused = _person_action(request, year, person_id)
+    if refused is not None:
+        return refused
     if person.deceased:
         raise Http404("no cards for someone who died")
     services.add_to_list(person, signed_in_user(request), year)
@@ -136,7 +155,9 @@ def add(request: HttpRequest, year: int, person_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def remove(request: HttpRequest, year: int, person_id: int) -> HttpResponse:
-    person, year = _person_action(request, year, person_id)
+    person, refused = _person_action(request, year, person_id)
+    if refused is not None:
+        return refused
     try:
         services.remove_from_list(person, signed_in_user(request), year)
     except services.CardProblem as problem:
@@ -153,7 +174,9 @@ def remove(request: HttpRequest, year: int, person_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def sent(request: HttpRequest, year: int, person_id: int) -> HttpResponse:
-    person, year = _person_action(request, year, person_id)
+    person, refused = _person_action(request, year, person_id)
+    if refused is not None:
+        return refused
     if person.deceased:
         raise Http404("no cards for someone who died")
     services.mark_sent(person, signed_in_user(request), year)
@@ -167,7 +190,9 @@ def sent(request: HttpRequest, year: int, person_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def unsent(request: HttpRequest, year: int, person_id: int) -> HttpResponse:
-    person, year = _person_action(request, year, person_id)
+    person, refused = _person_action(request, year, person_id)
+    if refused is not None:
+        return refused
     services.mark_unsent(person, signed_in_user(request), year)
     messages.success(
         request, _("Card to %(name)s is no longer marked sent.") % {"name": person.name}
@@ -183,23 +208,30 @@ def unsent(request: HttpRequest, year: int, person_id: int) -> HttpResponse:
 @login_required
 def write(request: HttpRequest, year: int, person_id: int) -> HttpResponse:
     """The card's text beside the person's moments and strengths; this year's card is written
-    here, an earlier year's is shown read-only."""
+    here (and last year's unsent one during January), an earlier year's is shown read-only."""
     user = signed_in_user(request)
     person = person_for(request, person_id, write=True)
-    year = _shown_year(year)
+    today = services.today_for(user)
+    year = _shown_year(year, today)
+    current = year == services.season_year(today)
     card = services.card_of(person, user, year)
-    editable = year == services.season_year() and (card is None or card.status != "sent")
-    if not editable and card is None:
+    editable = services.draft_year_open(card, year, today)
+    if card is None and not current and request.method != "POST":
         raise Http404("no card that year")
     form = CardTextForm(request.POST or None, initial={"text": card.text if card else ""})
+    closed = ""  # why the posted text could not be saved, when it could not
     if request.method == "POST":
-        _this_year(year)
-        if not editable:
+        if card is not None and card.status == CardStatus.SENT:
             messages.error(request, _("This card is marked sent; undo that to change it."))
             return redirect(write_url(year, person))
+        closed = "" if editable else _season_closed(year)
         if request.headers.get("HX-Request") == "true":
-            return _autosave(request, person, year, form)
-        if form.is_valid():
+            return _autosave(request, person, year, form, closed)
+        if closed:
+            # Not a bare 404: the words come back in the box, with the reason beside them.
+            form.is_valid()
+            form.add_error("text", closed)
+        elif form.is_valid():
             try:
                 card = services.save_text(person, user, year, form.cleaned_data["text"])
             except services.CardProblem as problem:
@@ -224,21 +256,35 @@ def write(request: HttpRequest, year: int, person_id: int) -> HttpResponse:
             "card": card,
             "form": form,
             "editable": editable,
+            "closed": closed,
+            "late": editable and not current,
+            "current": current,
             "fit": pdf.fit_of(text) if text else None,
             "aid": services.memory_aid(person, user, year),
             "season_url": season_url(person.vault),
             "pdf_url": reverse("cards:pdf", args=[year, person.pk]),
             "is_sent": is_sent,
-            "can_unsend": is_sent and year == services.season_year(),
+            "can_unsend": is_sent and current,
         },
     )
 
 
-def _autosave(request: HttpRequest, person: Person, year: int, form: CardTextForm) -> HttpResponse:
+def _season_closed(year: int) -> str:
+    return _(
+        "Card season %(year)d is over, so this draft can no longer be saved. Your text is "
+        "still in the box: copy it to keep it."
+    ) % {"year": year}
+
+
+def _autosave(
+    request: HttpRequest, person: Person, year: int, form: CardTextForm, closed: str
+) -> HttpResponse:
     """htmx saves the draft as the user types: answer with the status line and a fresh preview
     (a problem is shown in the status line; the text stays in the box either way)."""
     context: dict[str, Any] = {"pdf_url": reverse("cards:pdf", args=[year, person.pk])}
-    if form.is_valid():
+    if closed:
+        context["problem"] = closed
+    elif form.is_valid():
         try:
             card = services.save_text(
                 person, signed_in_user(request), year, form.cleaned_data["text"]
@@ -260,9 +306,10 @@ def card_pdf(request: HttpRequest, year: int, person_id: int) -> HttpResponse:
     """The printable A6 card; ``?download=1`` saves it instead of showing it."""
     user = signed_in_user(request)
     person = person_for(request, person_id, write=True)
-    year = _shown_year(year)
+    today = services.today_for(user)
+    year = _shown_year(year, today)
     card = services.card_of(person, user, year)
-    if card is None and year != services.season_year():
+    if card is None and year != services.season_year(today):
         raise Http404("no card that year")
     body = pdf.render(
         person.name,
