@@ -164,3 +164,91 @@ def test_active_rounds_for_a_person(lockdown: CheckInRound, events: list[Person]
     assert [(r.name, r.steps_done) for r in rounds] == [("Lockdown events", 1)]
     services.pause_round(lockdown)
     assert services.active_rounds_for(events[0]) == []
+
+
+def test_undoing_the_empathy_step_removes_the_conversation_it_logged(
+    lockdown: CheckInRound, events: list[Person], alice: User
+) -> None:
+    """done + call, not done, done + call again: one call, and the person's last conversation
+    follows (none while undone, so keep in touch notices them again)."""
+    from aandacht.attention.services import rhythm_for
+
+    person = events[0]
+    empathy = step_of(lockdown, person, "empathy")
+    first = services.set_step(empathy, note="Rough week", done=True, by=alice, log_as="call")
+    assert first.interaction is not None
+    empathy.refresh_from_db()
+    assert empathy.interaction_id == first.interaction.pk
+    assert rhythm_for(person).last_conversation_at == first.interaction.occurred_at
+
+    services.set_step(empathy, done=False, by=alice)
+    empathy.refresh_from_db()
+    assert empathy.done_at is None and empathy.interaction_id is None
+    assert not Interaction.objects.filter(pk=first.interaction.pk).exists()
+    assert rhythm_for(person).last_conversation_at is None
+
+    again = services.set_step(empathy, done=True, by=alice, log_as="meeting")
+    assert again.interaction is not None
+    assert Interaction.objects.filter(people=person).count() == 1
+    empathy.refresh_from_db()
+    assert empathy.interaction_id == again.interaction.pk
+    assert rhythm_for(person).last_conversation_at == again.interaction.occurred_at
+
+
+def test_a_step_never_logs_a_second_conversation_while_one_exists(
+    lockdown: CheckInRound, events: list[Person], alice: User
+) -> None:
+    empathy = step_of(lockdown, events[0], "empathy")
+    services.set_step(empathy, done=True, by=alice, log_as="call")
+    # Someone cleared done_at without the service (an old row, a hand edit): still one call.
+    CheckInStep.objects.filter(pk=empathy.pk).update(done_at=None)
+    services.set_step(empathy, done=True, by=alice, log_as="call")
+    assert Interaction.objects.count() == 1
+
+
+def test_a_conversation_deleted_from_the_timeline_unlinks_the_step(
+    lockdown: CheckInRound, events: list[Person], alice: User
+) -> None:
+    empathy = step_of(lockdown, events[0], "empathy")
+    change = services.set_step(empathy, done=True, by=alice, log_as="call")
+    assert change.interaction is not None
+    change.interaction.delete()
+    empathy.refresh_from_db()
+    assert empathy.interaction_id is None and empathy.done_at is not None
+    services.set_step(empathy, done=False)  # nothing left to remove: no error
+    assert Interaction.objects.count() == 0
+
+
+def test_undoing_another_step_keeps_the_conversation(
+    lockdown: CheckInRound, events: list[Person], alice: User
+) -> None:
+    services.set_step(step_of(lockdown, events[0], "empathy"), done=True, log_as="call")
+    tip = step_of(lockdown, events[0], "tip")
+    services.set_step(tip, done=True)
+    services.set_step(tip, done=False)
+    assert Interaction.objects.count() == 1
+
+
+def test_adding_people_already_in_the_round_makes_no_second_steps(
+    vault: Vault, lockdown: CheckInRound, events: list[Person]
+) -> None:
+    """What a request racing another one finds: some check-ins already made (by the other
+    request, with their steps), some not; the insert skips the conflicts and only the new
+    check-ins get their three steps."""
+    newcomer = create_person(vault, "Gijs Nieuw")
+    services._add_check_ins(lockdown, [*events, newcomer, newcomer])
+    assert lockdown.check_ins.count() == 4
+    for person in (*events, newcomer):
+        kinds = CheckInStep.objects.filter(check_in__round=lockdown, check_in__person=person)
+        assert sorted(kinds.values_list("kind", flat=True)) == sorted(STEP_ORDER)
+
+
+def test_a_check_in_left_without_steps_gets_them(
+    vault: Vault, lockdown: CheckInRound, events: list[Person]
+) -> None:
+    """The other request's check-in is there but its steps are not yet (or never came):
+    adding the person again completes it to exactly three steps."""
+    bare = CheckIn.objects.create(round=lockdown, person=create_person(vault, "Hans Kaal"))
+    services._add_check_ins(lockdown, [bare.person])
+    assert sorted(bare.steps.values_list("kind", flat=True)) == sorted(STEP_ORDER)
+    assert CheckInStep.objects.filter(check_in__round=lockdown).count() == 12

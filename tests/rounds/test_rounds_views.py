@@ -440,3 +440,62 @@ def test_list_and_summary_queries_stay_flat(
     with django_assert_max_num_queries(8):
         summary = as_alice.get(reverse("rounds:summary", args=[round_.pk]))
     assert html(summary).count("<tr>") == 4
+
+
+BAD_IDS = ["²", "-1", "1e3", "", " 7", str(2**70), "0", "٣"]
+
+
+@pytest.mark.parametrize("raw", BAD_IDS)
+def test_a_bad_person_id_to_add_is_a_404_not_a_500(
+    as_alice: Client, lockdown: CheckInRound, raw: str
+) -> None:
+    response = as_alice.post(reverse("rounds:add", args=[lockdown.pk]), {"person": raw})
+    assert response.status_code == 404
+    assert lockdown.check_ins.count() == 3
+
+
+def test_bad_person_ids_in_the_start_form_are_left_out(
+    as_alice: Client, vault: Vault, events: list[Person]
+) -> None:
+    data = {
+        "name": "Lockdown events",
+        "reason": "",
+        "tag": str(events_tag(vault).pk),
+        "q": "",
+        "token": "b" * 32,
+        "person": [*BAD_IDS, str(events[1].pk)],
+    }
+    response = as_alice.post(reverse("rounds:new"), data)
+    assert response.status_code == 302
+    assert [c.person_id for c in CheckIn.objects.all()] == [events[1].pk]
+    only_bad = {**data, "token": "c" * 32, "person": BAD_IDS}
+    refused = as_alice.post(reverse("rounds:new"), only_bad)
+    assert refused.status_code == 200
+    assert CheckInRound.objects.count() == 1
+
+
+@pytest.mark.parametrize("raw", ["²", "-1", "1e3", " 7", str(2**70)])
+def test_a_bad_vault_in_the_url_is_a_404(as_alice: Client, raw: str) -> None:
+    assert as_alice.get(reverse("rounds:list"), {"vault": raw}).status_code == 404
+
+
+def test_undo_on_the_board_removes_the_logged_call_and_offers_the_box_again(
+    as_alice: Client, lockdown: CheckInRound, events: list[Person]
+) -> None:
+    empathy = step_of(lockdown, events[0], "empathy")
+    url = step_url(lockdown, empathy)
+    logged = {"note": "Rough", "done": "1", "log": "1", "log_kind": "call"}
+    as_alice.post(url, logged)
+    assert (
+        'name="log"'
+        not in html(as_alice.get(board_url(lockdown)))
+        .split(f'id="step-{empathy.pk}"')[1]
+        .split("</li>")[0]
+    )
+    as_alice.post(url, {"note": "Rough", "done": "0"})
+    assert Interaction.objects.count() == 0
+    board = html(as_alice.get(board_url(lockdown)))
+    assert 'name="log"' in board.split(f'id="step-{empathy.pk}"')[1].split("</li>")[0]
+    as_alice.post(url, logged)
+    as_alice.post(url, logged)  # a repeated POST
+    assert Interaction.objects.count() == 1

@@ -92,6 +92,11 @@ class CheckInStep(models.Model):
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
+    # The conversation logged when the empathy step was marked done; kept so marking it not
+    # done removes exactly that one, and a step never logs a second.
+    interaction = models.ForeignKey(
+        "timeline.Interaction", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

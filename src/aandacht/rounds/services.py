@@ -111,16 +111,29 @@ def _reachable(vault: Vault, people: Iterable[Person]) -> list[Person]:
 
 
 def _add_check_ins(round_: CheckInRound, people: list[Person]) -> None:
-    present = set(round_.check_ins.values_list("person_id", flat=True))
-    new = [CheckIn(round=round_, person=person) for person in people if person.pk not in present]
-    if not new:
+    """Check-ins (three open steps each) for those of ``people`` not in the round yet.
+
+    Safe when another request adds the same people at the same time: conflicting check-ins
+    are skipped by the database, and only the check-ins this call made (those without steps
+    yet) get steps, themselves skipped on a conflict, so nobody ends up with six or none.
+    """
+    wanted = {person.pk for person in people}
+    if not wanted:
         return
-    CheckIn.objects.bulk_create(new)
-    made = CheckIn.objects.filter(round=round_, person_id__in=[c.person_id for c in new])
+    CheckIn.objects.bulk_create(
+        [CheckIn(round=round_, person_id=person_id) for person_id in sorted(wanted)],
+        ignore_conflicts=True,
+    )
+    stepless = CheckIn.objects.filter(
+        round=round_, person_id__in=wanted, steps__isnull=True
+    ).values_list("id", flat=True)
     CheckInStep.objects.bulk_create(
-        CheckInStep(check_in_id=check_in_id, kind=kind)
-        for check_in_id in made.values_list("id", flat=True)
-        for kind in STEP_ORDER
+        [
+            CheckInStep(check_in_id=check_in_id, kind=kind)
+            for check_in_id in stepless
+            for kind in STEP_ORDER
+        ],
+        ignore_conflicts=True,
     )
 
 
@@ -232,16 +245,22 @@ def set_step(
         if log_as and log_as not in LOG_KINDS:
             raise RoundProblem(_("Choose a call, meeting, video call or message."), "log_kind")
         newly_done = done is True and locked.done_at is None
-        if done is True and locked.done_at is None:
+        logged: Interaction | None = None
+        if newly_done:
             locked.done_at = now or timezone.now()
             locked.done_by = by
-        elif done is False:
+        elif done is False and locked.done_at is not None:
             locked.done_at = None
             locked.done_by = None
-        locked.save()
-        interaction = None
-        if newly_done and log_as and locked.kind == StepKind.EMPATHY:
-            interaction = log_interaction(
+            if locked.interaction_id is not None:
+                # Undone: the conversation it logged goes too (the attention signals then
+                # recompute the person's last contacts), so marking it done again with a call
+                # logs one call, not two.
+                Interaction.objects.filter(pk=locked.interaction_id).delete()
+                locked.interaction = None
+        wants_log = newly_done and log_as and locked.kind == StepKind.EMPATHY
+        if wants_log and locked.interaction_id is None:
+            logged = log_interaction(
                 round_.vault,
                 [locked.check_in.person],
                 log_as,
@@ -251,7 +270,9 @@ def set_step(
                 summary=locked.note or _("Check-in round “%(name)s”") % {"name": round_.name},
                 author=by,
             )
-    return StepChange(locked, interaction)
+            locked.interaction = logged
+        locked.save()
+    return StepChange(locked, logged)
 
 
 # --- Pausing, finishing, reopening --------

@@ -28,7 +28,8 @@ from aandacht.web.access import (
     HtmxHttpRequest,
     can_write,
     current_vault,
-    remember_vault,
+    object_in_vault,
+    positive_id,
     require_writer,
     signed_in_user,
 )
@@ -38,18 +39,8 @@ ADD_RESULTS = 8
 
 def round_for(request: HttpRequest, pk: int, *, write: bool = False) -> CheckInRound:
     """A round of one of the user's vaults (404 otherwise); ``write`` needs owner or editor."""
-    user = signed_in_user(request)
-    found = (
-        CheckInRound.objects.select_related("vault", "author")
-        .filter(pk=pk, vault__memberships__user=user)
-        .first()
-    )
-    if found is None:
-        raise Http404("no such round")
-    if write:
-        require_writer(user, found.vault)
-    remember_vault(request, found.vault_id)
-    return found
+    rounds = CheckInRound.objects.select_related("author")
+    return object_in_vault(request, rounds, pk, write=write)
 
 
 def board_url(round_: CheckInRound, *, to_do: bool = False, anchor: str = "") -> str:
@@ -120,7 +111,8 @@ def round_new(request: HttpRequest) -> HttpResponse:
         form = RoundForm(request.POST, vault=vault)
         people = _group_of(form, vault) if form.is_valid() else None
         if people is not None:
-            kept = {int(raw) for raw in request.POST.getlist("person") if raw.isdigit()}
+            picked = (positive_id(raw) for raw in request.POST.getlist("person"))
+            kept = {person_id for person_id in picked if person_id is not None}
             chosen = [person for person in people if person.pk in kept]
             data = form.cleaned_data
             try:
@@ -298,9 +290,11 @@ def person_remove(request: HttpRequest, pk: int, check_in_pk: int) -> HttpRespon
 @login_required
 def person_add(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = round_for(request, pk, write=True)
-    raw = request.POST.get("person", "")
+    person_id = positive_id(request.POST.get("person", ""))
     person = (
-        Person.objects.in_vault(round_.vault).filter(pk=int(raw)).first() if raw.isdigit() else None
+        None
+        if person_id is None
+        else Person.objects.in_vault(round_.vault).filter(pk=person_id).first()
     )
     if person is None:
         raise Http404("no such person")

@@ -7,8 +7,12 @@ revealed); a write in a vault where you are only a viewer is a 403.
 
 from __future__ import annotations
 
+import re
+from typing import TypeVar
+
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404, HttpRequest
 from django_htmx.middleware import HtmxDetails
 
@@ -18,6 +22,25 @@ from aandacht.people.models import Person
 
 CURRENT_VAULT = "aandacht_vault"  # session key: the vault chosen last
 WRITER_ROLES = frozenset({Role.OWNER, Role.EDITOR})
+# The largest key a database column holds (a signed 64-bit integer): a longer number in a URL
+# would make SQLite or PostgreSQL fail instead of finding nothing.
+MAX_ID = 2**63 - 1
+_ASCII_DIGITS = re.compile(r"[0-9]{1,19}")
+
+VaultObject = TypeVar("VaultObject", bound=models.Model)
+
+
+def positive_id(raw: object) -> int | None:
+    """A positive whole number from user input (a form field, a query parameter), or None.
+
+    Only plain ASCII digits, nothing around them: ``str.isdigit`` also accepts "²" (which
+    ``int`` refuses, a 500) and other scripts' digits; "-1", "1e3", " 7" and "" are no ids
+    either, and neither is a number too large for a database key.
+    """
+    if not isinstance(raw, str) or not _ASCII_DIGITS.fullmatch(raw):
+        return None
+    value = int(raw)
+    return value if 0 < value <= MAX_ID else None
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -64,9 +87,10 @@ def remember_vault(request: HttpRequest, vault_id: int) -> None:
 
 
 def _member_vault(user: User, raw_id: str) -> Vault:
-    if not raw_id.isdigit():
+    vault_id = positive_id(raw_id)
+    if vault_id is None:
         raise Http404("no such vault")
-    vault = Vault.objects.filter(pk=int(raw_id), memberships__user=user).first()
+    vault = Vault.objects.filter(pk=vault_id, memberships__user=user).first()
     if vault is None:
         raise Http404("no such vault")
     return vault
@@ -85,6 +109,45 @@ def require_writer(user: User, vault: Vault) -> None:
         raise PermissionDenied("viewers cannot change this vault")
 
 
+def object_in_vault(
+    request: HttpRequest,
+    queryset: models.QuerySet[VaultObject],
+    pk: int,
+    *,
+    write: bool = False,
+    vault_field: str = "vault",
+) -> VaultObject:
+    """The object ``pk`` of ``queryset`` if it lies in one of the user's vaults, else a 404.
+
+    ``queryset`` is the model's rows narrowed as the caller needs (not in the trash, with its
+    ``select_related``); ``vault_field`` is the path to its vault. ``write=True`` also needs
+    the owner or editor role (403 for a viewer). Its vault becomes the current vault. The
+    rules of ``person_for``, for any model that belongs to a vault.
+    """
+    user = signed_in_user(request)
+    found = (
+        queryset.select_related(vault_field)
+        .filter(pk=pk, **{f"{vault_field}__memberships__user": user})
+        .first()
+    )
+    if found is None:
+        raise Http404(f"no such {queryset.model._meta.model_name}")
+    vault = _vault_of(found, vault_field)
+    if write:
+        require_writer(user, vault)
+    remember_vault(request, vault.pk)
+    return found
+
+
+def _vault_of(found: models.Model, vault_field: str) -> Vault:
+    value: object = found
+    for part in vault_field.split("__"):
+        value = getattr(value, part)
+    if not isinstance(value, Vault):
+        raise TypeError(f"{vault_field} does not lead to a vault")
+    return value
+
+
 def person_for(
     request: HttpRequest, pk: int, *, write: bool = False, include_trashed: bool = False
 ) -> Person:
@@ -94,14 +157,7 @@ def person_for(
     ``write=True`` also requires the owner or editor role (403 for a viewer). The person's
     vault becomes the current vault, so lists and quick add follow where you are.
     """
-    user = signed_in_user(request)
-    people = Person.objects.select_related("vault").filter(pk=pk, vault__memberships__user=user)
+    people = Person.objects.all()
     if not include_trashed:
         people = people.filter(trashed_at__isnull=True)
-    person = people.first()
-    if person is None:
-        raise Http404("no such person")
-    if write:
-        require_writer(user, person.vault)
-    remember_vault(request, person.vault_id)
-    return person
+    return object_in_vault(request, people, pk, write=write)
