@@ -106,6 +106,32 @@ def test_the_compiled_catalogue_reads_back(dutch: polib.POFile) -> None:
     assert {e.msgid for e in compiled} == {e.msgid for e in dutch.translated_entries()}
 
 
+# The names makemessages (xgettext) knows: a string marked with any other alias of Django's
+# translation functions ("gettext_lazy as _lazy") never reaches the catalogue.
+KNOWN_ALIASES = {
+    "gettext": {"gettext", "_"},
+    "gettext_lazy": {"gettext_lazy", "_"},
+    "ngettext": {"ngettext"},
+    "ngettext_lazy": {"ngettext_lazy"},
+    "pgettext": {"pgettext"},
+    "pgettext_lazy": {"pgettext_lazy"},
+    "npgettext": {"npgettext"},
+    "npgettext_lazy": {"npgettext_lazy"},
+}
+ALIAS = re.compile(r"^from django\.utils\.translation import (\w+) as (\w+)", re.MULTILINE)
+
+
+def test_translation_functions_keep_names_makemessages_knows() -> None:
+    source = LOCALE_DIR.parent
+    wrong = [
+        f"{path.relative_to(source)}: {name} as {alias}"
+        for path in sorted(source.rglob("*.py"))
+        for name, alias in ALIAS.findall(path.read_text(encoding="utf-8"))
+        if name in KNOWN_ALIASES and alias not in KNOWN_ALIASES[name]
+    ]
+    assert not wrong, f"makemessages cannot see strings marked with these aliases: {wrong}"
+
+
 @pytest.mark.skipif(
     not (shutil.which("xgettext") and shutil.which("msgmerge")),
     reason="needs GNU gettext (a developer tool; the app itself does not)",

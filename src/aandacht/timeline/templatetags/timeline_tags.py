@@ -9,7 +9,7 @@ from django import template
 from django.utils import timezone
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from aandacht.people.models import Person
 from aandacht.rounds.models import CheckInStep, StepKind
@@ -23,9 +23,9 @@ register = template.Library()
 TIMELINE_PAGE = PAGE_SIZE
 _MOMENT_LABELS = dict(MOMENT_KINDS)
 _STEP_LABELS: dict[str, Any] = {
-    StepKind.EMPATHY: _lazy("empathy"),
-    StepKind.TIP: _lazy("a concrete tip"),
-    StepKind.ACTION: _lazy("an action"),
+    StepKind.EMPATHY: gettext_lazy("empathy"),
+    StepKind.TIP: gettext_lazy("a concrete tip"),
+    StepKind.ACTION: gettext_lazy("an action"),
 }
 
 
