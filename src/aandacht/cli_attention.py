@@ -493,8 +493,11 @@ def today_agenda(
                 style="bold",
             )
         )
-        for text in [*nudge.strengths, *nudge.grateful]:
-            out.print(Text(f"  · {text}"), soft_wrap=True)
+        for recorded in [*nudge.strengths, *nudge.grateful]:
+            line = Text(f"  · {recorded.text}")
+            if recorded.private:
+                line.append(" (" + _("private") + ")", style="dim")
+            out.print(line, soft_wrap=True)
 
 
 def appreciation_of(user: User, vault: Vault) -> Suggestion | None:
@@ -524,6 +527,6 @@ def appreciation_data(nudge: Suggestion, day: dt.date) -> dict[str, Any]:
         "follow_up_id": None,
         "important_date_id": None,
         "handled": nudge.outcome or None,
-        "strengths": nudge.strengths,
-        "grateful": nudge.grateful,
+        "strengths": [item.text for item in nudge.strengths],
+        "grateful": [item.text for item in nudge.grateful],
     }

@@ -4,6 +4,8 @@ and what "I told them", "Not now", "Someone else" and undo do."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+from typing import Any
 
 import pytest
 import time_machine
@@ -13,10 +15,11 @@ from django.contrib.auth.models import User
 from aandacht.accounts.models import Vault
 from aandacht.attention import appreciation, services
 from aandacht.attention.models import AgendaSettings, AppreciationNudge, NudgeOutcome
+from aandacht.exchange.json_document import export_json
 from aandacht.people.lifecycle import set_archived, trash_person
 from aandacht.people.models import Person
 from aandacht.timeline.models import Interaction, Outcome
-from aandacht.timeline.services import add_moment
+from aandacht.timeline.services import add_moment, timeline_page
 
 
 def strength(person: Person, text: str, *, author: User, private: bool = False) -> None:
@@ -30,6 +33,10 @@ def anna(make_person: MakePerson, alice: User, today: dt.date) -> Person:
     strength(person, "Anna asks the question nobody dares to ask.", author=alice)
     strength(person, "Anna keeps her promises.", author=alice)
     return person
+
+
+def texts(recorded: list[appreciation.Recorded]) -> list[str]:
+    return [item.text for item in recorded]
 
 
 def later(days: int) -> time_machine.travel:
@@ -49,7 +56,7 @@ def test_a_suggestion_for_a_client_with_strengths(
     assert found is not None
     assert found.person == anna
     assert found.is_open
-    assert found.strengths == [
+    assert texts(found.strengths) == [
         "Anna keeps her promises.",
         "Anna asks the question nobody dares to ask.",
     ]
@@ -191,7 +198,7 @@ def test_someone_elses_private_strength_is_neither_shown_nor_a_reason(
     assert appreciation.suggestion_for(bob, vault) is None
     strength(anna, "Anna is generous.", author=alice)
     found = appreciation.suggestion_for(bob, vault)
-    assert found is not None and found.strengths == ["Anna is generous."]
+    assert found is not None and texts(found.strengths) == ["Anna is generous."]
     mine = appreciation.suggestion_for(alice, vault)
     assert mine is not None and len(mine.strengths) == 2
 
@@ -204,7 +211,9 @@ def test_grateful_moments_as_second_choice(
 
     found = appreciation.suggestion_for(alice, vault)
     assert (
-        found is not None and found.strengths == [] and found.grateful == ["Anna recommended me."]
+        found is not None
+        and found.strengths == []
+        and texts(found.grateful) == ["Anna recommended me."]
     )
 
 
@@ -352,3 +361,116 @@ def test_someone_else_when_there_is_nobody_else(alice: User, vault: Vault, anna:
 
     with pytest.raises(ValueError, match="nobody else"):
         appreciation.someone_else(alice, anna)
+
+
+# --- Private strengths: shown to their author, marked, never logged ---------------------------
+
+
+def test_your_own_private_strength_is_shown_marked_private(
+    alice: User, vault: Vault, anna: Person
+) -> None:
+    strength(anna, "Anna covers for her team.", author=alice, private=True)
+
+    found = appreciation.suggestion_for(alice, vault)
+
+    assert found is not None
+    assert [(item.text, item.private) for item in found.strengths] == [
+        ("Anna covers for her team.", True),
+        ("Anna keeps her promises.", False),
+        ("Anna asks the question nobody dares to ask.", False),
+    ]
+    assert found.has_private_strengths
+    assert found.shareable_strengths == [
+        "Anna keeps her promises.",
+        "Anna asks the question nobody dares to ask.",
+    ]
+    assert "not private" in found.what_placeholder
+    assert "covers" not in found.what_placeholder
+
+
+def test_told_with_nothing_typed_never_logs_a_private_strength(
+    alice: User, bob: User, vault: Vault, make_person: MakePerson, today: dt.date
+) -> None:
+    """The reviewer's reproduction: Alice's private strength of Zoe must not reach the
+    interaction, which Bob (and every export) sees."""
+    zoe = make_person("Zoe Visser", tags=("clients",))
+    strength(zoe, "SECRET strength", author=alice, private=True)
+    found = appreciation.suggestion_for(alice, vault)
+    assert found is not None and found.person == zoe
+    assert "SECRET" not in found.what_placeholder
+
+    assert appreciation.tell(alice, zoe, what="")
+
+    summary = Interaction.objects.get().summary
+    assert summary == "Told them what I value in working with them."
+    for viewer in (bob, alice):
+        lines = [
+            entry.item.summary
+            for entry in timeline_page(zoe, viewer).entries
+            if entry.kind == "interaction"
+        ]
+        assert lines == ["Told them what I value in working with them."]
+    out = io.StringIO()
+    export_json(vault, out, user=bob)
+    assert "SECRET" not in out.getvalue()
+    assert "Told them what I value in working with them." in out.getvalue()
+
+
+def test_told_with_nothing_typed_names_only_the_strengths_that_are_not_private(
+    alice: User, bob: User, vault: Vault, anna: Person
+) -> None:
+    strength(anna, "Anna's SECRET side.", author=alice, private=True)
+    strength(anna, "Anna writes clear briefs.", author=bob)
+    strength(anna, "Bob's own SECRET about Anna.", author=bob, private=True)
+    appreciation.suggestion_for(alice, vault)
+
+    appreciation.tell(alice, anna)
+
+    summary = Interaction.objects.get().summary
+    assert "SECRET" not in summary
+    assert summary.startswith("Told them what I value in working with them: ")
+    assert "Anna writes clear briefs." in summary and "Anna keeps her promises." in summary
+
+
+def test_what_you_typed_is_logged_as_typed(alice: User, vault: Vault, anna: Person) -> None:
+    """Your own words are yours to share, even when they echo a private strength."""
+    strength(anna, "Anna covers for her team.", author=alice, private=True)
+    appreciation.suggestion_for(alice, vault)
+
+    appreciation.tell(alice, anna, what="You cover for your team")
+
+    assert Interaction.objects.get().summary.endswith(": You cover for your team")
+
+
+def test_the_placeholder_says_what_an_empty_line_logs(
+    alice: User, vault: Vault, make_person: MakePerson, today: dt.date
+) -> None:
+    zoe = make_person("Zoe Visser", tags=("clients",))
+    add_moment(vault, zoe, "Zoe recommended me.", kind="grateful", author=alice)
+    found = appreciation.suggestion_for(alice, vault)
+    assert found is not None and found.what_placeholder == "Empty: a general line"
+
+    strength(zoe, "Zoe is brave.", author=alice, private=True)
+    found = appreciation.suggestion_for(alice, vault)
+    assert found is not None and not found.shareable_strengths
+    assert found.what_placeholder == "Empty: a general line (private strengths are not copied)"
+
+    strength(zoe, "Zoe is fair.", author=alice)
+    found = appreciation.suggestion_for(alice, vault)
+    assert found is not None
+    assert found.what_placeholder == "Empty: the strengths above that are not private"
+
+
+def test_candidates_ask_a_bounded_number_of_queries(
+    alice: User,
+    vault: Vault,
+    make_person: MakePerson,
+    today: dt.date,
+    django_assert_max_num_queries: Any,
+) -> None:
+    for number in range(6):
+        person = make_person(f"Client {number}", tags=("clients",))
+        strength(person, f"Strength {number}", author=alice)
+    with django_assert_max_num_queries(3):
+        found = appreciation.candidates(alice, vault, today)
+    assert len(found) == 6

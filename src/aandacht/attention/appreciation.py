@@ -4,9 +4,11 @@ At most once in ``AgendaSettings.appreciation_every_days`` days (0: never) per u
 the first time that day's agenda is shown, one :class:`AppreciationNudge` is made for the person
 ``appreciation_core.pick`` ranks first, and it stays on Today until it is handled or the day is
 over. Only moments the user may see count (``Moment.objects.visible_to``): someone else's
-private strength never shows, nor makes someone a candidate. The web page, ``aandacht today``
-and the digest all read :func:`suggestion_for`; the actions are :func:`tell`, :func:`dismiss`,
-:func:`someone_else` and :func:`undo`, each safe to repeat.
+private strength never shows, nor makes someone a candidate. Your own private strengths do show
+to you (marked private), but never go into what "I told them" logs: an interaction has no
+privacy of its own, everyone in the vault sees it and it goes into every export. The web page,
+``aandacht today`` and the digest all read :func:`suggestion_for`; the actions are :func:`tell`,
+:func:`dismiss`, :func:`someone_else` and :func:`undo`, each safe to repeat.
 """
 
 from __future__ import annotations
@@ -45,13 +47,25 @@ KINDS = (MomentKind.STRENGTH, MomentKind.GRATEFUL)
 NO_SUGGESTION = gettext_lazy("There is no suggestion for %(name)s today (any more).")
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """One strength or grateful moment on the card; ``private`` ones are the reader's own and
+    are marked so, since nothing private may be copied into what is logged."""
+
+    text: str
+    private: bool = False
+
+    def __str__(self) -> str:
+        return self.text
+
+
 @dataclass
 class Suggestion:
     """Today's nudge as the page shows it: who, what you recorded about them, and why them."""
 
     nudge: AppreciationNudge
-    strengths: list[str] = field(default_factory=list)
-    grateful: list[str] = field(default_factory=list)
+    strengths: list[Recorded] = field(default_factory=list)
+    grateful: list[Recorded] = field(default_factory=list)
     reason: str = ""
 
     @property
@@ -79,12 +93,34 @@ class Suggestion:
             return _("not now")
         return ""
 
+    @property
+    def shareable_strengths(self) -> list[str]:
+        """The strengths shown that "I told them" with nothing typed would log."""
+        return [strength.text for strength in self.strengths if not strength.private]
+
+    @property
+    def has_private_strengths(self) -> bool:
+        return len(self.shareable_strengths) < len(self.strengths)
+
+    @property
+    def what_placeholder(self) -> str:
+        """What an empty "what you told them" logs, said without repeating any private text."""
+        if not self.strengths:
+            return _("Empty: a general line")
+        if not self.shareable_strengths:
+            return _("Empty: a general line (private strengths are not copied)")
+        if self.has_private_strengths:
+            return _("Empty: the strengths above that are not private")
+        return _("Empty: the strengths above")
+
 
 # ---------------------------------------------------------------------------------------------
 # Reading
 
 
 def _reachable(person: Person, vault: Vault) -> bool:
+    """``Person.objects.in_vault(vault).reachable()`` and not muted, for one person already
+    loaded (with their rhythm): no query."""
     rhythm = getattr(person, "rhythm", None)
     return (
         person.vault_id == vault.pk
@@ -104,10 +140,7 @@ def candidates(user: User, vault: Vault, day: dt.date) -> list[core.Candidate]:
         .filter(
             vault=vault,
             kind__in=KINDS,
-            person__vault=vault,
-            person__trashed_at__isnull=True,
-            person__archived=False,
-            person__deceased=False,
+            person__in=Person.objects.in_vault(vault).reachable(),
         )
         .exclude(person__rhythm__muted=True)
         .values("person_id", "kind")
@@ -245,13 +278,14 @@ def _described(user: User, nudge: AppreciationNudge) -> Suggestion:
         Moment.objects.visible_to(user)
         .filter(person=person, kind__in=KINDS)
         .order_by("-occurred_at", "-id")
-        .values_list("kind", "text")[:50]
+        .values_list("kind", "text", "private")[:50]
     )
-    for kind, text in moments:
+    for kind, text, private in moments:
+        recorded = Recorded(text, private)
         if kind == MomentKind.STRENGTH:
-            suggestion.strengths.append(text)
+            suggestion.strengths.append(recorded)
         else:
-            suggestion.grateful.append(text)
+            suggestion.grateful.append(recorded)
     tags = frozenset(person.tags.values_list("name", flat=True))
     candidate = core.Candidate(
         person.pk,
@@ -317,13 +351,14 @@ def _todays(user: User, person: Person) -> AppreciationNudge:
     return nudge
 
 
-def told_summary(user: User, person: Person, what: str) -> str:
-    """The interaction's line: what you said you value, else the strengths you recorded."""
+def told_summary(person: Person, what: str) -> str:
+    """The interaction's line: what you said you value, else the strengths recorded about them
+    that are not private. Everyone in the vault sees an interaction (and exports it), so a
+    private strength, even your own, is never copied into it."""
     said = what.strip()
     if not said:
         texts = list(
-            Moment.objects.visible_to(user)
-            .filter(person=person, kind=MomentKind.STRENGTH)
+            Moment.objects.filter(person=person, kind=MomentKind.STRENGTH, private=False)
             .order_by("-occurred_at", "-id")
             .values_list("text", flat=True)[:STRENGTHS_SHOWN]
         )
@@ -351,7 +386,7 @@ def tell(user: User, person: Person, *, kind: str = "message", what: str = "") -
         [person],
         kind,
         initiated_by=Initiator.ME,
-        summary=told_summary(user, person, what),
+        summary=told_summary(person, what),
         author=user,
     )
     nudge.outcome = NudgeOutcome.GIVEN
