@@ -84,6 +84,9 @@ class Identity:
     organisation: str = ""
     cities: set[str] = field(default_factory=set)
     birthdays: set[tuple[int, int]] = field(default_factory=set)
+    # What the index files and looks up, computed once (:func:`match_keys`); the import's
+    # reading worker computes it for a record, so the importer does not fold names again.
+    keys: Keys | None = field(default=None, compare=False, repr=False)
 
     @property
     def full_name(self) -> str:
@@ -93,6 +96,24 @@ class Identity:
         """The folded given name and the family name without particles, for :func:`names_clash`."""
         family = [word for word in fold(self.family).split() if not is_particle(word)]
         return NameParts(fold(self.given), " ".join(family), bool(self.organisation))
+
+
+# The folded full name, the block key, the shared keys, the exact-name key and the numbers in
+# the name: everything :class:`MatchIndex` files a person under or looks a record up by.
+Keys = tuple[str, str, tuple[str, ...], str, tuple[str, ...]]
+
+
+def match_keys(identity: Identity) -> Keys:
+    """The identity's :data:`Keys`, computed at the first call; the identity must not change
+    afterwards (it is complete before it is matched or added)."""
+    keys = identity.keys
+    if keys is None:
+        full = identity.full_name
+        block = block_key(identity)
+        shared = tuple(_shared_keys(block, identity))
+        keys = (full, block, shared, _exact_key(identity), _digits(full))
+        identity.keys = keys
+    return keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,8 +211,7 @@ class MatchIndex:
                     owners.append(target)
             elif owners is not target:
                 self._keys[key] = [owners, target]
-        full = identity.full_name
-        exact = _exact_key(identity)
+        full, _block, shared, exact, digits = match_keys(identity)
         if exact:
             owners = self._keys.get(exact)
             if owners is None:
@@ -202,12 +222,11 @@ class MatchIndex:
         if entry is None:
             if not full:
                 return
-            entry = NameEntry(full, target, _digits(full))
+            entry = NameEntry(full, target, digits)
             self._entry_of[id(target)] = entry
         entry.emails.update(identity.emails)
         entry.phones.update(identity.phones)
-        block = block_key(identity)
-        for key in _shared_keys(block, identity):
+        for key in shared:
             entries = self._names[key]
             if not entries or entries[-1] is not entry:
                 entries.append(entry)
@@ -243,20 +262,18 @@ class MatchIndex:
         parts = identity.name_parts()
         if parts.is_person and identity.organisation:
             return None  # the name rule compared the organisation already
-        key = _exact_key(identity)
+        key = match_keys(identity)[3]
         owners = self._keys.get(key) if key else None
         if owners is None or isinstance(owners, list):
             return None
         return Match(owners, "name")
 
     def _match_name(self, identity: Identity) -> Match | None:
-        full = identity.full_name
+        full, _block, shared, _exact, digits = match_keys(identity)
         if not full:
             return None
-        digits = _digits(full)
-        block = block_key(identity)
         candidates: list[tuple[float, NameEntry]] = []
-        for key in _shared_keys(block, identity):
+        for key in shared:
             entries = self._names.get(key)
             if not entries:
                 continue

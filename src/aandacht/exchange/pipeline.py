@@ -210,10 +210,10 @@ def _work(
     """The worker: read cards, make records, prepare them; send chunks until the end.
 
     Preparing is about half of this side's work. When the importer has fewer than
-    ``low_water`` (:data:`LOW_WATER`) chunks waiting it would soon sit idle, so the chunk goes as read and the
-    importer prepares it itself (``importing`` prepares any :class:`Record` it is given, with
-    the same :class:`Preparer`, region, limit and language): the two processes share the work
-    instead of one waiting for the other, whichever is slower on the machine of the moment.
+    ``low_water`` (:data:`LOW_WATER`) chunks waiting it would soon sit idle, so the chunk goes
+    as read and the importer prepares it itself (``importing`` prepares any :class:`Record` it
+    is given, with the same :class:`Preparer`, region, limit and language): the two processes
+    share the work instead of one waiting for the other, whichever is slower at the moment.
     """
     try:
         from aandacht import bootstrap

@@ -20,7 +20,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from aandacht.exchange import photos
-from aandacht.exchange.matching import Identity, NameParts
+from aandacht.exchange.matching import Identity, NameParts, match_keys
 from aandacht.exchange.records import Problem, Record
 from aandacht.people import contact, names
 from aandacht.people.editing import check_website, sniff_image
@@ -166,6 +166,7 @@ class Preparer:
         identity.family = fold(identity.family) or identity.family
         identity.organisation = fold(identity.organisation) or identity.organisation
         identity.cities = {fold(city) or city for city in identity.cities}
+        match_keys(identity)  # complete now: what the index needs, folded here once
         fallback = next(
             (value for kind, value, *_rest in contacts if kind in ("email", "phone")), ""
         )
