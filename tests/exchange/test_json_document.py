@@ -163,8 +163,9 @@ def build_issue_6(vault: Vault, alice: User, bob: User, ann: Person, ben: Person
         check_in = CheckIn.objects.create(round=crisis, person=person)
         for kind in ("empathy", "tip", "action"):
             CheckInStep.objects.create(check_in=check_in, kind=kind)
+    called = timeline.log_interaction(vault, [ann], "call", author=alice, occurred_at=WHEN)
     CheckInStep.objects.filter(check_in__person=ann, kind="empathy").update(
-        note="Worried about rent", done_at=WHEN, done_by=alice
+        note="Worried about rent", done_at=WHEN, done_by=alice, interaction=called
     )
     CheckInStep.objects.filter(check_in__person=ben, kind="tip").update(
         note="Try the subsidy", done_at=WHEN, done_by=None
@@ -395,6 +396,11 @@ def test_export_document_shape(vault: Vault, alice: User, bob: User) -> None:
     assert (empathy["note"], empathy["done_by"]) == ("Worried about rent", "alice")
     assert empathy["done_at"] == "2025-03-14T09:26:53.589793+00:00"
     assert crisis["check_ins"][1]["steps"][1]["done_by"] is None
+    # The empathy step's call is referred to like a card's; the other steps logged nothing.
+    assert interactions[empathy["interaction"]]["kind"] == "call"
+    assert interactions[empathy["interaction"]]["people"] == [ann["id"]]
+    others = [s for c in crisis["check_ins"] for s in c["steps"] if s is not empathy]
+    assert [s["interaction"] for s in others] == [None] * 5
     assert (empty_round["author"], empty_round["check_ins"]) == (None, [])
     # Only alice's own suggestions: bob's are his.
     assert doc["appreciation_nudges"] == [
@@ -573,6 +579,12 @@ def test_restore_links_cards_and_suggestions_to_their_interactions(
         check_in__round=crisis, check_in__person__given_name="Ann", kind="empathy"
     )
     assert (empathy.note, empathy.done_at, empathy.done_by) == ("Worried about rent", WHEN, alice)
+    assert empathy.interaction is not None and empathy.interaction.vault == empty_vault
+    assert empathy.interaction.kind == "call"
+    assert [p.given_name for p in empathy.interaction.people.all()] == ["Ann"]
+    assert not CheckInStep.objects.filter(
+        check_in__round__vault=empty_vault, interaction__isnull=False
+    ).exclude(pk=empathy.pk)
 
 
 def test_restore_gives_the_suggestions_to_the_restoring_user(
@@ -1351,6 +1363,48 @@ BAD_DOCUMENTS: list[tuple[str, Callable[[dict[str, Any]], bytes], str, str]] = [
         edited(put(("check_in_rounds", 0, "check_ins", 0, "steps", 0, "note"), None)),
         "wrong_type",
         "check_in_rounds[0].check_ins[0].steps[0].note: expected text, found null",
+    ),
+    (
+        "step of an unknown interaction",
+        edited(put(("check_in_rounds", 0, "check_ins", 0, "steps", 0, "interaction"), "i999")),
+        "unknown_reference",
+        "check_in_rounds[0].check_ins[0].steps[0].interaction: there is no interaction with "
+        'the id "i999"',
+    ),
+    (
+        "step interaction a number",
+        edited(put(("check_in_rounds", 0, "check_ins", 0, "steps", 0, "interaction"), 1)),
+        "wrong_type",
+        "check_in_rounds[0].check_ins[0].steps[0].interaction: expected an id (text)",
+    ),
+    (
+        "a conversation on a tip step",
+        edited(put(("check_in_rounds", 0, "check_ins", 1, "steps", 1, "interaction"), "i1")),
+        "bad_value",
+        "check_in_rounds[0].check_ins[1].steps[1].interaction: only a done empathy step",
+    ),
+    (
+        "a conversation on an empathy step not done",
+        edited(put(("check_in_rounds", 0, "check_ins", 1, "steps", 0, "interaction"), "i1")),
+        "bad_value",
+        "check_in_rounds[0].check_ins[1].steps[0].interaction: only a done empathy step",
+    ),
+    (
+        "one conversation on two steps",
+        lambda doc: edited(
+            put(
+                ("check_in_rounds", 0, "check_ins", 1, "steps", 0),
+                doc["check_in_rounds"][0]["check_ins"][0]["steps"][0],
+            )
+        )(doc),
+        "duplicate",
+        "check_in_rounds[0].check_ins[1].steps[0].interaction: another check-in step",
+    ),
+    (
+        "step without interaction",
+        edited(delete(("check_in_rounds", 0, "check_ins", 0, "steps", 0, "interaction"))),
+        "missing_field",
+        "check_in_rounds[0].check_ins[0].steps[0].interaction: missing",
     ),
     (
         "suggestion for nobody",

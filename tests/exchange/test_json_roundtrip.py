@@ -6,9 +6,10 @@ introductions in either direction, trash, archive, death), relationships, intera
 several people, notes and moments (private ones of both alice and bob), follow-ups, preset
 circles renamed or deleted, custom and tag circles, rhythms in every state, alice's agenda
 settings, cards of alice, bob and nobody (sent ones pointing at an interaction), check-in
-rounds with their check-ins and steps, and the appreciation suggestions and card list sizes of
-alice and bob (only alice's travel in her export). Each example runs in a savepoint that is
-rolled back, so examples do not meet.
+rounds with their check-ins and steps (done empathy steps pointing at the conversation they
+logged), and the appreciation suggestions and card list sizes of alice and bob (only alice's
+travel in her export). Each example runs in a savepoint that is rolled back, so examples do
+not meet.
 """
 
 from __future__ import annotations
@@ -372,6 +373,7 @@ def issue_6(
             "note": long_text(),
             "done_at": st.none() | stamps,
             "done_by": st.sampled_from(AUTHORS),
+            "interaction": interaction,
         }
     )
     rounds = draw(
@@ -397,6 +399,16 @@ def issue_6(
             max_size=2,
         )
     )
+    # Only a done empathy step has the conversation it logged, and no two steps share one.
+    linked: set[int] = set()
+    for data in rounds:
+        for _person, steps in data["check_ins"]:
+            for kind, step in steps.items():
+                index = step["interaction"]
+                if kind != StepKind.EMPATHY or step["done_at"] is None or index in linked:
+                    step["interaction"] = None
+                elif index is not None:
+                    linked.add(index)
     nudges = draw(
         st.lists(
             st.fixed_dictionaries(
@@ -547,6 +559,7 @@ def build(spec: Spec, vault: Vault, users: dict[str, User]) -> None:
                     note=step["note"],
                     done_at=step["done_at"],
                     done_by=author(step["done_by"]),
+                    interaction=interaction(step["interaction"]),
                 )
     for name, size in spec.card_season.items():
         if size is not None:
@@ -638,6 +651,7 @@ def check_issue_6(doc: dict[str, Any], spec: Spec) -> None:
                         "note": step["note"],
                         "done_at": stamp(step["done_at"]),
                         "done_by": step["done_by"],
+                        "interaction": reference(step["interaction"]),
                         "updated_at": None,
                     }
                     for kind, step in steps.items()

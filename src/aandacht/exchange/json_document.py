@@ -125,7 +125,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "moments": ("people",),
     "follow_ups": ("people",),
     "cards": ("people", "interactions"),
-    "check_in_rounds": ("people",),
+    "check_in_rounds": ("people", "interactions"),
     "circles": ("tags",),
     "rhythms": ("people", "circles"),
     "agenda_settings": (),
@@ -264,7 +264,7 @@ ROUND_FIELDS = frozenset(
     }
 )
 CHECK_IN_FIELDS = frozenset({"person", "added_at", "steps"})
-STEP_FIELDS = frozenset({"kind", "note", "done_at", "done_by", "updated_at"})
+STEP_FIELDS = frozenset({"kind", "note", "done_at", "done_by", "interaction", "updated_at"})
 NUDGE_FIELDS = frozenset({"person", "offered_on", "outcome", "handled_at", "interaction"})
 CARD_SEASON_FIELDS = frozenset({"list_size"})
 # The allowed values of each choice, computed once (an enum's ``.values`` builds a new list).
@@ -435,7 +435,7 @@ class _Exporter:
         self.user = user
         self.writer = _Writer(out)
         self.people: dict[int, str] = {}
-        # Only the interactions a card or suggestion refers to: their document ids.
+        # Only the interactions a card, check-in step or suggestion refers to: their ids.
         self.interaction_ids: dict[int, str] = {}
         self.counts: dict[str, int] = {}
         self.storage = _photo_field().storage
@@ -485,10 +485,19 @@ class _Exporter:
         return self.counts
 
     def referenced_interactions(self) -> set[int]:
-        """The interactions cards and the user's suggestions point at, in one query: only
-        those ids are remembered while the interactions stream past."""
+        """The interactions cards, check-in steps and the user's suggestions point at, in one
+        query: only those ids are remembered while the interactions stream past."""
         cards = (
             Card.objects.filter(vault=self.vault, interaction__isnull=False)
+            .values_list("interaction_id", flat=True)
+            .order_by()
+        )
+        steps = (
+            CheckInStep.objects.filter(
+                check_in__round__vault=self.vault,
+                check_in__person__vault=self.vault,
+                interaction__isnull=False,
+            )
             .values_list("interaction_id", flat=True)
             .order_by()
         )
@@ -499,7 +508,7 @@ class _Exporter:
             .values_list("interaction_id", flat=True)
             .order_by()
         )
-        return set(cards.union(nudges))
+        return set(cards.union(steps, nudges))
 
     def tags(self) -> Iterator[dict[str, object]]:
         rows = Tag.objects.filter(vault=self.vault).order_by("name", "pk").values("name", "colour")
@@ -785,6 +794,7 @@ class _Exporter:
                 "note",
                 "done_at",
                 "done_by__username",
+                "interaction_id",
                 "updated_at",
             )
             .iterator(chunk_size=READ_CHUNK),
@@ -813,6 +823,7 @@ class _Exporter:
                         "note": step["note"],
                         "done_at": _stamp(step["done_at"]),
                         "done_by": step["done_by__username"],
+                        "interaction": self.interaction(step["interaction_id"]),
                         "updated_at": _stamp(step["updated_at"]),
                     }
                     for step in steps.take((row["pk"], check_in["pk"]))
@@ -1415,6 +1426,7 @@ class _Restorer:
         self.people = _References(_("person"))
         self.circles = _References(_("circle"))
         self.interactions = _References(_("interaction"))
+        self.step_interactions: set[int] = set()  # the interactions check-in steps logged
         self.tags: dict[str, int] = {}
         self.members = dict(
             Membership.objects.filter(vault=vault).values_list("user__username", "user_id")
@@ -2062,13 +2074,15 @@ class _Restorer:
                         % {"path": step.at("kind"), "kind": kind},
                     )
                 kinds.add(kind)
+                done_at = step.moment("done_at", nullable=True)
                 steps.append(
                     (
                         CheckInStep(
                             kind=kind,
                             note=step.text("note"),
-                            done_at=step.moment("done_at", nullable=True),
+                            done_at=done_at,
                             done_by_id=self.author(step, "done_by"),
+                            interaction_id=self.step_interaction(step, kind, done_at),
                         ),
                         {"updated_at": step.stamp("updated_at")},
                     )
@@ -2077,6 +2091,27 @@ class _Restorer:
                 (CheckIn(person_id=person), {"added_at": entry.stamp("added_at")}, steps)
             )
         return found
+
+    def step_interaction(self, step: _Object, kind: str, done_at: dt.datetime | None) -> int | None:
+        """The conversation a check-in step logged: only a done empathy step has one, and no
+        two steps share one (marking one not done would delete the other's)."""
+        raw = step.raw("interaction")
+        if raw is None:
+            return None
+        key = self.interactions.key(raw, step.at("interaction"))
+        if kind != StepKind.EMPATHY or done_at is None:
+            raise _bad_value(
+                step.at("interaction"),
+                _("only a done empathy step can have logged a conversation"),
+            )
+        if key in self.step_interactions:
+            raise UnreadableFile(
+                "duplicate",
+                _("%(path)s: another check-in step already logged this conversation")
+                % {"path": step.at("interaction")},
+            )
+        self.step_interactions.add(key)
+        return key
 
     def write_rounds(self, batch: list[_RoundRows]) -> None:
         if not batch:
