@@ -1,10 +1,13 @@
 """The attention report: honest figures of who you kept in touch with, how and what you gave.
 
 Shared by the report page and ``aandacht report``. Everything is counted in a fixed number of
-queries, whatever the size of the vault (aggregates and ``values()``; no query per person):
-who is in which circle comes from the agenda's own ``services.standings``, so the report and
-Today agree on cadences and on what counts as contact. The arithmetic lives in
-``report_core`` (pure); the charts are drawn by ``svg``.
+queries, whatever the size of the vault, and counted in the database: the weeks are
+conditional counts per week, and the history of the circles' people is one row per person
+(their last contact before each week's end), read only for the people in a circle. So the
+work follows the number of people on a rhythm, not the vault's whole history. Who is in which
+circle comes from the agenda's own ``services.standings``, so the report and Today agree on
+cadences and on what counts as contact. The arithmetic lives in ``report_core`` (pure); the
+charts are drawn by ``svg``.
 
 There is deliberately no overall score: every figure says what it counts.
 """
@@ -16,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -128,13 +131,7 @@ def build(user: User, vault: Vault, weeks: int = 12, *, today: dt.date | None = 
     period = core.period_ending(today, weeks)
     buckets = core.week_buckets(today, core.TREND_WEEKS)
     zone = services.zone_of(prefs)
-
-    def bounds(span: core.Period) -> tuple[dt.datetime, dt.datetime]:
-        start = dt.datetime.combine(span.start, dt.time.min, tzinfo=zone)
-        end = dt.datetime.combine(span.end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
-        return start, end
-
-    start, end = bounds(period)
+    start, end = _bounds(period, zone)
     totals = _interaction_totals(vault, start, end)
     moments = Moment.objects.visible_to(user).filter(
         vault=vault, occurred_at__gte=start, occurred_at__lt=end
@@ -154,7 +151,6 @@ def build(user: User, vault: Vault, weeks: int = 12, *, today: dt.date | None = 
     steps = CheckInStep.objects.filter(
         check_in__round__vault=vault, done_at__gte=start, done_at__lt=end
     ).count()
-    trend_start, trend_end = bounds(core.Period(buckets[0].start, buckets[-1].end))
     return Report(
         vault=vault,
         today=today,
@@ -180,8 +176,16 @@ def build(user: User, vault: Vault, weeks: int = 12, *, today: dt.date | None = 
         cards=totals["cards"],
         appreciation=appreciation,
         check_in_steps=steps,
-        trend=_weeks(vault, buckets, trend_start, trend_end, zone),
+        trend=_weeks(vault, buckets, zone),
     )
+
+
+def _bounds(span: core.Period, zone: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
+    """The first moment of ``span`` and the first moment after it, in the user's time zone:
+    an interaction is on a local day D exactly when it lies in ``_bounds(D to D)``."""
+    start = dt.datetime.combine(span.start, dt.time.min, tzinfo=zone)
+    end = dt.datetime.combine(span.end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    return start, end
 
 
 def _interaction_totals(vault: Vault, start: dt.datetime, end: dt.datetime) -> dict[str, int]:
@@ -206,32 +210,34 @@ def _interaction_totals(vault: Vault, start: dt.datetime, end: dt.datetime) -> d
     return {key: value or 0 for key, value in found.items()}
 
 
-def _weeks(
-    vault: Vault,
-    buckets: list[core.Period],
-    start: dt.datetime,
-    end: dt.datetime,
-    zone: dt.tzinfo,
-) -> list[Week]:
-    """Interactions per week by depth, in one query (the rows of 12 weeks, not aggregated in
-    SQL because the weeks follow the user's time zone)."""
-    counts = [{"deep": 0, "light": 0, "cards_and_gifts": 0, "attempts": 0} for _b in buckets]
-    rows = Interaction.objects.filter(
-        vault=vault, occurred_at__gte=start, occurred_at__lt=end
-    ).values_list("kind", "outcome", "occurred_at")
-    for kind, outcome, occurred_at in rows:
-        index = core.bucket_of(timezone.localtime(occurred_at, zone).date(), buckets)
-        if index is None:
-            continue
-        if outcome == Outcome.ATTEMPT:
-            counts[index]["attempts"] += 1
-        elif kind in DEEP_KINDS:
-            counts[index]["deep"] += 1
-        elif kind in LIGHT_KINDS:
-            counts[index]["light"] += 1
-        elif kind in GIFT_KINDS:
-            counts[index]["cards_and_gifts"] += 1
-    return [Week(bucket, **count) for bucket, count in zip(buckets, counts, strict=True)]
+def _weeks(vault: Vault, buckets: list[core.Period], zone: dt.tzinfo) -> list[Week]:
+    """Interactions per week by depth, counted in SQL in one aggregate query: one conditional
+    count per week and depth, each week bounded by local midnights (so the weeks follow the
+    user's time zone, daylight saving time included, on SQLite and PostgreSQL alike). An
+    interaction with several people counts once."""
+    reached = ~Q(outcome=Outcome.ATTEMPT)
+    depths = {
+        "deep": reached & Q(kind__in=DEEP_KINDS),
+        "light": reached & Q(kind__in=LIGHT_KINDS),
+        "cards_and_gifts": reached & Q(kind__in=GIFT_KINDS),
+        "attempts": Q(outcome=Outcome.ATTEMPT),
+    }
+    spans = [_bounds(bucket, zone) for bucket in buckets]
+    found = Interaction.objects.filter(
+        vault=vault, occurred_at__gte=spans[0][0], occurred_at__lt=spans[-1][1]
+    ).aggregate(
+        **{
+            f"{depth}_{index}": Count(
+                "id", filter=condition & Q(occurred_at__gte=start, occurred_at__lt=end)
+            )
+            for index, (start, end) in enumerate(spans)
+            for depth, condition in depths.items()
+        }
+    )
+    return [
+        Week(bucket, **{depth: found[f"{depth}_{index}"] or 0 for depth in depths})
+        for index, bucket in enumerate(buckets)
+    ]
 
 
 def _circles(
@@ -240,11 +246,12 @@ def _circles(
     """Per circle: its people today (as the agenda sees them) and the weekly shares."""
     candidates, known = services.standings(vault, prefs, today)
     since = {candidate.person_id: candidate.since for candidate in candidates}
+    in_circles = _in_circles(vault)
     extra = {
         pk: (one_way, paused)
-        for pk, one_way, paused in Rhythm.objects.filter(person__vault=vault).values_list(
-            "person_id", "last_one_way_at", "paused_until"
-        )
+        for pk, one_way, paused in Rhythm.objects.filter(
+            in_circles, person__vault=vault
+        ).values_list("person_id", "last_one_way_at", "paused_until")
     }
     zone = services.zone_of(prefs)
     groups: dict[str, CircleFigures] = {
@@ -287,7 +294,7 @@ def _circles(
         members.setdefault(key, []).append(
             core.Member(person_id, standing.cadence.days, since[person_id])
         )
-    history = _contact_history(vault, prefs, buckets, members)
+    history = _last_contacts(vault, prefs, buckets, members, in_circles)
     for key, group in groups.items():
         people = [
             core.Member(m.person_id, m.cadence_days, m.since, history.get(m.person_id, ()))
@@ -305,15 +312,37 @@ def _circles(
     return list(groups.values())
 
 
-def _contact_history(
+def _in_circles(vault: Vault) -> Q:
+    """Whose ``person_id`` may be in one of the report's groups, as two subqueries: a rhythm
+    with a circle or a personal cadence, or a tag that has a circle. A superset of the
+    agenda's people (muted, archived and trashed people are sorted out in Python), but it keeps
+    everyone else's rows out of the report's queries."""
+    on_a_rhythm = (
+        Rhythm.objects.filter(person__vault=vault)
+        .filter(Q(circle__isnull=False) | Q(cadence_days__isnull=False))
+        .values("person_id")
+    )
+    tagged = Person.tags.through.objects.filter(
+        tag_id__in=Circle.objects.filter(vault=vault, tag__isnull=False).values("tag_id")
+    ).values("person_id")
+    return Q(person_id__in=on_a_rhythm) | Q(person_id__in=tagged)
+
+
+def _last_contacts(
     vault: Vault,
     prefs: AgendaSettings,
     buckets: list[core.Period],
     members: dict[str, list[core.Member]],
+    in_circles: Q,
 ) -> dict[int, tuple[dt.date, ...]]:
-    """Each member's contact days since the longest cadence before the first week, in one
-    query: what counts as contact is what the agenda counts (a conversation; a card, gift or
-    email too when the user's settings say so)."""
+    """Per member, their last contact on or before each week's end, in one query that returns
+    one row per person (a ``Max`` per week, grouped by person) and reads only the contacts of
+    the people in the circles since the longest cadence before the first week's end (older
+    ones cannot make anyone within). What counts as contact is what the agenda counts: a
+    conversation; a card, gift or email too when the user's settings say so.
+
+    The days come back sorted, as ``core.Member.contacts``: the last one on or before a
+    week's end is that week's, so ``core.share_on`` gives what it gives on every contact."""
     wanted = {m.person_id for group in members.values() for m in group}
     if not wanted:
         return {}
@@ -322,19 +351,37 @@ def _contact_history(
     earliest = dt.datetime.combine(
         buckets[0].end - dt.timedelta(days=longest), dt.time.min, tzinfo=zone
     )
+    ends = [_bounds(bucket, zone)[1] for bucket in buckets]
     outcomes = [Outcome.CONVERSATION]
     if prefs.one_way_resets:
         outcomes.append(Outcome.ONE_WAY)
     through = Interaction.people.through
-    found: dict[int, list[dt.date]] = {}
-    for person_id, occurred_at in through.objects.filter(
-        person__vault=vault,
-        interaction__outcome__in=outcomes,
-        interaction__occurred_at__gte=earliest,
-    ).values_list("person_id", "interaction__occurred_at"):
+    rows = (
+        through.objects.filter(
+            in_circles,
+            interaction__vault=vault,
+            interaction__outcome__in=outcomes,
+            interaction__occurred_at__gte=earliest,
+            interaction__occurred_at__lt=ends[-1],
+        )
+        .values("person_id")
+        .annotate(
+            **{
+                f"last_{index}": Max(
+                    "interaction__occurred_at", filter=Q(interaction__occurred_at__lt=end)
+                )
+                for index, end in enumerate(ends)
+            }
+        )
+        .values_list("person_id", *(f"last_{index}" for index in range(len(ends))))
+    )
+    found: dict[int, tuple[dt.date, ...]] = {}
+    for person_id, *lasts in rows:
         if person_id in wanted:
-            found.setdefault(person_id, []).append(timezone.localtime(occurred_at, zone).date())
-    return {pk: tuple(sorted(days)) for pk, days in found.items()}
+            found[person_id] = tuple(
+                sorted({timezone.localtime(last, zone).date() for last in lasts if last})
+            )
+    return found
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,214 @@
+"""The report counts in SQL what it used to count row by row in Python, with the same results.
+
+Two kinds of check. Edge cases against a reference worked out in Python from every row (the
+old way): week boundaries at local midnight in the user's time zone, the weeks in which
+daylight saving time changes, interactions with several people (counted once in the weeks) and
+contacts after today. And what the report reads: rows of people outside the circles (however
+much history they have) are not read, also when one person's cadence is ten years; this is
+not timed, it counts the rows every query of the report returns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from attention_helpers import MakePerson
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from report_helpers import NOW
+
+from aandacht.accounts.models import Vault
+from aandacht.attention import report, services
+from aandacht.attention import report_core as core
+from aandacht.attention.models import Circle, Rhythm
+from aandacht.attention.report import DEEP_KINDS, GIFT_KINDS, LIGHT_KINDS
+from aandacht.people.models import Person
+from aandacht.timeline.models import Interaction, Outcome
+from aandacht.timeline.services import log_interaction
+
+KINDS = ["call", "message", "card", "voicemail", "email", "meeting", "gift", "video"]
+
+
+def local_midnights(zone: zoneinfo.ZoneInfo, buckets: list[core.Period]) -> list[dt.datetime]:
+    """Each week's first moment and the moment after the last week, in ``zone``."""
+    days = [bucket.start for bucket in buckets] + [buckets[-1].end + dt.timedelta(days=1)]
+    return [dt.datetime.combine(day, dt.time.min, tzinfo=zone) for day in days]
+
+
+def transitions(zone: zoneinfo.ZoneInfo, start: dt.datetime, end: dt.datetime) -> Iterator[Any]:
+    """The moments (UTC, to the hour) at which ``zone`` changes its offset."""
+    moment = start.astimezone(dt.UTC).replace(minute=0, second=0)
+    offset = moment.astimezone(zone).utcoffset()
+    while moment < end:
+        moment += dt.timedelta(hours=1)
+        if moment.astimezone(zone).utcoffset() != offset:
+            offset = moment.astimezone(zone).utcoffset()
+            yield moment
+
+
+def tricky_moments(zone: zoneinfo.ZoneInfo, buckets: list[core.Period]) -> list[dt.datetime]:
+    """A second before, at and after every local midnight of the trend; around each change
+    of daylight saving time; and a few after today (which no week may count)."""
+    edges = local_midnights(zone, buckets)
+    found: list[dt.datetime] = []
+    for edge in edges:
+        found += [edge - dt.timedelta(seconds=1), edge, edge + dt.timedelta(seconds=1)]
+    for change in transitions(zone, edges[0], edges[-1]):
+        found += [change + dt.timedelta(minutes=m) for m in (-61, -30, -1, 0, 30, 59, 61)]
+    found += [edges[-1] + dt.timedelta(hours=h) for h in (1, 30)]
+    return found
+
+
+def reference_weeks(vault: Vault, zone: zoneinfo.ZoneInfo, buckets: list[core.Period]) -> list:
+    """The weeks the old way: every interaction's local day, put in its week in Python."""
+    counts = [[0, 0, 0, 0] for _bucket in buckets]
+    for kind, outcome, occurred_at in Interaction.objects.filter(vault=vault).values_list(
+        "kind", "outcome", "occurred_at"
+    ):
+        index = core.bucket_of(timezone.localtime(occurred_at, zone).date(), buckets)
+        if index is None:
+            continue
+        if outcome == Outcome.ATTEMPT:
+            counts[index][3] += 1
+        elif kind in DEEP_KINDS:
+            counts[index][0] += 1
+        elif kind in LIGHT_KINDS:
+            counts[index][1] += 1
+        elif kind in GIFT_KINDS:
+            counts[index][2] += 1
+    return counts
+
+
+def reference_share(
+    people: list[Person], zone: zoneinfo.ZoneInfo, buckets: list[core.Period]
+) -> list[tuple[int, int]]:
+    """The share within cadence per week the old way: every conversation's local day."""
+    members = []
+    for person in people:
+        rhythm = Rhythm.objects.get(person=person)
+        days = sorted(
+            timezone.localtime(at, zone).date()
+            for at in Interaction.objects.filter(
+                people=person, outcome=Outcome.CONVERSATION
+            ).values_list("occurred_at", flat=True)
+        )
+        assert rhythm.cadence_days is not None
+        members.append(core.Member(person.pk, rhythm.cadence_days, rhythm.since, tuple(days)))
+    return [
+        (share.within, share.counted)
+        for share in (core.share_on(members, bucket.end) for bucket in buckets)
+    ]
+
+
+@pytest.mark.parametrize("zone_name", ["Europe/Amsterdam", "America/New_York", "Pacific/Chatham"])
+def test_weeks_and_shares_follow_the_users_time_zone_to_the_second(
+    vault: Vault, alice: User, make_person: MakePerson, today: dt.date, zone_name: str
+) -> None:
+    prefs = services.settings_for(alice)
+    prefs.time_zone = zone_name
+    prefs.save()
+    zone = zoneinfo.ZoneInfo(zone_name)
+    buckets = core.week_buckets(services.local_today(prefs), core.TREND_WEEKS)
+    # Personal cadences of one and two days: within or not flips at every midnight.
+    people = [
+        make_person(f"Short {days}", cadence=days, since=dt.date(2026, 1, 1)) for days in (1, 2, 1)
+    ]
+    for number, moment in enumerate(tricky_moments(zone, buckets)):
+        with_whom = people[number % 3 : number % 3 + 1 + number % 2]  # one or two people
+        log_interaction(vault, with_whom, KINDS[number % len(KINDS)], occurred_at=moment)
+    assert any(
+        moment.astimezone(zone).utcoffset() != NOW.astimezone(zone).utcoffset()
+        for moment in tricky_moments(zone, buckets)
+    ), "the trend should span a change of daylight saving time"
+
+    found = report.build(alice, vault)
+    weeks = [[w.deep, w.light, w.cards_and_gifts, w.attempts] for w in found.trend]
+    assert weeks == reference_weeks(vault, zone, buckets)
+    assert sum(map(sum, weeks)) > 40  # most of the moments are inside the weeks
+    personal = found.circles[-1]
+    assert personal.key == report.PERSONAL
+    expected = reference_share(people, zone, buckets)
+    assert [(share.within, share.counted) for share in personal.trend] == expected
+    assert {within for within, _counted in expected} != {0}  # some weeks someone is within
+
+
+def test_an_interaction_with_several_people_counts_once_a_week(
+    vault: Vault, alice: User, make_person: MakePerson, circles: dict[str, Circle], today: dt.date
+) -> None:
+    monthly = circles["monthly"]
+    group = [make_person(f"Friend {n}", circle=monthly) for n in range(3)]
+    log_interaction(vault, group, "meeting", occurred_at=NOW - dt.timedelta(days=1))
+    log_interaction(vault, group[:2], "voicemail", occurred_at=NOW - dt.timedelta(days=8))
+    found = report.build(alice, vault)
+    assert (found.trend[-1].deep, found.trend[-2].attempts) == (1, 1)
+    assert sum(w.deep + w.light + w.cards_and_gifts + w.attempts for w in found.trend) == 2
+    figures = next(c for c in found.circles if c.circle_id == monthly.pk)
+    assert (figures.trend[-1].within, figures.trend[-1].counted) == (3, 3)
+
+
+# ---------------------------------------------------------------------------------------------
+# What the report reads
+
+
+def rows_returned(queries: list[dict[str, str]]) -> dict[str, int]:
+    """Each SELECT of ``queries`` run again, with the number of rows it returns."""
+    counted: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for query in queries:
+            sql = query["sql"]
+            if sql.lstrip().upper().startswith("SELECT"):
+                cursor.execute(sql)
+                counted[sql] = len(cursor.fetchall())
+    return counted
+
+
+def read_by_report(alice: User, vault: Vault) -> dict[str, int]:
+    report.build(alice, vault)  # settings made once
+    with CaptureQueriesContext(connection) as queries:
+        report.build(alice, vault)
+    return rows_returned(queries.captured_queries)
+
+
+def test_history_outside_the_circles_is_not_read(
+    vault: Vault, alice: User, make_person: MakePerson, circles: dict[str, Circle], today: dt.date
+) -> None:
+    monthly = circles["monthly"]
+    since = today - dt.timedelta(days=4000)
+    members = [make_person(f"Member {n}", circle=monthly, since=since) for n in range(3)]
+    decade = make_person("Once a decade", cadence=3650, since=since)
+    members.append(decade)
+    for number, person in enumerate(members):
+        for years in range(9):
+            moment = NOW - dt.timedelta(days=365 * years + number * 3 + 2)
+            log_interaction(vault, [person], KINDS[years % len(KINDS)], occurred_at=moment)
+    before = read_by_report(alice, vault)
+
+    # Thirty people outside the circles with ten years of history each (their rhythms exist,
+    # kept by the signals, but without a circle or cadence), some of it with a member.
+    tagged_elsewhere = ("neighbours",)
+    outsiders = [make_person(f"Outsider {n}", tags=tagged_elsewhere) for n in range(30)]
+    for number, person in enumerate(outsiders):
+        for step in range(12):
+            moment = NOW - dt.timedelta(days=300 * step + number)
+            with_whom = [person, members[0]] if step == 5 else [person]
+            log_interaction(
+                vault, with_whom, KINDS[(step + number) % len(KINDS)], occurred_at=moment
+            )
+    assert Rhythm.objects.filter(person__in=outsiders).count() == len(outsiders)
+    after = read_by_report(alice, vault)
+
+    # The same queries return the same number of rows: none of the outsiders' rows is read.
+    assert sorted(after.values()) == sorted(before.values())
+    # The history is one row per member, and its query names the circles' people.
+    history = [sql for sql in after if "MAX(" in sql.upper()]
+    assert len(history) == 1
+    assert after[history[0]] == len(members)
+    assert Rhythm._meta.db_table in history[0]
+    # No query returns more rows than there are people on a rhythm plus the circles.
+    assert max(after.values()) <= len(members) + Circle.objects.filter(vault=vault).count()
