@@ -9,7 +9,8 @@ process a moment earlier:
   ``--people`` people, over a table of realistic queries;
 * demo: loading the demo network against creating the same number of bare people;
 * pages: server time of the people list, search as you type (the htmx partial) and a person
-  page on the demo network, against the login page (a page that touches no people).
+  page and the attention report on the demo network, against the login page (a page that
+  touches no people).
 
 Usage: ``python bench/run.py [--people N] [--repeat R] [--json]``. Runs in a throwaway data
 directory (SQLite) unless ``DATABASE_URL`` is set. The tables end with the figures as one JSON
@@ -210,6 +211,7 @@ def bench_pages(repeat: int) -> dict[str, Any]:
             {"HTTP_HX_REQUEST": "true"},
         ),
         "person page": (f"/people/{richest.pk}/", {}),
+        "attention report": (f"/report/{query}", {}),
     }
     rows = []
     baseline = 0.0
