@@ -92,3 +92,83 @@ def test_another_day_has_no_nudge(data_dir: Path) -> None:
 
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == []
+
+
+# --- Private strengths in a shared vault ---------------------------------------------------
+# The console acts as the local owner ("Bob" here); Alice, another member of the same vault,
+# is set up through the services, since no command acts as someone else.
+
+ALICE_SETUP = """
+from django.contrib.auth.models import User
+from aandacht.accounts.models import Membership, Role, Vault
+from aandacht.people.models import Person
+from aandacht.timeline.services import add_moment
+vault = Vault.objects.get(name="Personal")
+alice = User.objects.create_user("alice")
+Membership.objects.create(vault=vault, user=alice, role=Role.EDITOR)
+zoe = Person.objects.get(given_name="Zoe")
+add_moment(vault, zoe, "SECRET strength", kind="strength", author=alice, private=True)
+"""
+
+ALICE_TELLS = """
+from django.contrib.auth.models import User
+from aandacht.accounts.models import Vault
+from aandacht.attention import appreciation
+alice = User.objects.get(username="alice")
+found = appreciation.suggestion_for(alice, Vault.objects.get(name="Personal"))
+assert found is not None and found.person.given_name == "Zoe", found
+assert appreciation.tell(alice, found.person, what="")
+"""
+
+
+def shell(data_dir: Path, code: str) -> None:
+    done = run(data_dir, "manage", "shell", "-c", code)
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.fixture
+def shared(tmp_path: Path) -> Path:
+    """Zoe, a client with a strength for all to see, one private to Alice and one private to
+    the console's owner."""
+    data = tmp_path / "data"
+    steps = [
+        ("add", "Zoe Visser", "--tag", "clients"),
+        ("moment", "Zoe Visser", "Zoe explains things twice.", "--kind", "strength"),
+        ("moment", "Zoe Visser", "Zoe, my own note.", "--kind", "strength", "--private"),
+    ]
+    for step in steps:
+        done = run(data, *step)
+        assert done.returncode == 0, done.stderr
+    shell(data, ALICE_SETUP)
+    return data
+
+
+def test_today_json_never_shows_another_members_private_strength(shared: Path) -> None:
+    result = run(shared, "today", "--json")
+
+    assert result.returncode == 0, result.stderr
+    assert "SECRET" not in result.stdout
+    (item,) = [i for i in json.loads(result.stdout) if i["kind"] == "appreciation"]
+    assert item["name"] == "Zoe Visser"
+    assert item["strengths"] == ["Zoe, my own note.", "Zoe explains things twice."]
+    assert "2 strengths recorded" in item["reason"]  # Alice's private one is not counted
+
+
+def test_plain_today_marks_your_own_private_strength(shared: Path) -> None:
+    result = run(shared, "today")
+
+    assert result.returncode == 0, result.stderr
+    assert "SECRET" not in result.stdout
+    assert "· Zoe, my own note. (private)" in result.stdout
+    assert "· Zoe explains things twice.\n" in result.stdout
+
+
+def test_what_alice_told_with_nothing_typed_shows_nothing_private(shared: Path) -> None:
+    shell(shared, ALICE_TELLS)
+
+    exported = run(shared, "export", "--output", "-", "--format", "json")
+    assert exported.returncode == 0, exported.stderr
+    # The whole line, closed by JSON's quote: the owner's own private note is not in it either.
+    told = '"Told them what I value in working with them: Zoe explains things twice."'
+    assert told in exported.stdout
+    assert "SECRET" not in exported.stdout

@@ -59,3 +59,30 @@ def test_no_email_for_the_nudge_alone(alice: User, vault: Vault, clock: object) 
     anna(vault, alice)
 
     assert digest.compose_digest(alice, at("08:00")) is None
+
+
+def test_another_members_private_strength_is_not_in_the_preview(
+    network: Network, alice: User, bob: User, vault: Vault
+) -> None:
+    """Bob's digest previews with what Bob may see: Alice's private strength neither makes Zoe
+    his suggestion nor counts in the reason, and no strength text is ever in a digest."""
+    zoe = create_person(vault, "Zoe Visser", tags=["clients"])
+    add_moment(vault, zoe, "SECRET strength", kind="strength", author=alice, private=True)
+
+    bobs = digest.compose_digest(bob, at("08:00"))
+    assert bobs is not None and "Zoe Visser" not in str(bobs.body)
+    alices = digest.compose_digest(alice, at("08:00"))
+    assert alices is not None and "Zoe Visser" in str(alices.body)
+    assert "1 strength recorded" in str(alices.body)
+
+    add_moment(vault, zoe, "Zoe explains things twice.", kind="strength", author=alice)
+    bobs = digest.compose_digest(bob, at("08:00"))
+    assert bobs is not None
+    assert "tell them what you value in them (tagged clients · 1 strength recorded)" in str(
+        bobs.body
+    )
+    alices = digest.compose_digest(alice, at("08:00"))
+    assert alices is not None and "2 strengths recorded" in str(alices.body)
+    for message in (bobs, alices):
+        assert all("SECRET" not in str(part) for part in (message.body, *message.alternatives))
+    assert not AppreciationNudge.objects.exists()  # previewed only

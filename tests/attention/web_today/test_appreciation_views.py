@@ -274,3 +274,71 @@ def test_query_count_when_the_nudge_is_made_does_not_grow(
     assert AppreciationNudge.objects.count() == 1
     # The first visit also stores the agenda settings: the second may only be cheaper.
     assert len(many) <= len(few)
+
+
+# --- Private strengths ------------------------------------------------------------------------
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_card_marks_your_own_private_strength(
+    alice_client: Client, alice: User, anna: Person
+) -> None:
+    add_moment(
+        anna.vault, anna, "Anna covers for her team.", kind="strength", author=alice, private=True
+    )
+
+    page = alice_client.get(TODAY_URL).content.decode()
+
+    private = '<span class="badge">private</span>'
+    assert f"<li>Anna covers for her team. · {private}</li>" in page
+    assert "<li>Anna keeps her promises.</li>" in page
+    assert f"<li>Anna recommended me. · {private}</li>" in page  # a private grateful moment
+    assert 'placeholder="Empty: the strengths above that are not private"' in page
+    assert 'aria-describedby="tell-what-help"' in page
+    assert "they are not copied into what is logged" in page
+
+
+def test_no_private_note_when_nothing_private_is_shown(alice_client: Client, bas: Person) -> None:
+    page = alice_client.get(TODAY_URL).content.decode()
+
+    assert "<li>Bas is patient.</li>" in page
+    assert 'placeholder="Empty: the strengths above"' in page
+    assert "tell-what-help" not in page
+
+
+def test_told_with_nothing_typed_keeps_a_private_strength_out_of_the_shared_timeline(
+    alice_client: Client,
+    alice: User,
+    bob: User,
+    carol: User,
+    make_person: MakePerson,
+    today: dt.date,
+) -> None:
+    """The reviewer's reproduction, through the pages: Alice's private strength of Zoe, "I
+    told them" with nothing typed; Bob (editor) and Carol (viewer) see the timeline."""
+    zoe = make_person("Zoe Visser", tags=("clients",))
+    add_moment(zoe.vault, zoe, "SECRET strength", kind="strength", author=alice, private=True)
+    card = alice_client.get(TODAY_URL).content.decode()
+    assert "SECRET strength · " in card  # Alice's own, marked private
+    assert 'placeholder="Empty: a general line (private strengths are not copied)"' in card
+
+    response = alice_client.post(url("told", zoe), {"kind": "message", "what": ""})
+    assert response.status_code == 302
+
+    assert Interaction.objects.get().summary == "Told them what I value in working with them."
+    for member in (bob, carol):
+        member_client = client_for(member)
+        timeline_url = reverse("timeline:more", args=[zoe.pk])
+        for address in (reverse("people:detail", args=[zoe.pk]), timeline_url, TODAY_URL):
+            # The timeline panel's body is what htmx loads; without it, a redirect to the page.
+            headers = {"HX-Request": "true"} if address == timeline_url else {}
+            page = member_client.get(address, headers=headers)
+            assert page.status_code == 200, address
+            assert "SECRET" not in page.content.decode(), (member.username, address)
+        timeline = member_client.get(timeline_url, headers={"HX-Request": "true"}).content.decode()
+        assert "Told them what I value in working with them." in timeline
