@@ -1,5 +1,6 @@
 """Card season in a real browser: the proposed list, writing a card beside the memory aid,
-the PDF preview, marking it sent; the list on a phone and in dark mode."""
+the PDF preview, marking it sent; the list on a phone and in dark mode; a writing page left
+open over midnight on New Year's Eve."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 from collections.abc import Callable
 
 import pytest
+import time_machine
 from browser_helpers import (
     Screenshot,
     horizontal_overflow,
@@ -18,8 +20,10 @@ from browser_helpers import (
 from django.contrib.auth.models import User
 from django.utils import timezone
 from playwright.sync_api import Page, expect
+from pytest_django.fixtures import Settings
 
 from aandacht.accounts.models import Vault
+from aandacht.cards import services
 from aandacht.cards.models import Card, CardStatus
 from aandacht.people.models import Person
 from aandacht.people.services import create_person
@@ -61,7 +65,7 @@ def test_propose_write_preview_and_mark_sent(
     page: Page, owner: tuple[User, Vault], screenshot: Screenshot
 ) -> None:
     user, vault = owner
-    year = timezone.localdate().year
+    year = services.today_for(user).year
     sign_in(page, user.username)
     page.goto("/cards/")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Card season {year}")
@@ -160,3 +164,36 @@ def test_without_javascript(nojs_page: Page, owner: tuple[User, Vault]) -> None:
     page.get_by_role("button", name="Remove Stille Willem").click()
     expect(page.get_by_role("status").first).to_contain_text("is off the list")
     expect(page.locator(".season-entry")).to_have_count(3)
+
+
+def test_a_page_left_open_over_new_years_eve_keeps_its_words(
+    page: Page, owner: tuple[User, Vault], settings: Settings
+) -> None:
+    """The live server runs in this process, so time_machine moves its clock; the page stays
+    open in Chromium while the year changes under it (the server's zone, Europe/Amsterdam)."""
+    user, _vault = owner
+    settings.SESSION_COOKIE_AGE = 90 * 24 * 3600  # the session must outlive the jumps in time
+    zoe = Person.objects.get(given_name="Zoë")
+    box = page.get_by_label("Your card")
+    with time_machine.travel(dt.datetime(2026, 12, 31, 22, 50, tzinfo=dt.UTC)):
+        sign_in(page, user.username)
+        page.goto(f"/cards/2026/{zoe.pk}/")
+        box.fill("Lieve Zoë,")
+        expect(page.get_by_test_id("autosaved")).to_contain_text("Draft saved at 23:5")
+    with time_machine.travel(dt.datetime(2026, 12, 31, 23, 5, tzinfo=dt.UTC)):  # 00:05, 1 Jan
+        box.fill("Lieve Zoë, een goed nieuw jaar!")
+        # Saved after midnight (the status line says so only when the save succeeded).
+        expect(page.get_by_test_id("autosaved")).to_contain_text("Draft saved at 00:0")
+        page.get_by_role("button", name="Save draft").click()
+        expect(page.get_by_role("status").first).to_contain_text("Draft saved.")
+        expect(page.get_by_test_id("late-draft")).to_contain_text("during January")
+        expect(page.get_by_role("button", name="Mark sent")).to_have_count(0)
+    with time_machine.travel(dt.datetime(2027, 2, 1, 9, 0, tzinfo=dt.UTC)):
+        words = "Lieve Zoë, een goed nieuw jaar! En dank je."
+        box.fill(words)
+        expect(page.locator("#write-status")).to_contain_text("Card season 2026 is over")
+        page.get_by_role("button", name="Save draft").click()
+        expect(page.get_by_test_id("season-closed")).to_contain_text("Card season 2026 is over")
+        expect(page.get_by_label("Your card")).to_have_value(words)
+        page.wait_for_load_state("networkidle")  # the preview's PDF request, before the query
+    assert Card.objects.get(person=zoe, year=2026).text == "Lieve Zoë, een goed nieuw jaar!"

@@ -85,6 +85,7 @@ class Season:
     entries: list[Entry] = field(default_factory=list)
     removed: list[Card] = field(default_factory=list)
     history: list[HistoryYear] = field(default_factory=list)
+    late_drafts: list[Card] = field(default_factory=list)  # last season's, during January
 
     @property
     def sent_count(self) -> int:
@@ -293,7 +294,26 @@ def season_for(vault: Vault, user: User, when: UserDay | dt.date | None = None) 
         Entry(card.person, card, reason_for(explained.get(card.person_id), day), False)
         for card in sent
     ]
-    return Season(year, size, entries, removed, history(vault))
+    return Season(year, size, entries, removed, history(vault), late_drafts(vault, user, day))
+
+
+def late_drafts(vault: Vault, user: User, today: dt.date) -> list[Card]:
+    """During January: last season's unsent drafts that still have words, so they can be
+    finished (no query the rest of the year)."""
+    if not late_draft_allowed(today.year - 1, today):
+        return []
+    return list(
+        Card.objects.filter(
+            vault=vault,
+            author=user,
+            year=today.year - 1,
+            status=CardStatus.PLANNED,
+            person__trashed_at__isnull=True,
+        )
+        .exclude(text="")
+        .select_related("person")
+        .order_by("person__sort_key", "id")
+    )
 
 
 def history(vault: Vault) -> list[HistoryYear]:
