@@ -102,6 +102,33 @@ def test_a_wide_screen_gets_the_header_navigation(page: Page, owner: User) -> No
         expect(page.locator(".header-add")).to_be_visible()
 
 
+@pytest.mark.parametrize("language", ["en", "nl"])
+@pytest.mark.parametrize("width", [1024, 1100, 1280, 1440])
+def test_the_header_fits_on_laptops_in_both_languages(
+    open_page: Callable[..., Page],
+    owner: User,
+    app_url: str,
+    language: str,
+    width: int,
+    screenshot: Screenshot,
+) -> None:
+    page = open_page(viewport={"width": width, "height": 800})
+    sign_in(page, owner.username)
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": app_url}])
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("lang", language)
+
+    assert horizontal_overflow(page) <= 0
+    more = page.locator(".nav-more > summary")
+    more.click()
+    links = page.locator(".nav-more .menu__panel a")
+    expect(links).to_have_count(3)
+    # The menu's links stack, one per line.
+    tops = [links.nth(index).bounding_box()["y"] for index in range(3)]  # type: ignore[index]
+    assert tops == sorted(tops) and len(set(tops)) == 3
+    screenshot(page)
+
+
 def test_dark_mode_is_dark_and_readable(
     open_page: Callable[..., Page], owner: User, screenshot: Screenshot
 ) -> None:
