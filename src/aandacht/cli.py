@@ -841,12 +841,14 @@ def who(
     """A briefing on the best match: how you met, their words, your last contact, promises."""
     from aandacht.people.models import Person
     from aandacht.people.search import search_people
+    from aandacht.web.access import positive_id
 
     session = open_session(ctx)
     others: list[Person] = []
     person: Person | None
-    if name.strip().isdigit():
-        person = Person.objects.in_vault(session.vault).filter(pk=int(name)).first()
+    person_id = positive_id(name.strip())
+    if person_id is not None:
+        person = Person.objects.in_vault(session.vault).filter(pk=person_id).first()
     else:
         hits = search_people(session.vault, name, limit=4)
         person = hits[0].person if hits else None

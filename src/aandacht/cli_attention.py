@@ -133,11 +133,13 @@ def find_circle(vault: Vault, reference: str) -> Circle:
     """A circle by id or by name in any case and either language; otherwise exit 3 with the
     choices."""
     from aandacht.attention import services
+    from aandacht.web.access import positive_id
 
     circles = services.circles_of(vault)
     wanted = reference.strip().casefold()
-    if wanted.isdigit():
-        matches = [c for c in circles if c.pk == int(wanted)]
+    circle_id = positive_id(wanted)
+    if circle_id is not None:
+        matches = [c for c in circles if c.pk == circle_id]
     else:
         matches = [c for c in circles if wanted in circle_names(c)]
     if len(matches) == 1:

@@ -16,6 +16,8 @@ from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.core.files.uploadhandler import SkipFile, TemporaryFileUploadHandler
 from django.http import HttpRequest
 
+from aandacht.web.access import positive_id
+
 # Room for the multipart envelope and the small form fields next to the file.
 FORM_OVERHEAD_BYTES = 64 * 1024
 
@@ -23,7 +25,7 @@ FORM_OVERHEAD_BYTES = 64 * 1024
 def announced_length(request: HttpRequest) -> int | None:
     """The request body's size as the client announced it (None when it did not say)."""
     raw = request.META.get("CONTENT_LENGTH") or ""
-    return int(raw) if raw.isdigit() else None
+    return 0 if raw == "0" else positive_id(raw)
 
 
 def announces_too_much(request: HttpRequest, limit: int) -> bool:

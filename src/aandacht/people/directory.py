@@ -17,6 +17,7 @@ from aandacht.accounts.models import Vault
 from aandacht.people.models import Person, PersonQuerySet, Tag
 from aandacht.people.names import fold
 from aandacht.people.search import search_people
+from aandacht.web.access import positive_id
 
 PAGE_SIZE = 50
 SEARCH_LIMIT = 50
@@ -116,14 +117,13 @@ def cursor_of(vault: Vault, raw_id: str | None) -> Cursor | None:
     Anything that is not a person of this vault (a typo, someone deleted meanwhile, someone
     else's id) gives no cursor: the list starts at the top instead of failing.
     """
-    if not raw_id or not raw_id.isdigit() or len(raw_id) > 18:
+    person_id = positive_id(raw_id)
+    if person_id is None:
         return None
     sort_key = (
-        Person.objects.filter(vault=vault, pk=int(raw_id))
-        .values_list("sort_key", flat=True)
-        .first()
+        Person.objects.filter(vault=vault, pk=person_id).values_list("sort_key", flat=True).first()
     )
-    return None if sort_key is None else (sort_key, int(raw_id))
+    return None if sort_key is None else (sort_key, person_id)
 
 
 def _after(cursor: Cursor) -> Q:

@@ -221,10 +221,12 @@ def resolve_person(vault: Vault, reference: str) -> Person:
     matches raise :class:`AmbiguousPerson` with the candidates.
     """
     from aandacht.people.search import search_people
+    from aandacht.web.access import positive_id
 
     text = reference.strip()
-    if text.isdigit():
-        person = Person.objects.in_vault(vault).filter(pk=int(text)).first()
+    person_id = positive_id(text)
+    if person_id is not None:
+        person = Person.objects.in_vault(vault).filter(pk=person_id).first()
         if person is None:
             raise PersonNotFound(text)
         return person

@@ -24,6 +24,7 @@ from aandacht.timeline.models import (
     MomentKind,
     Outcome,
 )
+from aandacht.web.access import positive_id
 
 SUMMARY_MAX = 2000
 TEXT_MAX = 10_000
@@ -75,7 +76,7 @@ class PeopleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     def clean(self, value: Any) -> Any:
         for each in value or []:
             text = str(each)
-            if not text.isdigit() or int(text) > MAX_ID:
+            if positive_id(text) is None:
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",

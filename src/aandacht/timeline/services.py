@@ -30,6 +30,7 @@ from aandacht.timeline.models import (
     Note,
     Outcome,
 )
+from aandacht.web.access import positive_id
 
 User = UserModel | AnonymousUser
 
@@ -380,15 +381,17 @@ class Cursor:
             return None
         micros, slug, pk = parts
         kind = entry_kind(slug)
-        if kind is None or not pk.isdigit() or not micros.lstrip("-").isdigit():
+        digits = micros.removeprefix("-")
+        item_id = positive_id(pk)
+        if kind is None or item_id is None or not (digits.isascii() and digits.isdigit()):
             return None
-        if len(pk) > 18 or len(micros) > 20:
+        if len(micros) > 20:
             return None
         try:
             when = _EPOCH + dt.timedelta(microseconds=int(micros))
         except OverflowError:
             return None
-        return cls(when, kind, int(pk))
+        return cls(when, kind, item_id)
 
     @classmethod
     def of(cls, entry: TimelineEntry) -> Cursor:

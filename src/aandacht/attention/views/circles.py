@@ -42,6 +42,7 @@ from aandacht.web.access import (
     can_write,
     current_vault,
     person_for,
+    positive_id,
     remember_vault,
     require_writer,
     signed_in_user,
@@ -85,8 +86,8 @@ def circles_page(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "attention/circles.html", _circles_context(request, vault))
     require_writer(user, vault)
-    raw_tag = request.POST.get("tag", "").strip()
-    if raw_tag.isdigit() and not Tag.objects.filter(pk=int(raw_tag), vault=vault).exists():
+    tag_id = positive_id(request.POST.get("tag", "").strip())
+    if tag_id is not None and not Tag.objects.filter(pk=tag_id, vault=vault).exists():
         raise Http404("no such tag")
     form = CircleForm(request.POST, vault=vault, auto_id="new-circle-%s")
     if form.is_valid():
@@ -349,9 +350,9 @@ def _lists_context(request: HttpRequest, vault: Vault) -> dict[str, Any]:
 
 def _cursor(request: HttpRequest) -> dict[str, str]:
     for key in ("after", "before"):
-        raw = request.GET.get(key, "")
-        if raw.isdigit() and len(raw) < 19:
-            return {key: raw}
+        person_id = positive_id(request.GET.get(key, ""))
+        if person_id is not None:
+            return {key: str(person_id)}
     return {}
 
 
@@ -360,8 +361,11 @@ def _cursor(request: HttpRequest) -> dict[str, str]:
 def person_circle(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Put one person in a circle (or none): a button in "Make your lists"."""
     person = person_for(request, pk, write=True)
-    raw = request.POST.get("circle", "").strip()
-    if raw.isdigit() and not Circle.objects.filter(pk=int(raw), vault_id=person.vault_id).exists():
+    circle_id = positive_id(request.POST.get("circle", "").strip())
+    if (
+        circle_id is not None
+        and not Circle.objects.filter(pk=circle_id, vault_id=person.vault_id).exists()
+    ):
         raise Http404("no such circle")
     form = CircleChoiceForm(request.POST, vault_id=person.vault_id)
     if not form.is_valid():
@@ -401,8 +405,9 @@ def _back(request: HttpRequest, person: Person, *, following: bool = False) -> s
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = lists_url(person.vault)
-    if following and request.POST.get("following", "").isdigit():
-        return f"{target}#person-{request.POST['following']}"
+    following_id = positive_id(request.POST.get("following", "")) if following else None
+    if following_id is not None:
+        return f"{target}#person-{following_id}"
     return f"{target}#person-{person.pk}"
 
 

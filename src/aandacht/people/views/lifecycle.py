@@ -58,6 +58,7 @@ from aandacht.web.access import (
     can_write,
     current_vault,
     person_for,
+    positive_id,
     require_writer,
     signed_in_user,
 )
@@ -313,10 +314,11 @@ def merge(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     raw_other = (request.POST.get("with") or request.GET.get("with") or "").strip()
     if not raw_other:
         return _merge_search(request, kept)
-    if not raw_other.isdigit():
+    other_id = positive_id(raw_other)
+    if other_id is None:
         return _merge_search(request, kept, error=_("Choose the other person from the list."))
     other = (
-        Person.objects.filter(vault=kept.vault, pk=int(raw_other), trashed_at__isnull=True)
+        Person.objects.filter(vault=kept.vault, pk=other_id, trashed_at__isnull=True)
         .select_related("met_via")
         .first()
     )

@@ -27,6 +27,7 @@ from aandacht.web.access import (
     HtmxHttpRequest,
     can_write,
     current_vault,
+    positive_id,
     require_writer,
     signed_in_user,
 )
@@ -290,7 +291,8 @@ def list_context(
     if bulk_form is not None or (writer and shown):
         context["bulk_form"] = bulk_form or BulkTagForm(vault=vault, tags=tags)
         picked = request.POST.getlist("person") if bulk_form is not None else []
-        context["picked"] = {int(raw) for raw in picked if raw.isdigit() and len(raw) < 19}
+        picked_ids = (positive_id(raw) for raw in picked)
+        context["picked"] = {person_id for person_id in picked_ids if person_id is not None}
     context["summary"] = _summary(context)
     return context
 
