@@ -1168,6 +1168,20 @@ def test_moments_show_their_kind(
     assert '<span class="moment__kind">Grateful</span>' in html
 
 
+def test_the_moments_section_offers_to_add_one_in_one_step(
+    alice_client: Client, client: Client, carol: User, jeroen: Person
+) -> None:
+    moment_url = reverse("timeline:moment", args=[jeroen.pk])
+
+    html = page(alice_client.get(detail_url(jeroen)))
+    assert f'href="{moment_url}">Add a moment or strength</a>' in html
+    form = page(alice_client.get(moment_url))
+    assert 'value="strength"' in form
+
+    client.force_login(carol)  # a viewer
+    assert moment_url not in page(client.get(detail_url(jeroen)))
+
+
 def test_the_next_date_is_highlighted_only_within_a_month(
     alice_client: Client, jeroen: Person
 ) -> None:
