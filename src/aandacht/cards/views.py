@@ -129,7 +129,7 @@ def _person_action(
     request: HttpRequest, year: int, person_id: int
 ) -> tuple[Person, HttpResponse | None]:
     """The person (404/403 as for every write) and, when ``year`` is not the user's current
-    year, the answer instead of the action: a message and the way back to that card."""
+    year, the answer instead of the action: a message and the way to this year's list."""
     person = person_for(request, person_id, write=True)
     today = services.today_for(signed_in_user(request))
     year = _shown_year(year, today)
