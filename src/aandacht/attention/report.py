@@ -356,10 +356,11 @@ def _last_contacts(
     if prefs.one_way_resets:
         outcomes.append(Outcome.ONE_WAY)
     through = Interaction.people.through
+    # No filter on the interaction's vault: the circles' people are this vault's, and without
+    # it the database starts from those people's rows rather than from the whole vault's.
     rows = (
         through.objects.filter(
             in_circles,
-            interaction__vault=vault,
             interaction__outcome__in=outcomes,
             interaction__occurred_at__gte=earliest,
             interaction__occurred_at__lt=ends[-1],
