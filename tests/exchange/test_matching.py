@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from rapidfuzz import fuzz
 
-from aandacht.exchange.matching import Identity, MatchIndex, NameParts, Target, names_clash
+from aandacht.exchange.matching import (
+    NAME_THRESHOLD,
+    Identity,
+    MatchIndex,
+    NameParts,
+    Target,
+    names_clash,
+)
+from aandacht.people.names import fold
 
 
 def person(given: str = "", family: str = "", particles: str = "", **keys: object) -> Identity:
@@ -93,3 +102,24 @@ def test_names_clash(rule: str, incoming: NameParts, existing: NameParts, clash:
 def test_particles_do_not_count_as_a_family_name() -> None:
     parts = person("Jeroen", "van der Berg").name_parts()
     assert parts == NameParts("jeroen", "berg", False)
+
+
+@pytest.mark.parametrize(
+    ("stored", "incoming", "found"),
+    [
+        (("Jan Willem", "Berg"), ("Willem Jan", "Berg"), True),  # the same words, reordered
+        (("Jan", "Bergsma"), ("Jan", "Bergsmaa"), True),  # one letter more: still close
+        (("Jan", "Berg"), ("Jan", "Borg"), False),  # short names: one letter is too much
+        (("Anna Maria", "Jansen"), ("Maria", "Jansen"), False),
+    ],
+)
+def test_the_name_rule_scores_as_token_sort_ratio(
+    stored: tuple[str, str], incoming: tuple[str, str], found: bool
+) -> None:
+    """The index compares names with their words sorted once (``fuzz.ratio``): the same scores
+    as rapidfuzz's token_sort_ratio against the threshold."""
+    index = index_with((person(*stored, organisation="Acme"), JAN))
+    match = index.match(person(*incoming, organisation="Acme"))
+    score = fuzz.token_sort_ratio(fold(" ".join(stored)), fold(" ".join(incoming)))
+    assert (score >= NAME_THRESHOLD) is found
+    assert (match is not None and match.target is JAN and match.rule == "name") is found

@@ -59,6 +59,7 @@ class NameEntry:
     digits: tuple[str, ...] = ()
     emails: set[str] = field(default_factory=set)
     phones: set[str] = field(default_factory=set)
+    words: str = ""  # the words of ``full`` in sorted order (see MatchIndex._match_name)
 
     def contradicts(self, identity: Identity, digits: tuple[str, ...]) -> bool:
         """Both have email addresses (or phones) and share none, or the names differ in their
@@ -98,9 +99,10 @@ class Identity:
         return NameParts(fold(self.given), " ".join(family), bool(self.organisation))
 
 
-# The folded full name, the block key, the shared keys, the exact-name key and the numbers in
-# the name: everything :class:`MatchIndex` files a person under or looks a record up by.
-Keys = tuple[str, str, tuple[str, ...], str, tuple[str, ...]]
+# The folded full name, the block key, the shared keys, the exact-name key, the numbers in the
+# name and the name's words in sorted order: everything :class:`MatchIndex` files a person
+# under or looks a record up by.
+Keys = tuple[str, str, tuple[str, ...], str, tuple[str, ...], str]
 
 
 def match_keys(identity: Identity) -> Keys:
@@ -111,7 +113,8 @@ def match_keys(identity: Identity) -> Keys:
         full = identity.full_name
         block = block_key(identity)
         shared = tuple(_shared_keys(block, identity))
-        keys = (full, block, shared, _exact_key(identity), _digits(full))
+        words = " ".join(sorted(full.split()))
+        keys = (full, block, shared, _exact_key(identity), _digits(full), words)
         identity.keys = keys
     return keys
 
@@ -211,7 +214,7 @@ class MatchIndex:
                     owners.append(target)
             elif owners is not target:
                 self._keys[key] = [owners, target]
-        full, _block, shared, exact, digits = match_keys(identity)
+        full, _block, shared, exact, digits, words = match_keys(identity)
         if exact:
             owners = self._keys.get(exact)
             if owners is None:
@@ -222,7 +225,7 @@ class MatchIndex:
         if entry is None:
             if not full:
                 return
-            entry = NameEntry(full, target, digits)
+            entry = NameEntry(full, target, digits, words=words)
             self._entry_of[id(target)] = entry
         entry.emails.update(identity.emails)
         entry.phones.update(identity.phones)
@@ -230,7 +233,7 @@ class MatchIndex:
             entries = self._names[key]
             if not entries or entries[-1] is not entry:
                 entries.append(entry)
-                self._strings[key].append(entry.full)
+                self._strings[key].append(entry.words)
 
     def match(self, identity: Identity) -> Match | None:
         if identity.uid and (owners := self._keys.get("uid:" + identity.uid)) is not None:
@@ -269,7 +272,7 @@ class MatchIndex:
         return Match(owners, "name")
 
     def _match_name(self, identity: Identity) -> Match | None:
-        full, _block, shared, _exact, digits = match_keys(identity)
+        full, _block, shared, _exact, digits, words = match_keys(identity)
         if not full:
             return None
         candidates: list[tuple[float, NameEntry]] = []
@@ -280,10 +283,12 @@ class MatchIndex:
             # The most recent NAME_WINDOW names of a group: bounded work even when thousands of
             # people share an organisation and the first letters of their family name.
             offset = max(0, len(entries) - NAME_WINDOW)
+            # fuzz.ratio of the sorted words is token_sort_ratio, without sorting every
+            # candidate's words again at every lookup (measured: four times as fast)
             found = process.extract(
-                full,
+                words,
                 self._strings[key][offset:],
-                scorer=fuzz.token_sort_ratio,
+                scorer=fuzz.ratio,
                 score_cutoff=NAME_THRESHOLD,
                 limit=NAME_CANDIDATES,
             )
