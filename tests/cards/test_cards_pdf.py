@@ -43,14 +43,39 @@ def test_a_short_message_is_set_large_and_a_longer_one_smaller() -> None:
     assert longer.fits and pdf.MIN_SIZE <= longer.font_size < pdf.MAX_SIZE
 
 
-def test_a_message_too_long_for_the_card_says_so_and_loses_nothing() -> None:
+def test_a_message_too_long_for_one_card_is_refused_with_how_much_to_cut() -> None:
     message = "woord " * 320 + "EINDE"
-    fit = pdf.fit_of(message)
-    assert not fit.fits and fit.font_size == pdf.MIN_SIZE
-    reader = read(pdf.render("Zoë", message))
-    assert len(reader.pages) == 2
-    assert size_mm(reader, 1) == (105, 148)
-    assert "EINDE" in reader.pages[1].extract_text()
+    fit = pdf.fit_of(message, "Zoë")
+    assert not fit.fits and fit.font_size == pdf.MIN_SIZE and fit.cut > 0
+    with pytest.raises(pdf.TooLong) as refused:
+        pdf.render("Zoë", message)
+    assert refused.value.fit.cut == fit.cut
+    # Cutting exactly that much makes it fit, on one page, and the end of what is left prints.
+    shorter = pdf.clean(message)[: -fit.cut]
+    assert pdf.fit_of(shorter, "Zoë").fits
+    reader = read(pdf.render("Zoë", shorter))
+    assert len(reader.pages) == 1
+    assert shorter.split()[-1] in reader.pages[0].extract_text()
+    # One character fewer than asked is still too long: the number is not a guess.
+    assert not pdf.fit_of(pdf.clean(message)[: -fit.cut + 1], "Zoë").fits
+
+
+@pytest.mark.parametrize("words", [150, 220, 260, 280, 300])
+@pytest.mark.parametrize(
+    "name", ["Zoë", "Anneliese Margarethe Wilhelmina van der Heijden-Oosterhuis"]
+)
+def test_whatever_fits_prints_on_exactly_one_page(words: int, name: str) -> None:
+    """A long name wraps and pushes the text down: the fit accounts for it, so a text said to
+    fit never runs onto a second page (the newcomer's 'Word Word …' card did)."""
+    message = "Word " * words
+    fit = pdf.fit_of(message, name)
+    if fit.fits:
+        reader = read(pdf.render(name, message))
+        assert len(reader.pages) == 1
+        assert reader.pages[0].extract_text().count("Word") == words
+    else:
+        with pytest.raises(pdf.TooLong):
+            pdf.render(name, message)
 
 
 def test_long_words_and_line_breaks_wrap_within_the_card() -> None:

@@ -32,9 +32,9 @@ def test_the_list_is_ranked_by_moments_and_explains_itself(
     assert names(season) == ["Zoë de Vries", "Ruud Çelik", "Anna Jansen"]
     assert all(entry.proposed and entry.status == "proposed" for entry in season.entries)
     reasons = [entry.reason for entry in season.entries]
-    assert reasons[0] == "1 moment, 2 things you are grateful for since March"
-    assert reasons[1] == "1 moment, 1 strength you admire since August"
-    assert reasons[2] == "1 moment since May"
+    assert reasons[0] == "Since March: 1 moment, 2 things you are grateful for"
+    assert reasons[1] == "Since August: 1 moment, 1 strength you admire"
+    assert reasons[2] == "Since May: 1 moment"
 
 
 def test_reasons_in_dutch(vault: Vault, alice: User, cast: Cast) -> None:
@@ -47,7 +47,7 @@ def test_a_moment_from_last_year_names_the_year(vault: Vault, alice: User) -> No
     person = create_person(vault, "Oud Moment")
     moment(person, MomentKind.SHARED, 340, alice)
     (entry,) = services.season_for(vault, alice).entries
-    assert entry.reason == "1 moment since December 2025"
+    assert entry.reason == "Since December 2025: 1 moment"
 
 
 def test_private_moments_count_only_for_their_author(vault: Vault, alice: User, bob: User) -> None:

@@ -50,7 +50,7 @@ def test_the_list_proposes_and_explains(as_alice: Client, cast: Cast) -> None:
     body = response.content.decode()
     assert "Card season 2026" in body
     assert body.index("Zoë de Vries") < body.index("Ruud Çelik") < body.index("Anna Jansen")
-    assert "1 moment, 2 things you are grateful for since March" in body
+    assert "Since March: 1 moment, 2 things you are grateful for" in body
     assert "Stille Willem" not in body
     assert url("write", cast.zoe.pk) in body
     assert 'name="size"' in body and 'name="q"' in body
@@ -140,9 +140,13 @@ def test_a_bad_size_is_explained_next_to_the_field(
     as_alice: Client, cast: Cast, raw: str, error: str
 ) -> None:
     response = as_alice.post(reverse("cards:size"), {"size": raw})
-    assert response.status_code == 200
-    body = response.content.decode()
+    # Post/redirect/get: the address is the season page's, so a reload re-submits nothing.
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("cards:season") + "?vault=")
+    assert response["Location"].endswith("#season-size")
+    body = as_alice.get(response["Location"]).content.decode()
     assert error in body and "field--invalid" in body
+    assert 'aria-invalid="true"' in body and f'value="{raw}"' in body
     assert not SeasonSettings.objects.exists()
 
 
@@ -152,14 +156,17 @@ def test_writing_a_draft_without_javascript(as_alice: Client, cast: Cast) -> Non
     body = page.content.decode()
     assert "A card to Zoë de Vries" in body
     assert "grateful with Zoë de Vries, 20 days ago" in body  # the memory aid
-    assert url("pdf", cast.zoe.pk) in body
+    assert 'data-testid="aid-compact"' in body  # and its phone version above the box
+    assert url("pdf", cast.zoe.pk) not in body  # no card yet, so no printable card
+    assert 'data-testid="no-preview"' in body
     response = as_alice.post(url("write", cast.zoe.pk), {"text": "Lieve Zoë,\r\nDank je."})
     assert response.status_code == 302 and response["Location"] == url("write", cast.zoe.pk)
     as_alice.post(url("write", cast.zoe.pk), {"text": "Lieve Zoë,\r\nDank je."})
     card = Card.objects.get(person=cast.zoe)
     assert card.text == "Lieve Zoë,\nDank je." and card.status == CardStatus.PLANNED
     body = as_alice.get(url("write", cast.zoe.pk)).content.decode()
-    assert "Draft saved." in body and "Fits on the card" in body
+    assert "Draft saved." in body and "Fits on one card" in body
+    assert url("pdf", cast.zoe.pk) in body
     assert "draft" in as_alice.get(SEASON).content.decode()
 
 
@@ -173,8 +180,10 @@ def test_a_text_too_long_for_the_form_is_refused(as_alice: Client, cast: Cast) -
 def test_a_text_too_long_for_the_card_is_saved_with_a_warning(as_alice: Client, cast: Cast) -> None:
     response = as_alice.post(url("write", cast.zoe.pk), {"text": "woord " * 320}, follow=True)
     body = response.content.decode()
-    assert "too long for the card" in body
-    assert 'data-testid="too-long"' in body
+    assert "Too long for one card" in body and "cut at least" in body
+    assert 'data-testid="too-long"' in body and 'data-testid="pdf-blocked"' in body
+    assert 'data-testid="send-blocked"' in body
+    assert url("pdf", cast.zoe.pk) not in body
     assert Card.objects.get(person=cast.zoe).text.startswith("woord woord")
 
 
@@ -296,7 +305,9 @@ def test_bad_ids_and_methods(as_alice: Client, cast: Cast) -> None:
     assert as_alice.get("/cards/twenty/1/").status_code == 404
     assert as_alice.post(url("sent", 999999)).status_code == 404
     assert as_alice.get(url("sent", cast.zoe.pk)).status_code == 405
-    assert as_alice.get(reverse("cards:size")).status_code == 405
+    size_page = as_alice.get(reverse("cards:size"))  # a reloaded form address
+    assert size_page.status_code == 302
+    assert size_page["Location"].startswith(reverse("cards:season"))
 
 
 def test_no_cards_for_someone_who_died(as_alice: Client, cast: Cast) -> None:
@@ -342,7 +353,7 @@ def test_htmx_autosaves_the_draft(as_alice: Client, cast: Cast) -> None:
     response = as_alice.post(url("write", cast.zoe.pk), {"text": "Lieve Zoë,"}, headers=headers)
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Draft saved at" in body and "Fits on the card" in body
+    assert "Draft saved at" in body and "Fits on one card" in body
     assert 'hx-swap-oob="true"' in body and "card.pdf?v=" in body
     assert "<html" not in body
     assert Card.objects.get(person=cast.zoe).text == "Lieve Zoë,"

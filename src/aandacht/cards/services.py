@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 
 from aandacht.accounts.models import Vault
 from aandacht.attention.services import local_today, settings_for, zone_of
-from aandacht.cards import ranking
+from aandacht.cards import pdf, ranking
 from aandacht.cards.models import Card, CardStatus, SeasonSettings
 from aandacht.people.models import Person
 from aandacht.people.search import search_people
@@ -90,6 +90,54 @@ class Season:
     @property
     def sent_count(self) -> int:
         return sum(1 for entry in self.entries if entry.status == "sent")
+
+    @property
+    def proposed_count(self) -> int:
+        return sum(1 for entry in self.entries if entry.proposed)
+
+    @property
+    def kept_count(self) -> int:
+        """People on the list because of the user: added, drafted or sent. They stay whatever
+        the size; proposals only fill the places left."""
+        return len(self.entries) - self.proposed_count
+
+    @property
+    def summary(self) -> str:
+        """One sentence that makes the list and its size agree: who is on it and why."""
+        return list_summary(len(self.entries), self.proposed_count, self.size)
+
+
+def list_summary(total: int, proposed: int, size: int) -> str:
+    """ "5 on your list: 3 proposed, 2 you added or started." — and when the user's own
+    people already outnumber the size, why the list is longer than asked."""
+    kept = total - proposed
+    if total == 0:
+        return ""
+    if kept == 0:
+        return ngettext(
+            "%(total)d on your list, proposed from your moments.",
+            "%(total)d on your list, all proposed from your moments.",
+            total,
+        ) % {"total": total}
+    if proposed == 0 and kept > size:
+        return ngettext(
+            "You asked for %(size)d cards, but %(total)d people stay on your list: you added "
+            "them or started their card. Remove someone to make it shorter.",
+            "You asked for %(size)d cards, but %(total)d people stay on your list: you added "
+            "them or started their cards. Remove someone to make it shorter.",
+            total,
+        ) % {"size": size, "total": total}
+    if proposed == 0:
+        return ngettext(
+            "%(total)d on your list, all added or started by you.",
+            "%(total)d on your list, all added or started by you.",
+            total,
+        ) % {"total": total}
+    return ngettext(
+        "%(total)d on your list: %(proposed)d proposed, %(kept)d you added or started.",
+        "%(total)d on your list: %(proposed)d proposed, %(kept)d you added or started.",
+        total,
+    ) % {"total": total, "proposed": proposed, "kept": kept}
 
 
 @dataclass(frozen=True)
@@ -203,7 +251,8 @@ def last_cards(vault: Vault, today: dt.date, zone: zoneinfo.ZoneInfo) -> dict[in
 
 
 def reason_for(proposal: ranking.Proposal | None, today: dt.date) -> str:
-    """One calm line: "3 moments, 1 thing you are grateful for since March"."""
+    """One calm line: "Since March: 3 moments, 1 thing you are grateful for" ("This month:
+    …" when every counted moment is from this month)."""
     if proposal is None:
         return _("No moments in the past year; you put them on the list.")
     parts = []
@@ -230,9 +279,12 @@ def reason_for(proposal: ranking.Proposal | None, today: dt.date) -> str:
             )
             % {"count": proposal.strengths}
         )
+    what = ", ".join(parts)
     since = proposal.since
+    if (since.year, since.month) == (today.year, today.month):
+        return _("This month: %(what)s") % {"what": what}
     month = formats.date_format(since, "F" if since.year == today.year else "F Y")
-    return _("%(what)s since %(month)s") % {"what": ", ".join(parts), "month": month}
+    return _("Since %(month)s: %(what)s") % {"what": what, "month": month}
 
 
 def season_for(vault: Vault, user: User, when: UserDay | dt.date | None = None) -> Season:
@@ -368,6 +420,22 @@ def card_of(person: Person, user: User, year: int) -> Card | None:
 # Writing
 
 
+def too_long(text: str, name: str) -> str:
+    """Why ``text`` cannot be printed or marked sent (it needs more than one card), or ""."""
+    if not text:
+        return ""
+    fit = pdf.fit_of(text, name)
+    if fit.fits:
+        return ""
+    return ngettext(
+        "Too long for one card, even in the smallest letters: cut at least %(cut)d character. "
+        "Your draft is saved, but it can only be printed or marked sent once it fits.",
+        "Too long for one card, even in the smallest letters: cut at least %(cut)d characters. "
+        "Your draft is saved, but it can only be printed or marked sent once it fits.",
+        fit.cut,
+    ) % {"cut": fit.cut}
+
+
 def _card_for_update(person: Person, user: User, year: int) -> Card:
     """The user's card for this person and year, locked; created (on the list) when missing."""
     card, _created = Card.objects.select_for_update().get_or_create(
@@ -422,10 +490,14 @@ def save_text(person: Person, user: User, year: int, text: str) -> Card:
 
 @transaction.atomic
 def mark_sent(person: Person, user: User, year: int, when: dt.datetime | None = None) -> Card:
-    """Mark the card sent and log one "card" interaction on the person's timeline."""
+    """Mark the card sent and log one "card" interaction on the person's timeline. A text too
+    long for one card is refused: what was sent must be what the card can hold."""
     card = _card_for_update(person, user, year)
     if card.status == CardStatus.SENT and card.interaction_id is not None:
         return card
+    problem = too_long(card.text, person.name)
+    if problem:
+        raise CardProblem(problem)
     moment = when or timezone.now()
     interaction = log_interaction(
         person.vault,

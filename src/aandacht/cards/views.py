@@ -82,7 +82,14 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
 def season_page(request: HttpRequest) -> HttpResponse:
     """This year's list, the person picker (``?q=``) and the history."""
     vault = current_vault(request)
-    return render(request, "cards/season.html", _season_context(request, vault))
+    # A size that was refused comes back here (?size=99) so the error shows next to the
+    # field while the address stays the season page's: a reload re-submits nothing.
+    size_form = SizeForm(request.GET) if "size" in request.GET else None
+    if size_form is not None:
+        size_form.is_valid()
+    return render(
+        request, "cards/season.html", _season_context(request, vault, size_form=size_form)
+    )
 
 
 def _season_context(
@@ -109,20 +116,26 @@ def _season_context(
     }
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def set_size(request: HttpRequest) -> HttpResponse:
-    """Change how many people the list holds (remembered per user and vault)."""
-    user = signed_in_user(request)
+    """Change how many cards the list aims at (remembered per user and vault): proposals fill
+    the places the user's own people (added, drafted, sent) leave. Always answered with a
+    redirect to the season page; a refused size goes along to be shown next to the field."""
     vault = current_vault(request)
+    if request.method == "GET":  # a bookmarked or reloaded form address
+        return redirect(season_url(vault))
+    user = signed_in_user(request)
     require_writer(user, vault)
     form = SizeForm(request.POST)
-    if form.is_valid():
-        size = services.set_list_size(vault, user, form.cleaned_data["size"])
-        messages.success(request, _("Your list holds %(size)d cards.") % {"size": size})
-        return redirect(season_url(vault))
-    context = _season_context(request, vault, size_form=form)
-    return render(request, "cards/season.html", context)
+    if not form.is_valid():
+        refused = str(request.POST.get("size", ""))[:20]
+        query = urlencode({"vault": str(vault.pk), "size": refused})
+        return redirect(f"{reverse('cards:season')}?{query}#season-size")
+    services.set_list_size(vault, user, form.cleaned_data["size"])
+    season = services.season_for(vault, user, services.day_of(user))
+    messages.success(request, season.summary)
+    return redirect(season_url(vault))
 
 
 def _person_action(
@@ -179,7 +192,11 @@ def sent(request: HttpRequest, year: int, person_id: int) -> HttpResponse:
         return refused
     if person.deceased:
         raise Http404("no cards for someone who died")
-    services.mark_sent(person, signed_in_user(request), year)
+    try:
+        services.mark_sent(person, signed_in_user(request), year)
+    except services.CardProblem as problem:
+        messages.error(request, problem.message)
+        return _back(request, write_url(year, person))
     messages.success(
         request,
         _("Card to %(name)s marked sent; it is on their timeline.") % {"name": person.name},
@@ -237,12 +254,16 @@ def write(request: HttpRequest, year: int, person_id: int) -> HttpResponse:
             except services.CardProblem as problem:
                 form.add_error("text", problem.message)
             else:
-                if pdf.fit_of(card.text).fits:
-                    messages.success(request, _("Draft saved."))
-                else:
+                if services.too_long(card.text, person.name):
                     messages.info(
-                        request, _("Draft saved, but it is too long for the card; shorten it.")
+                        request,
+                        _(
+                            "Draft saved. It does not fit on one card yet: "
+                            "below it says how much to cut."
+                        ),
                     )
+                else:
+                    messages.success(request, _("Draft saved."))
                 return redirect(write_url(year, person))
     text = card.text if card else ""
     is_sent = card is not None and card.status == CardStatus.SENT
@@ -259,7 +280,8 @@ def write(request: HttpRequest, year: int, person_id: int) -> HttpResponse:
             "closed": closed,
             "late": editable and not current,
             "current": current,
-            "fit": pdf.fit_of(text) if text else None,
+            "fit": pdf.fit_of(text, person.name) if text else None,
+            "too_long": services.too_long(text, person.name),
             "aid": services.memory_aid(person, user, year),
             "season_url": season_url(person.vault),
             "pdf_url": reverse("cards:pdf", args=[year, person.pk]),
@@ -293,7 +315,10 @@ def _autosave(
             context["problem"] = problem.message
         else:
             context.update(
-                card=card, autosaved=True, fit=pdf.fit_of(card.text) if card.text else None
+                card=card,
+                autosaved=True,
+                fit=pdf.fit_of(card.text, person.name) if card.text else None,
+                too_long=services.too_long(card.text, person.name),
             )
     else:
         context["problem"] = " ".join(str(message) for message in form["text"].errors)
@@ -303,19 +328,27 @@ def _autosave(
 @require_GET
 @login_required
 def card_pdf(request: HttpRequest, year: int, person_id: int) -> HttpResponse:
-    """The printable A6 card; ``?download=1`` saves it instead of showing it."""
+    """The printable A6 card, always one page; ``?download=1`` saves it instead of showing it.
+    Only for someone the user has a card for that year (any status: a blank card to write by
+    hand is a card too); a text too long for one card is answered with how much to cut."""
     user = signed_in_user(request)
     person = person_for(request, person_id, write=True)
-    today = services.today_for(user)
-    year = _shown_year(year, today)
+    year = _shown_year(year, services.today_for(user))
     card = services.card_of(person, user, year)
-    if card is None and year != services.season_year(today):
-        raise Http404("no card that year")
-    body = pdf.render(
-        person.name,
-        card.text if card else "",
-        title=_("A card for %(name)s") % {"name": person.name},
-    )
+    if card is None:
+        raise Http404("no card for this person that year")
+    try:
+        body = pdf.render(
+            person.name, card.text, title=_("A card for %(name)s") % {"name": person.name}
+        )
+    except pdf.TooLong:
+        context = {
+            "vault": person.vault,
+            "person": person,
+            "message": services.too_long(card.text, person.name),
+            "write_url": write_url(year, person),
+        }
+        return render(request, "cards/too_long.html", context, status=409)
     response = HttpResponse(body, content_type="application/pdf")
     disposition = "attachment" if request.GET.get("download") else "inline"
     filename = f"card-{year}-{slugify(person.name) or person.pk}.pdf"
