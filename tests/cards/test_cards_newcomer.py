@@ -291,3 +291,13 @@ def test_the_compact_memory_aid_comes_before_the_text_box(as_alice: Client, cast
     compact = body.index('data-testid="aid-compact"')
     assert compact < body.index("<textarea")
     assert "<details" in body[compact - 80 : compact] and " open " in body[compact - 80 : compact]
+
+
+def test_htmx_autosave_swaps_mark_sent_for_the_reason(as_alice: Client, cast: Cast) -> None:
+    headers = {"HX-Request": "true"}
+    long = as_alice.post(write_url(cast.zoe.pk), {"text": LONG}, headers=headers)
+    body = long.content.decode()
+    assert 'id="write-send-action"' in body and 'data-testid="send-blocked"' in body
+    short = as_alice.post(write_url(cast.zoe.pk), {"text": "Lieve Zoë,"}, headers=headers)
+    body = short.content.decode()
+    assert 'id="write-send-action"' in body and sent_url(cast.zoe.pk) in body

@@ -97,7 +97,7 @@ def test_propose_write_preview_and_mark_sent(
     assert Card.objects.get(person__given_name="Zoë").text.startswith("Lieve Zoë")
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_role("status").first).to_contain_text("Draft saved.")
-    expect(page.get_by_test_id("fits")).to_contain_text("Fits on the card")
+    expect(page.get_by_test_id("fits")).to_contain_text("Fits on one card")
     preview = page.locator("object.write-preview__pdf")
     expect(preview).to_have_attribute("type", "application/pdf")
     pdf_url = preview.get_attribute("data")
@@ -197,3 +197,124 @@ def test_a_page_left_open_over_new_years_eve_keeps_its_words(
         expect(page.get_by_label("Your card")).to_have_value(words)
         page.wait_for_load_state("networkidle")  # the preview's PDF request, before the query
     assert Card.objects.get(person=zoe, year=2026).text == "Lieve Zoë, een goed nieuw jaar!"
+
+
+def _box(page: Page, selector: str) -> dict[str, float]:
+    box = page.locator(selector).first.bounding_box()
+    assert box is not None, selector
+    return box
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_season_and_writing_pages_look_like_the_app(
+    open_page: Callable[..., Page],
+    owner: tuple[User, Vault],
+    screenshot: Screenshot,
+    width: int,
+    scheme: str,
+) -> None:
+    """Names in the app's sans-serif and text colour, the writing page as wide as the header,
+    and on a phone the moments above the text box, visible without scrolling."""
+    user, vault = owner
+    phone = width < 600
+    page = open_page(
+        viewport={"width": width, "height": 844 if phone else 900},
+        color_scheme=scheme,
+        is_mobile=phone,
+        has_touch=phone,
+    )
+    zoe = Person.objects.get(given_name="Zoë")
+    year = services.today_for(user).year
+    services.save_text(zoe, user, year, "Lieve Zoë,")
+    sign_in(page, user.username)
+    page.goto("/cards/")
+    expect(page.get_by_test_id("season-summary")).to_have_text(
+        "3 on your list: 2 proposed, 1 you added or started."
+    )
+    name = page.locator(".season-entry__name a").first
+    body_font = page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert name.evaluate("e => getComputedStyle(e).fontFamily") == body_font
+    assert name.evaluate("e => getComputedStyle(e).textDecorationLine") == "none"
+    badge = page.locator(".season-entry .badge").first
+    assert badge.evaluate("e => getComputedStyle(e).fontFamily") == body_font
+    assert horizontal_overflow(page) <= 0
+    screenshot(page, "season")
+
+    page.goto(f"/cards/{year}/{zoe.pk}/")
+    box = _box(page, "textarea")
+    if phone:
+        compact = page.get_by_test_id("aid-compact")
+        expect(compact).to_be_visible()
+        expect(compact).to_contain_text("Drove me to the hospital")
+        expect(compact).to_contain_text("Calm when everyone else panics.")
+        assert _box(page, "[data-testid=aid-compact]")["y"] < box["y"]
+        assert box["y"] < 844  # the box starts on the first screen, below the aid
+        expect(page.locator(".write-aid .write-aid__recent")).to_be_hidden()
+    else:
+        expect(page.get_by_test_id("aid-compact")).to_be_hidden()
+        header = _box(page, ".site-header__inner")
+        heading = _box(page, "h1")
+        # The header's inner box includes its padding; the page's content lines up with it.
+        main = _box(page, "main")
+        assert abs(main["x"] - header["x"]) < 2 and abs(main["width"] - header["width"]) < 2
+        assert heading["x"] > header["x"]
+    assert horizontal_overflow(page) <= 0
+    screenshot(page, "write")
+    assert serious_violations(page) == []
+
+
+def test_a_refused_size_stays_next_to_its_field(
+    page: Page, owner: tuple[User, Vault], screenshot: Screenshot
+) -> None:
+    user, _vault = owner
+    sign_in(page, user.username)
+    page.goto("/cards/")
+    field = page.get_by_label("How many cards this year")
+    for raw in ("99", "0"):
+        field.fill(raw)
+        page.get_by_role("button", name="Change").click()
+        expect(page).to_have_url(re.compile(r"/cards/\?vault=\d+&size=" + raw + "#season-size$"))
+        expect(page.locator("#season-size .errorlist")).to_be_visible()
+        input_box = _box(page, "#season-size input[name=size]")
+        button_box = _box(page, "#season-size button")
+        # Side by side, vertically centred on each other; the error below both.
+        assert (
+            abs(
+                (input_box["y"] + input_box["height"] / 2)
+                - (button_box["y"] + button_box["height"] / 2)
+            )
+            < 3
+        )
+        assert _box(page, "#season-size .errorlist")["y"] >= input_box["y"] + input_box["height"]
+    screenshot(page, "error")
+    page.reload()  # nothing to re-submit: the address is the season page's
+    expect(page.locator("#season-size .errorlist")).to_be_visible()
+    field.fill("3")
+    page.get_by_role("button", name="Change").click()
+    expect(page.get_by_role("status").first).to_contain_text("3 on your list")
+    page.goto("/cards/size/")
+    expect(page).to_have_url(re.compile(r"/cards/\?vault=\d+$"))
+
+
+def test_a_text_too_long_for_one_card(
+    page: Page, owner: tuple[User, Vault], screenshot: Screenshot
+) -> None:
+    user, _vault = owner
+    zoe = Person.objects.get(given_name="Zoë")
+    year = services.today_for(user).year
+    sign_in(page, user.username)
+    page.goto(f"/cards/{year}/{zoe.pk}/")
+    page.get_by_label("Your card").fill("Dank je wel voor alles dit jaar. " * 60)
+    expect(page.get_by_test_id("too-long")).to_contain_text("cut at least")
+    expect(page.get_by_test_id("pdf-blocked")).to_be_visible()
+    expect(page.locator("object.write-preview__pdf")).to_have_count(0)
+    expect(page.get_by_role("button", name="Mark sent")).to_have_count(0)
+    expect(page.get_by_test_id("send-blocked")).to_be_visible()
+    response = page.request.get(f"/cards/{year}/{zoe.pk}/card.pdf")
+    assert response.status == 409 and "cut at least" in response.text()
+    screenshot(page, "blocked")
+    page.get_by_label("Your card").fill("Lieve Zoë, dank je wel.")
+    expect(page.get_by_test_id("fits")).to_be_visible()
+    expect(page.locator("object.write-preview__pdf")).to_have_count(1)
+    expect(page.get_by_role("button", name="Mark sent")).to_be_visible()

@@ -303,7 +303,13 @@ def _autosave(
 ) -> HttpResponse:
     """htmx saves the draft as the user types: answer with the status line and a fresh preview
     (a problem is shown in the status line; the text stays in the box either way)."""
-    context: dict[str, Any] = {"pdf_url": reverse("cards:pdf", args=[year, person.pk])}
+    context: dict[str, Any] = {
+        "pdf_url": reverse("cards:pdf", args=[year, person.pk]),
+        "person": person,
+        "year": year,
+        # "Mark sent" shows on this year's page only (a late draft cannot be sent).
+        "send_open": year == services.season_year(services.today_for(signed_in_user(request))),
+    }
     if closed:
         context["problem"] = closed
     elif form.is_valid():
