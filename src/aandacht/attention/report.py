@@ -1,13 +1,13 @@
 """The attention report: honest figures of who you kept in touch with, how and what you gave.
 
 Shared by the report page and ``aandacht report``. Everything is counted in a fixed number of
-queries, whatever the size of the vault, and counted in the database: the weeks are
-conditional counts per week, and the history of the circles' people is one row per person
-(their last contact before each week's end), read only for the people in a circle. So the
-work follows the number of people on a rhythm, not the vault's whole history. Who is in which
-circle comes from the agenda's own ``services.standings``, so the report and Today agree on
-cadences and on what counts as contact. The arithmetic lives in ``report_core`` (pure); the
-charts are drawn by ``svg``.
+queries, whatever the size of the vault, and counted in the database: the weeks per week,
+kind and outcome; the history of the circles' people as one row per person (their last
+contact before each week's end), read only for the people in a circle. So the work follows
+the number of people on a rhythm, not the vault's whole history. Who is in which circle comes
+from the agenda's own ``services.standings``, so the report and Today agree on cadences and on
+what counts as contact. The arithmetic lives in ``report_core`` (pure); the charts are drawn
+by ``svg``.
 
 There is deliberately no overall score: every figure says what it counts.
 """
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Max, Q
+from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -211,33 +211,35 @@ def _interaction_totals(vault: Vault, start: dt.datetime, end: dt.datetime) -> d
 
 
 def _weeks(vault: Vault, buckets: list[core.Period], zone: dt.tzinfo) -> list[Week]:
-    """Interactions per week by depth, counted in SQL in one aggregate query: one conditional
-    count per week and depth, each week bounded by local midnights (so the weeks follow the
-    user's time zone, daylight saving time included, on SQLite and PostgreSQL alike). An
-    interaction with several people counts once."""
-    reached = ~Q(outcome=Outcome.ATTEMPT)
-    depths = {
-        "deep": reached & Q(kind__in=DEEP_KINDS),
-        "light": reached & Q(kind__in=LIGHT_KINDS),
-        "cards_and_gifts": reached & Q(kind__in=GIFT_KINDS),
-        "attempts": Q(outcome=Outcome.ATTEMPT),
-    }
+    """Interactions per week by depth, counted in SQL in one query: each interaction gets the
+    number of its week (weeks bounded by local midnights, so they follow the user's time zone,
+    daylight saving time included) and the database counts them per week, kind and outcome; a
+    few dozen rows at most come back. An interaction with several people counts once."""
     spans = [_bounds(bucket, zone) for bucket in buckets]
-    found = Interaction.objects.filter(
-        vault=vault, occurred_at__gte=spans[0][0], occurred_at__lt=spans[-1][1]
-    ).aggregate(
-        **{
-            f"{depth}_{index}": Count(
-                "id", filter=condition & Q(occurred_at__gte=start, occurred_at__lt=end)
-            )
-            for index, (start, end) in enumerate(spans)
-            for depth, condition in depths.items()
-        }
+    week = Case(
+        *(When(occurred_at__lt=end, then=Value(index)) for index, (_s, end) in enumerate(spans)),
+        output_field=IntegerField(),
     )
-    return [
-        Week(bucket, **{depth: found[f"{depth}_{index}"] or 0 for depth in depths})
-        for index, bucket in enumerate(buckets)
-    ]
+    rows = (
+        Interaction.objects.filter(
+            vault=vault, occurred_at__gte=spans[0][0], occurred_at__lt=spans[-1][1]
+        )
+        .order_by()
+        .annotate(week=week)
+        .values_list("week", "kind", "outcome")
+        .annotate(count=Count("id"))
+    )
+    counts = [{"deep": 0, "light": 0, "cards_and_gifts": 0, "attempts": 0} for _b in buckets]
+    for index, kind, outcome, count in rows:
+        if outcome == Outcome.ATTEMPT:
+            counts[index]["attempts"] += count
+        elif kind in DEEP_KINDS:
+            counts[index]["deep"] += count
+        elif kind in LIGHT_KINDS:
+            counts[index]["light"] += count
+        elif kind in GIFT_KINDS:
+            counts[index]["cards_and_gifts"] += count
+    return [Week(bucket, **count) for bucket, count in zip(buckets, counts, strict=True)]
 
 
 def _circles(
