@@ -11,6 +11,7 @@ from collections.abc import Callable
 import pytest
 import time_machine
 from browser_helpers import (
+    PASSWORD,
     Screenshot,
     horizontal_overflow,
     owner_with_vault,
@@ -318,3 +319,39 @@ def test_a_text_too_long_for_one_card(
     expect(page.get_by_test_id("fits")).to_be_visible()
     expect(page.locator("object.write-preview__pdf")).to_have_count(1)
     expect(page.get_by_role("button", name="Mark sent")).to_be_visible()
+
+
+def test_the_dutch_demo_season_and_a_sent_card(
+    open_page: Callable[..., Page], screenshot: Screenshot
+) -> None:
+    """The demo in Dutch: the history's names open your own cards, no separate "read" links,
+    and a sent card's date reads "5 december 2026"."""
+    from aandacht.demo import load_demo
+
+    user = User.objects.create_user("demo-nl", password=PASSWORD)
+    vault = load_demo("nl", owner=user)
+    last_year = Card.objects.filter(vault=vault, status=CardStatus.SENT).first()
+    assert last_year is not None
+    services.save_text(last_year.person, user, services.today_for(user).year, "Lieve groet,")
+    card = services.mark_sent(last_year.person, user, services.today_for(user).year)
+    page = open_page()
+    sign_in(page, user.username)
+    page.get_by_role("button", name="Nederlands").click()  # the footer's language switch
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
+    page.goto(f"/cards/?vault={vault.pk}")
+    history = page.locator(".season-history")
+    expect(history.get_by_role("link", name=last_year.person.name).first).to_have_attribute(
+        "href", re.compile(rf"/cards/\d+/{last_year.person.pk}/$")
+    )
+    expect(history).not_to_contain_text(" lees")
+    expect(history).not_to_contain_text(" read")
+    screenshot(page, "season")
+    page.goto(f"/cards/{card.year}/{card.person.pk}/")
+    day = timezone.localtime(card.sent_at).date()
+    months = (
+        "januari februari maart april mei juni juli augustus september oktober november december"
+    )
+    expect(page.locator(".page-header__meta")).to_contain_text(
+        f"{day.day} {months.split()[day.month - 1]} {day.year}"
+    )
+    screenshot(page, "sent")
