@@ -460,7 +460,13 @@ class DemoBuilder:
         presets = {c.preset: c for c in Circle.objects.filter(vault=self.vault).exclude(preset="")}
         family_tag = self.tags.get(self.locale.segments["family"].tags[0])
         if family_tag is not None:
-            Circle.objects.create(vault=self.vault, cadence_days=FAMILY_CIRCLE_DAYS, tag=family_tag)
+            # Named like the preset circles beside it ("Family", not the tag's "family").
+            Circle.objects.create(
+                vault=self.vault,
+                name=family_tag.name[:1].upper() + family_tag.name[1:],
+                cadence_days=FAMILY_CIRCLE_DAYS,
+                tag=family_tag,
+            )
         rhythms: list[Rhythm] = []
         for member in self.members.values():
             person = member.person

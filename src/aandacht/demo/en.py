@@ -150,6 +150,11 @@ MOMENTS: dict[str, dict[str, tuple[str, ...]]] = {
             "{first} asks the question everybody else avoids, and asks it kindly.",
             "{first} makes newcomers feel welcome within minutes.",
             "{first} stays calm and clear when everything is on fire.",
+            "{first} explains hard things without making anyone feel slow.",
+            "{first} keeps every promise, however small, and says so when one slips.",
+            "{first} gives credit away generously; the team always gets named first.",
+            "{first} listens to the end before answering, even in a rush.",
+            "{first} turns a vague wish into a plan everybody understands.",
         ),
     },
     "personal": {
@@ -167,6 +172,9 @@ MOMENTS: dict[str, dict[str, tuple[str, ...]]] = {
             "{first} is endlessly patient with children.",
             "{first} always notices when someone in the room is left out.",
             "{first} is honest without ever being harsh.",
+            "{first} remembers the small things people mention and asks about them later.",
+            "{first} can make a whole table laugh on a grey Monday.",
+            "{first} shows up when it matters, without being asked.",
         ),
     },
 }

@@ -155,6 +155,11 @@ MOMENTS: dict[str, dict[str, tuple[str, ...]]] = {
             "{first} stelt de vraag die iedereen ontwijkt, en doet dat vriendelijk.",
             "{first} zorgt dat nieuwe mensen zich binnen een paar minuten welkom voelen.",
             "{first} blijft rustig en helder als alles in brand staat.",
+            "{first} legt moeilijke dingen uit zonder dat iemand zich dom voelt.",
+            "{first} komt elke afspraak na, hoe klein ook, en zegt het eerlijk als er een schuift.",
+            "{first} geeft de eer ruimhartig weg; het team wordt altijd als eerste genoemd.",
+            "{first} luistert tot het eind voor het antwoord komt, ook als het druk is.",
+            "{first} maakt van een vage wens een plan dat iedereen begrijpt.",
         ),
     },
     "personal": {
@@ -172,6 +177,9 @@ MOMENTS: dict[str, dict[str, tuple[str, ...]]] = {
             "{first} heeft eindeloos geduld met kinderen.",
             "{first} ziet altijd wie er in een groep buiten de boot valt.",
             "{first} is eerlijk zonder ooit hard te zijn.",
+            "{first} onthoudt de kleine dingen die mensen vertellen en vraagt er later naar.",
+            "{first} krijgt op een grijze maandag de hele tafel aan het lachen.",
+            "{first} is er als het ertoe doet, zonder dat je het hoeft te vragen.",
         ),
     },
 }
