@@ -10,6 +10,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from aandacht.accounts.models import Vault
+from aandacht.people.forms_listing import BulkTagForm
 from aandacht.people.models import Person
 from aandacht.people.services import create_person
 from aandacht.web.access import CURRENT_VAULT, MAX_ID, object_in_vault, positive_id
@@ -118,15 +119,30 @@ def test_bad_ids_in_people_and_circle_forms_are_no_500(
     if raw.strip() == raw:  # " 7" is stripped there: person 7, who is not in this vault (404)
         assert merge.status_code == 400
         assert "Choose the other person from the list." in merge.content.decode()
-    if len(raw) < 19:  # a longer one still overflows in BulkTagForm's person field (not here)
-        bulk = signed_in.post(reverse("people:bulk_tag"), {"person": [raw], "tag": "x"})
-        assert bulk.status_code < 500
+    bulk = signed_in.post(reverse("people:bulk_tag"), {"person": [raw], "tag": "x"})
+    assert bulk.status_code < 500
     circles = signed_in.post(reverse("attention:circles"), {"name": "C", "tag": raw})
     assert circles.status_code < 500
     circle = signed_in.post(
         reverse("attention:person_circle", args=[person.pk]), {"circle": raw, "following": raw}
     )
     assert circle.status_code < 500
+
+
+@pytest.mark.parametrize("raw", [str(2**70), str(MAX_ID + 1), "²", "-1"])
+def test_bulk_tag_with_an_impossible_person_id_is_a_field_error(
+    signed_in: Client, vault: Vault, raw: str
+) -> None:
+    person = create_person(vault, "Anna Bakker")
+    form = BulkTagForm(
+        {"person": [str(person.pk), raw], "new_tag": "x", "action": "add"}, vault=vault
+    )
+    assert not form.is_valid()
+    assert form.errors["person"] == ["Some of the people you ticked are no longer here."]
+    response = signed_in.post(
+        reverse("people:bulk_tag"), {"person": [raw], "new_tag": "x", "action": "add"}
+    )
+    assert response.status_code < 500
 
 
 @pytest.mark.parametrize("raw", BAD)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from aandacht.accounts.models import Vault
 from aandacht.people import tagging
 from aandacht.people.models import Person, Tag
+from aandacht.web.access import positive_id
 
 QUERY_MAX_LENGTH = 200
 
@@ -70,13 +71,29 @@ class PeopleFilterForm(forms.Form):
         return bool(self.value("archived"))
 
 
+class PersonIdsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Ticked people by id; an id no database can hold (2**70, "²") is an invalid choice,
+    not an OverflowError from the database (a 500)."""
+
+    def clean(self, value: Any) -> Any:
+        for each in value or []:
+            text = str(each)
+            if positive_id(text) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": text[:20]},
+                )
+        return super().clean(value)
+
+
 class BulkTagForm(forms.Form):
     """Put one tag on (or take it off) the people ticked in the list."""
 
     ADD = "add"
     REMOVE = "remove"
 
-    person = forms.ModelMultipleChoiceField(
+    person = PersonIdsField(
         queryset=Person.objects.none(),
         error_messages={
             "required": _("Tick at least one person first."),

@@ -67,9 +67,6 @@ def local_minute(when: dt.datetime) -> str:
     return timezone.localtime(when).strftime(WHEN_FORMAT)
 
 
-MAX_ID = 2**63 - 1
-
-
 class PeopleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     """Several people by id; an id no database can hold is an invalid choice, not a crash."""
 
