@@ -70,6 +70,8 @@ class Interaction(models.Model):
         verbose_name = _("interaction")
         verbose_name_plural = _("interactions")
         ordering = ["-occurred_at", "-id"]
+        # The attention report reads one vault's interactions of a period.
+        indexes = [models.Index(fields=["vault", "occurred_at"], name="interaction_vault_when")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.occurred_at:%Y-%m-%d}"
