@@ -34,6 +34,9 @@ def test_one_active_and_one_finished_round(demo: tuple[Vault, str]) -> None:
     assert set(rounds) == {RoundStatus.ACTIVE, RoundStatus.FINISHED}
     active, finished = rounds[RoundStatus.ACTIVE], rounds[RoundStatus.FINISHED]
     assert active.name == {"en": "Lockdown: hospitality", "nl": "Lockdown: horeca"}[lang]
+    # Worded as the app words a tag in that language ("label: …" in Dutch).
+    assert active.chosen_by == {"en": "tag: hospitality", "nl": "label: horeca"}[lang]
+    assert finished.chosen_by == {"en": "tag: clients", "nl": "label: klanten"}[lang]
     now = timezone.now()
     assert (now - active.created_at).days <= 8
     assert finished.finished_at is not None and (now - finished.finished_at).days >= 100

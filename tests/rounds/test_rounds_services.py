@@ -122,8 +122,12 @@ def test_empathy_can_be_logged_as_a_conversation(
     assert Interaction.objects.count() == 1
     # Only the empathy step logs, and only when asked.
     services.set_step(step_of(lockdown, events[1], "tip"), done=True, log_as="call")
-    services.set_step(step_of(lockdown, events[2], "empathy"), done=True)
+    services.set_step(step_of(lockdown, events[2], "empathy"), note="Fine", done=True)
     assert Interaction.objects.count() == 1
+    # The call points at the round; the note is on the timeline once, with the step.
+    assert change.interaction.summary == (
+        "Check-in round “Lockdown events”: asked how they are really doing."
+    )
 
 
 def test_status_changes(lockdown: CheckInRound, events: list[Person]) -> None:
@@ -144,8 +148,8 @@ def test_status_changes(lockdown: CheckInRound, events: list[Person]) -> None:
 
 def test_board_counts_and_filter(lockdown: CheckInRound, events: list[Person]) -> None:
     for kind in STEP_ORDER:
-        services.set_step(step_of(lockdown, events[0], kind), done=True)
-    services.set_step(step_of(lockdown, events[1], "empathy"), done=True)
+        services.set_step(step_of(lockdown, events[0], kind), note="Noted", done=True)
+    services.set_step(step_of(lockdown, events[1], "empathy"), note="Fine", done=True)
     board = services.board(lockdown)
     assert (board.progress.people_done, board.progress.people) == (1, 3)
     assert (board.progress.steps_done, board.progress.steps) == (4, 9)
@@ -199,7 +203,7 @@ def test_a_step_never_logs_a_second_conversation_while_one_exists(
     lockdown: CheckInRound, events: list[Person], alice: User
 ) -> None:
     empathy = step_of(lockdown, events[0], "empathy")
-    services.set_step(empathy, done=True, by=alice, log_as="call")
+    services.set_step(empathy, note="Tired", done=True, by=alice, log_as="call")
     # Someone cleared done_at without the service (an old row, a hand edit): still one call.
     CheckInStep.objects.filter(pk=empathy.pk).update(done_at=None)
     services.set_step(empathy, done=True, by=alice, log_as="call")
@@ -210,7 +214,7 @@ def test_a_conversation_deleted_from_the_timeline_unlinks_the_step(
     lockdown: CheckInRound, events: list[Person], alice: User
 ) -> None:
     empathy = step_of(lockdown, events[0], "empathy")
-    change = services.set_step(empathy, done=True, by=alice, log_as="call")
+    change = services.set_step(empathy, note="Tired", done=True, by=alice, log_as="call")
     assert change.interaction is not None
     change.interaction.delete()
     empathy.refresh_from_db()
@@ -222,7 +226,9 @@ def test_a_conversation_deleted_from_the_timeline_unlinks_the_step(
 def test_undoing_another_step_keeps_the_conversation(
     lockdown: CheckInRound, events: list[Person], alice: User
 ) -> None:
-    services.set_step(step_of(lockdown, events[0], "empathy"), done=True, log_as="call")
+    services.set_step(
+        step_of(lockdown, events[0], "empathy"), note="Tired", done=True, log_as="call"
+    )
     tip = step_of(lockdown, events[0], "tip")
     services.set_step(tip, done=True)
     services.set_step(tip, done=False)

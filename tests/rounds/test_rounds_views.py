@@ -238,7 +238,10 @@ def test_empathy_logged_as_a_conversation_only_when_ticked(
         {"note": "Upbeat", "done": "1", "log": "1", "log_kind": "meeting"},
     )
     interaction = Interaction.objects.get()
-    assert interaction.kind == "meeting" and interaction.summary == "Upbeat"
+    assert interaction.kind == "meeting"
+    assert (
+        interaction.summary == "Check-in round “Lockdown events”: asked how they are really doing."
+    )
 
 
 def test_board_counts_and_still_to_do_filter(

@@ -11,7 +11,8 @@ import datetime as dt
 import random
 from typing import TYPE_CHECKING
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from aandacht.rounds.models import CheckInRound, CheckInStep, StepKind
 from aandacht.rounds.services import finish_round, set_step, start_round
@@ -26,8 +27,8 @@ TEXTS: dict[str, dict[str, object]] = {
     "en": {
         "active_name": "Lockdown: hospitality",
         "active_reason": "Restaurants, cafés and events closed by the new lockdown.",
-        "active_chosen": "tag: hospitality",
-        "finished_chosen": "tag: clients",
+        "active_tag": "hospitality",
+        "finished_tag": "clients",
         "finished_name": "Energy bills",
         "finished_reason": "Clients whose energy contracts ended during the price spike.",
         StepKind.EMPATHY: (
@@ -55,8 +56,8 @@ TEXTS: dict[str, dict[str, object]] = {
     "nl": {
         "active_name": "Lockdown: horeca",
         "active_reason": "Restaurants, cafés en evenementen dicht door de nieuwe lockdown.",
-        "active_chosen": "tag: horeca",
-        "finished_chosen": "tag: klanten",
+        "active_tag": "horeca",
+        "finished_tag": "klanten",
         "finished_name": "Energierekening",
         "finished_reason": "Klanten van wie het energiecontract afliep tijdens de prijspiek.",
         StepKind.EMPATHY: (
@@ -111,6 +112,12 @@ def _note(texts: dict[str, object], kind: str, member: Member, rng: random.Rando
     return str(rng.choice(pool)).format(first=member.first)
 
 
+def _chosen(builder: DemoBuilder, tag: str) -> str:
+    """ "tag: horeca" worded as the app words it (in Dutch "label: horeca")."""
+    with translation.override(builder.lang):
+        return _("tag: %(tag)s") % {"tag": tag}
+
+
 def _start(
     builder: DemoBuilder,
     texts: dict[str, object],
@@ -123,7 +130,7 @@ def _start(
         str(texts[f"{key}_name"]),
         [member.person for member in members],
         reason=str(texts[f"{key}_reason"]),
-        chosen=str(texts[f"{key}_chosen"]),
+        chosen=_chosen(builder, str(texts[f"{key}_tag"])),
         author=builder.owner,
     )
     CheckInRound.objects.filter(pk=round_.pk).update(created_at=started)

@@ -45,9 +45,10 @@ class RoundForm(forms.Form):
         error_messages={"invalid_choice": _("Choose one of your tags.")},
     )
     q = forms.CharField(
-        label=_("and/or matching the search"),
+        label=_("Matching the search"),
         max_length=200,
         required=False,
+        help_text=_("With a tag and a search: only the people with the tag who match the search."),
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
 

@@ -186,9 +186,21 @@ def start_round(
     return round_, True
 
 
+def _require_active(round_: CheckInRound) -> None:
+    """Who is in a round changes only while it is active (paused and finished are read-only)."""
+    if round_.status == RoundStatus.PAUSED:
+        raise RoundProblem(_("This round is paused; resume it to add or leave out people."))
+    if round_.status == RoundStatus.FINISHED:
+        raise RoundProblem(_("A finished round cannot change; reopen it first."))
+
+
 @transaction.atomic
 def add_person(round_: CheckInRound, person: Person) -> CheckIn:
-    """Put someone in a round (with three open steps); someone already in it stays as is."""
+    """Put someone in a round (with three open steps); someone already in it stays as is.
+
+    Only while the round is active.
+    """
+    _require_active(round_)
     if not _reachable(round_.vault, [person]):
         raise RoundProblem(_("Only people you can reach can join a round."), "person")
     _add_check_ins(round_, [person])
@@ -197,9 +209,34 @@ def add_person(round_: CheckInRound, person: Person) -> CheckIn:
 
 @transaction.atomic
 def remove_person(round_: CheckInRound, person: Person) -> bool:
-    """Take someone out of a round, with their steps; False when they were not in it."""
+    """Take someone out of a round, with their steps; False when they were not in it.
+
+    Only while the round is active; the board asks first when there is work to lose
+    (:func:`work_to_lose`).
+    """
+    _require_active(round_)
     deleted, _rows = CheckIn.objects.filter(round=round_, person=person).delete()
     return deleted > 0
+
+
+@dataclass(frozen=True)
+class WorkToLose:
+    """What leaving someone out of a round throws away: their done steps and notes."""
+
+    steps_done: int
+    notes: int
+
+    def __bool__(self) -> bool:
+        return bool(self.steps_done or self.notes)
+
+
+def work_to_lose(check_in: CheckIn) -> WorkToLose:
+    """The done steps and written notes of one check-in (one query)."""
+    counts = CheckInStep.objects.filter(check_in=check_in).aggregate(
+        done=Count("id", filter=Q(done_at__isnull=False)),
+        notes=Count("id", filter=~Q(note="")),
+    )
+    return WorkToLose(int(counts["done"] or 0), int(counts["notes"] or 0))
 
 
 # --- The steps --------
@@ -209,6 +246,12 @@ def remove_person(round_: CheckInRound, person: Person) -> bool:
 class StepChange:
     step: CheckInStep
     interaction: Interaction | None = None
+
+
+def conversation_summary(round_: CheckInRound) -> str:
+    """The summary of the conversation an empathy step logs; it points at the step rather
+    than repeating its note, so the timeline does not show the same text twice."""
+    return _("Check-in round “%(name)s”: asked how they are really doing.") % {"name": round_.name}
 
 
 def set_step(
@@ -258,6 +301,12 @@ def set_step(
                 # logs one call, not two.
                 Interaction.objects.filter(pk=locked.interaction_id).delete()
                 locked.interaction = None
+        if newly_done and locked.kind == StepKind.EMPATHY and not locked.note:
+            # The empathy step is what they said; done without it, the timeline and the
+            # summary would show an empty entry.
+            raise RoundProblem(
+                _("Write down what they said before marking this step done."), "note"
+            )
         wants_log = newly_done and log_as and locked.kind == StepKind.EMPATHY
         if wants_log and locked.interaction_id is None:
             logged = log_interaction(
@@ -267,7 +316,8 @@ def set_step(
                 outcome=Outcome.CONVERSATION,
                 occurred_at=locked.done_at,
                 initiated_by="me",
-                summary=locked.note or _("Check-in round “%(name)s”") % {"name": round_.name},
+                # Short and referential: the note itself is on the timeline with the step.
+                summary=conversation_summary(round_),
                 author=by,
             )
             locked.interaction = logged
@@ -278,17 +328,15 @@ def set_step(
 # --- Pausing, finishing, reopening --------
 
 
-def _set_status(round_: CheckInRound, status: str, *, allowed_from: set[str]) -> CheckInRound:
+def _set_status(
+    round_: CheckInRound, status: str, *, allowed_from: set[str], refused: str
+) -> CheckInRound:
+    """Move the round to ``status``; ``refused`` is the whole sentence said when it cannot
+    (one per transition: status names dropped into a sentence do not inflect in Dutch)."""
     if round_.status == status:
         return round_
     if round_.status not in allowed_from:
-        raise RoundProblem(
-            _("A %(now)s round cannot become %(then)s.")
-            % {
-                "now": RoundStatus(round_.status).label,
-                "then": RoundStatus(status).label,
-            }
-        )
+        raise RoundProblem(refused)
     round_.status = status
     round_.finished_at = timezone.now() if status == RoundStatus.FINISHED else None
     round_.save(update_fields=["status", "finished_at"])
@@ -296,22 +344,40 @@ def _set_status(round_: CheckInRound, status: str, *, allowed_from: set[str]) ->
 
 
 def pause_round(round_: CheckInRound) -> CheckInRound:
-    return _set_status(round_, RoundStatus.PAUSED, allowed_from={RoundStatus.ACTIVE})
+    return _set_status(
+        round_,
+        RoundStatus.PAUSED,
+        allowed_from={RoundStatus.ACTIVE},
+        refused=_("A finished round cannot be paused; reopen it first."),
+    )
 
 
 def resume_round(round_: CheckInRound) -> CheckInRound:
-    return _set_status(round_, RoundStatus.ACTIVE, allowed_from={RoundStatus.PAUSED})
+    return _set_status(
+        round_,
+        RoundStatus.ACTIVE,
+        allowed_from={RoundStatus.PAUSED},
+        refused=_("A finished round cannot be resumed; reopen it instead."),
+    )
 
 
 def finish_round(round_: CheckInRound) -> CheckInRound:
     """Done with it: the round becomes read-only, its page a summary to look back on."""
     return _set_status(
-        round_, RoundStatus.FINISHED, allowed_from={RoundStatus.ACTIVE, RoundStatus.PAUSED}
+        round_,
+        RoundStatus.FINISHED,
+        allowed_from={RoundStatus.ACTIVE, RoundStatus.PAUSED},
+        refused=_("This round cannot be finished."),  # only said if a new status appears
     )
 
 
 def reopen_round(round_: CheckInRound) -> CheckInRound:
-    return _set_status(round_, RoundStatus.ACTIVE, allowed_from={RoundStatus.FINISHED})
+    return _set_status(
+        round_,
+        RoundStatus.ACTIVE,
+        allowed_from={RoundStatus.FINISHED},
+        refused=_("A paused round is not finished; resume it instead."),
+    )
 
 
 STATUS_ACTIONS = {
@@ -347,6 +413,11 @@ class BoardRow:
     @property
     def to_do(self) -> bool:
         return core.still_to_do(self.flags)
+
+    @property
+    def next_step_id(self) -> int | None:
+        """The first open step in order: the one the board shows expanded."""
+        return next((step.pk for step in self.steps if step.done_at is None), None)
 
 
 @dataclass(frozen=True)

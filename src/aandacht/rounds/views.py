@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aandacht.people import directory
@@ -130,10 +131,15 @@ def round_new(request: HttpRequest) -> HttpResponse:
                 context["kept"] = kept
             else:
                 if created:
+                    count = round_.check_ins.count()
                     messages.success(
                         request,
-                        _("Round “%(name)s” started with %(count)d people.")
-                        % {"name": round_.name, "count": round_.check_ins.count()},
+                        ngettext(
+                            "Round “%(name)s” started with %(count)d person.",
+                            "Round “%(name)s” started with %(count)d people.",
+                            count,
+                        )
+                        % {"name": round_.name, "count": count},
                     )
                 return redirect(board_url(round_))
         context.update(form=form, people=people, token=request.POST.get("token") or new_token())
@@ -162,7 +168,7 @@ def _board_context(
         "StepKind": StepKind,
     }
     add_query = request.GET.get("add", "").strip()[:200]
-    if writer and round_.status != RoundStatus.FINISHED and add_query:
+    if context["editable"] and add_query:
         present = set(round_.check_ins.values_list("person_id", flat=True))
         found = directory.search(round_.vault, add_query, limit=ADD_RESULTS * 2)
         context["add_query"] = add_query
@@ -272,17 +278,27 @@ def round_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def person_remove(request: HttpRequest, pk: int, check_in_pk: int) -> HttpResponse:
+    """Leave someone out (active rounds only). When their steps hold work (a done step, a
+    note), the first POST shows what would be lost and asks; ``confirm=1`` removes."""
     round_ = round_for(request, pk, write=True)
     check_in = CheckIn.objects.select_related("person").filter(pk=check_in_pk, round=round_).first()
     if check_in is None:
         raise Http404("no such check-in in this round")
-    if round_.status == RoundStatus.FINISHED:
-        messages.error(request, _("A finished round cannot change; reopen it first."))
-    else:
-        services.remove_person(round_, check_in.person)
-        messages.success(
-            request, _("%(name)s is no longer in this round.") % {"name": check_in.person.name}
-        )
+    if round_.status != RoundStatus.ACTIVE:
+        try:
+            services.remove_person(round_, check_in.person)  # refuses: says why
+        except services.RoundProblem as problem:
+            messages.error(request, problem.message)
+        return redirect(board_url(round_))
+    if request.POST.get("confirm") != "1":
+        lost = services.work_to_lose(check_in)
+        if lost:
+            context = {"round": round_, "check_in": check_in, "lost": lost}
+            return render(request, "rounds/remove_confirm.html", context)
+    services.remove_person(round_, check_in.person)
+    messages.success(
+        request, _("%(name)s is no longer in this round.") % {"name": check_in.person.name}
+    )
     return redirect(board_url(round_))
 
 
@@ -298,9 +314,6 @@ def person_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if person is None:
         raise Http404("no such person")
-    if round_.status == RoundStatus.FINISHED:
-        messages.error(request, _("A finished round cannot change; reopen it first."))
-        return redirect(board_url(round_))
     try:
         check_in = services.add_person(round_, person)
     except services.RoundProblem as problem:

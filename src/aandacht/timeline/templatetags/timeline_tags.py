@@ -27,6 +27,13 @@ _STEP_LABELS: dict[str, Any] = {
     StepKind.TIP: gettext_lazy("a concrete tip"),
     StepKind.ACTION: gettext_lazy("an action"),
 }
+# What a done tip or action says on the timeline when no note was written (the empathy step
+# cannot be done without one).
+_STEP_DONE_WITHOUT_NOTE: dict[str, Any] = {
+    StepKind.EMPATHY: gettext_lazy("Asked how they are doing (no note)."),
+    StepKind.TIP: gettext_lazy("Tip given (no note)."),
+    StepKind.ACTION: gettext_lazy("Action taken (no note)."),
+}
 
 
 @register.inclusion_tag("timeline/panel.html", takes_context=True)
@@ -100,7 +107,7 @@ def entry_text(entry: TimelineEntry) -> str:
     if isinstance(item, FollowUp | Moment):
         return item.text
     if isinstance(item, CheckInStep):
-        return item.note
+        return item.note or str(_STEP_DONE_WITHOUT_NOTE.get(item.kind, ""))
     return item.body
 
 
