@@ -114,3 +114,83 @@ def test_the_board_fits_a_phone_and_works_without_javascript(
     done = phone.locator(".check-in", has_text="Cor Visser").locator(".step--done")
     expect(done).to_contain_text("Empathy")
     screenshot(phone, "phone")
+
+
+@pytest.mark.parametrize(
+    ("width", "scheme"), [(1280, "light"), (1280, "dark"), (390, "light"), (390, "dark")]
+)
+def test_the_board_shows_one_step_at_a_time(
+    open_page: object, clients: list[Person], screenshot: Screenshot, width: int, scheme: str
+) -> None:
+    """Per person only the next open step is expanded; done steps are one line with their
+    note; the call kind shows once the box is ticked; it fits a phone, light and dark."""
+    from aandacht.accounts.models import Vault
+    from aandacht.rounds.models import CheckInStep
+    from aandacht.rounds.services import set_step, start_round
+
+    vault = Vault.objects.get(name="Personal")
+    round_, _created = start_round(vault, "Suppliers after the fire", clients)
+    ann = clients[0]
+    for kind, note in (("empathy", "Exhausted; the insurer has not called back"), ("tip", "")):
+        step = CheckInStep.objects.get(check_in__round=round_, check_in__person=ann, kind=kind)
+        set_step(step, note=note, done=True)
+    assert callable(open_page)
+    page: Page = open_page(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    sign_in(page, "marieke")
+    page.goto(f"/rounds/{round_.pk}/")
+    expect(page.locator(".step__form:visible")).to_have_count(3)  # one per person
+    expect(page.locator("textarea:visible")).to_have_count(3)
+
+    card = page.locator(".check-in", has_text="Ann Smith")
+    done_line = card.locator(".step--done", has_text="Empathy")
+    expect(done_line.locator(".step__excerpt")).to_contain_text("Exhausted")
+    expect(card.locator(".step", has_text="An action for them").locator("textarea")).to_be_visible()
+
+    other = page.locator(".check-in", has_text="Bas Bakker").locator(".step", has_text="Empathy")
+    kind = other.locator("select[name=log_kind]")
+    expect(kind).to_be_hidden()
+    other.get_by_label("Also log it as a conversation").check()
+    expect(kind).to_be_visible()
+    assert horizontal_overflow(page) <= 0
+    screenshot(page, f"{width}-{scheme}")
+    assert serious_violations(page) == []
+
+    done_line.locator("summary").click()  # "edit": the done step opens with its note
+    expect(done_line.locator("textarea")).to_have_value(
+        "Exhausted; the insurer has not called back"
+    )
+
+
+def test_leaving_out_someone_with_work_asks_first_and_a_paused_round_cannot(
+    page: Page, clients: list[Person], screenshot: Screenshot
+) -> None:
+    from aandacht.accounts.models import Vault
+    from aandacht.rounds.models import CheckInStep
+    from aandacht.rounds.services import set_step, start_round
+
+    vault = Vault.objects.get(name="Personal")
+    round_, _created = start_round(vault, "Lockdown events", clients)
+    ann = clients[0]
+    step = CheckInStep.objects.get(check_in__round=round_, check_in__person=ann, kind="empathy")
+    set_step(step, note="Worried about the rent", done=True)
+    sign_in(page, "marieke")
+    page.goto(f"/rounds/{round_.pk}/")
+    page.get_by_role("button", name="Leave out Ann Smith").click()
+    expect(page.get_by_role("heading", name="Leave Ann Smith out of this round?")).to_be_visible()
+    expect(page.get_by_test_id("remove-confirm")).to_contain_text("One step is done for them.")
+    screenshot(page, "confirm")
+    page.get_by_role("link", name="Keep them in").click()
+    expect(page.locator(".check-in", has_text="Ann Smith")).to_have_count(1)
+
+    page.get_by_role("button", name="Leave out Ann Smith").click()
+    page.get_by_role("button", name="Leave out").click()
+    expect(page.locator(".messages, .message").first).to_contain_text(
+        "Ann Smith is no longer in this round."
+    )
+    expect(page.locator(".check-in", has_text="Ann Smith")).to_have_count(0)
+
+    page.get_by_role("button", name="Pause").click()
+    expect(page.get_by_role("note")).to_contain_text("who is in it are read-only")
+    expect(page.get_by_role("button", name=re.compile("^Leave out"))).to_have_count(0)
+    expect(page.locator("#round-add-title")).to_have_count(0)
+    screenshot(page, "paused")
