@@ -61,19 +61,22 @@ def _print(found: Report) -> None:
         _("circle"),
         _("cadence"),
         _("people"),
-        _("within cadence"),
+        _("not overdue"),
         _("overdue, most first"),
-        title=Text(_("Within their cadence today"), style="bold"),
+        title=Text(_("Circles: who is overdue today"), style="bold"),
         title_justify="left",
     )
     circles.columns[2].justify = "right"
     circles.columns[3].justify = "right"
     for figures in found.circles:
         share = (
-            f"{figures.within_pct}% ({figures.within}/{figures.counted})"
-            if figures.within_pct is not None
+            f"{figures.share_pct}% ({figures.not_overdue}/{figures.counted})"
+            if figures.share_pct is not None
             else "–"
         )
+        people = str(figures.people)
+        if figures.paused:
+            people += " " + _("(%(count)d paused)") % {"count": figures.paused}
         late = ", ".join(
             _("%(name)s +%(days)d") % {"name": o.name, "days": o.days_overdue}
             for o in figures.overdue[:OVERDUE_SHOWN]
@@ -83,14 +86,18 @@ def _print(found: Report) -> None:
         circles.add_row(
             Text(figures.name, style="bold"),
             every(figures.cadence_days) if figures.cadence_days else _("personal"),
-            str(figures.people),
+            people,
             share,
             Text(late),
         )
     out.print(circles)
+    # The same sentences as under each circle on the page: whom each figure counts.
     for figures in found.circles:
         if figures.people:
-            out.print(Text("· " + report.circle_sentence(figures, found.one_way_counts)))
+            out.print(
+                Text(f"· {figures.name}: ", style="bold")
+                + Text(report.circle_sentence(figures, found.one_way_counts))
+            )
     out.print()
 
     totals = Table(
@@ -124,12 +131,15 @@ def _print(found: Report) -> None:
     out.print()
 
     trend = Table(
-        _("week from"),
+        report.bucket_header(found.trend_step),
         names["deep"],
         names["light"],
         names["cards_and_gifts"],
         _("attempts"),
-        title=Text(_("The last 12 weeks"), style="bold"),
+        title=Text(
+            f"{report.trend_title(found)} · {report.period_label(found.trend_period)}",
+            style="bold",
+        ),
         caption=says.trend_depth,
         title_justify="left",
     )

@@ -4,6 +4,7 @@ the period and bad input."""
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import zoneinfo
 
 from cli_harness import Aandacht
@@ -33,6 +34,16 @@ def log(aandacht: Aandacht, pk: str, kind: str, days: int, *extra: str) -> None:
     assert result.code == 0, result.stderr
 
 
+def pause_in_the_database(aandacht: Aandacht, pk: str, until: dt.date) -> None:
+    """The CLI has no pause command: pause someone the way the web's Pause does, in the row."""
+    with sqlite3.connect(aandacht.data_dir / "aandacht.sqlite3") as db:
+        changed = db.execute(
+            "UPDATE attention_rhythm SET paused_until = ? WHERE person_id = ?",
+            (until.isoformat(), int(pk)),
+        ).rowcount
+    assert changed == 1
+
+
 def test_the_json_has_every_documented_key(aandacht: Aandacht) -> None:
     anna = person(aandacht, "Anna Smit", "monthly")
     bram = person(aandacht, "Bram Kok", "monthly")
@@ -59,6 +70,7 @@ def test_the_json_has_every_documented_key(aandacht: Aandacht) -> None:
         "appreciation",
         "check_in_steps",
         "trend",
+        "trend_weeks_per_step",
     }
     assert data["vault"]["name"] == "Personal"
     assert data["today"] == local_today().isoformat()
@@ -84,6 +96,8 @@ def test_the_json_has_every_documented_key(aandacht: Aandacht) -> None:
         "within_cadence",
         "within_cadence_pct",
         "not_yet_due",
+        "counted",
+        "not_overdue_pct",
         "overdue",
         "trend",
     }
@@ -91,6 +105,7 @@ def test_the_json_has_every_documented_key(aandacht: Aandacht) -> None:
     # voicemail is an attempt, the card one-way: neither is a conversation).
     assert (monthly["cadence_days"], monthly["people"], monthly["within_cadence"]) == (30, 2, 1)
     assert monthly["within_cadence_pct"] == 50
+    assert (monthly["counted"], monthly["not_overdue_pct"]) == (2, 50)
     assert monthly["overdue"] == [
         {
             "person_id": int(bram),
@@ -100,13 +115,14 @@ def test_the_json_has_every_documented_key(aandacht: Aandacht) -> None:
         }
     ]
     assert len(monthly["trend"]) == 12
-    assert set(monthly["trend"][-1]) == {"week_end", "within", "counted", "pct"}
     assert monthly["trend"][-1] == {
         "week_end": local_today().isoformat(),
         "within": 1,
+        "not_yet_due": 0,
         "counted": 2,
         "pct": 50,
     }
+    assert data["trend_weeks_per_step"] == 1
     assert data["circles"][0]["within_cadence_pct"] is None  # no one in the inner circle
     assert data["depth"] == {"deep": 1, "light": 1, "cards_and_gifts": 1}
     assert data["initiated"] == {"me": 1, "them": 1, "unknown": 0}
@@ -131,8 +147,17 @@ def test_weeks_chooses_the_period(aandacht: Aandacht) -> None:
     four = aandacht("report", "--json", "--weeks", "4").json()
     assert four["period"]["weeks"] == 4
     assert four["depth"]["deep"] == 0  # 40 days ago is before the last 28
-    assert len(four["trend"]) == 12  # the trend is always the last 12 weeks
-    assert aandacht("report", "--json", "--weeks", "6").json()["depth"]["deep"] == 1
+    # The trend follows the period: per week, or per four weeks for 52 weeks.
+    assert (len(four["trend"]), four["trend_weeks_per_step"]) == (4, 1)
+    assert len(four["circles"][1]["trend"]) == 4
+    six = aandacht("report", "--json", "--weeks", "6").json()
+    assert six["depth"]["deep"] == 1
+    assert sum(week["deep"] for week in six["trend"]) == 1
+    year = aandacht("report", "--json", "--weeks", "52").json()
+    assert (len(year["trend"]), year["trend_weeks_per_step"]) == (13, 4)
+    assert year["trend"][0]["start"] == year["period"]["start"]
+    assert year["trend"][-1]["end"] == year["period"]["end"] == local_today().isoformat()
+    assert sum(week["deep"] for week in year["trend"]) == year["depth"]["deep"] == 1
 
 
 def test_bad_weeks_is_a_usage_error(aandacht: Aandacht) -> None:
@@ -147,14 +172,29 @@ def test_bad_weeks_is_a_usage_error(aandacht: Aandacht) -> None:
 def test_the_tables_on_stdout(aandacht: Aandacht) -> None:
     anna = person(aandacht, "Anna Smit", "monthly")
     log(aandacht, anna, "call", 45)
+    person(aandacht, "Nina Bos", "yearly")  # never contacted, not due for a year
+    paused = person(aandacht, "Piet Paus", "monthly")
+    pause_in_the_database(aandacht, paused, local_today() + dt.timedelta(days=9))
     result = aandacht("report")
     assert result.code == 0, result.stderr
-    assert "Within their cadence today" in result.stdout
-    assert "Anna Smit +15" in result.stdout
-    assert "Share of the 1 person in Monthly whose last conversation was at most 30 days" in (
-        " ".join(result.stdout.split())
+    text = " ".join(result.stdout.replace("\xa0", " ").split())
+    assert "Circles: who is overdue today" in text
+    assert "Anna Smit +15" in text
+    # The people column and the sentence say the same: 2 people, 1 paused and left out.
+    assert "2 (1 paused)" in text
+    assert (
+        "Monthly: 2 people in Monthly. 1 of them is paused and left out. 0 had their last "
+        "conversation within their cadence. 1 is overdue. The share counts who is not "
+        "overdue: 0 of 1." in text
     )
-    assert "The last 12 weeks" in result.stdout
+    # The person not due yet is explained under the table, as on the page.
+    assert "100% (1/1)" in text
+    assert (
+        "1 person in Yearly. 0 had their last conversation within their cadence. 1 has had no "
+        "conversation yet and is not due yet. No one is overdue." in text
+    )
+    assert "The last 12 weeks, per week" in text
+    assert "week to" in text
     assert "Vault: Personal" in result.stderr  # which vault, on stderr
 
 

@@ -84,7 +84,18 @@ class CircleFigures:
 
     @property
     def within_pct(self) -> int | None:
+        """Within their cadence only (``--json``'s ``within_cadence_pct``)."""
         return core.percentage(self.within, self.counted)
+
+    @property
+    def not_overdue(self) -> int:
+        return self.within + self.new
+
+    @property
+    def share_pct(self) -> int | None:
+        """The circle's figure: not overdue (within their cadence or not due yet), so it is
+        100 % exactly when no one is overdue."""
+        return core.percentage(self.not_overdue, self.counted)
 
 
 @dataclass(frozen=True)
@@ -116,6 +127,11 @@ class Report:
     def trend_period(self) -> core.Period:
         return core.Period(self.trend[0].period.start, self.trend[-1].period.end)
 
+    @property
+    def trend_step(self) -> int:
+        """How many weeks each bar or point of the trend covers."""
+        return self.trend[0].period.weeks
+
 
 # ---------------------------------------------------------------------------------------------
 # Building it
@@ -129,7 +145,7 @@ def build(user: User, vault: Vault, weeks: int = 12, *, today: dt.date | None = 
     prefs = services.settings_for(user)
     today = today or services.local_today(prefs)
     period = core.period_ending(today, weeks)
-    buckets = core.week_buckets(today, core.TREND_WEEKS)
+    buckets = core.trend_buckets(today, weeks)
     zone = services.zone_of(prefs)
     start, end = _bounds(period, zone)
     totals = _interaction_totals(vault, start, end)
@@ -392,55 +408,129 @@ def _last_contacts(
 
 
 def circle_sentence(figures: CircleFigures, one_way_counts: bool) -> str:
-    contact = (
-        _("last conversation, card, gift or email") if one_way_counts else _("last conversation")
-    )
+    """Whom the circle's figure counts, and how many of each kind, in full sentences: the
+    page shows it under the figure and ``aandacht report`` under its table."""
+    contact = _("conversation, card, gift or email") if one_way_counts else _("conversation")
     if figures.cadence_days is None:
-        text = ngettext(
-            "Share of the %(count)d person with only a personal cadence whose %(contact)s was "
-            "within that cadence.",
-            "Share of the %(count)d people with only a personal cadence whose %(contact)s was "
-            "within that cadence.",
-            figures.counted,
-        ) % {"count": figures.counted, "contact": contact}
+        parts = [
+            ngettext(
+                "%(count)d person with only a personal cadence.",
+                "%(count)d people with only a personal cadence.",
+                figures.people,
+            )
+            % {"count": figures.people}
+        ]
     else:
-        text = ngettext(
-            "Share of the %(count)d person in %(circle)s whose %(contact)s was at most "
-            "%(days)d days ago.",
-            "Share of the %(count)d people in %(circle)s whose %(contact)s was at most "
-            "%(days)d days ago.",
-            figures.counted,
-        ) % {
-            "count": figures.counted,
-            "circle": figures.name,
-            "contact": contact,
-            "days": figures.cadence_days,
-        }
+        parts = [
+            ngettext(
+                "%(count)d person in %(circle)s.",
+                "%(count)d people in %(circle)s.",
+                figures.people,
+            )
+            % {"count": figures.people, "circle": figures.name}
+        ]
         if figures.personal:
-            text += " " + ngettext(
-                "%(count)d of them has a personal cadence, which is used instead.",
-                "%(count)d of them have a personal cadence, which is used instead.",
-                figures.personal,
-            ) % {"count": figures.personal}
+            parts.append(
+                ngettext(
+                    "%(count)d of them has a personal cadence, which is used instead of "
+                    "%(days)d days.",
+                    "%(count)d of them have a personal cadence, which is used instead of "
+                    "%(days)d days.",
+                    figures.personal,
+                )
+                % {"count": figures.personal, "days": figures.cadence_days}
+            )
     if figures.paused:
-        text += " " + ngettext(
-            "%(count)d paused person is left out.",
-            "%(count)d paused people are left out.",
-            figures.paused,
-        ) % {"count": figures.paused}
-    return text
+        parts.append(
+            ngettext(
+                "%(count)d of them is paused and left out.",
+                "%(count)d of them are paused and left out.",
+                figures.paused,
+            )
+            % {"count": figures.paused}
+        )
+    if not figures.counted:
+        return " ".join(parts)
+    parts.append(
+        ngettext(
+            "%(count)d had their last %(contact)s within their cadence.",
+            "%(count)d had their last %(contact)s within their cadence.",
+            figures.within,
+        )
+        % {"count": figures.within, "contact": contact}
+    )
+    if figures.new:
+        parts.append(
+            ngettext(
+                "%(count)d has had no %(contact)s yet and is not due yet.",
+                "%(count)d have had no %(contact)s yet and are not due yet.",
+                figures.new,
+            )
+            % {"count": figures.new, "contact": contact}
+        )
+    if figures.overdue:
+        parts.append(
+            ngettext("%(count)d is overdue.", "%(count)d are overdue.", len(figures.overdue))
+            % {"count": len(figures.overdue)}
+        )
+    else:
+        parts.append(_("No one is overdue."))
+    parts.append(
+        _("The share counts who is not overdue: %(count)d of %(counted)d.")
+        % {"count": figures.not_overdue, "counted": figures.counted}
+    )
+    return " ".join(parts)
+
+
+def _day(day: dt.date, format_name: str) -> str:
+    """A date that does not break across lines (``13 Sep 2026`` stays together)."""
+    return date_format(day, format_name).replace(" ", "\u00a0")
 
 
 def period_label(period: core.Period) -> str:
     short = pgettext("report period", "j M Y")
     return _("%(start)s to %(end)s") % {
-        "start": date_format(period.start, short),
-        "end": date_format(period.end, short),
+        "start": _day(period.start, short),
+        "end": _day(period.end, short),
     }
 
 
 def week_label(week: core.Period) -> str:
-    return date_format(week.start, pgettext("short date", "j M"))
+    """A trend span by its last day: the day its share is taken on, the day its bar ends."""
+    return _day(week.end, pgettext("short date", "j M"))
+
+
+def bucket_header(step: int) -> str:
+    """The heading of the tables' first column: which span each row is."""
+    if step == 1:
+        return _("week to")
+    return _("%(step)d weeks to") % {"step": step}
+
+
+def trend_title(report: Report) -> str:
+    weeks = report.trend_period.weeks
+    if report.trend_step == 1:
+        return ngettext(
+            "The last %(weeks)d week, per week",
+            "The last %(weeks)d weeks, per week",
+            weeks,
+        ) % {"weeks": weeks}
+    return _("The last %(weeks)d weeks, per %(step)d weeks") % {
+        "weeks": weeks,
+        "step": report.trend_step,
+    }
+
+
+def share_caption(report: Report) -> str:
+    """Under each circle's chart: what a point is, and that the chart follows the period."""
+    span = period_label(report.trend_period)
+    if report.trend_step == 1:
+        return _("Share not overdue on the last day of each week (the date shown), %(span)s.") % {
+            "span": span
+        }
+    return _(
+        "Share not overdue on the last day of each %(step)d weeks (the date shown), %(span)s."
+    ) % {"step": report.trend_step, "span": span}
 
 
 @dataclass(frozen=True)
@@ -488,16 +578,29 @@ def sentences(report: Report) -> Sentences:
             "%(span)s."
         )
         % {"span": span},
-        trend_depth=_(
-            "Contacts that reached someone in each of the last %(weeks)d weeks, by depth; "
-            "each bar is seven days, the last one ending today."
-        )
-        % {"weeks": len(report.trend)},
+        trend_depth=_trend_depth(report),
         trend_share=_(
             "For each circle, the share of the people in it today (with today's cadences; "
-            "paused people left out) who were within their cadence at the end of each week."
+            "paused people left out) who were not overdue (within their cadence, or not due "
+            "yet) on the last day of each span of the chart. The charts follow the period."
         ),
     )
+
+
+def _trend_depth(report: Report) -> str:
+    weeks = report.trend_period.weeks
+    if report.trend_step == 1:
+        return ngettext(
+            "Contacts that reached someone in the last %(weeks)d week, by depth; the bar is "
+            "seven days, labelled with its last day: today.",
+            "Contacts that reached someone in each of the last %(weeks)d weeks, by depth; "
+            "each bar is seven days, labelled with its last day; the last one ends today.",
+            weeks,
+        ) % {"weeks": weeks}
+    return _(
+        "Contacts that reached someone in the last %(weeks)d weeks, by depth; each bar is "
+        "%(step)d weeks, labelled with its last day; the last one ends today."
+    ) % {"weeks": weeks, "step": report.trend_step}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -528,15 +631,21 @@ def depth_chart(report: Report) -> str:
     ]
     totals = [week.deep + week.light + week.cards_and_gifts for week in report.trend]
     desc = _(
-        "Stacked bars, one per week from %(first)s to %(last)s: %(total)d contacts in all, "
-        "at most %(most)d in one week. The table below has every number."
+        "Stacked bars, one per span ending %(first)s to %(last)s: %(total)d contacts in all, "
+        "at most %(most)d in one span. The table below has every number."
     ) % {
         "first": labels[0],
         "last": labels[-1],
         "total": sum(totals),
         "most": max(totals, default=0),
     }
-    return svg.stacked_bars("chart-depth", _("Contacts per week, by depth"), desc, labels, series)
+    return svg.stacked_bars("chart-depth", depth_title(report), desc, labels, series)
+
+
+def depth_title(report: Report) -> str:
+    if report.trend_step == 1:
+        return _("Contacts per week, by depth")
+    return _("Contacts per %(step)d weeks, by depth") % {"step": report.trend_step}
 
 
 def share_chart(report: Report, figures: CircleFigures) -> str:
@@ -545,14 +654,21 @@ def share_chart(report: Report, figures: CircleFigures) -> str:
     known = [v for v in values if v is not None]
     if known:
         desc = _(
-            "A line of the weekly share within cadence, from %(first)s%% to %(last)s%%; "
-            "lowest %(low)s%%, highest %(high)s%%. The table below has every week."
+            "A line of the share not overdue, from %(first)s%% to %(last)s%%; lowest "
+            "%(low)s%%, highest %(high)s%%. The table below has every number."
         ) % {"first": known[0], "last": known[-1], "low": min(known), "high": max(known)}
     else:
         desc = _("No one to count in these weeks.")
+    if report.trend_step == 1:
+        title = _("%(circle)s: share not overdue per week") % {"circle": figures.name}
+    else:
+        title = _("%(circle)s: share not overdue per %(step)d weeks") % {
+            "circle": figures.name,
+            "step": report.trend_step,
+        }
     return svg.percent_line(
         f"chart-{figures.key}",
-        _("%(circle)s: share within cadence per week") % {"circle": figures.name},
+        title,
         desc,
         labels,
         svg.Series(figures.name, "--chart-share", values),
@@ -572,6 +688,7 @@ def as_json(report: Report) -> dict[str, Any]:
             "end": report.period.end.isoformat(),
             "weeks": report.period.weeks,
         },
+        "trend_weeks_per_step": report.trend_step,
         "one_way_counts_as_contact": report.one_way_counts,
         "circles": [
             {
@@ -584,6 +701,8 @@ def as_json(report: Report) -> dict[str, Any]:
                 "within_cadence": figures.within,
                 "within_cadence_pct": figures.within_pct,
                 "not_yet_due": figures.new,
+                "counted": figures.counted,
+                "not_overdue_pct": figures.share_pct,
                 "overdue": [
                     {
                         "person_id": late.person_id,
@@ -599,6 +718,7 @@ def as_json(report: Report) -> dict[str, Any]:
                     {
                         "week_end": week.end.isoformat(),
                         "within": share.within,
+                        "not_yet_due": share.new,
                         "counted": share.counted,
                         "pct": share.pct,
                     }

@@ -9,12 +9,19 @@ The rules, in one place:
   most ``cadence`` days before D. Someone never contacted is never within; they are **new**
   (not yet due) while ``since + cadence`` lies after D, and **overdue** from then on.
 - **Days overdue** count from the day the cadence ran out: ``D - (last contact + cadence)``.
+- A circle's **share** is of its people (paused people left out) those who are *not overdue*:
+  within their cadence, or never contacted and not due yet. So 100 % goes with "no one is
+  overdue", and the sentence beside it says how many of each.
+- The **trend** follows the period: a bar or point per week up to 13 weeks, for a longer
+  period per 2, 3, 4, … weeks, so there are never more than 13 (52 weeks: 13 of four weeks).
+  Each is labelled with its last day, the day the share is taken on.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -24,7 +31,7 @@ Status = Literal["within", "overdue", "new"]
 # The choices of the report page, as (key, weeks); 52 weeks stand for "12 months".
 PERIODS: dict[str, int] = {"4w": 4, "12w": 12, "12m": 52}
 DEFAULT_PERIOD = "12w"
-TREND_WEEKS = 12
+TREND_POINTS = 13  # at most this many bars or points in a trend
 MAX_WEEKS = 520
 
 
@@ -54,20 +61,38 @@ def period_ending(end: dt.date, weeks: int) -> Period:
     return Period(end - dt.timedelta(days=weeks * 7 - 1), end)
 
 
-def week_buckets(end: dt.date, weeks: int) -> list[Period]:
-    """Consecutive seven-day weeks, oldest first, the last one ending on ``end``."""
+def week_buckets(end: dt.date, weeks: int, step: int = 1) -> list[Period]:
+    """Consecutive spans of ``step`` weeks, oldest first, the last one ending on ``end``;
+    ``weeks`` weeks in all."""
+    if step < 1 or weeks % step:
+        raise ValueError(f"{weeks} weeks do not split into spans of {step} weeks")
     first = period_ending(end, weeks).start
+    days = 7 * step
     return [
-        Period(first + dt.timedelta(days=7 * n), first + dt.timedelta(days=7 * n + 6))
-        for n in range(weeks)
+        Period(first + dt.timedelta(days=days * n), first + dt.timedelta(days=days * n + days - 1))
+        for n in range(weeks // step)
     ]
 
 
+def trend_step(weeks: int) -> int:
+    """How many weeks one bar or point of the trend of a ``weeks``-week period covers: one up
+    to ``TREND_POINTS`` weeks, else the fewest that keep the trend at ``TREND_POINTS`` points."""
+    return max(1, math.ceil(weeks / TREND_POINTS))
+
+
+def trend_buckets(end: dt.date, weeks: int) -> list[Period]:
+    """The trend's spans for a period of ``weeks`` weeks ending on ``end``: the whole period
+    when ``weeks`` splits evenly (4, 12 and 52 do), else its last whole spans (the caller
+    shows the trend's own dates)."""
+    step = trend_step(weeks)
+    return week_buckets(end, weeks - weeks % step, step)
+
+
 def bucket_of(day: dt.date, buckets: Sequence[Period]) -> int | None:
-    """The index of the week ``day`` falls in, or ``None`` outside them all."""
+    """The index of the span ``day`` falls in, or ``None`` outside them all."""
     if not buckets or not buckets[0].start <= day <= buckets[-1].end:
         return None
-    return (day - buckets[0].start).days // 7
+    return (day - buckets[0].start).days // buckets[0].days
 
 
 def percentage(part: int, whole: int) -> int | None:
@@ -112,27 +137,42 @@ class Member:
 
 @dataclass(frozen=True)
 class Share:
-    """Of ``counted`` people, ``within`` were within their cadence."""
+    """Of ``counted`` people, ``within`` were within their cadence and ``new`` had never been
+    contacted and were not due yet; the rest were overdue."""
 
     within: int
     counted: int
+    new: int = 0
+
+    @property
+    def not_overdue(self) -> int:
+        return self.within + self.new
+
+    @property
+    def overdue(self) -> int:
+        return self.counted - self.not_overdue
 
     @property
     def pct(self) -> int | None:
-        return percentage(self.within, self.counted)
+        """The share not overdue: within their cadence or not due yet."""
+        return percentage(self.not_overdue, self.counted)
 
 
 def share_on(members: Iterable[Member], day: dt.date) -> Share:
-    """How many of ``members`` (the people in a circle today) were within their cadence on
-    ``day``. Everyone counts on every day, also before they joined: the question is "of these
-    people, whom had I been in touch with?", and a fixed group keeps the weeks comparable."""
-    within = counted = 0
+    """How many of ``members`` (the people in a circle today) were within their cadence, or
+    not due yet, on ``day``. Everyone counts on every day, also before they joined: the
+    question is "of these people, who was not overdue?", and a fixed group keeps the weeks
+    comparable."""
+    within = new = counted = 0
     for member in members:
         counted += 1
         last = last_before(member.contacts, day)
-        if status_on(day, last, member.since, member.cadence_days)[0] == "within":
+        status = status_on(day, last, member.since, member.cadence_days)[0]
+        if status == "within":
             within += 1
-    return Share(within, counted)
+        elif status == "new":
+            new += 1
+    return Share(within, counted, new)
 
 
 def nice_ceiling(value: float) -> int:

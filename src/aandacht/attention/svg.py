@@ -4,6 +4,10 @@ Colours come from CSS custom properties with ``currentColor`` as the fallback, s
 follows the page's light or dark palette. Every chart carries a ``<title>`` and a ``<desc>``
 (the caller also shows the numbers as a table). Pure Python: text is passed in already
 translated, and escaped here.
+
+Text is sized in the viewBox's units, so the viewBoxes are kept narrow (340 and 300 units):
+a chart shrinks to about 0.9 of that on a 390-pixel phone, and ``FONT`` still renders at
+11 pixels or more there. Only a few x labels are drawn (the table has every one).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from html import escape
 from aandacht.attention.report_core import nice_ceiling, tick_values
 
 SVG_NS = "http://www.w3.org/2000/svg"
+FONT = 13  # in viewBox units
 
 
 @dataclass(frozen=True)
@@ -78,21 +83,22 @@ def _grid(frame: Frame, ticks: Sequence[int], top: float, suffix: str = "") -> l
         )
         parts.append(
             f'<text x="{frame.left - 6}" y="{y}" text-anchor="end" dominant-baseline="middle" '
-            f'fill="currentColor" font-size="11">{tick}{escape(suffix)}</text>'
+            f'fill="currentColor" font-size="{FONT}">{tick}{escape(suffix)}</text>'
         )
     parts.append("</g>")
     return parts
 
 
-def _x_labels(frame: Frame, labels: Sequence[str], centre: Sequence[float]) -> list[str]:
-    """Every label when they fit, else every second or third one (the table has them all)."""
-    step = max(1, math.ceil(len(labels) / 6))
+def _x_labels(frame: Frame, labels: Sequence[str], centre: Sequence[float], most: int) -> list[str]:
+    """At most ``most`` labels: every one when they fit, else every second, third, …
+    counted back from the latest (the table has them all)."""
+    step = max(1, math.ceil(len(labels) / most))
     parts = ['<g class="chart__labels" aria-hidden="true">']
-    baseline = _num(frame.height - frame.bottom + 16)
-    for index in range(len(labels) - 1, -1, -step):  # always label the latest week
+    baseline = _num(frame.height - frame.bottom + FONT + 5)
+    for index in range(len(labels) - 1, -1, -step):  # always label the latest span
         parts.append(
             f'<text x="{_num(centre[index])}" y="{baseline}" text-anchor="middle" '
-            f'fill="currentColor" font-size="11">{escape(labels[index])}</text>'
+            f'fill="currentColor" font-size="{FONT}">{escape(labels[index])}</text>'
         )
     parts.append("</g>")
     return parts
@@ -105,11 +111,11 @@ def stacked_bars(
     labels: Sequence[str],
     series: Sequence[Series],
     *,
-    width: int = 520,
-    height: int = 200,
+    width: int = 340,
+    height: int = 170,
 ) -> str:
     """A bar per label, its layers stacked bottom-up in the order of ``series``."""
-    frame = Frame(width, height, left=34, right=6, top=10, bottom=26)
+    frame = Frame(width, height, left=34, right=18, top=10, bottom=FONT + 12)
     count = len(labels)
     totals = [sum(s.values[i] or 0 for s in series) for i in range(count)]
     top = nice_ceiling(max(totals, default=0))
@@ -134,7 +140,7 @@ def stacked_bars(
                 f"<title>{escape(labels[i])}: {escape(layer.name)} {_num(value)}</title></rect>"
             )
         parts.append("</g>")
-    parts += _x_labels(frame, labels, centres)
+    parts += _x_labels(frame, labels, centres, most=5)
     parts.append("</svg>")
     return "".join(parts)
 
@@ -146,11 +152,12 @@ def percent_line(
     labels: Sequence[str],
     line: Series,
     *,
-    width: int = 320,
+    width: int = 300,
     height: int = 130,
 ) -> str:
     """A line from 0 to 100 %, broken where a value is missing (no one to count)."""
-    frame = Frame(width, height, left=38, right=22, top=8, bottom=24)  # room for the last label
+    # Room on the right for the last label, which is centred on the last point.
+    frame = Frame(width, height, left=44, right=24, top=9, bottom=FONT + 12)
     count = len(labels)
     step = frame.inner_width / max(count - 1, 1)
     xs = [frame.left + step * i for i in range(count)]
@@ -179,6 +186,6 @@ def percent_line(
             )
     parts += dots
     parts.append("</g>")
-    parts += _x_labels(frame, labels, xs)
+    parts += _x_labels(frame, labels, xs, most=4)
     parts.append("</svg>")
     return "".join(parts)

@@ -47,6 +47,37 @@ def test_week_buckets_cover_the_period_exactly() -> None:
 
 
 @pytest.mark.parametrize(
+    ("weeks", "step", "points"),
+    [(1, 1, 1), (4, 1, 4), (12, 1, 12), (13, 1, 13), (14, 2, 7), (26, 2, 13), (52, 4, 13)],
+)
+def test_the_trend_follows_the_period_with_at_most_13_points(
+    weeks: int, step: int, points: int
+) -> None:
+    buckets = core.trend_buckets(D, weeks)
+    assert core.trend_step(weeks) == step
+    assert len(buckets) == points
+    # The whole period, in spans of ``step`` weeks, the last one ending today.
+    assert buckets[0].start == core.period_ending(D, weeks).start
+    assert buckets[-1] == core.Period(D - dt.timedelta(days=7 * step - 1), D)
+    assert {bucket.days for bucket in buckets} == {7 * step}
+    for earlier, later in zip(buckets, buckets[1:], strict=False):
+        assert later.start == earlier.end + dt.timedelta(days=1)
+    assert core.bucket_of(D, buckets) == points - 1
+    assert core.bucket_of(buckets[0].end, buckets) == 0
+
+
+def test_a_period_that_does_not_split_evenly_keeps_its_last_whole_spans() -> None:
+    buckets = core.trend_buckets(D, 27)  # spans of 3 weeks: 9 of them, 27 weeks exactly
+    assert (len(buckets), buckets[0].days) == (9, 21)
+    buckets = core.trend_buckets(D, 53)  # spans of 5 weeks: the last 50 weeks
+    assert (len(buckets), buckets[0].days, buckets[-1].end) == (10, 35, D)
+    assert buckets[0].start == core.period_ending(D, 50).start
+    assert len(core.trend_buckets(D, core.MAX_WEEKS)) == 13
+    with pytest.raises(ValueError, match="do not split"):
+        core.week_buckets(D, 10, 3)
+
+
+@pytest.mark.parametrize(
     ("part", "whole", "expected"),
     [(1, 4, 25), (1, 3, 33), (2, 3, 67), (1, 8, 13), (1, 200, 1), (0, 5, 0), (5, 5, 100)],
 )
@@ -93,16 +124,19 @@ def test_share_on_a_past_day_counts_todays_people_on_every_day() -> None:
         core.Member(1, 30, old, (D - dt.timedelta(days=10),)),
         # talked 45 days ago: 38 days a week ago, so out both times
         core.Member(2, 30, old, (D - dt.timedelta(days=45),)),
-        # joined 5 days ago and never talked to: counted (not within) every week
+        # joined 5 days ago and never talked to: not within, but not due yet every week
         core.Member(3, 30, D - dt.timedelta(days=5)),
     ]
-    assert core.share_on(members, D) == core.Share(1, 3)
-    assert core.share_on(members, D - dt.timedelta(days=7)) == core.Share(1, 3)
+    assert core.share_on(members, D) == core.Share(1, 3, new=1)
+    assert core.share_on(members, D - dt.timedelta(days=7)) == core.Share(1, 3, new=1)
     # 17 days ago the first was not yet talked to (10 days ago); the second was, 28 days before
-    assert core.share_on(members, D - dt.timedelta(days=17)) == core.Share(1, 3)
-    assert core.share_on(members, D - dt.timedelta(days=60)) == core.Share(0, 3)
+    assert core.share_on(members, D - dt.timedelta(days=17)) == core.Share(1, 3, new=1)
+    assert core.share_on(members, D - dt.timedelta(days=60)) == core.Share(0, 3, new=1)
     assert core.share_on([], D) == core.Share(0, 0)
+    # The share is who is not overdue: within, or not due yet.
     assert core.Share(1, 3).pct == 33
+    assert core.Share(1, 3, new=1).pct == 67
+    assert (core.Share(1, 3, new=1).not_overdue, core.Share(1, 3, new=1).overdue) == (2, 1)
     assert core.Share(0, 0).pct is None
 
 

@@ -114,7 +114,7 @@ def test_weeks_and_shares_follow_the_users_time_zone_to_the_second(
     prefs.time_zone = zone_name
     prefs.save()
     zone = zoneinfo.ZoneInfo(zone_name)
-    buckets = core.week_buckets(services.local_today(prefs), core.TREND_WEEKS)
+    buckets = core.trend_buckets(services.local_today(prefs), 12)
     # Personal cadences of one and two days: within or not flips at every midnight.
     people = [
         make_person(f"Short {days}", cadence=days, since=dt.date(2026, 1, 1)) for days in (1, 2, 1)
@@ -206,7 +206,7 @@ def test_history_outside_the_circles_is_not_read(
     # The weeks come back counted per week, kind and outcome: a bounded number of rows.
     weeks = [sql for sql in after if "CASE WHEN" in sql.upper()]
     assert len(weeks) == 1
-    assert after[weeks[0]] <= core.TREND_WEEKS * len(InteractionKind) * len(Outcome)
+    assert after[weeks[0]] <= core.TREND_POINTS * len(InteractionKind) * len(Outcome)
     # Every other query returns as many rows as before: none of the outsiders' rows is read.
     assert sorted(n for sql, n in after.items() if sql not in weeks) == sorted(
         n for sql, n in before.items() if "CASE WHEN" not in sql.upper()

@@ -28,8 +28,10 @@ def test_the_url_has_a_name() -> None:
 
 
 def page(user: User, vault: Vault, **params: str) -> tuple[int, str]:
+    """The status and the page, with its no-break spaces (which keep a date on one line) read
+    as spaces."""
     response = signed_in(user).get(URL, {"vault": vault.pk, **params})
-    return response.status_code, response.content.decode()
+    return response.status_code, response.content.decode().replace("\xa0", " ")
 
 
 def test_the_owner_sees_the_figures(small: Small, alice: User) -> None:
@@ -38,13 +40,16 @@ def test_the_owner_sees_the_figures(small: Small, alice: User) -> None:
     assert "Attention report" in html
     assert "1 Sep 2026 to 23 Nov 2026" in html
     # Monthly: 1 of 4 within, Tom and Sem overdue, most overdue first
-    assert "25%" in html and "1 of 4 within their cadence" in html
+    # Monthly: 5 people, 1 paused; of the other 4, 1 within, 1 not due yet, 2 overdue. The
+    # figure is the share not overdue, and the sentence beside it counts every group.
+    assert "50%" in html and "2 of 4 not overdue" in html
     assert html.index("Tom Jansen") < html.index("Sem de Vries")
     assert "370 days overdue" in html and "15 days overdue" in html
     assert (
-        "Share of the 4 people in Monthly whose last conversation was at most 30 days ago." in html
+        "5 people in Monthly. 1 of them is paused and left out. 1 had their last conversation "
+        "within their cadence. 1 has had no conversation yet and is not due yet. 2 are overdue. "
+        "The share counts who is not overdue: 2 of 4." in html
     )
-    assert "1 paused person is left out." in html
     assert re.search(r'data-testid="depth-deep">5<', html)
     assert re.search(r'data-testid="initiated-them">2<', html)
     assert re.search(r'data-testid="outcome-attempts">1<', html)
@@ -122,9 +127,11 @@ def test_the_charts_are_well_formed_with_a_text_alternative(small: Small, alice:
         assert chart.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
     assert charts[-1].findtext("svg:title", "", ns) == "Contacts per week, by depth"
     assert "8 contacts in all" in charts[-1].findtext("svg:desc", "", ns)
-    # the numbers as a table, behind a <details>
+    # the numbers as a table, behind a <details>; a week is named by its last day, the day
+    # the chart's share is taken on
     assert html.count('<details class="report-data">') == 3
-    assert '<th scope="row">17 Nov</th><td>2</td><td>1</td><td>1</td><td>1</td>' in html
+    assert '<th scope="row">23 Nov</th><td>2</td><td>1</td><td>1</td><td>1</td>' in html
+    assert "Share not overdue on the last day of each week (the date shown)" in html
     # colours from the page's variables, falling back on the text colour
     assert "var(--chart-deep, currentColor)" in html
 

@@ -1,5 +1,6 @@
 """The attention report page: per circle who is within their cadence and who is overdue, what
-kind of contact there was over a period, what was given, and the last twelve weeks as charts.
+kind of contact there was over a period, what was given, and charts over the same period (per
+week, or per few weeks for a long period).
 
 Read-only, so viewers see it too; the vault is the current one (another vault is a 404). The
 period comes from ``?period=`` (4 weeks, 12 weeks, 12 months); anything else is answered with
@@ -16,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from aandacht.attention import report
@@ -28,14 +29,14 @@ OVERDUE_SHOWN = 8
 
 class PeriodForm(forms.Form):
     period = forms.ChoiceField(
-        label=_lazy("Period"),
+        label=_("Period"),
         choices=[
-            ("4w", _lazy("the last 4 weeks")),
-            ("12w", _lazy("the last 12 weeks")),
-            ("12m", _lazy("the last 12 months (52 weeks)")),
+            ("4w", _("the last 4 weeks")),
+            ("12w", _("the last 12 weeks")),
+            ("12m", _("the last 12 months (52 weeks)")),
         ],
         error_messages={
-            "invalid_choice": _lazy(
+            "invalid_choice": _(
                 "“%(value)s” is not a period this report knows: choose 4 weeks, 12 weeks or "
                 "12 months."
             )
@@ -80,6 +81,10 @@ def _context(figures: report.Report) -> dict[str, Any]:
         "report": figures,
         "span": report.period_label(figures.period),
         "trend_span": report.period_label(figures.trend_period),
+        "trend_title": report.trend_title(figures),
+        "share_caption": report.share_caption(figures),
+        "depth_title": report.depth_title(figures),
+        "bucket_header": report.bucket_header(figures.trend_step),
         "sentences": report.sentences(figures),
         "circles": circles,
         "depth": [(names[key], figures.depth[key], key) for key in names],
