@@ -94,10 +94,7 @@ def _print(found: Report) -> None:
     # The same sentences as under each circle on the page: whom each figure counts.
     for figures in found.circles:
         if figures.people:
-            out.print(
-                Text(f"· {figures.name}: ", style="bold")
-                + Text(report.circle_sentence(figures, found.one_way_counts))
-            )
+            out.print(Text("· " + report.circle_sentence(figures, found.one_way_counts)))
     out.print()
 
     totals = Table(

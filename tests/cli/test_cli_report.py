@@ -183,7 +183,7 @@ def test_the_tables_on_stdout(aandacht: Aandacht) -> None:
     # The people column and the sentence say the same: 2 people, 1 paused and left out.
     assert "2 (1 paused)" in text
     assert (
-        "Monthly: 2 people in Monthly. 1 of them is paused and left out. 0 had their last "
+        "· 2 people in Monthly. 1 of them is paused and left out. 0 had their last "
         "conversation within their cadence. 1 is overdue. The share counts who is not "
         "overdue: 0 of 1." in text
     )

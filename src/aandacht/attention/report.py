@@ -639,7 +639,22 @@ def depth_chart(report: Report) -> str:
         "total": sum(totals),
         "most": max(totals, default=0),
     }
-    return svg.stacked_bars("chart-depth", depth_title(report), desc, labels, series)
+    title = depth_title(report)
+    # One for a phone, one wider for a wider screen: text in a viewBox scales with the chart,
+    # so one size cannot be legible on both. The CSS shows one of them.
+    return svg.stacked_bars(
+        "chart-depth", title, desc, labels, series, extra_class="chart--narrow"
+    ) + svg.stacked_bars(
+        "chart-depth-wide",
+        title,
+        desc,
+        labels,
+        series,
+        width=680,
+        height=200,
+        most_labels=13,
+        extra_class="chart--wide",
+    )
 
 
 def depth_title(report: Report) -> str:

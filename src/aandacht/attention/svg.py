@@ -5,9 +5,9 @@ follows the page's light or dark palette. Every chart carries a ``<title>`` and 
 (the caller also shows the numbers as a table). Pure Python: text is passed in already
 translated, and escaped here.
 
-Text is sized in the viewBox's units, so the viewBoxes are kept narrow (340 and 300 units):
-a chart shrinks to about 0.9 of that on a 390-pixel phone, and ``FONT`` still renders at
-11 pixels or more there. Only a few x labels are drawn (the table has every one).
+Text is sized in the viewBox's units, so the viewBoxes for a phone are kept narrow (340 and
+300 units): a chart shrinks to about 0.9 of that on a 390-pixel phone, and ``FONT`` still
+renders at 11 pixels or more there. Only a few x labels are drawn (the table has every one).
 """
 
 from __future__ import annotations
@@ -63,10 +63,11 @@ def _paint(colour: str) -> str:
     return f"var({colour}, currentColor)"
 
 
-def _open(ident: str, title: str, desc: str, frame: Frame) -> list[str]:
+def _open(ident: str, title: str, desc: str, frame: Frame, extra_class: str = "") -> list[str]:
+    classes = f"chart {extra_class}".strip()
     return [
-        f'<svg xmlns="{SVG_NS}" id="{ident}" class="chart" role="img" viewBox="0 0 {frame.width} '
-        f'{frame.height}" aria-labelledby="{ident}-title {ident}-desc" '
+        f'<svg xmlns="{SVG_NS}" id="{ident}" class="{classes}" role="img" '
+        f'viewBox="0 0 {frame.width} {frame.height}" aria-labelledby="{ident}-title {ident}-desc" '
         f'preserveAspectRatio="xMidYMid meet">',
         f'<title id="{ident}-title">{escape(title)}</title>',
         f'<desc id="{ident}-desc">{escape(desc)}</desc>',
@@ -113,8 +114,11 @@ def stacked_bars(
     *,
     width: int = 340,
     height: int = 170,
+    most_labels: int = 5,
+    extra_class: str = "",
 ) -> str:
-    """A bar per label, its layers stacked bottom-up in the order of ``series``."""
+    """A bar per label, its layers stacked bottom-up in the order of ``series``. A page that
+    has room draws a second, wider one (``extra_class`` tells the CSS which to show)."""
     frame = Frame(width, height, left=34, right=18, top=10, bottom=FONT + 12)
     count = len(labels)
     totals = [sum(s.values[i] or 0 for s in series) for i in range(count)]
@@ -122,7 +126,7 @@ def stacked_bars(
     band = frame.inner_width / max(count, 1)
     bar = band * 0.66
     centres = [frame.left + band * (i + 0.5) for i in range(count)]
-    parts = _open(ident, title, desc, frame)
+    parts = _open(ident, title, desc, frame, extra_class)
     parts += _grid(frame, tick_values(top), top)
     for layer in series:
         parts.append(f'<g class="chart__series" style="fill: {_paint(layer.colour)}">')
@@ -140,7 +144,7 @@ def stacked_bars(
                 f"<title>{escape(labels[i])}: {escape(layer.name)} {_num(value)}</title></rect>"
             )
         parts.append("</g>")
-    parts += _x_labels(frame, labels, centres, most=5)
+    parts += _x_labels(frame, labels, centres, most=most_labels)
     parts.append("</svg>")
     return "".join(parts)
 

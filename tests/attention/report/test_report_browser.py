@@ -24,6 +24,16 @@ DARK_ACCENT = "rgb(240, 163, 122)"  # --accent under prefers-color-scheme: dark
 
 pytestmark = pytest.mark.browser
 
+# The smallest font size, in CSS pixels, of the text in the visible charts: its size in the
+# viewBox times the scale the SVG is drawn at (``meet``: the smaller of width and height).
+SMALLEST_CHART_TEXT = """() => Math.min(...[...document.querySelectorAll('svg.chart')]
+  .filter(svg => svg.getBoundingClientRect().width > 0)
+  .flatMap(svg => {
+    const box = svg.getBoundingClientRect(), view = svg.viewBox.baseVal;
+    const scale = Math.min(box.width / view.width, box.height / view.height);
+    return [...svg.querySelectorAll('text')].map(t => Number(t.getAttribute('font-size')) * scale);
+  }))"""
+
 
 @pytest.fixture
 def chromium() -> Iterator[object]:
@@ -70,18 +80,26 @@ def test_the_report_in_dark_mode(
         page.wait_for_url(lambda url: "/accounts/login/" not in url)
         page.goto("/report/")
         assert page.get_by_role("heading", level=1).inner_text() == "Attention report"
-        fill = page.locator("#chart-depth .chart__series rect").first.evaluate(
+        shown = "#chart-depth" if name == "phone" else "#chart-depth-wide"
+        fill = page.locator(f"{shown} .chart__series rect").first.evaluate(
             "element => getComputedStyle(element).fill"
         )
         assert fill == DARK_ACCENT
+        # One depth chart shows (narrow on a phone, wide on a wider screen), the other is hidden.
+        assert page.locator(shown).is_visible()
         assert page.get_by_role("img", name="Contacts per week, by depth").count() == 1
+        # Every chart's text renders at 11 px or more, also on a 390-pixel phone.
+        smallest = page.evaluate(SMALLEST_CHART_TEXT)
+        assert smallest >= 11, smallest
+        # A date range never breaks inside a date.
+        assert "\xa0" in page.locator(".page-header__meta .report-span").inner_text()
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0
-        table = page.locator("section", has_text="The last 12 weeks").locator("table")
+        table = page.locator("section", has_text="The last 12 weeks, per week").locator("table")
         assert not table.is_visible()
-        page.get_by_text("The numbers per week").last.click()
+        page.get_by_text("The numbers").last.click()
         assert table.is_visible()
         # the open table scrolls inside its card rather than widening the page
         assert (

@@ -116,8 +116,13 @@ def svgs(html: str) -> list[ET.Element]:
 def test_the_charts_are_well_formed_with_a_text_alternative(small: Small, alice: User) -> None:
     html = page(alice, small.vault)[1]
     charts = svgs(html)
-    # the depth chart, and one line per circle with people in it (Inner circle and Monthly)
-    assert len(charts) == 3
+    # one line per circle with people in it (Inner circle and Monthly), and the depth chart
+    # twice: narrow for a phone and wide for a wider screen (the CSS shows one)
+    assert len(charts) == 4
+    assert [chart.get("class") for chart in charts[-2:]] == [
+        "chart chart--narrow",
+        "chart chart--wide",
+    ]
     ns = {"svg": SVG_NS}
     for chart in charts:
         title = chart.find("svg:title", ns)
@@ -175,3 +180,53 @@ def test_the_number_of_queries_does_not_grow_with_the_vault(
     assert "and " in response.content.decode()  # more overdue than shown: "and N more"
     assert len(many) == len(few)
     assert len(many) <= 20
+
+
+@pytest.mark.parametrize(
+    ("period", "rows", "heading", "header"),
+    [
+        ("4w", 4, "The last 4 weeks, per week", "week to"),
+        ("12w", 12, "The last 12 weeks, per week", "week to"),
+        ("12m", 13, "The last 52 weeks, per 4 weeks", "4 weeks to"),
+    ],
+)
+def test_the_charts_follow_the_period(
+    small: Small, alice: User, period: str, rows: int, heading: str, header: str
+) -> None:
+    html = page(alice, small.vault, period=period)[1]
+    trend = html.split('id="report-trend"')[1]
+    assert trend.startswith(f">{heading} ")
+    # The depth table and each circle's table have a row per span, named by its last day
+    # (today for the last one); the x labels are those days too.
+    assert trend.count('<th scope="row">') == rows
+    assert f'<th scope="col">{header}</th>' in trend
+    assert '<th scope="row">23 Nov</th>' in trend
+    circles = html.split('id="report-circles"')[1].split('id="report-contact"')[0]
+    assert circles.count('<th scope="row">') == 2 * rows  # Inner circle and Monthly
+    charts = svgs(html)
+    labels = [text.text for text in charts[0].iter(f"{{{SVG_NS}}}text")]
+    assert "23 Nov" in labels  # the latest span is always labelled
+    if period == "12m":
+        assert "Contacts per 4 weeks, by depth" in html
+        assert "Share not overdue on the last day of each 4 weeks (the date shown)" in html
+
+
+def test_someone_not_due_yet_counts_as_not_overdue_and_the_sentence_says_so(
+    vault: Vault, alice: User, circles: dict[str, Circle], make_person: MakePerson, today: dt.date
+) -> None:
+    yearly = circles["yearly"]
+    long_ago = today - dt.timedelta(days=400)
+    talked = make_person("Ada Talked", circle=yearly, since=long_ago)
+    make_person("Bo New", circle=yearly, since=today - dt.timedelta(days=5))
+    log_interaction(vault, [talked], "call", occurred_at=ago(30))
+    html = page(alice, vault)[1]
+    article = html.split(f'id="report-circle-{yearly.pk}"')[1].split("</article>")[0]
+    # 100% goes with "no one is overdue": the share counts the one not due yet as fine, and
+    # the sentence beside it says how many of each it counts.
+    assert "<strong>100%</strong>" in article and "2 of 2 not overdue" in article
+    assert (
+        "2 people in Yearly. 1 had their last conversation within their cadence. 1 has had no "
+        "conversation yet and is not due yet. No one is overdue. The share counts who is not "
+        "overdue: 2 of 2." in article
+    )
+    assert "overdue, most overdue first" not in article
