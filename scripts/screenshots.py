@@ -140,7 +140,19 @@ def prepare() -> None:
             "circles": f"{url('attention:circles')}?{vault}",
             "lists": f"{url('attention:lists')}?{vault}",
             "agenda-settings": url("attention:settings"),
+            "cards": f"{url('cards:season')}?{vault}" if url("cards:season") else None,
+            "rounds": f"{url('rounds:list')}?{vault}" if url("rounds:list") else None,
+            "report": f"{url('attention:report')}?{vault}" if url("attention:report") else None,
         }
+        from aandacht.cards.models import Card, CardStatus
+        from aandacht.rounds.models import CheckInRound, RoundStatus
+
+        draft = Card.objects.filter(vault=demo, status=CardStatus.PLANNED).exclude(text="").first()
+        if draft is not None:
+            pages["card-writing"] = url("cards:write", draft.year, draft.person_id)
+        active = CheckInRound.objects.filter(vault=demo, status=RoundStatus.ACTIVE).first()
+        if active is not None:
+            pages["round-board"] = url("rounds:board", active.pk)
         sys.stdout.write(json.dumps({"pages": pages, "login": url("accounts:login")}))
 
 
