@@ -371,7 +371,8 @@ class Preparer:
         ]
         for _kind, value, normalized, _service, _label in contacts:
             text_parts.append(value)
-            text_parts.append(normalized)
+            if normalized != value and normalized != value.lower():
+                text_parts.append(normalized)
         text_parts.extend(tags)
         if note:
             text_parts.append(note)

@@ -69,7 +69,11 @@ def build_documents(
         person.what_they_care_about,
     ]
     for value, normalized in methods:
-        text_parts.extend((value, normalized))
+        text_parts.append(value)
+        # An email's normalised form is the same text folded: writing it twice only made the
+        # index bigger (and an import slower); a phone's "+31612345678" is still added.
+        if normalized != value and normalized != value.lower():
+            text_parts.append(normalized)
     text_parts.extend(tag_names)
     text_parts.extend(public_note_bodies)
     names = fold(" ".join(part for part in name_parts if part))
