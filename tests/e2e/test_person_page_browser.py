@@ -109,6 +109,9 @@ def test_a_section_is_edited_in_place_without_a_page_load(
     page.get_by_role("link", name="Edit how we met").click()
     expect(page.get_by_label("Place or event where we met")).to_have_value("PyCon NL")
     page.get_by_label("Place or event where we met").fill("somewhere else")
+    # Escape is an htmx trigger on the swapped-in form: press it once htmx has settled the
+    # swap (on a loaded machine the keyup could otherwise come before the trigger is bound).
+    page.wait_for_function("() => !document.querySelector('.htmx-settling, .htmx-added')")
     page.keyboard.press("Escape")
     expect(page.locator("#section-met")).to_contain_text("at PyCon NL")
     expect(page.locator("#section-met form")).to_have_count(0)
