@@ -4,6 +4,7 @@ sideways on a phone, and the numbers open without JavaScript. Saves a screenshot
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,7 +39,11 @@ SMALLEST_CHART_TEXT = """() => Math.min(...[...document.querySelectorAll('svg.ch
 @pytest.fixture
 def chromium() -> Iterator[object]:
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install -y chromium)")
+        message = f"{CHROMIUM} is missing (apt-get install -y chromium)"
+        # In CI nothing is skipped silently: a missing browser fails the run.
+        if os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}:
+            pytest.fail(message)
+        pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     with pytest.MonkeyPatch.context() as patch:
