@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.test import Client
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
@@ -79,3 +80,30 @@ def other_vault(mallory: User) -> Vault:
     vault = Vault.objects.create(name="Mallory's people")
     Membership.objects.create(vault=vault, user=mallory, role=Role.OWNER)
     return vault
+
+
+# Signed-in clients for the cast, each its own Client (a test may use several at once).
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_alice(alice: User) -> Client:
+    return signed_in(alice)
+
+
+@pytest.fixture
+def as_bob(bob: User) -> Client:
+    return signed_in(bob)
+
+
+@pytest.fixture
+def as_carol(carol: User) -> Client:
+    return signed_in(carol)
+
+
+@pytest.fixture
+def as_mallory(mallory: User) -> Client:
+    return signed_in(mallory)

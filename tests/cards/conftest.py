@@ -8,7 +8,6 @@ import pytest
 import time_machine
 from cards_helpers import NOW, Cast, moment
 from django.contrib.auth.models import User
-from django.test import Client
 from pytest_django.fixtures import Settings
 
 from aandacht.accounts.models import Vault
@@ -40,29 +39,3 @@ def cast(vault: Vault, alice: User) -> Cast:
     moment(ruud, MomentKind.STRENGTH, 30, alice)
     moment(anna, MomentKind.SHARED, 200, alice)
     return Cast(zoe, ruud, anna, quiet)
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def as_alice(alice: User) -> Client:
-    return _client(alice)
-
-
-@pytest.fixture
-def as_bob(bob: User) -> Client:
-    return _client(bob)
-
-
-@pytest.fixture
-def as_carol(carol: User) -> Client:
-    return _client(carol)
-
-
-@pytest.fixture
-def as_mallory(mallory: User) -> Client:
-    return _client(mallory)
