@@ -5,6 +5,7 @@ See ``aandacht.env.example`` at the top of the repository for the full list.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 import tempfile
@@ -61,6 +62,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    # Two-factor sign-in: TOTP apps, and single-use recovery codes as "static" tokens.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # Failed sign-ins, counted per account and per address (lock-out).
+    "axes",
     "aandacht.accounts",
     "aandacht.people",
     "aandacht.timeline",
@@ -68,6 +75,7 @@ INSTALLED_APPS = [
     "aandacht.exchange",
     "aandacht.cards",
     "aandacht.rounds",
+    "aandacht.api",
     "aandacht.web",
 ]
 
@@ -79,12 +87,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
+    # Keeps the user's list of signed-in sessions (accounts.sessions) up to date.
+    "aandacht.accounts.sessions.SessionActivityMiddleware",
     # After LocaleMiddleware (browser/cookie) and auth: a signed-in user's own choice wins.
     "aandacht.accounts.language.UserLanguageMiddleware",
     "aandacht.web.middleware.FirstRunMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in before the view runs.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "aandacht.urls"
@@ -135,6 +149,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2 for new and changed passwords; older hashes still verify and are upgraded on sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTHENTICATION_BACKENDS = [
+    # First, as django-axes asks: refuses a locked-out account or address before checking.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in lock-out (django-axes): after AANDACHT_LOGIN_FAILURES failed attempts an account is
+# locked, and so is an address, each on its own, for AANDACHT_LOCKOUT_MINUTES.
+AXES_FAILURE_LIMIT = env_int("AANDACHT_LOGIN_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AANDACHT_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from aandacht.accounts.language import set_language
+from aandacht.api.api import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -15,5 +16,6 @@ urlpatterns = [
     path("exchange/", include("aandacht.exchange.urls")),
     path("cards/", include("aandacht.cards.urls")),
     path("rounds/", include("aandacht.rounds.urls")),
+    path("api/", api.urls),
     path("", include("aandacht.web.urls")),
 ]

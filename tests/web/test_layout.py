@@ -111,7 +111,7 @@ def test_signed_in_pages_have_the_navigation_and_the_account_menu(alice_client: 
     assert 'href="/people/"' in page
     assert 'class="menu account-menu"' in page
     assert f'action="{reverse("accounts:logout")}"' in page
-    assert f'href="{reverse("accounts:password_change")}"' in page
+    assert f'href="{reverse("accounts:settings")}"' in page
     assert "Admin" not in page  # alice is not staff
     footer = page.split('<footer class="site-footer">')[1]
     assert 'class="language-switch"' in footer

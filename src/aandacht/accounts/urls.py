@@ -3,6 +3,16 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from aandacht.accounts.views import (
+    account,
+    hub,
+    password_reset,
+    sessions,
+    tokens,
+    two_factor,
+    users,
+    vaults,
+)
 from aandacht.web.views import PasswordChange
 
 app_name = "accounts"
@@ -15,4 +25,12 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", PasswordChange.as_view(), name="password_change"),
+    *hub.urlpatterns,
+    *password_reset.urlpatterns,
+    *two_factor.urlpatterns,
+    *sessions.urlpatterns,
+    *tokens.urlpatterns,
+    *account.urlpatterns,
+    *users.urlpatterns,
+    *vaults.urlpatterns,
 ]

@@ -1,0 +1,1 @@
+"""Account pages, one module per concern; ``accounts/urls.py`` joins their ``urlpatterns``."""
