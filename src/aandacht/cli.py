@@ -1015,7 +1015,15 @@ def moment(
 
 # The keep-in-touch commands live in their own modules and register themselves on ``app``.
 import aandacht.cli_report  # noqa: E402, F401
-from aandacht import cli_attention, cli_digest, cli_export, cli_import  # noqa: E402, F401
+from aandacht import (  # noqa: E402, F401
+    cli_attention,
+    cli_digest,
+    cli_export,
+    cli_import,
+    cli_tokens,
+    cli_users,
+    cli_vaults,
+)
 
 
 def main() -> None:

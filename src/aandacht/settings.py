@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "aandacht.exchange",
     "aandacht.cards",
     "aandacht.rounds",
+    "ninja",  # the API docs' bundled Swagger UI files (nothing loads from a CDN)
     "aandacht.api",
     "aandacht.web",
 ]
@@ -170,6 +171,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Anyone may create an account only when this is on; otherwise the owner invites people.
+OPEN_SIGNUP = env_bool("AANDACHT_OPEN_SIGNUP", False)
+INVITATION_DAYS = env_int("AANDACHT_INVITATION_DAYS", 7, minimum=1)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -508,11 +508,12 @@ class DemoBuilder:
         self.flush()
         self.create_import_history()
         # Card season, check-in rounds and appreciation bring their own demo data.
+        from aandacht.accounts import demo as accounts_demo
         from aandacht.attention import demo_appreciation
         from aandacht.cards import demo as cards_demo
         from aandacht.rounds import demo as rounds_demo
 
-        for feature in (cards_demo, rounds_demo, demo_appreciation):
+        for feature in (cards_demo, rounds_demo, demo_appreciation, accounts_demo):
             feature.add_demo(self)
 
     def create_import_history(self) -> None:

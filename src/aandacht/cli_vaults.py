@@ -1,0 +1,3 @@
+"""``aandacht vault``: registered on ``aandacht.cli.app`` (imported at the end of cli.py)."""
+
+from __future__ import annotations
