@@ -10,13 +10,15 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from aandacht.accounts.models import Membership, Role, Vault
+from mail_server import Inbox, free_port
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -107,3 +109,35 @@ def as_carol(carol: User) -> Client:
 @pytest.fixture
 def as_mallory(mallory: User) -> Client:
     return signed_in(mallory)
+
+
+@pytest.fixture(scope="session")
+def smtp_session() -> Iterator[Inbox]:
+    inbox = Inbox("127.0.0.1", free_port())
+    controller = Controller(inbox, hostname=inbox.host, port=inbox.port)
+    controller.start()
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_server(smtp_session: Inbox) -> Inbox:
+    """A real SMTP server on 127.0.0.1, its inbox empty; nothing is configured to use it yet."""
+    smtp_session.messages.clear()
+    smtp_session.recipients.clear()
+    smtp_session.refuse = False
+    return smtp_session
+
+
+@pytest.fixture
+def mailbox(smtp_server: Inbox) -> Iterator[Inbox]:
+    """The real SMTP server with Django's SMTP backend pointing at it: what is sent lands in
+    ``mailbox.messages`` (parsed ``EmailMessage``s), ``mailbox.recipients`` per message."""
+    with override_settings(
+        **smtp_server.settings(),
+        BASE_URL="https://crm.example.org",
+        DEFAULT_FROM_EMAIL="aandacht@crm.example.org",
+    ):
+        yield smtp_server

@@ -13,8 +13,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 import time_machine
-from aiosmtpd.controller import Controller
-from digest_helpers import BASE, Inbox, Network, at, free_port
+from digest_helpers import BASE, Network, at
 from django.contrib.auth.models import User
 from django.test import override_settings
 
@@ -23,26 +22,7 @@ from aandacht.attention import services
 from aandacht.attention.models import Circle, Preset
 from aandacht.people.services import add_important_date, create_person
 from aandacht.timeline.services import add_follow_up, log_interaction
-
-
-@pytest.fixture(scope="session")
-def smtp_session() -> Iterator[Inbox]:
-    inbox = Inbox("127.0.0.1", free_port())
-    controller = Controller(inbox, hostname=inbox.host, port=inbox.port)
-    controller.start()
-    try:
-        yield inbox
-    finally:
-        controller.stop()
-
-
-@pytest.fixture
-def smtp_server(smtp_session: Inbox) -> Inbox:
-    """A real SMTP server on 127.0.0.1, its inbox empty; nothing is configured to use it yet."""
-    smtp_session.messages.clear()
-    smtp_session.recipients.clear()
-    smtp_session.refuse = False
-    return smtp_session
+from mail_server import Inbox
 
 
 @pytest.fixture

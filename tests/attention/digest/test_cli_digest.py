@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from digest_helpers import Inbox
+
+from mail_server import Inbox
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "cli"))
 from cli_harness import Aandacht, Result, command_env  # noqa: E402

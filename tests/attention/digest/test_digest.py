@@ -15,7 +15,7 @@ from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from digest_helpers import BASE, TODAY, Inbox, Network, at, subscribe
+from digest_helpers import BASE, TODAY, Network, at, subscribe
 from django.contrib.auth.models import User
 from django.db import OperationalError, connections
 from django.test import override_settings
@@ -27,6 +27,7 @@ from aandacht.attention import digest
 from aandacht.attention.models import AgendaSettings, DigestSent
 from aandacht.people.services import add_important_date, create_person
 from aandacht.timeline.services import add_follow_up
+from mail_server import Inbox
 
 Clock = Callable[[dt.datetime], None]
 URL = re.compile(r"https?://[^\s\"<>]+")
