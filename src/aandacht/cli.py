@@ -1021,6 +1021,7 @@ from aandacht import (  # noqa: E402, F401
     cli_export,
     cli_import,
     cli_tokens,
+    cli_transfer,
     cli_users,
     cli_vaults,
 )

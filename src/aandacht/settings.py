@@ -174,6 +174,8 @@ AXES_VERBOSE = False
 # Anyone may create an account only when this is on; otherwise the owner invites people.
 OPEN_SIGNUP = env_bool("AANDACHT_OPEN_SIGNUP", False)
 INVITATION_DAYS = env_int("AANDACHT_INVITATION_DAYS", 7, minimum=1)
+# API requests per token (or signed-in user) per minute, before answering 429.
+API_REQUESTS_PER_MINUTE = env_int("AANDACHT_API_REQUESTS_PER_MINUTE", 600, minimum=1)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
