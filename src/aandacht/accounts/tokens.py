@@ -12,10 +12,13 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aandacht.accounts.models import AccessToken, Membership, Role, TokenScope, Vault
 
@@ -26,6 +29,12 @@ SHOWN_PREFIX_LENGTH = len(TOKEN_PREFIX) + 6
 # last_used_at is written at most this often, so a busy client costs no write per request.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 MAX_TOKEN_LENGTH = 200
+NAME_MAX = AccessToken._meta.get_field("name").max_length or 100
+DEFAULT_NAME = "token"
+
+
+class TokenRefused(ValueError):
+    """A token that cannot be created as asked; the message is meant for the user."""
 
 
 def digest_of(raw: str) -> str:
@@ -43,15 +52,39 @@ class NewToken:
 def create_token(
     user: User, name: str, scope: str = TokenScope.READ, vault: Vault | None = None
 ) -> NewToken:
-    """A new token for ``user``. ``vault``, if given, must be one of the user's vaults."""
+    """A new token for ``user``, or :class:`TokenRefused` (a ``ValueError``) saying why not.
+
+    ``vault``, if given, must be one of the user's vaults, and a write token for one vault
+    needs the owner or editor role there: a viewer's write token could never write, so it is
+    refused rather than handed out looking more powerful than it is. A token for all vaults
+    may have the write scope; where the user only reads, it only reads.
+    """
+    name = name.strip()
+    if len(name) > NAME_MAX:
+        raise TokenRefused(
+            _("A token's name has at most %(max)d characters; this one has %(count)d.")
+            % {"max": NAME_MAX, "count": len(name)}
+        )
     if scope not in TokenScope.values:
-        raise ValueError(f"unknown scope {scope!r}")
-    if vault is not None and not Membership.objects.filter(user=user, vault=vault).exists():
-        raise ValueError("the user is not a member of that vault")
+        raise TokenRefused(_("“%(scope)s” is no scope; choose read or write.") % {"scope": scope})
+    if vault is not None:
+        role = (
+            Membership.objects.filter(user=user, vault=vault).values_list("role", flat=True).first()
+        )
+        if role is None:
+            raise TokenRefused(_("You are not a member of that vault."))
+        if scope == TokenScope.WRITE and role == Role.VIEWER:
+            raise TokenRefused(
+                _(
+                    "You may only read the vault “%(vault)s”, so a token for it can only read: "
+                    "choose the read scope, or ask its owner to make you an editor."
+                )
+                % {"vault": vault.name}
+            )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
     token = AccessToken.objects.create(
         user=user,
-        name=name.strip() or "token",
+        name=name or DEFAULT_NAME,
         scope=scope,
         vault=vault,
         prefix=secret[:SHOWN_PREFIX_LENGTH],
@@ -60,26 +93,52 @@ def create_token(
     return NewToken(token=token, secret=secret)
 
 
-def authenticate(raw: str) -> AccessToken | None:
-    """The live token behind ``raw`` (with its user and vault loaded), or None.
-
-    One indexed lookup; ``last_used_at`` is written at most once a minute.
-    """
+def _live_token(raw: str) -> AccessToken | None:
+    """The live token behind ``raw`` with its user and vault, in one indexed query."""
     if not raw or len(raw) > MAX_TOKEN_LENGTH or not raw.startswith(TOKEN_PREFIX):
         return None
-    token = (
+    return (
         AccessToken.objects.select_related("user", "vault")
         .filter(digest=digest_of(raw), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
-    if token is None:
-        return None
+
+
+def _mark_used(token: AccessToken) -> None:
+    """Write ``last_used_at``, at most once a LAST_USED_RESOLUTION (the condition in the
+    UPDATE keeps concurrent requests from writing it twice)."""
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         AccessToken.objects.filter(pk=token.pk).filter(
             Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_RESOLUTION)
         ).update(last_used_at=now)
         token.last_used_at = now
+
+
+def authenticate(raw: str) -> AccessToken | None:
+    """The live token behind ``raw`` (with its user and vault loaded), or None.
+
+    One indexed lookup; ``last_used_at`` is written at most once a minute.
+    """
+    token = _live_token(raw)
+    if token is not None:
+        _mark_used(token)
+    return token
+
+
+def authenticate_basic(username: str, password: str) -> AccessToken | None:
+    """A token sent as a Basic-auth password (CardDAV), or None.
+
+    The token must belong to ``username``; the account's login password is never accepted
+    here (it would need the slow password hash on every request, and it would let a leaked
+    address-book setting sign in to the web).
+    """
+    if not username:
+        return None
+    token = _live_token(password)
+    if token is None or token.user.get_username() != username:
+        return None
+    _mark_used(token)
     return token
 
 
@@ -109,3 +168,53 @@ def token_can_write(token: AccessToken, vault: Vault) -> bool:
     return Membership.objects.filter(
         user=token.user, vault=vault, role__in=[Role.OWNER, Role.EDITOR]
     ).exists()
+
+
+# --- For the settings page and ``aandacht token`` ------------------------------------------
+
+
+def tokens_of(user: User) -> QuerySet[AccessToken]:
+    """A user's tokens, live and revoked, newest first, with their vaults."""
+    return AccessToken.objects.filter(user=user).select_related("user", "vault")
+
+
+def token_of(user: User, pk: int) -> AccessToken:
+    """One of ``user``'s tokens; someone else's raises ``AccessToken.DoesNotExist`` like a
+    missing one (the caller answers 404 either way)."""
+    return tokens_of(user).get(pk=pk)
+
+
+def revoke_token_of(user: User, pk: int) -> AccessToken:
+    """Revoke one of ``user``'s tokens (idempotent); ``AccessToken.DoesNotExist`` otherwise."""
+    with transaction.atomic():
+        token = token_of(user, pk)
+        revoke(token)
+    return token
+
+
+def token_vaults(user: User) -> list[tuple[Vault, str]]:
+    """The vaults a new token can be limited to, with the user's role in each."""
+    memberships = (
+        Membership.objects.filter(user=user).select_related("vault").order_by("vault__name")
+    )
+    return [(membership.vault, membership.role) for membership in memberships]
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def token_summary(token: AccessToken) -> dict[str, Any]:
+    """A token as JSON for ``aandacht token``: everything but the secret and its digest."""
+    return {
+        "id": token.pk,
+        "user": token.user.get_username(),
+        "name": token.name,
+        "scope": token.scope,
+        "vault": token.vault.name if token.vault is not None else None,
+        "vault_id": token.vault_id,
+        "prefix": token.prefix,
+        "created_at": _iso(token.created_at),
+        "last_used_at": _iso(token.last_used_at),
+        "revoked_at": _iso(token.revoked_at),
+    }
