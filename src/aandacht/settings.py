@@ -42,6 +42,22 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env_bool("AANDACHT_DEBUG", False)
 SECRET_KEY = secret_key(DATA_DIR)
 BASE_URL = env_url("AANDACHT_BASE_URL")
+# Production mode (`aandacht serve --production`, `aandacht --production …` or this variable):
+# secure cookies, HSTS, a redirect to https. It needs the https address people use.
+PRODUCTION = env_bool("AANDACHT_PRODUCTION", False)
+if PRODUCTION and not BASE_URL.startswith("https://"):
+    raise ConfigError(
+        "production mode needs AANDACHT_BASE_URL set to the https:// address people use, "
+        f"e.g. https://crm.example.org (it is {BASE_URL or 'not set'!r})"
+    )
+if PRODUCTION and DEBUG:
+    raise ConfigError(
+        "AANDACHT_DEBUG=1 shows tracebacks with personal data to anyone; "
+        "it cannot be combined with production mode"
+    )
+# How many reverse proxies stand in front of Aandacht (each appends to X-Forwarded-For).
+# 0: the client address is REMOTE_ADDR, and X-Forwarded-* headers are ignored.
+TRUSTED_PROXIES = env_int("AANDACHT_TRUSTED_PROXIES", 0)
 # The host of AANDACHT_BASE_URL is allowed too: setting the address people use is enough.
 ALLOWED_HOSTS = env_list(
     "AANDACHT_ALLOWED_HOSTS",
@@ -82,6 +98,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy (Django 5.2 sets neither).
+    "aandacht.web.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -169,8 +187,17 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AANDACHT_LOCKOUT_MINUTES", 15,
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# The 429 page (accounts/locked_out.html) says in the visitor's language how long to wait.
+AXES_LOCKOUT_CALLABLE = "aandacht.accounts.lockout.locked_out"
 AXES_VERBOSE = False
+# REMOTE_ADDR, or the address AANDACHT_TRUSTED_PROXIES proxies vouch for (never a header the
+# client alone wrote).
+AXES_CLIENT_IP_CALLABLE = "aandacht.web.security.client_ip"
+# The API's rate limit counts per address behind the same proxies.
+NINJA_NUM_PROXIES = TRUSTED_PROXIES or None
+# A password-reset link works once, for this long; one mail per address per cool-down.
+PASSWORD_RESET_TIMEOUT = env_int("AANDACHT_PASSWORD_RESET_MINUTES", 60, minimum=5) * 60
+PASSWORD_RESET_MAIL_INTERVAL = dt.timedelta(minutes=5)
 # Anyone may create an account only when this is on; otherwise the owner invites people.
 OPEN_SIGNUP = env_bool("AANDACHT_OPEN_SIGNUP", False)
 INVITATION_DAYS = env_int("AANDACHT_INVITATION_DAYS", 7, minimum=1)
@@ -225,11 +252,22 @@ DEFAULT_FROM_EMAIL = env_str("AANDACHT_FROM_EMAIL", "aandacht@localhost")
 SCHEDULER = env_bool("AANDACHT_SCHEDULER", True)
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = BASE_URL.startswith("https://")
+SESSION_COOKIE_SECURE = PRODUCTION or BASE_URL.startswith("https://")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Aandacht's own server speaks plain HTTP, so in production TLS ends at a reverse proxy,
+# which must set (not pass on) X-Forwarded-Proto; see docs/security.md.
+if PRODUCTION or TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = PRODUCTION
+SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60 if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+# Joining the browsers' preload list is hard to undo, so it is a separate, explicit choice.
+SECURE_HSTS_PRELOAD = PRODUCTION and env_bool("AANDACHT_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 LOGGING: dict[str, Any] = {
     "version": 1,

@@ -1,0 +1,91 @@
+"""Password reset by email: the mail in the recipient's language, a link from BASE_URL, and
+at most one mail per address per few minutes.
+
+The pages (``accounts/views/password_reset.py``) are Django's own views; what is particular to
+Aandacht lives here so the rules are in one place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import translation
+
+from aandacht.accounts.language import FOLLOW_BROWSER, language_of
+from aandacht.env import origin_of
+
+EMAIL_TEMPLATE = "accounts/email/password_reset.txt"
+HTML_EMAIL_TEMPLATE = "accounts/email/password_reset.html"
+SUBJECT_TEMPLATE = "accounts/email/password_reset_subject.txt"
+
+
+def link_minutes() -> int:
+    """How long a reset link works, in minutes (``PASSWORD_RESET_TIMEOUT`` is seconds)."""
+    return max(1, int(settings.PASSWORD_RESET_TIMEOUT) // 60)
+
+
+def claim_reset_mail(email: str) -> bool:
+    """True when a reset mail may go to ``email`` now, and remember that one went.
+
+    Without this the form would let anyone fill someone's inbox. The key is a hash, so the
+    cache holds no addresses. ``cache.add`` is atomic: two requests at once send one mail.
+    """
+    normalised = email.strip().casefold()
+    key = "aandacht:password-reset:" + hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+    interval = settings.PASSWORD_RESET_MAIL_INTERVAL.total_seconds()
+    return bool(cache.add(key, True, timeout=int(interval)))
+
+
+def reset_url(context: dict[str, Any]) -> str:
+    """The absolute link in the mail: from AANDACHT_BASE_URL when set, else the request's
+    own scheme and host (``context`` is what ``PasswordResetForm.save`` prepared)."""
+    path = reverse(
+        "accounts:password_reset_confirm",
+        kwargs={"uidb64": context["uid"], "token": context["token"]},
+    )
+    base_url = str(getattr(settings, "BASE_URL", ""))
+    if base_url:
+        return origin_of(base_url) + path
+    return f"{context['protocol']}://{context['domain']}{path}"
+
+
+class ResetRequestForm(PasswordResetForm):
+    """Django's form, writing each mail in the language its recipient chose."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        user: AbstractBaseUser = context["user"]
+        language = language_of(user)
+        if language == FOLLOW_BROWSER:
+            language = translation.get_language() or settings.LANGUAGE_CODE
+        context = {**context, "reset_url": reset_url(context), "minutes": link_minutes()}
+        with translation.override(language):
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
+            )
+
+
+def forget_failed_sign_ins(user: AbstractBaseUser) -> None:
+    """After a new password is set by email, lift the account's lock-out: the mailbox's owner
+    proved who they are. (An address lock-out stays.)"""
+    from axes.utils import reset  # type: ignore[import-untyped]
+
+    reset(username=user.get_username())
