@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from aandacht.accounts.models import Membership, Role, Vault
 
@@ -22,7 +31,8 @@ def ensure_local_owner() -> User:
     Idempotent: with any user present, the first superuser (or first user) is returned.
     """
     with transaction.atomic():
-        existing = User.objects.order_by("-is_superuser", "id").first()
+        # Active users first: the demo's inactive teammates are never "the owner".
+        existing = User.objects.order_by("-is_active", "-is_superuser", "id").first()
         if existing is not None:
             return existing
         owner = User(username=LOCAL_OWNER_USERNAME, is_staff=True, is_superuser=True)
@@ -34,8 +44,12 @@ def ensure_local_owner() -> User:
 
 
 def needs_first_run() -> bool:
-    """True while the owner has not chosen a password: the web app shows its welcome page."""
-    users = list(User.objects.order_by("id")[:2])
+    """True while the owner has not chosen a password: the web app shows its welcome page.
+
+    Only active users count: the demo's teammates are inactive users without a password, and
+    loading the demo must not end (or skip) the first run.
+    """
+    users = list(User.objects.filter(is_active=True).order_by("id")[:2])
     return len(users) == 0 or (len(users) == 1 and not users[0].has_usable_password())
 
 
@@ -75,3 +89,150 @@ def vault_named(user: User, name: str) -> Vault:
 def role_in(user: User, vault: Vault) -> str | None:
     membership = Membership.objects.filter(user=user, vault=vault).first()
     return membership.role if membership else None
+
+
+# --- Users of the instance ----------------------------------------------------------------
+
+
+class AccountProblem(ValueError):
+    """A refused account change, with a message fit to show; ``field`` names the form field."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def normalise_email(email: str) -> str:
+    """Trimmed and lower-cased, so one address is one account whatever its capitals."""
+    return email.strip().lower()
+
+
+def check_username(username: str) -> str:
+    """The trimmed username, or an :class:`AccountProblem` saying what is wrong with it."""
+    name = username.strip()
+    if not name:
+        raise AccountProblem(_("Choose a username."), "username")
+    max_length = User._meta.get_field("username").max_length or 150
+    if len(name) > max_length:
+        raise AccountProblem(
+            _("A username has at most %(max)d characters.") % {"max": max_length}, "username"
+        )
+    try:
+        User.username_validator(name)
+    except ValidationError:
+        raise AccountProblem(
+            _("A username may contain only letters, digits and @ . + - _ (no spaces)."),
+            "username",
+        ) from None
+    if User.objects.filter(username__iexact=name).exists():
+        raise AccountProblem(
+            _("The username “%(name)s” is taken; choose another.") % {"name": name}, "username"
+        )
+    return name
+
+
+def check_email(email: str, *, required: bool = False) -> str:
+    """The normalised address ("" when optional and empty), refused when malformed or taken."""
+    address = normalise_email(email)
+    if not address:
+        if required:
+            raise AccountProblem(_("Enter an email address."), "email")
+        return ""
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise AccountProblem(
+            _("“%(email)s” is not an email address.") % {"email": email.strip()}, "email"
+        ) from None
+    if User.objects.filter(email__iexact=address).exists():
+        raise AccountProblem(
+            _("There is already an account with the email address %(email)s.") % {"email": address},
+            "email",
+        )
+    return address
+
+
+def check_password(password: str, user: User) -> None:
+    """Django's password validators (length, common, numeric, like the username)."""
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise AccountProblem(" ".join(error.messages), "password") from None
+
+
+def ensure_personal_vault(user: User) -> Vault:
+    """The vault the user owns alone (a new "Personal" one if they own none that is not demo).
+
+    Every user has one, whichever way they came in (first run, CLI, users page, invitation,
+    sign-up), so quick add and the default vault always have somewhere to go.
+    """
+    owned = (
+        Vault.objects.filter(memberships__user=user, memberships__role=Role.OWNER, is_demo=False)
+        .order_by("id")
+        .first()
+    )
+    if owned is not None:
+        return owned
+    vault = Vault.objects.create(name=PERSONAL_VAULT_NAME)
+    Membership.objects.create(vault=vault, user=user, role=Role.OWNER)
+    return vault
+
+
+def create_user(
+    username: str,
+    *,
+    email: str = "",
+    password: str | None = None,
+    email_required: bool = False,
+    is_superuser: bool = False,
+) -> User:
+    """A new active user with a personal vault; without ``password`` it has no usable one yet.
+
+    Checks everything before writing: a taken username or email (case-insensitive), a
+    malformed address, a password the validators refuse. Raises :class:`AccountProblem`.
+    """
+    name = check_username(username)
+    address = check_email(email, required=email_required)
+    user = User(username=name, email=address, is_superuser=is_superuser, is_staff=is_superuser)
+    if password is not None:
+        check_password(password, user)
+    with transaction.atomic():
+        # Checked again inside the transaction: a concurrent sign-up may have taken the name.
+        check_username(name)
+        check_email(address, required=email_required)
+        if password is None:
+            user.set_unusable_password()
+        else:
+            user.set_password(password)
+        user.save()
+        ensure_personal_vault(user)
+    return user
+
+
+def set_password_link(user: User) -> str:
+    """A one-time link where ``user`` chooses their password (Django's reset token machinery).
+
+    The token is built from the password hash and last login, so it stops working as soon as a
+    password is chosen, and after PASSWORD_RESET_TIMEOUT (three days by default).
+    """
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return absolute_url(reverse("accounts:choose_password", args=[uid, token]))
+
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
+
+def absolute_url(path: str) -> str:
+    """``path`` on AANDACHT_BASE_URL (links in emails and the console outlive the request)."""
+    base = (getattr(settings, "BASE_URL", "") or DEFAULT_BASE_URL).rstrip("/")
+    return f"{base}{path}"
+
+
+CONSOLE_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+
+def email_configured() -> bool:
+    """True when mail really leaves (EMAIL_URL set, or a test backend), not printed to stdout."""
+    return bool(settings.EMAIL_BACKEND != CONSOLE_EMAIL_BACKEND)
