@@ -164,7 +164,7 @@ def test_editors_and_viewers_get_403_for_every_management_post(
     for client in (as_bob, as_carol):
         posts = [
             (vault_url(vault, "accounts:vault_member_add"), {"user": "mallory", "role": "owner"}),
-            (vault_url(vault, "accounts:vault_invite"), {"email": "m@example.org", "role": "owner"}),
+            (vault_url(vault, "accounts:vault_invite"), {"email": "m@ex.org", "role": "owner"}),
             (vault_url(vault, "accounts:vault_member_role", alice.pk), {"role": "viewer"}),
             (vault_url(vault, "accounts:vault_member_remove", alice.pk), {}),
             (vault_url(vault, "accounts:vault_rename"), {"name": "Ours now"}),
