@@ -1,0 +1,191 @@
+"""One vault of every kind of object, built once per test module, for the authorization proof.
+
+Vault A ("Alice's people"): alice owns it, bob edits, carol views. It holds one object of every
+kind a URL can name (person, contact detail, date, address, relationship, tag, interaction,
+note, moment, follow-up, circle, rhythm, import job, card, check-in round with its check-in and
+steps), plus a private note and a private moment by alice and a private note by bob, each with
+a marker string that must never reach anyone but its author. mallory has a vault of her own
+and no access to A; alice also has a second vault (for a token limited to another vault).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.utils import timezone
+
+from aandacht.accounts.models import Membership, Role, Vault
+from aandacht.attention import services as attention
+from aandacht.attention.models import AgendaSettings
+from aandacht.cards.models import Card, CardStatus
+from aandacht.cards.services import season_year
+from aandacht.exchange.models import ImportJob, ImportStatus
+from aandacht.people.models import Address, ContactKind, DateKind, RelationshipKind
+from aandacht.people.services import (
+    add_contact_method,
+    add_important_date,
+    create_person,
+    relate,
+    set_tags,
+)
+from aandacht.rounds.models import CheckIn, CheckInStep
+from aandacht.rounds.services import start_round
+from aandacht.timeline.models import MomentKind
+from aandacht.timeline.services import add_follow_up, add_moment, add_note, log_interaction
+
+# What only alice may ever see (and bob's own, which alice may not).
+ALICE_PRIVATE_NOTE = "PRIVNOTE-kq7x2 alice keeps this to herself"
+ALICE_PRIVATE_MOMENT = "PRIVMOMENT-zw94v a strength alice noted privately"
+BOB_PRIVATE_NOTE = "BOBPRIV-m3n8t bob keeps this to himself"
+ALICE_MARKERS = ("PRIVNOTE-kq7x2", "PRIVMOMENT-zw94v")
+BOB_MARKERS = ("BOBPRIV-m3n8t",)
+# Shared text of vault A: every member sees it (so a check for a marker is not vacuous), and
+# nobody outside A ever does.
+SHARED_NOTE = "SHAREDNOTE-a1b2c everyone in the vault reads this"
+PERSON_NAME = "Quirinus Zwanenburg"
+VAULT_A_MARKERS = ("Zwanenburg", "SHAREDNOTE-a1b2c", "Alice's people")
+PASSWORD = "authz-secret-pw-1"
+# The smallest valid PNG: one transparent pixel.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6300010000050001"
+    "0d0a2db40000000049454e44ae426082"
+)
+
+
+@dataclass
+class World:
+    alice: User
+    bob: User
+    carol: User
+    mallory: User
+    vault: Vault  # vault A
+    alice_other: Vault  # alice's second vault, nothing of A in it
+    mallory_vault: Vault
+    ids: dict[str, int] = field(default_factory=dict)
+    clients: dict[str, Client] = field(default_factory=dict)
+    feed_tokens: dict[str, str] = field(default_factory=dict)
+
+    def user(self, name: str) -> User:
+        user: User = getattr(self, name)
+        return user
+
+
+def _user(name: str) -> User:
+    return User.objects.create_user(username=name, password=PASSWORD, email=f"{name}@example.org")
+
+
+def build_world() -> World:
+    alice, bob, carol, mallory = (_user(n) for n in ("alice", "bob", "carol", "mallory"))
+    vault = Vault.objects.create(name="Alice's people")
+    Membership.objects.create(vault=vault, user=alice, role=Role.OWNER)
+    bob_membership = Membership.objects.create(vault=vault, user=bob, role=Role.EDITOR)
+    carol_membership = Membership.objects.create(vault=vault, user=carol, role=Role.VIEWER)
+    alice_other = Vault.objects.create(name="Alice's other vault")
+    Membership.objects.create(vault=alice_other, user=alice, role=Role.OWNER)
+    mallory_vault = Vault.objects.create(name="Mallory's people")
+    Membership.objects.create(vault=mallory_vault, user=mallory, role=Role.OWNER)
+    create_person(mallory_vault, "Mallory Contact")
+
+    person = create_person(
+        vault,
+        PERSON_NAME,
+        organisation="Zwanenburg Works",
+        emails=["quirinus@example.org"],
+        phones=["+31612345678"],
+    )
+    person.photo.save("authz.png", ContentFile(PNG), save=True)
+    other = create_person(vault, "Ottoline Zwanenburg-Vos")
+    trashed = create_person(vault, "Theodoor Zwanenburg")
+    trashed.trashed_at = timezone.now()
+    trashed.save(update_fields=["trashed_at"])
+    contact = add_contact_method(person, ContactKind.WEBSITE, "https://zwanenburg.example.org")
+    date = add_important_date(person, DateKind.BIRTHDAY, 3, 14, 1980)
+    address = Address.objects.create(person=person, street="Gracht 1", locality="Leiden")
+    relationship = relate(person, RelationshipKind.values[0], other)
+    tag = set_tags(vault, person, ["authz-tag"])[0]
+
+    now = timezone.now()
+    interaction = log_interaction(
+        vault, [person], "call", summary="a shared call with Quirinus", author=alice
+    )
+    note = add_note(vault, person, SHARED_NOTE, author=alice)
+    private_note = add_note(vault, person, ALICE_PRIVATE_NOTE, private=True, author=alice)
+    bob_note = add_note(vault, person, BOB_PRIVATE_NOTE, private=True, author=bob)
+    moment = add_moment(vault, person, "a shared strength", kind=MomentKind.STRENGTH, author=alice)
+    private_moment = add_moment(
+        vault, person, ALICE_PRIVATE_MOMENT, kind=MomentKind.STRENGTH, private=True, author=alice
+    )
+    follow_up = add_follow_up(
+        vault, person, "send Quirinus the book", due_on=now.date(), author=alice
+    )
+    circle = attention.create_circle(vault, "Authz circle", 14)
+    attention.set_circle(person, circle)
+    job = ImportJob.objects.create(
+        vault=vault,
+        user=alice,
+        filename="authz.csv",
+        status=ImportStatus.FAILED,
+        error="nothing",
+    )
+    year = season_year(now.date())
+    Card.objects.create(
+        vault=vault, person=person, author=alice, year=year, status=CardStatus.PLANNED
+    )
+    round_, _created = start_round(vault, "Authz round", [person, other], author=alice)
+    check_in = CheckIn.objects.filter(round=round_, person=person).get()
+    step = CheckInStep.objects.filter(check_in=check_in).order_by("id").first()
+    assert step is not None
+    prefs = attention.settings_for(alice)
+    for user in (bob, carol, mallory):
+        attention.settings_for(user)
+
+    world = World(
+        alice=alice,
+        bob=bob,
+        carol=carol,
+        mallory=mallory,
+        vault=vault,
+        alice_other=alice_other,
+        mallory_vault=mallory_vault,
+    )
+    world.ids = {
+        "vault": vault.pk,
+        "person": person.pk,
+        "person_other": other.pk,
+        "person_trashed": trashed.pk,
+        "contact": contact.pk,
+        "date": date.pk,
+        "address": address.pk,
+        "relationship": relationship.pk,
+        "tag": tag.pk,
+        "interaction": interaction.pk,
+        "note": note.pk,
+        "note_private": private_note.pk,
+        "note_bob": bob_note.pk,
+        "moment": moment.pk,
+        "moment_private": private_moment.pk,
+        "follow_up": follow_up.pk,
+        "circle": circle.pk,
+        "import_job": job.pk,
+        "card_year": year,
+        "round": round_.pk,
+        "check_in": check_in.pk,
+        "step": step.pk,
+        "membership_bob": bob_membership.pk,
+        "membership_carol": carol_membership.pk,
+    }
+    world.feed_tokens = {
+        name: AgendaSettings.objects.get(user=world.user(name)).feed_token
+        for name in ("alice", "bob", "carol", "mallory")
+    }
+    assert prefs.feed_token == world.feed_tokens["alice"]
+    for name in ("alice", "bob", "carol", "mallory"):
+        client = Client()
+        client.force_login(world.user(name))
+        world.clients[name] = client
+    world.clients["anonymous"] = Client()
+    return world
