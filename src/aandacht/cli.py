@@ -541,15 +541,39 @@ def root(
             "--version", callback=show_version, is_eager=True, help="Print the version and stop."
         ),
     ] = False,
+    production: Annotated[
+        bool,
+        typer.Option(
+            "--production",
+            help="Production mode (as AANDACHT_PRODUCTION=1): secure cookies, HSTS, https only.",
+        ),
+    ] = False,
 ) -> None:
     """Aandacht: real attention to one person at a time.
 
     Every command uses the same data directory (AANDACHT_DATA_DIR) and database as the web
     app, and prepares it on first use.
     """
+    if production:
+        use_production_mode()
+    ctx.obj = GlobalOptions(vault=vault)
+    if ctx.invoked_subcommand == "serve":
+        return  # `serve --production` must take effect before the settings load
     # Django first, so commands may import models; the database is prepared per command.
     configure()
-    ctx.obj = GlobalOptions(vault=vault)
+
+
+def use_production_mode() -> None:
+    """Switch production mode on for this process; only possible before the settings load."""
+    import os
+
+    from django.conf import settings
+
+    if settings.configured:
+        if not getattr(settings, "PRODUCTION", False):
+            fail("--production comes too late: the settings are loaded already.")
+        return
+    os.environ["AANDACHT_PRODUCTION"] = "1"
 
 
 @app.command()
@@ -558,11 +582,21 @@ def serve(
     port: Annotated[
         int, typer.Option(min=0, max=65535, help="The port to listen on (0: any free port).")
     ] = 8000,
+    production: Annotated[
+        bool,
+        typer.Option(
+            "--production",
+            help="Behind an https reverse proxy: secure cookies, HSTS, redirect to https. "
+            "Needs AANDACHT_BASE_URL=https://….",
+        ),
+    ] = False,
 ) -> None:
     """Run the web app with waitress until Ctrl-C or SIGTERM."""
     from django.conf import settings
     from waitress.server import MultiSocketServer, create_server
 
+    if production:
+        use_production_mode()
     ready()
     # WhiteNoise warns about a missing STATIC_ROOT; the files come from the apps (finders).
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
@@ -587,6 +621,11 @@ def serve(
     for listen_host, listen_port in listening:
         shown = f"[{listen_host}]" if ":" in listen_host else listen_host
         say(_("Aandacht is running at %(url)s") % {"url": f"http://{shown}:{listen_port}/"})
+    if settings.PRODUCTION:
+        say(
+            _("Production mode: people use %(url)s, through a reverse proxy that speaks https.")
+            % {"url": settings.BASE_URL}
+        )
     say(_("Press Ctrl-C to stop."))
 
     def stop(signum: int, frame: FrameType | None) -> None:
