@@ -10,5 +10,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and vaults")
 
     def ready(self) -> None:
-        # Registers the system checks and the login signal that remembers the language.
-        from aandacht.accounts import checks, language  # noqa: F401
+        # Registers the system checks and the login signals (language; signed-in sessions).
+        from aandacht.accounts import checks, language, sessions  # noqa: F401
