@@ -1,0 +1,197 @@
+"""The instance owner's users page, creating users, the "choose your password" link, and the
+first run not being fooled by inactive users."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from aandacht.accounts.models import Invitation, Membership, Role, Vault
+from aandacht.accounts.services import (
+    AccountProblem,
+    create_user,
+    ensure_local_owner,
+    needs_first_run,
+)
+from mail_server import Inbox
+
+pytestmark = pytest.mark.django_db
+
+USERS = reverse("accounts:users")
+GOOD_PASSWORD = "kopje-koffie-om-tien"
+SET_PASSWORD = re.compile(r"https?://[^/\s]+(/accounts/set-password/[^/\s]+/[^/\s]+/)")
+
+
+@pytest.fixture
+def owner(alice: User) -> User:
+    alice.is_superuser = alice.is_staff = True
+    alice.save()
+    return alice
+
+
+def messages_of(response: object) -> list[str]:
+    return [str(message) for message in response.context["messages"]]  # type: ignore[attr-defined]
+
+
+def test_only_the_instance_owner_sees_the_users_page(
+    owner: User, as_alice: Client, as_bob: Client, as_mallory: Client, client: Client
+) -> None:
+    assert as_alice.get(USERS).status_code == 200
+    for other in (as_bob, as_mallory):
+        assert other.get(USERS).status_code == 404
+        assert other.post(reverse("accounts:user_create"), {"username": "x"}).status_code == 404
+        assert (
+            other.post(reverse("accounts:user_invite"), {"email": "x@example.org"}).status_code
+            == 404
+        )
+    assert client.get(USERS).status_code == 302  # to the sign-in page
+    assert not User.objects.filter(username="x").exists()
+
+
+def test_the_list_shows_users_vault_counts_and_sign_ins(
+    owner: User, as_alice: Client, vault: Vault, bob: User, carol: User
+) -> None:
+    html = as_alice.get(USERS).content.decode()
+    for name in ("alice", "bob", "carol"):
+        assert name in html
+    assert "instance owner" in html
+    assert "never" in html  # bob has never signed in
+
+
+def test_the_users_page_costs_a_fixed_number_of_queries(
+    owner: User, as_alice: Client, vault: Vault, django_assert_max_num_queries: object
+) -> None:
+    for number in range(8):
+        create_user(f"user{number}")
+    with django_assert_max_num_queries(14):  # type: ignore[operator]
+        assert as_alice.get(USERS).status_code == 200
+
+
+def test_creating_a_user_with_a_password(owner: User, as_alice: Client) -> None:
+    response = as_alice.post(
+        reverse("accounts:user_create"),
+        {"username": "sanne", "email": "Sanne@example.org", "password": GOOD_PASSWORD},
+        follow=True,
+    )
+    sanne = User.objects.get(username="sanne")
+    assert sanne.check_password(GOOD_PASSWORD) and sanne.email == "sanne@example.org"
+    assert Membership.objects.get(user=sanne).role == Role.OWNER
+    assert "sanne can sign in now." in messages_of(response)
+
+
+def test_creating_a_user_without_a_password_emails_a_one_time_link(
+    owner: User, as_alice: Client, mailbox: Inbox, client: Client
+) -> None:
+    response = as_alice.post(
+        reverse("accounts:user_create"),
+        {"username": "sanne", "email": "sanne@example.org", "password": ""},
+        follow=True,
+    )
+    sanne = User.objects.get(username="sanne")
+    assert not sanne.has_usable_password()
+    assert any("We emailed them a link" in each for each in messages_of(response))
+    assert mailbox.recipients == [["sanne@example.org"]]
+    body = mailbox.messages[0].get_body(preferencelist=("plain",))
+    assert body is not None
+    found = SET_PASSWORD.search(body.get_content())
+    assert found is not None
+    link = found.group(1)
+
+    form = client.get(link, follow=True)
+    assert "Your username is sanne." in form.content.decode()
+    chosen = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": GOOD_PASSWORD, "new_password2": GOOD_PASSWORD},
+    )
+    assert chosen.status_code == 302
+    sanne.refresh_from_db()
+    assert sanne.check_password(GOOD_PASSWORD)
+    assert client.session["_auth_user_id"] == str(sanne.pk)
+
+    again = Client().get(link, follow=True)
+    assert "This link does not work any more" in again.content.decode()
+
+
+def test_duplicate_username_and_email_are_refused_with_the_reason(
+    owner: User, as_alice: Client, bob: User
+) -> None:
+    bob.email = "bob@example.org"
+    bob.save()
+    taken = as_alice.post(reverse("accounts:user_create"), {"username": "BOB"})
+    assert taken.status_code == 400
+    assert "The username “BOB” is taken; choose another." in taken.content.decode()
+    same_email = as_alice.post(
+        reverse("accounts:user_create"), {"username": "robert", "email": "BOB@example.org"}
+    )
+    assert "There is already an account with the email address bob@example.org." in (
+        same_email.content.decode()
+    )
+    bad = as_alice.post(reverse("accounts:user_create"), {"username": "has space"})
+    assert "no spaces" in bad.content.decode()
+    weak = as_alice.post(
+        reverse("accounts:user_create"), {"username": "robert", "password": "12345678"}
+    )
+    assert "This password is entirely numeric." in weak.content.decode()
+    assert not User.objects.filter(username__in=["robert", "has space"]).exists()
+
+
+def test_inviting_from_the_users_page_without_a_vault(
+    owner: User, as_alice: Client, mailbox: Inbox
+) -> None:
+    response = as_alice.post(
+        reverse("accounts:user_invite"),
+        {"email": "sanne@example.org", "vault": "", "role": "editor"},
+        follow=True,
+    )
+    invitation = Invitation.objects.get()
+    assert invitation.vault is None
+    assert any("/accounts/invitation/" in each for each in messages_of(response))
+    assert "sanne@example.org" in as_alice.get(USERS).content.decode()
+
+
+def test_inviting_into_someone_elses_vault_from_the_users_page_is_not_possible(
+    owner: User, as_alice: Client, other_vault: Vault, mailbox: Inbox
+) -> None:
+    response = as_alice.post(
+        reverse("accounts:user_invite"),
+        {"email": "sanne@example.org", "vault": str(other_vault.pk), "role": "owner"},
+    )
+    assert response.status_code == 400
+    assert not Invitation.objects.exists()
+
+
+def test_every_new_user_gets_a_personal_vault() -> None:
+    user = create_user("sanne", email="sanne@example.org")
+    assert Vault.objects.get(memberships__user=user, memberships__role=Role.OWNER).name == (
+        "Personal"
+    )
+    with pytest.raises(AccountProblem, match="taken"):
+        create_user("Sanne")
+
+
+# --- The first run ------------------------------------------------------------------------
+
+
+def test_inactive_users_do_not_end_the_first_run(db: None) -> None:
+    owner = ensure_local_owner()
+    for name in ("demo-sanne", "demo-pieter"):
+        teammate = User(username=name, is_active=False)
+        teammate.set_unusable_password()
+        teammate.save()
+    assert needs_first_run()
+    assert ensure_local_owner() == owner
+    owner.set_password(GOOD_PASSWORD)
+    owner.save()
+    assert not needs_first_run()
+
+
+def test_an_inactive_user_created_first_is_never_the_local_owner(db: None) -> None:
+    teammate = User(username="demo-sanne", is_active=False, is_superuser=True)
+    teammate.set_unusable_password()
+    teammate.save()
+    active = User.objects.create_user("marieke")
+    assert ensure_local_owner() == active

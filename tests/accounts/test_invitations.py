@@ -1,0 +1,253 @@
+"""Invitations by email: sent through a real SMTP server, accepted once, only a digest stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+
+import pytest
+import time_machine
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from aandacht.accounts import invitations
+from aandacht.accounts.models import Invitation, Membership, Role, Vault
+from aandacht.accounts.services import AccountProblem
+from mail_server import Inbox
+
+pytestmark = pytest.mark.django_db
+
+GOOD_PASSWORD = "kopje-koffie-om-tien"
+LINK = re.compile(r"https://crm\.example\.org/accounts/invitation/([A-Za-z0-9_\-]+)/")
+
+
+@pytest.fixture
+def owner(alice: User) -> User:
+    alice.is_superuser = alice.is_staff = True
+    alice.first_name = "Alice"
+    alice.save()
+    return alice
+
+
+def text_and_html(message: object) -> tuple[str, str]:
+    from email.message import EmailMessage
+
+    assert isinstance(message, EmailMessage)
+    text = message.get_body(preferencelist=("plain",))
+    html = message.get_body(preferencelist=("html",))
+    assert text is not None and html is not None
+    return text.get_content(), html.get_content()
+
+
+def secret_from(mailbox: Inbox, index: int = -1) -> str:
+    text, html = text_and_html(mailbox.messages[index])
+    found = LINK.search(text)
+    assert found is not None, text
+    assert found.group(0) in html
+    return found.group(1)
+
+
+def invite_by_page(client: Client, vault: Vault, email: str, role: str = "editor") -> None:
+    response = client.post(
+        reverse("accounts:vault_invite", args=[vault.pk]), {"email": email, "role": role}
+    )
+    assert response.status_code == 302
+
+
+def test_an_invitation_email_goes_out_with_a_link_and_only_a_digest_is_stored(
+    owner: User, as_alice: Client, vault: Vault, mailbox: Inbox
+) -> None:
+    invite_by_page(as_alice, vault, "Sanne@Example.org", "viewer")
+
+    assert mailbox.recipients == [["sanne@example.org"]]
+    message = mailbox.messages[0]
+    assert message["Subject"].strip() == "Alice invites you to “Alice's people” in Aandacht"
+    text, html = text_and_html(message)
+    assert "as viewer" in text and "as viewer" in html
+    secret = secret_from(mailbox)
+    invitation = Invitation.objects.get()
+    assert invitation.digest == hashlib.sha256(secret.encode()).hexdigest()
+    assert secret not in str(Invitation.objects.values_list().get())
+    assert (invitation.email, invitation.role, invitation.vault) == (
+        "sanne@example.org",
+        Role.VIEWER,
+        vault,
+    )
+
+
+def test_accepting_creates_the_account_the_membership_and_signs_in(
+    owner: User, as_alice: Client, vault: Vault, mailbox: Inbox, client: Client
+) -> None:
+    invite_by_page(as_alice, vault, "sanne@example.org", "viewer")
+    url = reverse("accounts:invitation", args=[secret_from(mailbox)])
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert (
+        "Alice invites you to the vault “Alice&#x27;s people”, as viewer." in page.content.decode()
+    )
+
+    response = client.post(
+        url, {"username": "sanne", "password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD}
+    )
+    sanne = User.objects.get(username="sanne")
+    assert response["Location"] == f"{reverse('web:home')}?vault={vault.pk}"
+    assert client.session["_auth_user_id"] == str(sanne.pk)
+    assert sanne.email == "sanne@example.org"
+    assert sanne.check_password(GOOD_PASSWORD)
+    assert Membership.objects.get(user=sanne, vault=vault).role == Role.VIEWER
+    assert Membership.objects.get(user=sanne, vault__name="Personal").role == Role.OWNER
+    invitation = Invitation.objects.get()
+    assert invitation.accepted_by == sanne and invitation.accepted_at is not None
+
+
+def test_the_link_works_once(
+    owner: User, as_alice: Client, vault: Vault, mailbox: Inbox, client: Client
+) -> None:
+    invite_by_page(as_alice, vault, "sanne@example.org")
+    url = reverse("accounts:invitation", args=[secret_from(mailbox)])
+    data = {"username": "sanne", "password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD}
+    client.post(url, data)
+
+    again = Client().post(url, {**data, "username": "sanne2"})
+    assert again.status_code == 410
+    assert "This invitation has been used" in again.content.decode()
+    assert not User.objects.filter(username="sanne2").exists()
+
+
+def test_an_expired_link_says_so(
+    owner: User, as_alice: Client, vault: Vault, mailbox: Inbox, client: Client
+) -> None:
+    invite_by_page(as_alice, vault, "sanne@example.org")
+    url = reverse("accounts:invitation", args=[secret_from(mailbox)])
+    with time_machine.travel(timezone.now() + dt.timedelta(days=8)):
+        response = client.get(url)
+    assert response.status_code == 410
+    assert "This invitation has expired" in response.content.decode()
+    assert "Ask Alice to send you a new one." in response.content.decode()
+
+
+def test_a_revoked_or_unknown_link_is_a_clear_404(
+    owner: User, as_alice: Client, vault: Vault, mailbox: Inbox, client: Client
+) -> None:
+    invite_by_page(as_alice, vault, "sanne@example.org")
+    url = reverse("accounts:invitation", args=[secret_from(mailbox)])
+    invitation = Invitation.objects.get()
+    response = as_alice.post(reverse("accounts:invitation_revoke", args=[invitation.pk]))
+    assert response.status_code == 302
+    assert not Invitation.objects.exists()
+
+    gone = client.get(url)
+    assert gone.status_code == 404
+    assert "This invitation link does not work" in gone.content.decode()
+    assert client.get(reverse("accounts:invitation", args=["x" * 300])).status_code == 404
+
+
+def test_resending_replaces_the_link(
+    owner: User, as_alice: Client, vault: Vault, mailbox: Inbox, client: Client
+) -> None:
+    invite_by_page(as_alice, vault, "sanne@example.org")
+    first = secret_from(mailbox)
+    invitation = Invitation.objects.get()
+    as_alice.post(reverse("accounts:invitation_resend", args=[invitation.pk]))
+    second = secret_from(mailbox)
+    assert first != second and len(mailbox.messages) == 2
+    assert client.get(reverse("accounts:invitation", args=[first])).status_code == 404
+    assert client.get(reverse("accounts:invitation", args=[second])).status_code == 200
+
+
+def test_inviting_the_same_address_again_keeps_one_invitation(
+    owner: User, as_alice: Client, vault: Vault, mailbox: Inbox
+) -> None:
+    invite_by_page(as_alice, vault, "sanne@example.org")
+    invite_by_page(as_alice, vault, "SANNE@example.org", "viewer")
+    assert Invitation.objects.get().role == Role.VIEWER
+    assert len(mailbox.messages) == 2
+
+
+def test_weak_password_or_taken_username_creates_nothing_and_keeps_the_link(
+    owner: User, as_alice: Client, vault: Vault, mailbox: Inbox, client: Client
+) -> None:
+    invite_by_page(as_alice, vault, "sanne@example.org")
+    url = reverse("accounts:invitation", args=[secret_from(mailbox)])
+
+    weak = client.post(url, {"username": "sanne", "password1": "12345678", "password2": "12345678"})
+    assert weak.status_code == 400
+    assert "This password is entirely numeric." in weak.content.decode()
+    taken = client.post(
+        url, {"username": "Alice", "password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD}
+    )
+    assert taken.status_code == 400
+    assert "The username “Alice” is taken; choose another." in taken.content.decode()
+    assert not User.objects.filter(username="sanne").exists()
+    assert Invitation.objects.get().accepted_at is None
+    assert client.get(url).status_code == 200
+
+
+def test_a_signed_in_user_joins_with_their_own_account(
+    owner: User, as_alice: Client, vault: Vault, mailbox: Inbox, as_mallory: Client, mallory: User
+) -> None:
+    invite_by_page(as_alice, vault, "mallory@example.org", "editor")
+    url = reverse("accounts:invitation", args=[secret_from(mailbox)])
+    users_before = User.objects.count()
+
+    assert "Accept and join" in as_mallory.get(url).content.decode()
+    response = as_mallory.post(url)
+    assert response.status_code == 302
+    assert User.objects.count() == users_before
+    assert Membership.objects.get(user=mallory, vault=vault).role == Role.EDITOR
+
+
+def test_the_invited_vault_must_be_the_inviters_and_the_role_valid(
+    owner: User, vault: Vault, other_vault: Vault, mailbox: Inbox
+) -> None:
+    with pytest.raises(AccountProblem, match="not an email address"):
+        invitations.invite(owner, "not-an-address", vault=vault)
+    with pytest.raises(ValueError, match="not a role"):
+        invitations.invite(owner, "x@example.org", vault=vault, role="boss")
+    assert not Invitation.objects.exists()
+    assert mailbox.messages == []
+
+
+def test_when_the_mail_server_refuses_nothing_is_saved(
+    owner: User, as_alice: Client, vault: Vault, mailbox: Inbox
+) -> None:
+    mailbox.refuse = True
+    response = as_alice.post(
+        reverse("accounts:vault_invite", args=[vault.pk]),
+        {"email": "sanne@example.org", "role": "editor"},
+        follow=True,
+    )
+    assert any("could not be sent" in str(each) for each in response.context["messages"])
+    assert not Invitation.objects.exists()
+
+
+def test_only_the_vaults_owner_or_the_instance_owner_manage_an_invitation(
+    owner: User,
+    as_alice: Client,
+    as_bob: Client,
+    as_mallory: Client,
+    vault: Vault,
+    mailbox: Inbox,
+) -> None:
+    invite_by_page(as_alice, vault, "sanne@example.org")
+    invitation = Invitation.objects.get()
+    for client in (as_bob, as_mallory):
+        for name in ("accounts:invitation_resend", "accounts:invitation_revoke"):
+            assert client.post(reverse(name, args=[invitation.pk])).status_code == 404
+    assert Invitation.objects.filter(pk=invitation.pk).exists()
+    assert len(mailbox.messages) == 1
+
+
+def test_the_accept_form_needs_csrf(
+    owner: User, as_alice: Client, vault: Vault, mailbox: Inbox
+) -> None:
+    invite_by_page(as_alice, vault, "sanne@example.org")
+    url = reverse("accounts:invitation", args=[secret_from(mailbox)])
+    client = Client(enforce_csrf_checks=True)
+    data = {"username": "sanne", "password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD}
+    assert client.post(url, data).status_code == 403
+    assert not User.objects.filter(username="sanne").exists()
