@@ -607,7 +607,17 @@ def serve(
         # twice the import limit Django answers with its own page; beyond that waitress says
         # 413 at once (the upload page's script refuses such a file before sending it anyway).
         body_limit = 2 * int(settings.IMPORT_MAX_BYTES) + 1024 * 1024
-        server = create_server(application, host=host, port=port, max_request_body_size=body_limit)
+        # waitress drops X-Forwarded-* headers by default; behind a reverse proxy Django needs
+        # them (X-Forwarded-Proto for https, X-Forwarded-For for AANDACHT_TRUSTED_PROXIES) and
+        # decides itself which to believe.
+        behind_proxy = bool(settings.PRODUCTION or settings.TRUSTED_PROXIES)
+        server = create_server(
+            application,
+            host=host,
+            port=port,
+            max_request_body_size=body_limit,
+            clear_untrusted_proxy_headers=not behind_proxy,
+        )
     except OSError as error:
         fail(
             _("Cannot listen on %(host)s port %(port)d: %(error)s")
