@@ -216,3 +216,16 @@ def test_a_new_password_lifts_the_accounts_lock_out(
     ask(client, "alice@example.org")
     choose_password(client, link_in(mailbox.messages[0]))
     assert sign_in("alice", NEW_PASSWORD) == 302
+
+
+def test_a_new_password_signs_out_other_sessions(
+    client: Client, alice_with_email: User, mailbox: Inbox
+) -> None:
+    elsewhere = Client()
+    elsewhere.force_login(alice_with_email)
+    assert elsewhere.get(reverse("web:home")).status_code == 200
+    ask(client, "alice@example.org")
+    choose_password(client, link_in(mailbox.messages[0]))
+    response = elsewhere.get(reverse("web:home"))
+    assert response.status_code == 302
+    assert urlsplit(response["Location"]).path == reverse("accounts:login")
