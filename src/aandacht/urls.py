@@ -4,10 +4,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from aandacht.accounts.language import set_language
+from aandacht.accounts.views.login import guard_admin
 from aandacht.api.api import api
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path("admin/", guard_admin(admin.site).urls),
     path("accounts/", include("aandacht.accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("people/", include("aandacht.people.urls")),

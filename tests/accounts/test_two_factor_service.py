@@ -20,7 +20,7 @@ from aandacht.accounts.two_factor import TwoFactorError
 
 def code_for(device: TOTPDevice, *, at: float | None = None) -> str:
     """The code the user's app shows at ``at`` (now by default)."""
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits)
     totp.time = time.time() if at is None else at
     return f"{totp.token():06d}"
 

@@ -6,6 +6,7 @@ from django.urls import path
 from aandacht.accounts.views import (
     account,
     hub,
+    login,
     password_reset,
     sessions,
     tokens,
@@ -18,11 +19,7 @@ from aandacht.web.views import PasswordChange
 app_name = "accounts"
 
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html"),
-        name="login",
-    ),
+    *login.urlpatterns,
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", PasswordChange.as_view(), name="password_change"),
     *hub.urlpatterns,
