@@ -14,115 +14,30 @@ tomorrow; a URL name missing from ``authz_table.RULES`` fails ``test_every_url_i
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-
 import pytest
-from authz_routes import GHOST_ID, Route, all_routes, fill
-from authz_table import Rule, rule_for
-from authz_world import VAULT_A_MARKERS, World
-from django.db import transaction
-from django.http import HttpResponse
-from django.test import Client
+from authz_cases import (
+    METHODS,
+    ROUTES,
+    WRITES,
+    Case,
+    cases_of,
+    ids_of,
+    login_path,
+    request,
+    shows_vault_a,
+    undone,
+)
+from authz_routes import fill
+from authz_table import rule_for
+from authz_world import World
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-WRITES = ("post", "put", "patch", "delete")
-METHODS = ("get", *WRITES)
-ROUTES = all_routes()
-
-
-@dataclass(frozen=True)
-class Case:
-    """One URL with one set of parameters."""
-
-    route: Route
-    rule: Rule
-    params: Mapping[str, str]
-
-    @property
-    def id(self) -> str:
-        literal = ",".join(v[1:] for v in self.params.values() if v.startswith("="))
-        return f"{self.route.name}[{literal}]" if literal else self.route.name
-
-    def url(self, world: World, *, ghost: bool = False) -> str:
-        path = fill(self.route, self._values(world, self.params, ghost))
-        if self.rule.access == "vault":
-            vault = GHOST_ID if ghost else world.vault.pk
-            path += f"?vault={vault}"
-        return path
-
-    def data(self, world: World) -> dict[str, object]:
-        return self._values(world, self.rule.data, False)
-
-    @staticmethod
-    def _values(world: World, sources: Mapping[str, str], ghost: bool) -> dict[str, object]:
-        values: dict[str, object] = {}
-        for name, source in sources.items():
-            if source.startswith("="):
-                values[name] = source[1:]
-            elif ghost and source != "card_year":
-                values[name] = GHOST_ID
-            else:
-                values[name] = world.ids[source]
-        return values
-
-
-def _cases(*accesses: str) -> list[Case]:
-    cases = []
-    for route in ROUTES:
-        rule = rule_for(route.name)
-        if rule is None or rule.access not in accesses:
-            continue
-        for params in rule.param_sets():
-            cases.append(Case(route, rule, params))
-    return cases
-
-
-def _ids(cases: list[Case]) -> list[str]:
-    return [case.id for case in cases]
-
-
-VAULT_CASES = _cases("object", "vault")
-SIGNED_IN_CASES = _cases("object", "vault", "own")
+VAULT_CASES = cases_of("object", "vault")
+SIGNED_IN_CASES = cases_of("object", "vault", "own")
 WRITE_CASES = [case for case in VAULT_CASES if case.rule.write]
-
-
-def request(
-    client: Client, method: str, url: str, data: Mapping[str, object] | None = None
-) -> HttpResponse:
-    if method == "get":
-        response: HttpResponse = client.get(url)
-    elif method == "post":
-        response = client.post(url, dict(data or {}))
-    else:
-        form = "application/x-www-form-urlencoded"
-        response = getattr(client, method)(url, "", content_type=form)
-    return response
-
-
-def undone(
-    client: Client, method: str, url: str, data: Mapping[str, object] | None = None
-) -> HttpResponse:
-    """A request whose writes are rolled back at once (the owner's probes change nothing)."""
-    with transaction.atomic():
-        response = request(client, method, url, data)
-        transaction.set_rollback(True)
-    return response
-
-
-def login_path() -> str:
-    return reverse("accounts:login")
-
-
-def shows_vault_a(response: HttpResponse) -> list[str]:
-    if getattr(response, "streaming", False):
-        body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
-    else:
-        body = response.content
-    text = body.decode("utf-8", "replace")
-    return [marker for marker in VAULT_A_MARKERS if marker in text]
+OWN_CASES = cases_of("own", "public")
 
 
 def test_every_url_is_classified() -> None:
@@ -140,11 +55,11 @@ def test_the_enumeration_finds_the_site() -> None:
 
 
 def test_every_object_parameter_is_filled() -> None:
-    for case in _cases("object"):
+    for case in cases_of("object"):
         assert set(case.params) == set(case.route.converters), case.id
 
 
-@pytest.mark.parametrize("case", SIGNED_IN_CASES, ids=_ids(SIGNED_IN_CASES))
+@pytest.mark.parametrize("case", SIGNED_IN_CASES, ids=ids_of(SIGNED_IN_CASES))
 def test_anonymous_is_sent_to_login(world: World, case: Case) -> None:
     client = world.clients["anonymous"]
     for method in METHODS:
@@ -155,7 +70,7 @@ def test_anonymous_is_sent_to_login(world: World, case: Case) -> None:
         assert response["Location"].startswith(login_path()), (method, case.id)
 
 
-@pytest.mark.parametrize("case", VAULT_CASES, ids=_ids(VAULT_CASES))
+@pytest.mark.parametrize("case", VAULT_CASES, ids=ids_of(VAULT_CASES))
 def test_outsider_gets_404_on_every_method(world: World, case: Case) -> None:
     client = world.clients["mallory"]
     for method in METHODS:
@@ -169,7 +84,7 @@ def test_outsider_gets_404_on_every_method(world: World, case: Case) -> None:
         assert not shows_vault_a(response), (method, case.id)
 
 
-@pytest.mark.parametrize("case", WRITE_CASES, ids=_ids(WRITE_CASES))
+@pytest.mark.parametrize("case", WRITE_CASES, ids=ids_of(WRITE_CASES))
 def test_viewer_gets_403_on_every_write(world: World, case: Case) -> None:
     owner = undone(world.clients["alice"], "post", case.url(world), case.data(world))
     for method in WRITES:
@@ -178,7 +93,7 @@ def test_viewer_gets_403_on_every_write(world: World, case: Case) -> None:
         assert response.status_code in allowed, (method, case.id, response.status_code)
 
 
-@pytest.mark.parametrize("case", VAULT_CASES, ids=_ids(VAULT_CASES))
+@pytest.mark.parametrize("case", VAULT_CASES, ids=ids_of(VAULT_CASES))
 def test_members_reach_every_url(world: World, case: Case) -> None:
     """The owner reaches every URL as filled in (so the outsider's 404 is about access), and
     the viewer reads every page she may read."""
@@ -190,10 +105,7 @@ def test_members_reach_every_url(world: World, case: Case) -> None:
     assert response.status_code in {200, 302, 403, 405}, (case.id, response.status_code)
 
 
-OWN_CASES = _cases("own", "public")
-
-
-@pytest.mark.parametrize("case", OWN_CASES, ids=_ids(OWN_CASES))
+@pytest.mark.parametrize("case", OWN_CASES, ids=ids_of(OWN_CASES))
 def test_own_pages_show_nothing_of_another_vault(world: World, case: Case) -> None:
     """Pages of one's own account (and public ones) ignore, or refuse, someone else's vault."""
     for suffix in ("", f"?vault={world.vault.pk}"):
