@@ -277,7 +277,7 @@ def test_check_ins_cards_and_suggestions_follow_the_rules(
 
 def test_moving_twice_is_a_clear_no_op(alice: User, ann: Person, vault: Vault, team: Vault) -> None:
     move_person(alice, ann, team)
-    again = move_person(alice, ann, team, expected_source=vault)
+    again = move_person(alice, ann, team, expected_source=vault.pk)
     assert not again.changed
     assert again.person.vault_id == team.pk
 
@@ -289,7 +289,7 @@ def test_a_person_moved_elsewhere_meanwhile_is_not_moved_on(
     Membership.objects.create(vault=third, user=alice, role=Role.OWNER)
     move_person(alice, ann, third)
     with pytest.raises(TransferError, match="meanwhile"):
-        move_person(alice, ann, team, expected_source=vault)
+        move_person(alice, ann, team, expected_source=vault.pk)
     assert Person.objects.get(pk=ann.pk).vault_id == third.pk
 
 

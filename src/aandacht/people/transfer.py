@@ -47,6 +47,7 @@ from aandacht.people.models import (
     ImportantDate,
     Person,
     Relationship,
+    RelationshipKind,
     Tag,
 )
 from aandacht.people.search import refresh_search_fields
@@ -146,6 +147,11 @@ class Plan:
     def allowed(self) -> bool:
         return not self.blocked
 
+    @property
+    def relationship_labels(self) -> list[tuple[str, Person]]:
+        """The removed relationships as people read them ("friend", Ben)."""
+        return [(str(RelationshipKind(kind).label), other) for kind, other in self.relationships]
+
     def as_json(self) -> dict[str, object]:
         return {
             "mode": self.mode,
@@ -208,9 +214,10 @@ def writable_vaults(user: User, *, exclude: Vault | None = None) -> list[Vault]:
     return list(vaults)
 
 
-def has_other_writable_vault(user: User, vault: Vault) -> bool:
+def has_other_writable_vault(user: User, vault_id: int) -> bool:
+    """Whether there is anywhere to move or copy someone of ``vault_id`` to (one query)."""
     return (
-        Membership.objects.filter(user=user, role__in=WRITERS).exclude(vault_id=vault.pk).exists()
+        Membership.objects.filter(user=user, role__in=WRITERS).exclude(vault_id=vault_id).exists()
     )
 
 
@@ -396,7 +403,7 @@ def _locked(person: Person) -> Person:
 
 @transaction.atomic
 def move_person(
-    user: User, person: Person, target: Vault, *, expected_source: Vault | None = None
+    user: User, person: Person, target: Vault, *, expected_source: int | None = None
 ) -> Done:
     """Move ``person`` with everything that is theirs into ``target`` (same id).
 
@@ -407,7 +414,7 @@ def move_person(
     fresh = _locked(person)
     if fresh.vault_id == target.pk:
         return Done(fresh, None, changed=False)
-    if expected_source is not None and fresh.vault_id != expected_source.pk:
+    if expected_source is not None and fresh.vault_id != expected_source:
         raise TransferError(
             _("%(name)s was moved meanwhile; look again before moving them.") % {"name": fresh.name}
         )

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from aandacht.people.views import lifecycle, listing, person, tags
+from aandacht.people.views import lifecycle, listing, person, tags, transfer
 
 app_name = "people"
 
@@ -8,5 +8,6 @@ urlpatterns = [
     *listing.urlpatterns,
     *lifecycle.urlpatterns,
     *tags.urlpatterns,
+    *transfer.urlpatterns,
     *person.urlpatterns,
 ]
