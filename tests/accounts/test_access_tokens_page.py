@@ -167,6 +167,7 @@ def test_revoking_asks_first_then_revokes(as_alice: Client, alice: User) -> None
     assert "The token “phone” is revoked" in html
     assert 'data-testid="revoked-tokens"' in html
     assert 'data-testid="live-tokens"' not in html
+    assert "None of your tokens lets anything in now" in html
     assert tokens.authenticate(new.secret) is None
 
 

@@ -6,7 +6,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_helpers import Screenshot, horizontal_overflow, owner_with_vault, sign_in
+from browser_helpers import (
+    Screenshot,
+    horizontal_overflow,
+    owner_with_vault,
+    serious_violations,
+    sign_in,
+)
 from playwright.sync_api import Page, expect
 
 from aandacht.accounts import tokens
@@ -40,6 +46,7 @@ def test_create_copy_use_and_revoke_a_token(
     assert page.evaluate("() => navigator.clipboard.readText()") == secret
     screenshot(page, "created")
     assert horizontal_overflow(page) <= 0
+    assert serious_violations(page) == []
 
     # The token works against the API, and reloading never shows it again.
     answer = page.request.get(
@@ -54,6 +61,8 @@ def test_create_copy_use_and_revoke_a_token(
     page.get_by_role("link", name=re.compile("Revoke")).click()
     page.get_by_role("button", name="Revoke it").click()
     expect(page.get_by_test_id("revoked-tokens")).to_contain_text("backup script")
+    expect(page.get_by_text("None of your tokens lets anything in now")).to_be_visible()
+    assert serious_violations(page) == []
     assert tokens.authenticate(secret) is None
     screenshot(page, "revoked")
 
