@@ -195,3 +195,12 @@ def test_an_inactive_user_created_first_is_never_the_local_owner(db: None) -> No
     teammate.save()
     active = User.objects.create_user("marieke")
     assert ensure_local_owner() == active
+
+
+def test_users_still_waiting_for_their_password_do_not_end_the_first_run(db: None) -> None:
+    owner = ensure_local_owner()
+    create_user("anna", email="anna@example.org")  # `aandacht user add` without a password
+    assert needs_first_run()
+    assert ensure_local_owner() == owner
+    create_user("bert", password=GOOD_PASSWORD)
+    assert not needs_first_run()

@@ -32,6 +32,7 @@ from aandacht.accounts.services import (
     AccountProblem,
     absolute_url,
     create_user,
+    email_configured,
     ensure_personal_vault,
     normalise_email,
 )
@@ -122,6 +123,25 @@ def _send(invitation: Invitation, secret: str) -> None:
             % {"email": invitation.email, "error": error},
             "email",
         ) from None
+
+
+def send_password_link(user: User, link: str, sender: User) -> bool:
+    """Email the "choose your password" link when email is configured; True when sent."""
+    if not (user.email and email_configured()):
+        return False
+    try:
+        send_account_email(
+            "choose_password",
+            user.email,
+            {
+                "username": user.username,
+                "inviter": sender.get_full_name() or sender.username,
+                "link": link,
+            },
+        )
+    except OSError:
+        return False
+    return True
 
 
 # --- Writes -------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
@@ -44,13 +45,16 @@ def ensure_local_owner() -> User:
 
 
 def needs_first_run() -> bool:
-    """True while the owner has not chosen a password: the web app shows its welcome page.
+    """True while no one can sign in yet: the web app shows its welcome page to claim the owner.
 
-    Only active users count: the demo's teammates are inactive users without a password, and
-    loading the demo must not end (or skip) the first run.
+    Only active users with a usable password end it. The demo's teammates are inactive users
+    without a password, and users added from the console before the owner chose a password are
+    still waiting for theirs: neither may end (or skip) the first run.
     """
-    users = list(User.objects.filter(is_active=True).order_by("id")[:2])
-    return len(users) == 0 or (len(users) == 1 and not users[0].has_usable_password())
+    can_sign_in = User.objects.filter(is_active=True).exclude(
+        password__startswith=UNUSABLE_PASSWORD_PREFIX
+    )
+    return not can_sign_in.exists()
 
 
 def vaults_for(user: User) -> list[Vault]:

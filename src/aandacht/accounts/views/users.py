@@ -183,7 +183,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("%(name)s can sign in now.") % {"name": user.username})
             else:
                 link = set_password_link(user)
-                emailed = send_password_link(user, link, owner)
+                emailed = invitations.send_password_link(user, link, owner)
                 messages.success(
                     request,
                     (
@@ -202,25 +202,6 @@ def user_create(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:users")
     context = users_context(owner, new_user_form=form)
     return render(request, "accounts/users.html", context, status=400)
-
-
-def send_password_link(user: User, link: str, sender: User) -> bool:
-    """Email the "choose your password" link when email is configured; True when sent."""
-    if not (user.email and email_configured()):
-        return False
-    try:
-        invitations.send_account_email(
-            "choose_password",
-            user.email,
-            {
-                "username": user.username,
-                "inviter": sender.get_full_name() or sender.username,
-                "link": link,
-            },
-        )
-    except OSError:
-        return False
-    return True
 
 
 @login_required
