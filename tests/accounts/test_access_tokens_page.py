@@ -3,9 +3,11 @@ reaches another user's token, and every form needs its CSRF token."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
@@ -225,3 +227,20 @@ def test_the_list_costs_few_queries(
     as_alice.get(TOKENS_URL)  # warm the session and shell
     with django_assert_max_num_queries(12):  # type: ignore[operator]
         assert as_alice.get(TOKENS_URL).status_code == 200
+
+
+def test_a_secret_left_in_the_session_is_not_shown_after_ten_minutes(as_alice: Client) -> None:
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
+        assert create(as_alice).status_code == 302
+        clock.shift(dt.timedelta(minutes=10, seconds=1))
+        html = as_alice.get(TOKENS_URL).content.decode()
+    assert SECRET.search(html) is None
+    assert "shown only this once" not in html
+    assert AccessToken.objects.get().prefix in html
+
+
+def test_a_token_revoked_before_the_redirect_is_not_shown(as_alice: Client) -> None:
+    assert create(as_alice).status_code == 302
+    tokens.revoke(AccessToken.objects.get())
+    html = as_alice.get(TOKENS_URL).content.decode()
+    assert SECRET.search(html) is None

@@ -7,6 +7,8 @@ creates a second token nor shows the secret twice. Another user's token is a 404
 
 from __future__ import annotations
 
+import time
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,6 +24,9 @@ from aandacht.accounts.token_forms import TokenForm
 from aandacht.web.access import MAX_ID, signed_in_user
 
 SHOW_ONCE = "aandacht_new_token"  # session key: the secret to show once, and its token's id
+# The secret waits in the session only for the redirect that follows; one left behind (the
+# tab closed before the redirect) is not shown any more after this long.
+SHOW_ONCE_SECONDS = 10 * 60
 
 
 @login_required
@@ -43,7 +48,11 @@ def token_list(request: HttpRequest) -> HttpResponse:
             except tokens.TokenRefused as refused:
                 form.add_error(None, str(refused))
             else:
-                request.session[SHOW_ONCE] = {"id": new.token.pk, "secret": new.secret}
+                request.session[SHOW_ONCE] = {
+                    "id": new.token.pk,
+                    "secret": new.secret,
+                    "at": time.time(),
+                }
                 return redirect(reverse("accounts:tokens") + "#new-token")
         status = 400
     else:
@@ -52,8 +61,10 @@ def token_list(request: HttpRequest) -> HttpResponse:
     shown = request.session.pop(SHOW_ONCE, None)
     all_tokens = list(tokens.tokens_of(user))
     new_token = None
-    if isinstance(shown, dict):
-        new_token = next((t for t in all_tokens if t.pk == shown.get("id")), None)
+    if isinstance(shown, dict) and time.time() - shown.get("at", 0) < SHOW_ONCE_SECONDS:
+        new_token = next(
+            (t for t in all_tokens if t.pk == shown.get("id") and t.revoked_at is None), None
+        )
     context = {
         "form": form,
         "live": [t for t in all_tokens if t.revoked_at is None],
