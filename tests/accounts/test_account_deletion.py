@@ -416,3 +416,14 @@ def sign_in_fails(username: str) -> bool:
 
 def test_the_account_page_links_here(world: World) -> None:
     assert DELETE in sign_in("bob").get(reverse("accounts:settings")).content.decode()
+
+
+def test_guessing_the_password_locks_out_like_the_sign_in_page(world: World) -> None:
+    client = sign_in("bob")
+
+    statuses = [confirm(client, "bob", f"guess {n}").status_code for n in range(6)]
+
+    assert statuses[:4] == [400, 400, 400, 400]
+    assert statuses[-1] == 429
+    assert User.objects.filter(username="bob").exists()
+    assert confirm(client, "bob").status_code == 429  # the right password no longer helps
