@@ -104,6 +104,11 @@ def test_the_secret_authenticates_as_its_token_and_user(alice: User, vault: Vaul
         "Bearer aat_xyz",
         "xyz_" + "a" * 43,  # the wrong prefix
         "aat_" + "a" * 400,  # over-long: refused before hashing
+        "aat_abc def",
+        "aat_abc\n",
+        "aat_ßtraße",
+        "aat_\ud800",  # a lone surrogate cannot even be encoded
+        "aat_abc\x00",
     ],
 )
 def test_anything_else_is_refused(alice: User, raw: str) -> None:
@@ -119,10 +124,12 @@ def test_the_secret_with_another_prefix_is_refused(alice: User) -> None:
     assert tokens.authenticate("xyz_" + body) is None
 
 
-def test_over_long_input_costs_no_query(alice: User) -> None:
+def test_over_long_or_misshapen_input_costs_no_query(alice: User) -> None:
     with CaptureQueriesContext(connection) as queries:
         assert tokens.authenticate("aat_" + "a" * 10_000) is None
         assert tokens.authenticate("nope") is None
+        assert tokens.authenticate("aat_\ud800") is None
+        assert tokens.authenticate_basic("alice", "aat_é") is None
     assert len(queries.captured_queries) == 0
 
 

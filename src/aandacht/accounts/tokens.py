@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +30,9 @@ SHOWN_PREFIX_LENGTH = len(TOKEN_PREFIX) + 6
 # last_used_at is written at most this often, so a busy client costs no write per request.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 MAX_TOKEN_LENGTH = 200
+# What a token can look like (token_urlsafe's alphabet): anything else is refused unhashed,
+# including text that could not even be encoded (a lone surrogate from a decoded header).
+TOKEN_SHAPE = re.compile(r"aat_[A-Za-z0-9_-]+")
 NAME_MAX = AccessToken._meta.get_field("name").max_length or 100
 DEFAULT_NAME = "token"
 
@@ -95,7 +99,7 @@ def create_token(
 
 def _live_token(raw: str) -> AccessToken | None:
     """The live token behind ``raw`` with its user and vault, in one indexed query."""
-    if not raw or len(raw) > MAX_TOKEN_LENGTH or not raw.startswith(TOKEN_PREFIX):
+    if not raw or len(raw) > MAX_TOKEN_LENGTH or not TOKEN_SHAPE.fullmatch(raw):
         return None
     return (
         AccessToken.objects.select_related("user", "vault")
