@@ -208,7 +208,7 @@ class CircleChoice(Schema):
     circle: ObjectId | None = Field(description="A circle of the person's vault, or null.")
 
 
-class CircleOut(Schema):
+class PersonCircleOut(Schema):
     person: int
     circle: int | None
 
@@ -459,7 +459,7 @@ def trash_person(request: HttpRequest, person_id: PathId) -> Status[Any]:
 
 @router.put(
     "/{int:person_id}/circle",
-    response=responses(200, CircleOut),
+    response=responses(200, PersonCircleOut),
     summary="Put a person in a circle (or take them out)",
 )
 def set_person_circle(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -11,7 +11,13 @@ from ninja import Field, Query, Router, Schema
 
 from aandacht.api.core import Day, ObjectId, caller_of, problem, readable_vault_ids, responses
 
+if TYPE_CHECKING:
+    from aandacht.attention.appreciation import Suggestion
+    from aandacht.attention.services import AgendaItem, Cadence
+
 router = Router(tags=["today"])
+# The agenda plans ahead day by day: a date further away than this is a typo, not a plan.
+MAX_DAYS_AHEAD = 366
 
 
 class TodayFilter(Schema):
@@ -61,13 +67,7 @@ class TodayOut(Schema):
 def today(request: HttpRequest, filters: Query[TodayFilter]) -> dict[str, Any]:
     """Who to contact and why, then the promises and dates of the day, then what is done."""
     from aandacht.accounts.models import Vault
-    from aandacht.attention import services
-    from aandacht.cli_attention import (
-        MAX_DAYS_AHEAD,
-        appreciation_data,
-        appreciation_of,
-        item_data,
-    )
+    from aandacht.attention import appreciation, services
 
     caller = caller_of(request)
     ids = readable_vault_ids(caller, filters.vault)
@@ -84,7 +84,7 @@ def today(request: HttpRequest, filters: Query[TodayFilter]) -> dict[str, Any]:
     agenda = services.agenda_for(user, vault, day)
     # The appreciation nudge is written when due, so only a caller who may write gets it.
     nudge = (
-        appreciation_of(user, vault)
+        appreciation.suggestion_for(user, vault)
         if agenda.day == local_today and caller.can_write(vault.pk)
         else None
     )
@@ -93,3 +93,60 @@ def today(request: HttpRequest, filters: Query[TodayFilter]) -> dict[str, Any]:
         items.append(appreciation_data(nudge, agenda.day))
     items += [item_data(item, agenda.day) for item in agenda.handled]
     return {"vault": vault.pk, "day": agenda.day, "capacity": agenda.capacity, "items": items}
+
+
+# The shapes of ``aandacht today --json`` (cli_attention.item_data and appreciation_data; a
+# test holds them equal). Kept here so the web process never imports the command line.
+
+
+def cadence_data(cadence: Cadence | None) -> dict[str, Any] | None:
+    if cadence is None:
+        return None
+    return {
+        "days": cadence.days,
+        "source": cadence.source,
+        "label": cadence.label,
+        "circle": (
+            {"id": cadence.circle.pk, "name": cadence.circle.title}
+            if cadence.circle is not None
+            else None
+        ),
+    }
+
+
+def item_data(item: AgendaItem, day: dt.date) -> dict[str, Any]:
+    return {
+        "person_id": item.person.pk,
+        "name": item.person.name,
+        "kind": item.kind,
+        "reason": item.reason,
+        "key": item.key,
+        "day": day.isoformat(),
+        "due_on": item.due_on.isoformat() if item.due_on else None,
+        "cadence": cadence_data(item.cadence),
+        "last_conversation": (
+            item.last_conversation.isoformat() if item.last_conversation else None
+        ),
+        "follow_up_id": item.follow_up.pk if item.follow_up is not None else None,
+        "important_date_id": (item.important_date.pk if item.important_date is not None else None),
+        "handled": item.handled_as or None,
+    }
+
+
+def appreciation_data(nudge: Suggestion, day: dt.date) -> dict[str, Any]:
+    return {
+        "person_id": nudge.person.pk,
+        "name": nudge.person.name,
+        "kind": "appreciation",
+        "reason": nudge.reason,
+        "key": nudge.key,
+        "day": day.isoformat(),
+        "due_on": None,
+        "cadence": None,
+        "last_conversation": None,
+        "follow_up_id": None,
+        "important_date_id": None,
+        "handled": nudge.outcome or None,
+        "strengths": [item.text for item in nudge.strengths],
+        "grateful": [item.text for item in nudge.grateful],
+    }
