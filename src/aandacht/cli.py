@@ -636,6 +636,15 @@ def serve(
             _("Production mode: people use %(url)s, through a reverse proxy that speaks https.")
             % {"url": settings.BASE_URL}
         )
+        if not settings.TRUSTED_PROXIES:
+            # Not a refusal: a proxy may rewrite REMOTE_ADDR itself (PROXY protocol, a socket).
+            say(
+                _(
+                    "Note: AANDACHT_TRUSTED_PROXIES is 0, so every visitor seems to come from "
+                    "the proxy's address, and five failed sign-ins by anyone lock that address "
+                    "for everyone. Set it to the number of proxies in front (usually 1)."
+                )
+            )
     say(_("Press Ctrl-C to stop."))
 
     def stop(signum: int, frame: FrameType | None) -> None:

@@ -124,9 +124,10 @@ def test_the_option_cannot_come_after_the_settings_loaded() -> None:
 
 
 class Server:
-    def __init__(self, process: subprocess.Popen[str], port: int) -> None:
+    def __init__(self, process: subprocess.Popen[str], port: int, said: str) -> None:
         self.process = process
         self.port = port
+        self.said = said
 
     def get(self, path: str, **headers: str) -> http.client.HTTPResponse:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
@@ -138,6 +139,7 @@ class Server:
 
 
 def start_server(data_dir: Path, *args: str, **extra: str) -> Iterator[Server]:
+    """``aandacht serve`` on a free port; ``Server.said`` is what it printed before serving."""
     process = subprocess.Popen(
         [sys.executable, "-m", "aandacht.cli", "serve", "--port", "0", *args],
         env=environment(data_dir, extra),
@@ -159,8 +161,10 @@ def start_server(data_dir: Path, *args: str, **extra: str) -> Iterator[Server]:
             found = re.search(r"running at http://127\.0\.0\.1:(\d+)/", line)
             if found:
                 port = int(found.group(1))
+        while port and seen[-1] and "Press Ctrl-C" not in seen[-1]:
+            seen.append(process.stderr.readline())
         assert port, "".join(seen)
-        yield Server(process, port)
+        yield Server(process, port, "".join(seen))
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -182,6 +186,8 @@ def development_server(data_dir: Path) -> Iterator[Server]:
 
 
 def test_serve_production_redirects_to_https_and_sends_hsts(production_server: Server) -> None:
+    assert "Production mode: people use https://crm.example.org" in production_server.said
+    assert "AANDACHT_TRUSTED_PROXIES is 0" in production_server.said
     plain = production_server.get("/accounts/login/")
     assert plain.status == 301
     assert plain.getheader("Location", "").startswith("https://")
