@@ -447,3 +447,15 @@ def test_the_admin_stays_closed_to_users_who_are_not_staff(client: Client, alice
     client.force_login(alice)
 
     assert client.get("/admin/")["Location"].startswith("/admin/login/")
+
+
+def test_a_new_password_forgets_an_earlier_half_way_sign_in(
+    client: Client, alice: User, bob: User
+) -> None:
+    enrol(bob)
+    password_step(client, "bob")
+
+    password_step(client, "alice")
+
+    assert signed_in_id(client) == str(alice.pk)
+    assert PENDING not in client.session

@@ -73,6 +73,7 @@ class SignIn(auth_views.LoginView):
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
+        _forget(self.request)  # a new password replaces any earlier half-way sign-in
         if not two_factor.is_enabled(user):
             return super().form_valid(form)
         self.request.session[PENDING] = Pending(
