@@ -13,6 +13,9 @@ Kinds of access:
   member gets a 404 for ``?vault=<A>``; a viewer gets a 403 when the page writes.
 - ``object``: the URL names objects of a vault (``params`` says which). Outsiders get a 404 on
   every method, viewers a 403 on every write.
+- ``personal``: the URL names something of alice's own account (a token, a session, an
+  invitation she sent): anyone else gets a 404, on every method.
+- ``instance``: the instance owner's pages (a superuser): anyone else gets a 404.
 - ``feed``: keyed by a secret token instead of a session (the calendar feed).
 - ``admin``: Django's admin, staff only.
 - ``api``: the JSON API under /api/; ``test_authz_api`` covers each operation of its OpenAPI
@@ -31,7 +34,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-Access = Literal["public", "own", "vault", "object", "feed", "admin", "api"]
+Access = Literal["public", "own", "vault", "object", "personal", "instance", "feed", "admin", "api"]
 
 
 @dataclass(frozen=True)
@@ -87,9 +90,53 @@ RULES: dict[str, Rule] = {
     "set_language": Rule("public", write=False, why="the language cookie (and user preference)"),
     # Accounts -------------------------------------------------------------------------------
     "accounts:login": Rule("public"),
+    "accounts:login_code": Rule("public", why="the second step of a half-way sign-in"),
     "accounts:logout": Rule("public", write=False),
     "accounts:password_change": Rule("own"),
     "accounts:settings": Rule("own"),
+    "accounts:password_reset": Rule("public"),
+    "accounts:password_reset_done": Rule("public"),
+    "accounts:password_reset_complete": Rule("public"),
+    "accounts:password_reset_confirm": Rule(
+        "public", params={"uidb64": "=MQ", "token": "=set-password"}
+    ),
+    "accounts:two_factor": Rule("own"),
+    "accounts:two_factor_setup": Rule("own"),
+    "accounts:two_factor_cancel": Rule("own"),
+    "accounts:two_factor_confirm": Rule("own"),
+    "accounts:two_factor_recovery_codes": Rule("own"),
+    "accounts:two_factor_disable": Rule("own"),
+    "accounts:sessions": Rule("own"),
+    "accounts:session_sign_out": Rule("personal", params={"pk": "session"}),
+    "accounts:sessions_sign_out_others": Rule("own"),
+    "accounts:tokens": Rule("own"),
+    "accounts:token_revoke": Rule("personal", params={"pk": "token_alice_write"}),
+    "accounts:export": Rule("own"),
+    "accounts:delete": Rule("own"),
+    "accounts:users": Rule("instance"),
+    "accounts:user_create": Rule("instance"),
+    "accounts:user_invite": Rule("instance"),
+    "accounts:invitation_resend": Rule(
+        "personal", params={"invitation_id": "invitation"}, why="the inviter owns vault A"
+    ),
+    "accounts:invitation_revoke": Rule(
+        "personal", params={"invitation_id": "invitation"}, why="the inviter owns vault A"
+    ),
+    "accounts:invitation": Rule("public", params={"secret": "invitation_secret"}),
+    "accounts:signup": Rule("public"),
+    "accounts:choose_password": Rule("public", params={"uidb64": "=MQ", "token": "=set-pw"}),
+    "accounts:vaults": Rule("own"),
+    "accounts:vault_create": Rule("own"),
+    "accounts:vault": obj(vault_id="vault"),
+    "accounts:vault_member_add": obj(vault_id="vault"),
+    "accounts:vault_invite": obj(vault_id="vault"),
+    "accounts:vault_member_role": obj(vault_id="vault", user_id="user_bob"),
+    "accounts:vault_member_remove": obj(vault_id="vault", user_id="user_bob"),
+    "accounts:vault_rename": obj(vault_id="vault"),
+    "accounts:vault_leave": Rule(
+        "object", params={"vault_id": "vault"}, write=False, why="a viewer may leave"
+    ),
+    "accounts:vault_delete": obj(vault_id="vault"),
     # People ---------------------------------------------------------------------------------
     "people:list": Rule("vault"),
     "people:bulk_tag": Rule("vault"),
@@ -107,6 +154,7 @@ RULES: dict[str, Rule] = {
     "people:forget": obj(pk="person_trashed"),
     "people:archive": PERSON,
     "people:deceased": PERSON,
+    "people:transfer": PERSON,
     "people:section": Rule(
         "object",
         variants=tuple(

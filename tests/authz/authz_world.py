@@ -10,6 +10,7 @@ and no access to A; alice also has a second vault (for a token limited to anothe
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
@@ -17,7 +18,16 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
 
-from aandacht.accounts.models import Membership, Role, Vault
+from aandacht.accounts.invitations import digest_of as invitation_digest
+from aandacht.accounts.models import (
+    Invitation,
+    Membership,
+    Role,
+    SignedInSession,
+    TokenScope,
+    Vault,
+)
+from aandacht.accounts.tokens import create_token
 from aandacht.attention import services as attention
 from aandacht.attention.models import AgendaSettings
 from aandacht.cards.models import Card, CardStatus
@@ -65,7 +75,9 @@ class World:
     vault: Vault  # vault A
     alice_other: Vault  # alice's second vault, nothing of A in it
     mallory_vault: Vault
-    ids: dict[str, int] = field(default_factory=dict)
+    root: User  # the instance owner (a superuser): the users pages are theirs
+    ids: dict[str, int | str] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)  # API token secrets by name
     clients: dict[str, Client] = field(default_factory=dict)
     feed_tokens: dict[str, str] = field(default_factory=dict)
 
@@ -143,7 +155,20 @@ def build_world() -> World:
     for user in (bob, carol, mallory):
         attention.settings_for(user)
 
+    root = User.objects.create_superuser(
+        username="root", password=PASSWORD, email="root@example.org"
+    )
+    invitation_secret = "authz-invitation-secret-0123456789"
+    invitation = Invitation.objects.create(
+        email="newcomer@example.org",
+        invited_by=alice,
+        vault=vault,
+        role=Role.EDITOR,
+        digest=invitation_digest(invitation_secret),
+        expires_at=now + dt.timedelta(days=7),
+    )
     world = World(
+        root=root,
         alice=alice,
         bob=bob,
         carol=carol,
@@ -177,15 +202,38 @@ def build_world() -> World:
         "step": step.pk,
         "membership_bob": bob_membership.pk,
         "membership_carol": carol_membership.pk,
+        "user_bob": bob.pk,
+        "user_carol": carol.pk,
+        "invitation": invitation.pk,
+        "invitation_secret": invitation_secret,
     }
+    made = {
+        # name: (user, scope, vault)
+        "alice_write": (alice, TokenScope.WRITE, None),
+        "alice_read": (alice, TokenScope.READ, None),
+        "alice_elsewhere": (alice, TokenScope.WRITE, alice_other),
+        "bob_write": (bob, TokenScope.WRITE, None),
+        "carol_write": (carol, TokenScope.WRITE, None),
+        "mallory_write": (mallory, TokenScope.WRITE, None),
+    }
+    for name, (user, scope, only) in made.items():
+        new = create_token(user, f"authz {name}", scope, vault=only)
+        world.tokens[name] = new.secret
+        world.ids[f"token_{name}"] = new.token.pk
     world.feed_tokens = {
         name: AgendaSettings.objects.get(user=world.user(name)).feed_token
         for name in ("alice", "bob", "carol", "mallory")
     }
     assert prefs.feed_token == world.feed_tokens["alice"]
-    for name in ("alice", "bob", "carol", "mallory"):
+    for name in ("alice", "bob", "carol", "mallory", "root"):
         client = Client()
         client.force_login(world.user(name))
         world.clients[name] = client
     world.clients["anonymous"] = Client()
+    session = SignedInSession.objects.filter(user=alice).first()
+    if session is None:  # sign-in did not record one: alice's other device, then
+        session = SignedInSession.objects.create(
+            user=alice, session_key="authz-elsewhere", last_seen_at=now
+        )
+    world.ids["session"] = session.pk
     return world
