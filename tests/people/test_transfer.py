@@ -10,6 +10,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import models
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aandacht.accounts.models import Membership, Role, Vault
 from aandacht.attention.models import AppreciationNudge, Circle, Preset, Rhythm
@@ -461,3 +463,18 @@ def test_a_move_and_a_copy_cost_the_same_few_queries_for_a_long_history(
         copy_person(alice, ann, team, transfer_core.new_token())
     with django_assert_max_num_queries(85):
         move_person(alice, ann, team)
+
+
+@given(
+    wanted=st.lists(st.text(min_size=1, max_size=6), max_size=8),
+    existing=st.lists(st.text(min_size=1, max_size=6), max_size=8),
+)
+def test_every_tag_is_either_found_or_created_once(wanted: list[str], existing: list[str]) -> None:
+    found_, missing = transfer_core.map_tags(wanted, existing)
+    there = {name.casefold() for name in existing}
+    assert {name.casefold() for name in found_} | {name.casefold() for name in missing} == {
+        name.casefold() for name in wanted
+    }
+    assert all(found_[name] in existing and name.casefold() in there for name in found_)
+    assert all(name.casefold() not in there for name in missing)
+    assert len({name.casefold() for name in missing}) == len(missing)
