@@ -7,6 +7,7 @@ route under /api/, a body that is not JSON, a failed validation (which names the
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.parser import Parser
 
 from aandacht.api.core import BearerToken, BrowserSession, CallerThrottle, FieldError
 
@@ -62,6 +64,16 @@ def unknown_route(request: HttpRequest) -> HttpResponse:
     )
 
 
+class ObjectParser(Parser):
+    """Bodies are JSON objects: an array or a bare value is refused (a 400), not read as {}."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = json.loads(request.body)
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        return data
+
+
 api = AandachtAPI(
     title="Aandacht API",
     version="1",
@@ -74,6 +86,7 @@ api = AandachtAPI(
     openapi_url="/openapi.json",
     docs_url="/docs",
     auth=[BearerToken(), BrowserSession()],
+    parser=ObjectParser(),
     throttle=[CallerThrottle()],
 )
 
@@ -106,7 +119,7 @@ def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     message = exc.message
     if message == "Cannot parse request body":
-        message = _("The request body is not valid JSON.")
+        message = _("The request body must be a JSON object, in valid JSON.")
     data: dict[str, Any] = {"detail": message}
     if isinstance(exc, FieldError):
         data["errors"] = [{"field": exc.field_name, "location": "body", "message": message}]

@@ -412,7 +412,7 @@ def update_person(request: HttpRequest, person_id: PathId, payload: PersonPatch)
             caller, live_people().select_for_update(), person_id, _("person"), write=True
         )
         expected = sent.pop("updated_at", None)
-        if expected is not None and expected != person.updated_at:
+        if expected is not None and _to_ms(expected) != _to_ms(person.updated_at):
             raise problem(
                 _("This person changed since you read them: read them again."),
                 "updated_at",
@@ -480,6 +480,11 @@ def set_person_circle(
     except ValueError as error:
         raise problem(str(error), "circle") from None
     return {"person": person.pk, "circle": rhythm.circle_id}
+
+
+def _to_ms(moment: dt.datetime) -> dt.datetime:
+    """Times go out in JSON to the millisecond, so a precondition compares to the millisecond."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 def _introducer(vault_id: int, pk: int | None) -> Person | None:
