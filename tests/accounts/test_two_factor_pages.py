@@ -7,6 +7,7 @@ import time
 from urllib.parse import unquote
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
@@ -304,3 +305,20 @@ def test_turning_off_twice_says_it_is_off(as_alice: Client, alice: User) -> None
     again = as_alice.post(DISABLE, {"password": "alice-secret-pw", "code": codes[1]}, follow=True)
 
     assert "Two-factor authentication is already off." in text(again)
+
+
+def test_a_code_too_soon_after_a_wrong_one_asks_to_wait(as_alice: Client, alice: User) -> None:
+    as_alice.post(SETUP)
+    device = pending_device(alice)
+    right_now = {code_for(device, at=time.time() + offset * 30) for offset in (-1, 0, 1)}
+    with time_machine.travel(time.time(), tick=False):  # the second try comes at once
+        as_alice.post(
+            CONFIRM, {"code": next(c for c in ("111111", "222222") if c not in right_now)}
+        )
+
+        response = as_alice.post(CONFIRM, {"code": code_for(device)})
+
+    assert response.status_code == 400
+    assert "Too many wrong codes. Wait 1 second and try again." in text(response)
+    assert two_factor.grouped(two_factor.secret_of(device.bin_key)) in text(response)
+    assert not two_factor.is_enabled(alice)

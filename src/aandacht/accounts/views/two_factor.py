@@ -110,7 +110,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
     try:
         device, codes = two_factor.confirm_setup(user, form.cleaned_data["code"])
     except two_factor.TwoFactorError as refused:
-        if not refused.counts:  # already on, or nothing to confirm: nothing to fix in the form
+        if two_factor.status_of(user).pending is None:  # already on, or cancelled meanwhile
             messages.info(request, refused.message)
             return redirect("accounts:two_factor")
         form.add_error("code", refused.message)
@@ -154,7 +154,7 @@ def disable(request: HttpRequest) -> HttpResponse:
         try:
             two_factor.disable(user, form.cleaned_data["password"], form.cleaned_data["code"])
         except two_factor.TwoFactorError as refused:
-            if not refused.counts and refused.field == "code" and not two_factor.is_enabled(user):
+            if not two_factor.is_enabled(user):  # already off (a second submit)
                 messages.info(request, refused.message)
                 return redirect("accounts:two_factor")
             form.add_error(refused.field, refused.message)
