@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 import time_machine
@@ -42,6 +43,12 @@ MAC_CHROME = (
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/126.0.0.0 Safari/537.36"
 )
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashes(settings: Any) -> None:
+    """Argon2 is slow on purpose; these tests sign in through the form many times."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def sign_in(username: str, agent: str = FIREFOX, address: str = "192.0.2.10") -> Client:
