@@ -318,9 +318,9 @@ def possible_duplicates(person: Person, target: Vault) -> list[Person]:
     if emails:
         matching = ContactMethod.objects.filter(kind=ContactKind.EMAIL, normalized__in=emails)
         same |= Q(pk__in=matching.values("person_id"))
-    return list(Person.objects.in_vault(target).filter(same).order_by("sort_key", "id"))[
-        :DUPLICATES_SHOWN
-    ]
+    return list(
+        Person.objects.in_vault(target).filter(same).order_by("sort_key", "id")[:DUPLICATES_SHOWN]
+    )
 
 
 def plan_transfer(user: User, person: Person, target: Vault, mode: Mode) -> Plan:
