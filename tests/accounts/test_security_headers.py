@@ -14,6 +14,7 @@ from django.test import Client
 from aandacht.web.security import (
     API_DOCS_POLICY,
     APP_POLICY,
+    EMBEDDED_POLICY,
     HTMX_INDICATOR_STYLE,
     SecurityHeadersMiddleware,
     render_policy,
@@ -48,7 +49,7 @@ def test_pages_for_visitors_carry_the_headers(client: Client, alice: User, path:
     assert "'unsafe-inline'" not in policy["style-src"]
     assert "'unsafe-inline'" not in policy["style-src-elem"]
     assert policy["style-src-attr"] == ["'unsafe-inline'"]
-    assert policy["object-src"] == ["'none'"]
+    assert policy["object-src"] == ["'self'"]
     assert policy["frame-ancestors"] == ["'none'"]
     assert policy["base-uri"] == ["'none'"]
     assert policy["form-action"] == ["'self'"]
@@ -95,6 +96,22 @@ def test_a_view_with_its_own_policy_keeps_it() -> None:
     response = SecurityHeadersMiddleware(view)(request)
     assert response["Content-Security-Policy"] == "default-src 'none'"
     assert "Permissions-Policy" in response
+
+
+def test_a_pdf_may_be_shown_inside_our_own_pages_only() -> None:
+    """The card page previews its PDF in an <object>; DENY would blank it."""
+
+    def view(request: HttpRequest) -> HttpResponse:
+        response = HttpResponse(b"%PDF-1.4", content_type="application/pdf")
+        response["X-Frame-Options"] = "DENY"  # as XFrameOptionsMiddleware sets it
+        return response
+
+    request = HttpRequest()
+    request.path_info = "/cards/2026/1/card.pdf"
+    response = SecurityHeadersMiddleware(view)(request)
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert response["Content-Security-Policy"] == EMBEDDED_POLICY
+    assert "frame-ancestors 'self'" in EMBEDDED_POLICY
 
 
 def test_the_allowed_inline_style_is_the_one_htmx_inserts() -> None:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from aandacht.accounts.models import Vault
+from aandacht.cards import services as cards_services
 from aandacht.people.models import Person
 from aandacht.people.services import create_person
 from aandacht.timeline.services import add_note
@@ -128,6 +129,23 @@ def test_htmx_still_swaps_and_its_trigger_filter_runs(
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#section-words")).to_contain_text("I run a bike workshop.")
     assert page.evaluate("window.stillTheSamePage") is True
+    assert watched.violations() == []
+
+
+def test_the_card_preview_shows_its_pdf(watched: Watched, owner: User, jeroen: Person) -> None:
+    """The PDF in an <object> needs object-src 'self' on the page and may be framed by us."""
+    page = watched.page
+    sign_in(page, owner.username)
+    year = cards_services.today_for(owner).year
+    watched.visit(f"/cards/{year}/{jeroen.pk}/")
+    page.get_by_label("Your card").fill("Beste Jeroen, dank je voor de fiets.")
+    page.get_by_role("button", name="Save draft").click()
+    preview = page.locator("object.write-preview__pdf")
+    expect(preview).to_have_count(1)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    # The fallback link inside the <object> shows only when the PDF could not be embedded.
+    expect(preview.get_by_role("link", name="Open the card (PDF)")).not_to_be_visible()
     assert watched.violations() == []
 
 

@@ -15,6 +15,9 @@ Why each allowance in the policy exists:
 - ``script-src 'unsafe-eval'``: htmx evaluates trigger filters such as
   ``hx-trigger="keyup[key=='Escape']"`` with ``Function``. No inline script runs: every
   script is a file from ``/static/``.
+- ``object-src 'self'``, ``frame-src 'self'``: the card page shows its PDF in an
+  ``<object>`` (Chromium checks it against both); the PDF itself may
+  be framed by this site only (``frame-ancestors 'self'``, X-Frame-Options SAMEORIGIN).
 """
 
 from __future__ import annotations
@@ -61,8 +64,10 @@ APP_POLICY: dict[str, list[str]] = {
     "manifest-src": ["'self'"],
     "worker-src": ["'self'"],
     "media-src": ["'self'"],
-    "object-src": ["'none'"],
-    "frame-src": ["'none'"],
+    # 'self' twice: the card page previews its PDF in an <object>, which Chromium checks
+    # against frame-src as well (see EMBEDDED_TYPES).
+    "object-src": ["'self'"],
+    "frame-src": ["'self'"],
     "base-uri": ["'none'"],
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
@@ -74,6 +79,11 @@ API_DOCS_POLICY: dict[str, list[str]] = {
     "style-src": ["'self'", "'unsafe-inline'"],
     "style-src-elem": ["'self'", "'unsafe-inline'"],
 }
+
+# Documents our own pages show inside an <object> (the card preview): they may be framed by
+# this site only, instead of the DENY every HTML page gets, and load nothing themselves.
+EMBEDDED_TYPES = frozenset({"application/pdf"})
+EMBEDDED_POLICY = "default-src 'none'; frame-ancestors 'self'"
 
 # Features a personal CRM never needs; denied so an injected frame or script cannot ask.
 PERMISSIONS_POLICY = ", ".join(
@@ -116,6 +126,13 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
+        if content_type in EMBEDDED_TYPES:
+            # XFrameOptionsMiddleware (inside this one) said DENY; an <object> counts as a frame.
+            if response.get("X-Frame-Options") == "DENY":
+                response["X-Frame-Options"] = "SAMEORIGIN"
+            if "Content-Security-Policy" not in response:
+                response["Content-Security-Policy"] = EMBEDDED_POLICY
         if "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = policy_for(request.path_info)
         if "Permissions-Policy" not in response:
