@@ -478,3 +478,46 @@ def test_every_tag_is_either_found_or_created_once(wanted: list[str], existing: 
     assert all(found_[name] in existing and name.casefold() in there for name in found_)
     assert all(name.casefold() not in there for name in missing)
     assert len({name.casefold() for name in missing}) == len(missing)
+
+
+def test_a_copy_of_someone_whose_photo_file_is_gone_is_made_without_it(
+    alice: User, ann: Person, team: Vault, media_root: Path
+) -> None:
+    ann.photo.save("ann.jpg", ContentFile(b"jpeg"), save=True)
+    Path(ann.photo.path).unlink()
+    copy = copy_person(alice, ann, team, transfer_core.new_token()).person
+    assert not copy.photo
+
+
+def test_a_failing_move_changes_nothing(
+    alice: User, ann: Person, vault: Vault, team: Vault, monkeypatch: Any
+) -> None:
+    ben = create_person(vault, "Ben Bakker")
+    relate(ann, "friend", ben)
+    note = add_note(vault, ann, "likes sourdough bread", author=alice)
+    shared = log_interaction(vault, [ann, ben], "call", author=alice)
+    from aandacht.people import transfer
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(transfer, "_set_tags", broken)
+    with pytest.raises(RuntimeError):
+        move_person(alice, ann, team)
+    assert Person.objects.get(pk=ann.pk).vault_id == vault.pk
+    assert Note.objects.get(pk=note.pk).vault_id == vault.pk
+    assert Relationship.objects.count() == 1
+    assert set(Interaction.objects.get(pk=shared.pk).people.all()) == {ann, ben}
+    assert not Interaction.objects.filter(vault=team).exists()
+    assert found(vault, "sourdough") == {ann.pk}
+
+
+def test_a_custom_circle_maps_to_the_same_name_in_the_target(
+    alice: User, ann: Person, vault: Vault, team: Vault
+) -> None:
+    set_circle(ann, Circle.objects.create(vault=vault, name="Clients", cadence_days=60))
+    theirs = Circle.objects.create(vault=team, name="clients", cadence_days=45)
+    copy = copy_person(alice, ann, team, transfer_core.new_token()).person
+    assert Rhythm.objects.get(pk=copy.pk).circle == theirs
+    move_person(alice, ann, team)
+    assert Rhythm.objects.get(pk=ann.pk).circle == theirs

@@ -238,3 +238,26 @@ def test_back_goes_to_the_choice_with_it_kept(as_alice: Client, ann: Person, tea
     assert "To which vault?" in html
     assert re.search(rf'value="{team.pk}" required checked', html)
     assert re.search(r'value="copy" checked', html)
+
+
+def test_after_a_move_bobs_private_note_is_his_alone_on_the_page(
+    as_alice: Client,
+    as_bob: Client,
+    as_carol: Client,
+    bob: User,
+    carol: User,
+    ann: Person,
+    vault: Vault,
+    team: Vault,
+) -> None:
+    Membership.objects.create(vault=team, user=bob, role=Role.VIEWER)
+    Membership.objects.create(vault=team, user=carol, role=Role.VIEWER)
+    add_note(vault, ann, "bob's private thought", author=bob, private=True)
+    response = as_alice.post(url(ann), {"to": team.pk, "mode": "move", "from": vault.pk})
+    assert response.status_code == 302
+    detail = reverse("people:detail", args=[ann.pk])
+    assert "bob&#x27;s private thought" in as_bob.get(detail).content.decode()
+    for client in (as_alice, as_carol):
+        page = client.get(detail)
+        assert page.status_code == 200
+        assert "private thought" not in page.content.decode()

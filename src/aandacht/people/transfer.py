@@ -551,10 +551,9 @@ def copy_person(user: User, person: Person, target: Vault, token: str) -> Done:
     plan = plan_transfer(user, fresh, target, COPY)
 
     copy = Person(vault=target, uid=uid, **{name: getattr(fresh, name) for name in COPIED_FIELDS})
-    if fresh.photo:
+    data = _photo_bytes(fresh)
+    if data is not None:
         # Its own file: forgetting one of the two later deletes only that one's photo.
-        with fresh.photo.open("rb") as source:
-            data = source.read()
         copy.photo.save(fresh.photo.name.rsplit("/", 1)[-1], ContentFile(data), save=False)
     try:
         _fill_copy(user, fresh, copy, target)
@@ -564,6 +563,19 @@ def copy_person(user: User, person: Person, target: Vault, token: str) -> Done:
         raise
     copy.refresh_from_db()
     return Done(copy, plan, changed=True)
+
+
+def _photo_bytes(person: Person) -> bytes | None:
+    """The photo's content; None without one, or when its file has gone missing from the
+    storage (the copy is then made without a photo rather than failing)."""
+    if not person.photo:
+        return None
+    try:
+        with person.photo.open("rb") as source:
+            data: bytes = source.read()
+    except OSError:
+        return None
+    return data
 
 
 def _fill_copy(user: User, fresh: Person, copy: Person, target: Vault) -> None:
