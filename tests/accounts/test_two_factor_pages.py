@@ -106,6 +106,8 @@ def test_setting_up_shows_the_qr_code_and_the_secret(as_alice: Client, alice: Us
     assert two_factor.grouped(secret) in page
     assert f'action="{CONFIRM}"' in page
     assert "Aandacht (alice)" in page
+    otpauth = two_factor.otpauth_url("alice", device.bin_key).replace("&", "&amp;")
+    assert f'href="{otpauth}"' in page  # on the phone itself, a link opens the app
     assert "http://" not in page.split("<svg", 1)[1].split("</svg>", 1)[0].replace(
         "http://www.w3.org/2000/svg", ""
     )

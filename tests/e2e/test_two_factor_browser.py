@@ -5,9 +5,16 @@ from __future__ import annotations
 import re
 import time
 from base64 import b32decode
+from collections.abc import Callable
 
 import pytest
-from browser_helpers import Screenshot, owner_with_vault, serious_violations, sign_in
+from browser_helpers import (
+    Screenshot,
+    horizontal_overflow,
+    owner_with_vault,
+    serious_violations,
+    sign_in,
+)
 from django_otp.oath import TOTP
 from playwright.sync_api import Page, expect
 
@@ -83,3 +90,28 @@ def test_setting_up_two_factor_and_signing_in_with_a_code(
     )
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
+
+
+def test_the_setup_fits_a_phone_in_dark_mode(
+    open_page: Callable[..., Page], screenshot: Screenshot
+) -> None:
+    phone = open_page(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        color_scheme="dark",
+    )
+    owner_with_vault("marieke")
+    sign_in(phone, "marieke")
+    phone.goto("/accounts/two-factor/")
+    phone.get_by_role("button", name="Set up two-factor authentication").click()
+
+    qr = phone.get_by_role("img", name="QR code for your authenticator app")
+    expect(qr).to_be_visible()
+    # Scanners need dark modules on a light ground, also when the page is dark.
+    background = qr.evaluate("(element) => getComputedStyle(element).backgroundColor")
+    assert background == "rgb(255, 255, 255)"
+    assert horizontal_overflow(phone) <= 0
+    assert serious_violations(phone) == []
+    screenshot(phone, "phone-dark")
