@@ -150,8 +150,9 @@ def users_context(owner: User, **forms_: Any) -> dict[str, Any]:
     return {
         "people": people,
         "invitations": invitations.pending(),
-        "new_user_form": forms_.get("new_user_form") or NewUserForm(),
-        "invite_form": forms_.get("invite_form") or InviteForm(vaults=vaults),
+        # Distinct ids: both forms have an email field, and a label must find its own.
+        "new_user_form": forms_.get("new_user_form") or NewUserForm(auto_id="new_%s"),
+        "invite_form": forms_.get("invite_form") or InviteForm(auto_id="invite_%s", vaults=vaults),
         "email_configured": email_configured(),
         "now": timezone.now(),
     }
@@ -169,7 +170,7 @@ def users_page(request: HttpRequest) -> HttpResponse:
 def user_create(request: HttpRequest) -> HttpResponse:
     """Create a user with a personal vault; without a password, show (and email) their link."""
     owner = instance_owner(request)
-    form = NewUserForm(request.POST)
+    form = NewUserForm(request.POST, auto_id="new_%s")
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -208,7 +209,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def user_invite(request: HttpRequest) -> HttpResponse:
     owner = instance_owner(request)
-    form = InviteForm(request.POST, vaults=owned_vaults(owner))
+    form = InviteForm(request.POST, auto_id="invite_%s", vaults=owned_vaults(owner))
     if form.is_valid():
         data = form.cleaned_data
         vault = None

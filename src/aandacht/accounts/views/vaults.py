@@ -107,7 +107,7 @@ def vault_create(request: HttpRequest) -> HttpResponse:
 # --- One vault ------------------------------------------------------------------------------
 
 
-def vault_context(membership: Membership, **extra: Any) -> dict[str, Any]:
+def vault_context(membership: Membership) -> dict[str, Any]:
     vault = membership.vault
     is_owner = membership.role == Role.OWNER
     return {
@@ -118,9 +118,10 @@ def vault_context(membership: Membership, **extra: Any) -> dict[str, Any]:
         "roles": Role.choices,
         "invitations": invitations.pending(vault=vault) if is_owner else [],
         "now": timezone.now(),
-        "add_form": extra.get("add_form") or AddMemberForm(),
-        "invite_form": extra.get("invite_form") or InviteMemberForm(),
-        "rename_form": extra.get("rename_form") or VaultNameForm(initial={"name": vault.name}),
+        # Distinct ids: the forms share field names (role), and a label must find its field.
+        "add_form": AddMemberForm(auto_id="add_%s"),
+        "invite_form": InviteMemberForm(auto_id="invite_%s"),
+        "rename_form": VaultNameForm(auto_id="rename_%s", initial={"name": vault.name}),
     }
 
 
