@@ -15,8 +15,10 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
-from aandacht.accounts import sessions
+from aandacht.accounts import sessions, user_agents
 from aandacht.accounts.models import SignedInSession
 from aandacht.accounts.user_agents import Device, describe
 from aandacht.accounts.views.sessions import device_label
@@ -86,6 +88,18 @@ def is_signed_in(client: Client) -> bool:
 )
 def test_a_user_agent_is_described_by_browser_and_system(agent: str, expected: Device) -> None:
     assert describe(agent) == expected
+
+
+BROWSER_NAMES = {name for _marker, name in user_agents._BROWSERS}
+SYSTEM_NAMES = {name for _marker, name in user_agents._SYSTEMS}
+
+
+@given(st.text(max_size=400))
+def test_any_header_gives_known_names_or_none(agent: str) -> None:
+    device = describe(agent)
+
+    assert device.browser is None or device.browser in BROWSER_NAMES
+    assert device.system is None or device.system in SYSTEM_NAMES
 
 
 def test_the_device_label_reads_like_a_sentence() -> None:
