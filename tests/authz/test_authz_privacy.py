@@ -8,7 +8,9 @@ note on the same pages, so the checks are not vacuous.
 
 from __future__ import annotations
 
+import io
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,7 @@ from authz_world import (
     SHARED_NOTE,
     World,
 )
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
@@ -153,3 +156,27 @@ def test_cli_find_does_not_search_private_notes(tmp_path: Path) -> None:
     assert hidden.json() == []
     shared = aandacht("find", "SHAREDNOTE-a1b2c", "--json")
     assert [hit["name"] for hit in shared.json()] == [PERSON_NAME]
+
+
+def _unzipped(response: HttpResponse) -> str:
+    """Every file of a ZIP download, as one text (a compressed body hides any marker)."""
+    raw = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        return "\n".join(
+            archive.read(name).decode("utf-8", "replace") for name in archive.namelist()
+        )
+
+
+def test_account_export_holds_only_ones_own_private_entries(world: World) -> None:
+    url = f"{reverse('accounts:export')}?download=1"
+    texts = {}
+    for who in ("alice", "bob", "carol"):
+        response = world.clients[who].get(url)
+        assert response.status_code == 200, who
+        texts[who] = _unzipped(response)
+    assert SHARED_NOTE in texts["bob"] and SHARED_NOTE in texts["carol"]
+    assert all(marker in texts["alice"] for marker in ALICE_MARKERS)
+    assert all(marker in texts["bob"] for marker in BOB_MARKERS)
+    assert not [m for m in ALICE_MARKERS if m in texts["bob"]]
+    assert not [m for m in ALICE_MARKERS + BOB_MARKERS if m in texts["carol"]]
+    assert not [m for m in BOB_MARKERS if m in texts["alice"]]
