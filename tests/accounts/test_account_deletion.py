@@ -9,6 +9,7 @@ superuser of an instance with other users cannot leave.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from aandacht.accounts import account_data
 from aandacht.accounts.models import Membership, Role, SignedInSession, Vault
 from aandacht.attention.models import Circle
 from aandacht.cards.models import Card, CardStatus
+from aandacht.exchange import json_document
 from aandacht.exchange.models import ImportJob
 from aandacht.people.models import Person
 from aandacht.rounds.models import CheckInRound, CheckInStep
@@ -427,3 +429,20 @@ def test_guessing_the_password_locks_out_like_the_sign_in_page(world: World) -> 
     assert statuses[-1] == 429
     assert User.objects.filter(username="bob").exists()
     assert confirm(client, "bob").status_code == 429  # the right password no longer helps
+
+
+def test_the_team_vault_still_exports_and_restores_after_a_member_left(world: World) -> None:
+    account_data.delete_account(world.bob)
+    out = io.StringIO()
+
+    counts = json_document.export_json(world.shared, out, user=world.alice)
+    fresh = Vault.objects.create(name="Copy")
+    Membership.objects.create(vault=fresh, user=world.alice, role=Role.OWNER)
+    restored = json_document.restore_json(
+        fresh, io.BytesIO(out.getvalue().encode()), user=world.alice
+    )
+
+    assert counts["cards"] >= 2  # alice's two and bob's sent one, without an author
+    assert restored["people"] == counts["people"]
+    assert restored["notes"] == counts["notes"]
+    assert CheckInRound.objects.filter(vault=fresh).count() == 1
