@@ -379,3 +379,24 @@ def test_session_writes_need_csrf_and_tokens_do_not(world: World, op: Operation)
         )
         transaction.set_rollback(True)
     assert bearer.status_code in {200, 201, 204}, (op.id, bearer.status_code)
+
+
+def test_a_revoked_token_is_401(world: World) -> None:
+    from aandacht.accounts.models import AccessToken
+    from aandacht.accounts.tokens import revoke
+
+    token = AccessToken.objects.get(pk=world.ids["token_alice_write"])
+    revoke(token)
+    response = world.clients["anonymous"].get(
+        "/api/people", HTTP_AUTHORIZATION=f"Bearer {world.tokens['alice_write']}"
+    )
+    assert response.status_code == 401
+
+
+def test_a_token_opens_no_web_page(world: World) -> None:
+    """Tokens are for the API: the pages still want a signed-in session."""
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {world.tokens['alice_write']}"}
+    for url in (f"/people/{world.ids['person']}/", "/people/", "/accounts/tokens/"):
+        response = world.clients["anonymous"].get(url, **bearer)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/accounts/login/"), url

@@ -113,10 +113,11 @@ def test_members_reach_every_url(world: World, case: Case) -> None:
 @pytest.mark.parametrize("case", OWN_CASES, ids=ids_of(OWN_CASES))
 def test_own_pages_show_nothing_of_another_vault(world: World, case: Case) -> None:
     """Pages of one's own account (and public ones) ignore, or refuse, someone else's vault."""
-    for suffix in ("", f"?vault={world.vault.pk}"):
-        response = request(world.clients["mallory"], "get", case.url(world) + suffix)
-        assert response.status_code < 500, (case.id, response.status_code)
-        assert not shows_vault_a(response), (case.id, suffix)
+    for who in ("mallory", "anonymous"):
+        for suffix in ("", f"?vault={world.vault.pk}"):
+            response = request(world.clients[who], "get", case.url(world) + suffix)
+            assert response.status_code < 500, (who, case.id, response.status_code)
+            assert not shows_vault_a(response), (who, case.id, suffix)
 
 
 def test_admin_is_staff_only(world: World) -> None:
