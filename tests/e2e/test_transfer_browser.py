@@ -43,6 +43,7 @@ def test_move_from_the_menu_to_the_person_in_the_other_vault(
     expect(page.get_by_role("heading", level=1)).to_have_text("Move or copy Ann de Vries")
     assert serious_violations(page) == []
     page.get_by_label("Team").check()
+    screenshot(page, "choose")
     page.get_by_role("button", name="Show what will happen").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Move Ann de Vries to “Team”?")
