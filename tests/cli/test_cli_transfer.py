@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from cli_harness import Aandacht
+import subprocess
+import sys
+
+from cli_harness import Aandacht, command_env
 
 
 def test_move_takes_someone_to_the_other_vault_and_find_follows(
@@ -65,3 +68,39 @@ def test_bad_input_is_refused_with_a_clear_message(network: Aandacht, ids: dict[
     missing = network("move", "Anna Smit")
     assert missing.code == 2
     assert [hit["id"] for hit in network("find", "Anna Smit", "--json").json()] == [ids["anna"]]
+
+
+BOBS_PRIVATE_NOTE = """
+from aandacht.bootstrap import ensure_ready
+owner = ensure_ready()
+from django.contrib.auth.models import User
+from aandacht.accounts.models import Membership, Role, Vault
+from aandacht.people.models import Person
+from aandacht.timeline.services import add_note
+personal = Vault.objects.get(name="Personal")
+bob = User.objects.create_user("bob")
+Membership.objects.create(vault=personal, user=bob, role=Role.EDITOR)
+anna = Person.objects.get(vault=personal, given_name="Anna")
+add_note(personal, anna, "bob's private thought", author=bob, private=True)
+"""
+
+
+def test_someone_elses_private_note_refuses_a_move_but_not_a_copy(
+    network: Aandacht, ids: dict[str, int]
+) -> None:
+    seeded = subprocess.run(
+        [sys.executable, "-c", BOBS_PRIVATE_NOTE],
+        env=command_env(network.data_dir),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert seeded.returncode == 0, seeded.stderr
+    refused = network("move", "Anna Smit", "--to", "Work", "--json")
+    assert refused.code == 3
+    assert refused.stdout == ""
+    assert "keeps private notes or moments" in refused.stderr and "bob" not in refused.stderr
+    copied = network("copy", "Anna Smit", "--to", "Work", "--json")
+    assert copied.code == 0, copied.stderr
+    assert copied.json()["notes"] == 0  # the owner cannot see bob's note, so it is not copied
