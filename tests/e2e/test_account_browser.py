@@ -8,7 +8,7 @@ import zipfile
 from collections.abc import Callable
 
 import pytest
-from browser_helpers import PASSWORD, owner_with_vault, serious_violations, sign_in
+from browser_helpers import PASSWORD, Screenshot, owner_with_vault, serious_violations, sign_in
 from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
@@ -21,7 +21,7 @@ IPHONE = (
 
 
 def test_signing_out_the_phone_from_the_laptop(
-    open_page: Callable[..., Page], app_url: str
+    open_page: Callable[..., Page], app_url: str, screenshot: Screenshot
 ) -> None:
     owner_with_vault()
     phone = open_page(user_agent=IPHONE)
@@ -37,6 +37,7 @@ def test_signing_out_the_phone_from_the_laptop(
     expect(sessions.first).to_contain_text("this device")
     expect(sessions.nth(1)).to_contain_text("Safari on iOS")
     assert serious_violations(laptop) == []
+    screenshot(laptop, "sessions")
     sessions.nth(1).get_by_role("button", name=re.compile("Sign out")).click()
 
     expect(laptop.get_by_role("status")).to_contain_text("That session is signed out.")
@@ -45,12 +46,13 @@ def test_signing_out_the_phone_from_the_laptop(
     expect(phone).to_have_url(re.compile(r"/accounts/login/"))
 
 
-def test_the_export_downloads_one_zip(page: Page, app_url: str) -> None:
+def test_the_export_downloads_one_zip(page: Page, app_url: str, screenshot: Screenshot) -> None:
     owner_with_vault()
     sign_in(page, "marieke")
     page.goto("/accounts/export/")
     expect(page.get_by_test_id("export-vaults")).to_contain_text("Personal")
     assert serious_violations(page) == []
+    screenshot(page, "export")
 
     with page.expect_download() as info:
         page.get_by_role("button", name="Download the ZIP file").click()
@@ -63,6 +65,7 @@ def test_the_export_downloads_one_zip(page: Page, app_url: str) -> None:
     page.goto("/accounts/delete/")
     expect(page.get_by_test_id("delete-plan")).to_contain_text("Personal")
     assert serious_violations(page) == []
+    screenshot(page, "delete")
 
 
 def test_deleting_the_account_without_javascript(

@@ -6,6 +6,7 @@ request. Another user's session is a 404, like anything else that is not yours.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -31,9 +33,10 @@ class SessionRow:
     pk: int
     device: str
     address: str
-    signed_in: object
-    last_seen: object
+    signed_in: dt.datetime
+    last_seen: dt.datetime
     current: bool
+    recent: bool  # seen within the last minute: "just now" rather than "0 minutes ago"
 
 
 def device_label(user_agent: str) -> str:
@@ -56,6 +59,7 @@ def device_label(user_agent: str) -> str:
 def sessions_page(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     sessions.touch(request, user)  # this session's row exists and carries its current key
+    a_minute_ago = timezone.now() - dt.timedelta(seconds=sessions.TOUCH_EVERY)
     rows = [
         SessionRow(
             pk=view.row.pk,
@@ -64,6 +68,7 @@ def sessions_page(request: HttpRequest) -> HttpResponse:
             signed_in=view.row.created_at,
             last_seen=view.row.last_seen_at,
             current=view.current,
+            recent=view.row.last_seen_at >= a_minute_ago,
         )
         for view in sessions.sessions_of(user, request.session.session_key)
     ]
