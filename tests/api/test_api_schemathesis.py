@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,8 @@ import pytest
 import schemathesis
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
@@ -55,7 +58,18 @@ class World:
 
 
 @pytest.fixture
-def world(alice: User, vault: Vault, settings: Any) -> World:
+def _keep_connection() -> Iterator[None]:
+    """The WSGI handler closes the database connection after each request, which would end
+    the test's transaction; Django's test client disconnects it the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def world(alice: User, vault: Vault, settings: Any, _keep_connection: None) -> World:
     """Alice's vault with a few of everything, and a write token for her."""
     settings.API_REQUESTS_PER_MINUTE = 1_000_000
     cache.clear()
