@@ -123,7 +123,7 @@ def vault_create(
         emit_json(vault_json(vault))
         return
     say(
-        _("Created the vault “%(vault)s” (id %(id)d), owned by %(name)s.")
+        _("The vault “%(vault)s” (id %(id)d) is ready, owned by %(name)s.")
         % {
             "vault": vault.name,
             "id": vault.pk,

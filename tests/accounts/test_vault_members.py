@@ -306,3 +306,10 @@ def test_vault_switcher_marks_a_shared_read_only_vault(
     html = as_carol.get(reverse("accounts:vaults")).content.decode()
     assert "vault-switcher" in html
     assert html.count("view only") >= 2  # in the switcher and in the list
+
+
+def test_creating_the_same_vault_twice_makes_one(as_mallory: Client, mallory: User) -> None:
+    first = as_mallory.post(reverse("accounts:vault_create"), {"name": "Fundraising"})
+    second = as_mallory.post(reverse("accounts:vault_create"), {"name": "fundraising"})
+    assert first["Location"] == second["Location"]
+    assert Vault.objects.filter(name__iexact="fundraising").count() == 1

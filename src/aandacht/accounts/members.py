@@ -140,9 +140,25 @@ def find_user(identifier: str) -> User:
 
 
 def create_vault(owner: User, name: str) -> Vault:
-    """A new (shared) vault with ``owner`` as its first owner."""
+    """A new (shared) vault with ``owner`` as its first owner.
+
+    A vault of that name which ``owner`` already owns is returned instead (any capitals), so a
+    double submit or a repeated command makes one vault, not two.
+    """
     cleaned = check_vault_name(name)
     with transaction.atomic():
+        existing = (
+            Vault.objects.filter(
+                name__iexact=cleaned,
+                is_demo=False,
+                memberships__user=owner,
+                memberships__role=Role.OWNER,
+            )
+            .order_by("id")
+            .first()
+        )
+        if existing is not None:
+            return existing
         vault = Vault.objects.create(name=cleaned)
         Membership.objects.create(vault=vault, user=owner, role=Role.OWNER)
     return vault
