@@ -180,3 +180,31 @@ def test_account_export_holds_only_ones_own_private_entries(world: World) -> Non
     assert not [m for m in ALICE_MARKERS if m in texts["bob"]]
     assert not [m for m in ALICE_MARKERS + BOB_MARKERS if m in texts["carol"]]
     assert not [m for m in BOB_MARKERS if m in texts["alice"]]
+
+
+def test_copying_or_moving_a_person_takes_no_one_elses_private_entries(world: World) -> None:
+    """bob copies the person into a vault of his own: his private note goes along, alice's
+    private note and moment do not; moving them there is refused (alice would lose hers),
+    without saying whose private entries are in the way."""
+    from aandacht.accounts.models import Membership, Role, Vault
+    from aandacht.people import transfer_core
+    from aandacht.timeline.models import Moment, Note
+
+    own = Vault.objects.create(name="Bob's own")
+    Membership.objects.create(vault=own, user=world.bob, role=Role.OWNER)
+    url = reverse("people:transfer", args=[world.ids["person"]])
+    bob = world.clients["bob"]
+    moved = bob.post(url, {"to": own.pk, "mode": "move", "from": world.vault.pk})
+    assert moved.status_code == 409
+    page = text_of(moved).lower().replace("alice&#x27;s people", "")
+    assert not found_in(moved, ALICE_MARKERS) and "alice" not in page
+    token = transfer_core.new_token()
+    copied = bob.post(url, {"to": own.pk, "mode": "copy", "token": token})
+    assert copied.status_code == 302, text_of(copied)
+    texts = [
+        *Note.objects.filter(vault=own).values_list("body", flat=True),
+        *Moment.objects.filter(vault=own).values_list("text", flat=True),
+    ]
+    assert SHARED_NOTE in texts
+    assert any(BOB_MARKERS[0] in text for text in texts)
+    assert not [text for text in texts if any(m in text for m in ALICE_MARKERS)]
