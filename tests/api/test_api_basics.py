@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from api_client import Api
 from django.contrib.auth.models import User
@@ -179,3 +180,16 @@ def test_the_docs_load_nothing_from_elsewhere(client: Client, alice: User) -> No
     external = re.findall(r"""(?:src|href)=["'](https?:)?//""", html)
     assert external == []
     assert not re.search(r"https?://(?!localhost|testserver)", html.split("<body", 1)[-1])
+    assert 'data-api-csrf="true"' in html  # "Try it out" sends the session's CSRF token
+
+
+def test_a_bug_still_answers_json(alice_api: Api, monkeypatch: Any) -> None:
+    from aandacht.api.core import Caller
+
+    def broken(self: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Caller, "roles", broken)
+    response = alice_api.get("/api/vaults")
+    assert response.status_code == 500
+    assert response.json() == {"detail": "Something went wrong on our side."}

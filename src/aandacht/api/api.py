@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +21,8 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.parser import Parser
 
 from aandacht.api.core import BearerToken, BrowserSession, CallerThrottle, FieldError
+
+logger = logging.getLogger("django.request")
 
 
 class AandachtAPI(NinjaAPI):
@@ -147,6 +150,19 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         {"detail": _("Invalid input: %(problems)s") % {"problems": summary}, "errors": problems},
         422,
     )
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A bug is still a bug (logged with its traceback, mailed to ADMINS), but the client
+    gets JSON like every other answer."""
+    logger.error(
+        "Internal Server Error: %s",
+        request.path,
+        exc_info=exc,
+        extra={"status_code": 500, "request": request},
+    )
+    return _json(request, {"detail": _("Something went wrong on our side.")}, 500)
 
 
 def _register() -> None:
