@@ -251,3 +251,15 @@ def test_the_accept_form_needs_csrf(
     data = {"username": "sanne", "password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD}
     assert client.post(url, data).status_code == 403
     assert not User.objects.filter(username="sanne").exists()
+
+
+def test_the_inviter_opening_their_own_link_does_not_use_it(
+    owner: User, as_alice: Client, vault: Vault, mailbox: Inbox
+) -> None:
+    invite_by_page(as_alice, vault, "sanne@example.org")
+    url = reverse("accounts:invitation", args=[secret_from(mailbox)])
+    assert "It still works for them" in as_alice.get(url).content.decode()
+    refused = as_alice.post(url)
+    assert refused.status_code == 400
+    assert "This is your own invitation" in refused.content.decode()
+    assert Invitation.objects.get().accepted_at is None

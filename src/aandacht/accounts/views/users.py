@@ -313,7 +313,10 @@ def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
     invitation = found.invitation
     current = request.user if isinstance(request.user, User) else None
     form = ChoosePasswordForm(request.POST or None)
-    if request.method == "POST":
+    # The inviter opening their own link (to check it) must not use it up.
+    own = current is not None and current.pk == invitation.invited_by_id
+    refused = own and request.method == "POST"
+    if request.method == "POST" and not own:
         try:
             if current is not None:
                 user = invitations.accept(secret, user=current)
@@ -336,9 +339,12 @@ def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
         "invitation": invitation,
         "form": form,
         "current": current,
+        "own": own,
+        "refused": refused,
         "account_exists": current is None and invitations.account_exists_for(invitation),
     }
-    return render(request, "accounts/invitation.html", context, status=400 if form.errors else 200)
+    status = 400 if form.errors or refused else 200
+    return render(request, "accounts/invitation.html", context, status=status)
 
 
 def welcome_target(invitation: Invitation) -> str:
