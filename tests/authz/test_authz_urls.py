@@ -145,3 +145,8 @@ def test_feed_needs_its_token(world: World) -> None:
     for method in WRITES:
         response = request(anonymous, method, reverse("attention:feed", args=[token]))
         assert response.status_code == 405, method
+    # mallory's own feed, asked for vault A, still holds only her own vault.
+    mine = reverse("attention:feed", args=[world.feed_tokens["mallory"]])
+    response = anonymous.get(f"{mine}?vault={world.vault.pk}")
+    assert response.status_code in {200, 404}
+    assert not shows_vault_a(response)
