@@ -100,7 +100,18 @@ def build_world() -> World:
     Membership.objects.create(vault=alice_other, user=alice, role=Role.OWNER)
     mallory_vault = Vault.objects.create(name="Mallory's people")
     Membership.objects.create(vault=mallory_vault, user=mallory, role=Role.OWNER)
-    create_person(mallory_vault, "Mallory Contact")
+    theirs = create_person(mallory_vault, "Mallory Contact")
+    their_circle = attention.create_circle(mallory_vault, "Mallory's circle", 30)
+    mallory_own = {
+        "m_person": theirs.pk,
+        "m_person_other": create_person(mallory_vault, "Mallory Second").pk,
+        "m_interaction": log_interaction(mallory_vault, [theirs], "call", author=mallory).pk,
+        "m_note": add_note(mallory_vault, theirs, "mallory's note", author=mallory).pk,
+        "m_moment": add_moment(mallory_vault, theirs, "mallory's moment", author=mallory).pk,
+        "m_follow_up": add_follow_up(mallory_vault, theirs, "mallory's promise").pk,
+        "m_circle": their_circle.pk,
+        "m_vault": mallory_vault.pk,
+    }
 
     person = create_person(
         vault,
@@ -206,6 +217,7 @@ def build_world() -> World:
         "user_carol": carol.pk,
         "invitation": invitation.pk,
         "invitation_secret": invitation_secret,
+        **mallory_own,
     }
     made = {
         # name: (user, scope, vault)

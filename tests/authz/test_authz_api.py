@@ -111,6 +111,15 @@ LIST_OPERATIONS = [op for op in READ_OPERATIONS if not op.path_params()]
 FILTERED = [op for op in READ_OPERATIONS if set(op.query_params()) & set(REFERENCES)]
 
 
+def _referenced_fields(op: Operation) -> list[str]:
+    """The body fields of ``op`` that name an object (other than which vault it goes in)."""
+    content = op.spec.get("requestBody", {}).get("content", {}).get("application/json")
+    if content is None:
+        return []
+    properties = _resolve(content["schema"]).get("properties", {})
+    return [name for name in properties if name in REFERENCES and name != "vault"]
+
+
 def _ids(operations: list[Operation]) -> list[str]:
     return [op.id for op in operations]
 
@@ -127,8 +136,17 @@ def _sample(name: str, schema: dict[str, Any], world: World, ghost: bool) -> Any
     """A valid value for one body field: a world object for a reference, else by type."""
     if name in REFERENCES:
         value = GHOST_ID if ghost else world.ids[REFERENCES[name]]
-        kinds = {s.get("type") for s in schema.get("anyOf", [schema])}
-        return [value] if "array" in kinds else value
+        return _as_reference(schema, value)
+    return _by_type(schema)
+
+
+def _as_reference(schema: dict[str, Any], value: object) -> object:
+    """An id, or a list of one id where the field takes several (``people``)."""
+    kinds = {s.get("type") for s in schema.get("anyOf", [schema])}
+    return [value] if "array" in kinds else value
+
+
+def _by_type(schema: dict[str, Any]) -> Any:
     schema = _resolve(schema)
     options = schema.get("anyOf") or schema.get("allOf") or [schema]
     schema = _resolve(next((s for s in options if s.get("type") != "null"), options[0]))
@@ -163,6 +181,24 @@ def body_of(op: Operation, world: World, *, ghost: bool = False) -> dict[str, An
     for name, field_schema in schema.get("properties", {}).items():
         if name in required or (name in REFERENCES and not op.path_params()):
             body[name] = _sample(name, field_schema, world, ghost)
+        elif name in SAMPLES and op.method == "post":
+            body[name] = SAMPLES[name]
+    return body
+
+
+def foreign_body(op: Operation, world: World) -> dict[str, Any] | None:
+    """A valid body whose every field that names an object names one of vault A."""
+    content = op.spec.get("requestBody", {}).get("content", {}).get("application/json")
+    if content is None:
+        return None
+    schema = _resolve(content["schema"])
+    required = set(schema.get("required", []))
+    body = {}
+    for name, field_schema in schema.get("properties", {}).items():
+        if name in REFERENCES:
+            body[name] = _as_reference(field_schema, world.ids[REFERENCES[name]])
+        elif name in required:
+            body[name] = _by_type(field_schema)
         elif name in SAMPLES and op.method == "post":
             body[name] = SAMPLES[name]
     return body
@@ -378,6 +414,48 @@ def test_session_writes_need_csrf_and_tokens_do_not(world: World, op: Operation)
         )
         transaction.set_rollback(True)
     assert bearer.status_code in {200, 201, 204}, (op.id, bearer.status_code)
+
+
+REFERRING = [op for op in WRITE_OPERATIONS if set(_referenced_fields(op))]
+
+
+@pytest.mark.parametrize("op", REFERRING, ids=_ids(REFERRING))
+def test_no_write_links_ones_own_objects_to_another_vaults(world: World, op: Operation) -> None:
+    """mallory writes to her own objects (or creates in her own vault) with every field that
+    names an object pointing into vault A: refused, and nothing of A appears."""
+    path = op.path
+    for name, key in op.path_params().items():
+        path = path.replace("{" + name + "}", str(world.ids[f"m_{key}"]))
+    body = foreign_body(op, world) or {}
+    if "vault" in body and not op.path_params():
+        body["vault"] = world.ids["m_vault"]  # her own vault; the other references point to A
+    response = _as_mallory(world, op, path, body)
+    assert response.status_code in {400, 404, 409, 422}, (op.id, body, response.status_code)
+    assert not [m for m in VAULT_A_MARKERS if m in text_of(response)], op.id
+    # The same write naming her own objects goes through: the refusal was about vault A.
+    own = {
+        name: _as_reference(
+            {"type": "array"} if isinstance(value, list) else {},
+            world.ids["m_" + REFERENCES[name]],
+        )
+        if name in REFERENCES
+        else value
+        for name, value in body.items()
+    }
+    response = _as_mallory(world, op, path, own)
+    assert response.status_code in {200, 201, 204}, (op.id, own, text_of(response))
+
+
+def _as_mallory(world: World, op: Operation, path: str, body: dict[str, Any]) -> HttpResponse:
+    with transaction.atomic():
+        response: HttpResponse = getattr(world.clients["anonymous"], op.method)(
+            path,
+            json.dumps(body),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {world.tokens['mallory_write']}",
+        )
+        transaction.set_rollback(True)
+    return response
 
 
 def test_a_revoked_token_is_401(world: World) -> None:
