@@ -110,6 +110,8 @@ def build_world() -> World:
         "m_moment": add_moment(mallory_vault, theirs, "mallory's moment", author=mallory).pk,
         "m_follow_up": add_follow_up(mallory_vault, theirs, "mallory's promise").pk,
         "m_circle": their_circle.pk,
+        "m_tag": set_tags(mallory_vault, theirs, ["mallory-tag"])[0].pk,
+        "m_round": start_round(mallory_vault, "Mallory's round", [theirs], author=mallory)[0].pk,
         "m_vault": mallory_vault.pk,
     }
 
