@@ -2,7 +2,7 @@
 
 mallory posts to her own pages, with form fields that name objects of vault A (a person to
 tag, to merge, to add to her round, to log a call with; a circle to join). Each is refused or
-ignored exactly as an id nobody has; nothing of vault A changes, and her page shows nothing of
+ignored: nothing of vault A changes, and her page shows nothing of
 it. The same form with her own objects is answered normally (200 or 302, never a 404).
 """
 
