@@ -12,14 +12,14 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import schemathesis
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
@@ -150,3 +150,45 @@ def test_api_conforms_to_its_schema(case: Any, world: World) -> None:
     _steer(case, world)
     response = case.call(headers={"Authorization": f"Bearer {world.secret}"})
     case.validate_response(response, checks=CHECKS)
+
+
+class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+    """Create, then follow the schema's links: read, change, delete what was made."""
+
+    secret = ""
+    calls: ClassVar[list[tuple[str, str, int]]] = []
+
+    savepoint = ""
+
+    def setup(self) -> None:
+        # Each scenario starts from the same world: what one made, the next does not see.
+        Workflow.savepoint = transaction.savepoint()
+        cache.clear()
+
+    def teardown(self) -> None:
+        transaction.savepoint_rollback(Workflow.savepoint)
+
+    def after_call(self, response: Any, case: Any) -> None:
+        Workflow.calls.append((case.method, case.operation.path, response.status_code))
+
+    def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+        return {"headers": {"Authorization": f"Bearer {self.secret}"}}
+
+    def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
+        case.validate_response(response, checks=CHECKS)
+
+
+def test_api_workflows_follow_the_links(world: World) -> None:
+    Workflow.secret = world.secret
+    Workflow.calls.clear()
+    Workflow.run(
+        settings=hypothesis_settings(
+            max_examples=EXAMPLES,
+            stateful_step_count=6,
+            deadline=None,
+            derandomize=IN_CI,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+    followed = {(method, path) for method, path, status in Workflow.calls if status < 300}
+    assert any("{" in path for _method, path in followed)  # a link was followed to what was made

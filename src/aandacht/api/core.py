@@ -264,6 +264,25 @@ def responses(ok: int, schema: Any) -> dict[int, Any]:
     return {ok: schema, **ERRORS}
 
 
+def links_to(operations: dict[str, str], parameter: str) -> dict[str, Any]:
+    """OpenAPI links from a 201 to the operations on what it made (``name → operationId``),
+    so clients and schemathesis' stateful tests can follow a create with a read, a change
+    or a delete."""
+    return {
+        "responses": {
+            201: {
+                "links": {
+                    name: {
+                        "operationId": operation,
+                        "parameters": {parameter: "$response.body#/id"},
+                    }
+                    for name, operation in operations.items()
+                }
+            }
+        }
+    }
+
+
 class Paging(Schema):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="At most 100.")
     offset: int = Field(0, ge=0, le=MAX_OFFSET)

@@ -33,6 +33,7 @@ from aandacht.api.core import (
     Text450,
     caller_of,
     fetch,
+    links_to,
     not_found,
     page,
     page_of,
@@ -351,7 +352,20 @@ def _circle_member_ids(caller: Caller, circle_id: int, vault_ids: list[int]) -> 
 # --- create, read, change, trash -----------------------------------------------------------
 
 
-@router.post("", response=responses(201, PersonOut), summary="Add a person")
+@router.post(
+    "",
+    response=responses(201, PersonOut),
+    summary="Add a person",
+    openapi_extra=links_to(
+        {
+            "ReadPerson": "aandacht_api_people_read_person",
+            "UpdatePerson": "aandacht_api_people_update_person",
+            "TrashPerson": "aandacht_api_people_trash_person",
+            "SetCircle": "aandacht_api_people_set_person_circle",
+        },
+        "person_id",
+    ),
+)
 def create_person(request: HttpRequest, payload: PersonIn) -> Status[Any]:
     caller = caller_of(request)
     vault_id = payload.vault

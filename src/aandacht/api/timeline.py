@@ -26,6 +26,7 @@ from aandacht.api.core import (
     When,
     caller_of,
     fetch,
+    links_to,
     page,
     page_of,
     problem,
@@ -158,7 +159,19 @@ def list_interactions(
     return page(count, paging, [interaction_out(row) for row in found])
 
 
-@interactions.post("", response=responses(201, InteractionOut), summary="Log an interaction")
+@interactions.post(
+    "",
+    response=responses(201, InteractionOut),
+    summary="Log an interaction",
+    openapi_extra=links_to(
+        {
+            "ReadInteraction": "aandacht_api_timeline_read_interaction",
+            "UpdateInteraction": "aandacht_api_timeline_update_interaction",
+            "DeleteInteraction": "aandacht_api_timeline_delete_interaction",
+        },
+        "pk",
+    ),
+)
 def create_interaction(request: HttpRequest, payload: InteractionIn) -> Status[Any]:
     caller = caller_of(request)
     people = [_person(caller, pk, "people") for pk in dict.fromkeys(payload.people)]
@@ -285,7 +298,19 @@ def list_notes(
     return page(count, paging, [note_out(row) for row in found])
 
 
-@notes.post("", response=responses(201, NoteOut), summary="Write a note")
+@notes.post(
+    "",
+    response=responses(201, NoteOut),
+    summary="Write a note",
+    openapi_extra=links_to(
+        {
+            "ReadNote": "aandacht_api_timeline_read_note",
+            "UpdateNote": "aandacht_api_timeline_update_note",
+            "DeleteNote": "aandacht_api_timeline_delete_note",
+        },
+        "pk",
+    ),
+)
 def create_note(request: HttpRequest, payload: NoteIn) -> Status[Any]:
     caller = caller_of(request)
     person = _person(caller, payload.person)
@@ -396,7 +421,19 @@ def list_moments(
     return page(count, paging, [moment_out(row) for row in found])
 
 
-@moments.post("", response=responses(201, MomentOut), summary="Record a moment")
+@moments.post(
+    "",
+    response=responses(201, MomentOut),
+    summary="Record a moment",
+    openapi_extra=links_to(
+        {
+            "ReadMoment": "aandacht_api_timeline_read_moment",
+            "UpdateMoment": "aandacht_api_timeline_update_moment",
+            "DeleteMoment": "aandacht_api_timeline_delete_moment",
+        },
+        "pk",
+    ),
+)
 def create_moment(request: HttpRequest, payload: MomentIn) -> Status[Any]:
     caller = caller_of(request)
     person = _person(caller, payload.person)
@@ -512,7 +549,19 @@ def list_follow_ups(
     return page(count, paging, [follow_up_out(row) for row in found])
 
 
-@follow_ups.post("", response=responses(201, FollowUpOut), summary="Add a follow-up")
+@follow_ups.post(
+    "",
+    response=responses(201, FollowUpOut),
+    summary="Add a follow-up",
+    openapi_extra=links_to(
+        {
+            "ReadFollowUp": "aandacht_api_timeline_read_follow_up",
+            "UpdateFollowUp": "aandacht_api_timeline_update_follow_up",
+            "DeleteFollowUp": "aandacht_api_timeline_delete_follow_up",
+        },
+        "pk",
+    ),
+)
 def create_follow_up(request: HttpRequest, payload: FollowUpIn) -> Status[Any]:
     caller = caller_of(request)
     person = _person(caller, payload.person)
