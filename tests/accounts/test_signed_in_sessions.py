@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 import pytest
@@ -15,10 +16,11 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.oath import TOTP
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aandacht.accounts import sessions, user_agents
+from aandacht.accounts import sessions, two_factor, user_agents
 from aandacht.accounts.models import SignedInSession
 from aandacht.accounts.user_agents import Device, describe
 from aandacht.accounts.views.sessions import device_label
@@ -394,3 +396,24 @@ def test_the_account_page_links_here(alice: User) -> None:
     client = sign_in("alice")
 
     assert SESSIONS in client.get(reverse("accounts:settings")).content.decode()
+
+
+def test_a_two_step_sign_in_is_recorded_only_once_the_code_is_right(alice: User) -> None:
+    device = two_factor.start_setup(alice)
+    two_factor.confirm_setup(alice, totp_code(device, time.time() - device.step))
+    client = Client(HTTP_USER_AGENT=FIREFOX, REMOTE_ADDR="192.0.2.10")
+
+    client.post(LOGIN, {"username": "alice", "password": "alice-secret-pw"})
+    assert not SignedInSession.objects.filter(user=alice).exists()
+    response = client.post(reverse("accounts:login_code"), {"code": totp_code(device)})
+
+    assert response.status_code == 302
+    row = row_of(client)
+    assert row.user == alice
+    assert row.user_agent == FIREFOX
+
+
+def totp_code(device: Any, at: float | None = None) -> str:
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits)
+    totp.time = time.time() if at is None else at
+    return f"{totp.token():06d}"
