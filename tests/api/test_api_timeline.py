@@ -211,6 +211,8 @@ def test_times_are_checked(alice_api: Api, ann: Person) -> None:
         )
         assert response.status_code == 422, when
         assert response.json()["errors"][0]["field"] == "occurred_at"
+    odd_offset = alice_api.get("/api/moments?until=2311-04-27T09:46:47-19:17")
+    assert odd_offset.status_code == 200  # PostgreSQL would refuse that offset: sent as UTC
     naive = alice_api.post(
         "/api/notes", {"person": ann.pk, "body": "x", "occurred_at": "2026-05-01T10:00:00"}
     )

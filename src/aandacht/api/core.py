@@ -224,7 +224,8 @@ def _aware(value: dt.datetime) -> dt.datetime:
         raise ValueError(_("that time is out of range")) from None
     if not 1900 <= as_utc.year <= 9000:
         raise ValueError(_("use a time between the years 1900 and 9000"))
-    return value
+    # In UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 text may still carry.
+    return as_utc
 
 
 def _sane_date(value: dt.date) -> dt.date:
