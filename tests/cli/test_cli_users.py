@@ -7,6 +7,8 @@ import sys
 
 from cli_harness import Aandacht, command_env
 
+from mail_server import Inbox
+
 GOOD_PASSWORD = "kopje-koffie-om-tien"
 
 
@@ -82,3 +84,20 @@ def test_bad_input_is_refused_and_nothing_is_written(aandacht: Aandacht) -> None
     assert missing.code == 2  # --email is required
     names = {each["username"] for each in aandacht("user", "list", "--json").json()}
     assert names == {"owner", "anna"}
+
+
+def test_add_emails_the_link_when_an_email_server_is_configured(
+    aandacht: Aandacht, smtp_server: Inbox
+) -> None:
+    env = {
+        "EMAIL_URL": f"smtp://{smtp_server.host}:{smtp_server.port}",
+        "AANDACHT_BASE_URL": "https://crm.example.org",
+    }
+    result = aandacht("user", "add", "anna", "--email", "anna@example.org", "--json", env=env)
+    assert result.code == 0, result.stderr
+    data = result.json()
+    assert data["emailed"] is True
+    assert data["password_link"].startswith("https://crm.example.org/accounts/set-password/")
+    assert smtp_server.recipients == [["anna@example.org"]]
+    body = smtp_server.messages[0].get_body(preferencelist=("plain",))
+    assert body is not None and data["password_link"] in body.get_content()
