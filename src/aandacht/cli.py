@@ -1074,6 +1074,7 @@ def moment(
 # The keep-in-touch commands live in their own modules and register themselves on ``app``.
 import aandacht.cli_report  # noqa: E402, F401
 from aandacht import (  # noqa: E402, F401
+    cli_account,
     cli_attention,
     cli_digest,
     cli_export,
