@@ -73,14 +73,15 @@ def _filtered(
 
 
 def _person(caller: Caller, pk: int, field: str = "person") -> Person:
-    """A live person the caller reads, for a reference in a body (422 when there is none)."""
+    """A live person the caller reads and may write about, named in a body: 404 when there is
+    none in the caller's vaults (as for a URL: someone else's person is not revealed)."""
     person = (
         Person.objects.filter(pk=pk, trashed_at__isnull=True, vault_id__in=caller.vault_ids())
         .select_related("vault")
         .first()
     )
     if person is None:
-        raise problem(_("No such person: %(id)d.") % {"id": pk}, field)
+        raise problem(_("No such person: %(id)d.") % {"id": pk}, field, status=404)
     require_write(caller, person.vault_id)
     return person
 
