@@ -97,9 +97,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    # Content-Security-Policy and Permissions-Policy (Django 5.2 sets neither).
+    # Content-Security-Policy and Permissions-Policy (Django 5.2 sets neither); outermost,
+    # so static files and redirects carry them too.
     "aandacht.web.security.SecurityHeadersMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
