@@ -27,6 +27,7 @@ from aandacht.api.core import (
     caller_of,
     fetch,
     links_to,
+    not_found,
     page,
     page_of,
     problem,
@@ -62,8 +63,14 @@ class FollowUpFilter(TimeFilter):
 def _filtered(
     rows: QuerySet[Any], caller: Caller, filters: TimeFilter, *, person_field: str = "person"
 ) -> QuerySet[Any]:
-    rows = rows.filter(vault_id__in=readable_vault_ids(caller, filters.vault))
+    vault_ids = readable_vault_ids(caller, filters.vault)
+    rows = rows.filter(vault_id__in=vault_ids)
     if filters.person is not None:
+        # Like ?vault=: a person you do not reach is a 404, the same as one nobody has.
+        if not Person.objects.filter(
+            pk=filters.person, vault_id__in=vault_ids, trashed_at__isnull=True
+        ).exists():
+            raise not_found(_("person"))
         rows = rows.filter(**{person_field: filters.person})
     if filters.since is not None:
         rows = rows.filter(occurred_at__gte=filters.since)
