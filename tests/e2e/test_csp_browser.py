@@ -119,7 +119,7 @@ def test_htmx_still_swaps_and_its_trigger_filter_runs(
     page.get_by_role("link", name="Edit in their words").click()
     field = page.get_by_label("What they do, in their words")
     expect(field).to_be_focused()
-    # keyup[key=='Escape'] is evaluated by htmx: it needs the policy's 'unsafe-eval'.
+    # aandacht.js turns Escape into the form's "escape" event: no eval, no 'unsafe-eval'.
     page.wait_for_function("() => !document.querySelector('.htmx-settling, .htmx-added')")
     page.keyboard.press("Escape")
     expect(page.locator("#section-words form")).to_have_count(0)

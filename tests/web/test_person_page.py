@@ -405,7 +405,7 @@ def test_every_section_has_a_full_page_form_and_an_in_place_one(
     assert "<html" not in page(fragment)
     assert f'id="section-{section}"' in page(fragment)
     assert "is-editing" in page(fragment)
-    assert "hx-trigger=\"keyup[key=='Escape']\"" in page(fragment)
+    assert 'data-escape hx-trigger="escape"' in page(fragment)
 
 
 @pytest.mark.parametrize("section", ALL_SECTIONS)

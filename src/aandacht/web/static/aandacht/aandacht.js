@@ -1,6 +1,9 @@
 /* Aandacht's one script: small comforts on top of pages that work without it.
  * - registers the service worker (installable app, friendly offline page);
- * - closes an open menu (<details class="menu">) on Escape or a click elsewhere.
+ * - closes an open menu (<details class="menu">) on Escape or a click elsewhere;
+ * - turns Escape inside an element marked data-escape into an "escape" event on it, so an
+ *   edit form can close with hx-trigger="escape" (a trigger filter like keyup[key=='Escape']
+ *   would need eval, which the Content-Security-Policy does not allow).
  */
 (function () {
   "use strict";
@@ -25,6 +28,16 @@
         menu.removeAttribute("open");
       }
     });
+  });
+
+  document.addEventListener("keyup", function (event) {
+    if (event.key !== "Escape" || !(event.target instanceof Element)) {
+      return;
+    }
+    var target = event.target.closest("[data-escape]");
+    if (target) {
+      target.dispatchEvent(new CustomEvent("escape"));
+    }
   });
 
   document.addEventListener("keydown", function (event) {
