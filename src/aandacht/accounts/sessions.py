@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from aandacht.accounts.models import SignedInSession
+from aandacht.web.security import client_ip
 
 # Session data: the row this session belongs to, and when it was last touched (epoch seconds).
 ROW_KEY = "aandacht_signed_in_row"
@@ -58,10 +59,11 @@ def _store(session_key: str | None = None) -> SessionBase:
 def _request_details(request: HttpRequest) -> tuple[str, str | None]:
     """The browser's User-Agent (cut to the column) and the client's address, if valid.
 
-    Only ``REMOTE_ADDR``: a forwarded-for header is whatever the client wants it to be.
+    The address the lock-out uses too: ``REMOTE_ADDR``, or the one AANDACHT_TRUSTED_PROXIES
+    proxies vouch for; a forwarded-for header alone is whatever the client wants it to be.
     """
     agent = str(request.META.get("HTTP_USER_AGENT", ""))[:USER_AGENT_LENGTH]
-    address = str(request.META.get("REMOTE_ADDR", "") or "")
+    address = client_ip(request)
     try:
         validate_ipv46_address(address)
     except ValidationError:
