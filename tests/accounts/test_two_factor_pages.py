@@ -247,6 +247,23 @@ def test_new_recovery_codes_need_proof(as_alice: Client, alice: User, proof: str
     assert two_factor.recovery_codes_left(alice) == 10
 
 
+def test_guessing_the_password_for_new_recovery_codes_locks_out(
+    as_alice: Client, alice: User
+) -> None:
+    """Wrong passwords here count towards the lock-out, like on the sign-in page."""
+    _device, old = enrol(alice)
+
+    statuses = [as_alice.post(RECOVERY, {"proof": f"guess {n}"}).status_code for n in range(5)]
+    right = as_alice.post(RECOVERY, {"proof": "alice-secret-pw"})
+
+    assert statuses[:4] == [400, 400, 400, 400]
+    assert statuses[-1] == 429
+    assert right.status_code == 429  # the right password no longer helps
+    assert not CODES.findall(text(right))
+    assert two_factor.recovery_codes_left(alice) == 10
+    assert two_factor.check_code(alice, old[0])  # the old codes still stand
+
+
 def test_few_recovery_codes_left_is_pointed_out(as_alice: Client, alice: User) -> None:
     _device, codes = enrol(alice)
     for code in codes[:8]:
@@ -297,6 +314,21 @@ def test_turning_off_refuses_without_both(
 
     assert response.status_code == 400
     assert message in text(response)
+    assert two_factor.is_enabled(alice)
+
+
+def test_guessing_the_password_to_turn_off_locks_out(as_alice: Client, alice: User) -> None:
+    _device, codes = enrol(alice)
+
+    statuses = [
+        as_alice.post(DISABLE, {"password": f"guess {n}", "code": codes[0]}).status_code
+        for n in range(5)
+    ]
+    right = as_alice.post(DISABLE, {"password": "alice-secret-pw", "code": codes[0]})
+
+    assert statuses[:4] == [400, 400, 400, 400]
+    assert statuses[-1] == 429
+    assert right.status_code == 429
     assert two_factor.is_enabled(alice)
 
 

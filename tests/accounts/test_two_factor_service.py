@@ -9,6 +9,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 import time_machine
 from django.contrib.auth.models import User
+from django.http import HttpRequest
+from django.test import RequestFactory
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -34,6 +36,11 @@ def wrong_code(device: TOTPDevice) -> str:
         for candidate in (f"{number:06d}" for number in range(1, 1_000_000, 7919))
         if candidate not in accepted
     )
+
+
+def web_request() -> HttpRequest:
+    """A request for the password checks (django-axes counts wrong passwords per request)."""
+    return RequestFactory().post("/accounts/two-factor/", REMOTE_ADDR="192.0.2.7")
 
 
 def enrolled(user: User) -> tuple[TOTPDevice, list[str]]:
@@ -262,7 +269,7 @@ def test_new_recovery_codes_replace_the_old_with_a_current_code(alice: User) -> 
     device, old = enrolled(alice)
 
     with time_machine.travel(time.time() + 60, tick=False):
-        new = two_factor.regenerate_recovery_codes(alice, code_for(device))
+        new = two_factor.regenerate_recovery_codes(alice, code_for(device), request=web_request())
 
     assert len(new) == 10 and not set(new) & set(old)
     assert StaticDevice.objects.filter(user=alice).count() == 1
@@ -274,7 +281,9 @@ def test_new_recovery_codes_replace_the_old_with_a_current_code(alice: User) -> 
 def test_new_recovery_codes_with_the_password(alice: User) -> None:
     enrolled(alice)
 
-    assert len(two_factor.regenerate_recovery_codes(alice, "alice-secret-pw")) == 10
+    codes = two_factor.regenerate_recovery_codes(alice, "alice-secret-pw", request=web_request())
+
+    assert len(codes) == 10
 
 
 def test_new_recovery_codes_need_proof(alice: User) -> None:
@@ -282,34 +291,34 @@ def test_new_recovery_codes_need_proof(alice: User) -> None:
 
     for proof in ("", "not-the-password", "000000"):
         with pytest.raises(TwoFactorError, match="neither your password") as refused:
-            two_factor.regenerate_recovery_codes(alice, proof)
+            two_factor.regenerate_recovery_codes(alice, proof, request=web_request())
         assert refused.value.field == "proof"
     assert two_factor.check_code(alice, old[0])  # the old ones still work
 
 
 def test_no_recovery_codes_while_off(alice: User) -> None:
     with pytest.raises(TwoFactorError, match="is off"):
-        two_factor.regenerate_recovery_codes(alice, "alice-secret-pw")
+        two_factor.regenerate_recovery_codes(alice, "alice-secret-pw", request=web_request())
 
 
 def test_turning_off_needs_the_password_and_a_code(alice: User, no_throttle: None) -> None:
     device, codes = enrolled(alice)
 
     with pytest.raises(TwoFactorError, match="not your password") as refused:
-        two_factor.disable(alice, "wrong", codes[0])
+        two_factor.disable(alice, "wrong", codes[0], request=web_request())
     assert refused.value.field == "password"
     with pytest.raises(TwoFactorError) as refused:
-        two_factor.disable(alice, "alice-secret-pw", wrong_code(device))
+        two_factor.disable(alice, "alice-secret-pw", wrong_code(device), request=web_request())
     assert refused.value.field == "code"
     assert two_factor.is_enabled(alice)
 
-    two_factor.disable(alice, "alice-secret-pw", codes[0])
+    two_factor.disable(alice, "alice-secret-pw", codes[0], request=web_request())
 
     assert not two_factor.is_enabled(alice)
     assert not TOTPDevice.objects.filter(user=alice).exists()
     assert not StaticDevice.objects.filter(user=alice).exists()
     with pytest.raises(TwoFactorError, match="already off"):
-        two_factor.disable(alice, "alice-secret-pw", codes[1])
+        two_factor.disable(alice, "alice-secret-pw", codes[1], request=web_request())
 
 
 def test_removing_everything_is_the_owners_way_back_in(alice: User, bob: User) -> None:

@@ -10,6 +10,10 @@ device remembers the last time step it accepted, so a replayed code is refused),
 code is deleted when used, and wrong codes slow the device down (django-otp's exponential
 throttling: 1, 2, 4, 8… seconds). A refused code never raises inside a transaction, so the
 throttling counter it bumped is kept.
+
+A password typed on these pages is checked through ``django.contrib.auth.authenticate`` with
+the request, never ``user.check_password``: django-axes counts the wrong ones, so guessing a
+password here locks out like the sign-in page does.
 """
 
 from __future__ import annotations
@@ -22,8 +26,10 @@ from urllib.parse import quote, urlencode
 
 import qrcode  # type: ignore[import-untyped]
 import qrcode.image.svg  # type: ignore[import-untyped]
+from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -223,12 +229,12 @@ def confirm_setup(user: User, raw_code: str) -> tuple[TOTPDevice, list[str]]:
     )
 
 
-def regenerate_recovery_codes(user: User, proof: str) -> list[str]:
+def regenerate_recovery_codes(user: User, proof: str, *, request: HttpRequest) -> list[str]:
     """Ten new recovery codes, the old ones stop working; ``proof`` is the password or a
-    current code from the app."""
+    current code from the app (a wrong password counts towards the lock-out)."""
     if app_device(user) is None:
         raise TwoFactorError(_("Two-factor authentication is off."), field="proof")
-    if not _password_or_app_code(user, proof):
+    if not _password_or_app_code(user, proof, request):
         raise TwoFactorError(
             _("That is neither your password nor a current code from your app."), field="proof"
         )
@@ -236,14 +242,15 @@ def regenerate_recovery_codes(user: User, proof: str) -> list[str]:
         return _replace_recovery_codes(user)
 
 
-def disable(user: User, password: str, raw_code: str) -> None:
+def disable(user: User, password: str, raw_code: str, *, request: HttpRequest) -> None:
     """Turn two-factor sign-in off: needs the password and a current code or a recovery code.
 
-    Removes the app and the recovery codes; the next setup starts with a new secret.
+    Removes the app and the recovery codes; the next setup starts with a new secret. A wrong
+    password counts towards the lock-out.
     """
     if app_device(user) is None:
         raise TwoFactorError(_("Two-factor authentication is already off."), counts=False)
-    if not password or not user.check_password(password):
+    if not is_password_of(user, password, request):
         raise TwoFactorError(_("That is not your password."), field="password")
     check_code(user, raw_code)
     with transaction.atomic():
@@ -331,7 +338,17 @@ def _raise_if_throttled(device: Device) -> None:
     )
 
 
-def _password_or_app_code(user: User, proof: str) -> bool:
+def is_password_of(user: User, password: str, request: HttpRequest) -> bool:
+    """True for ``user``'s password, checked through ``authenticate`` so django-axes counts a
+    wrong one (and refuses even the right one while the account or address is locked out; the
+    middleware then answers 429)."""
+    if not password:
+        return False
+    found = authenticate(request, username=user.get_username(), password=password)
+    return found is not None and found.pk == user.pk
+
+
+def _password_or_app_code(user: User, proof: str, request: HttpRequest) -> bool:
     """True for the user's password or a current code from their app."""
     if not proof:
         return False
@@ -343,4 +360,4 @@ def _password_or_app_code(user: User, proof: str) -> bool:
                 locked = TOTPDevice.objects.select_for_update().filter(pk=device.pk).first()
                 if locked is not None and locked.verify_token(code):
                     return True
-    return user.check_password(proof)
+    return is_password_of(user, proof, request)

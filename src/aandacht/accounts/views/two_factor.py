@@ -131,7 +131,9 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     form = RecoveryCodesForm(request.POST)
     if form.is_valid():
         try:
-            codes = two_factor.regenerate_recovery_codes(user, form.cleaned_data["proof"])
+            codes = two_factor.regenerate_recovery_codes(
+                user, form.cleaned_data["proof"], request=request
+            )
         except two_factor.TwoFactorError as refused:
             form.add_error("proof", refused.message)
         else:
@@ -152,7 +154,9 @@ def disable(request: HttpRequest) -> HttpResponse:
     form = DisableForm(request.POST)
     if form.is_valid():
         try:
-            two_factor.disable(user, form.cleaned_data["password"], form.cleaned_data["code"])
+            two_factor.disable(
+                user, form.cleaned_data["password"], form.cleaned_data["code"], request=request
+            )
         except two_factor.TwoFactorError as refused:
             if not two_factor.is_enabled(user):  # already off (a second submit)
                 messages.info(request, refused.message)
