@@ -7,15 +7,21 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
+from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from aandacht.accounts.models import Invitation, Membership, Role, Vault
 from aandacht.accounts.services import (
     AccountProblem,
+    choose_password_tokens,
     create_user,
     ensure_local_owner,
     needs_first_run,
+    set_password_link,
 )
 from mail_server import Inbox
 
@@ -204,3 +210,70 @@ def test_users_still_waiting_for_their_password_do_not_end_the_first_run(db: Non
     assert ensure_local_owner() == owner
     create_user("bert", password=GOOD_PASSWORD)
     assert not needs_first_run()
+
+
+# --- The choose-password link is not a password-reset link ------------------------------------
+
+
+def choose_link(user: User) -> str:
+    found = SET_PASSWORD.search(set_password_link(user))
+    assert found is not None
+    return found.group(1)
+
+
+def test_a_password_reset_token_does_not_open_the_choose_password_page(
+    alice: User, client: Client
+) -> None:
+    """Regression: the reset email's uid/token signed a user in here, skipping two-factor."""
+    waiting = create_user("sanne")
+    uid = urlsafe_base64_encode(force_bytes(waiting.pk))
+    token = default_token_generator.make_token(waiting)
+    response = client.get(reverse("accounts:choose_password", args=[uid, token]), follow=True)
+    assert response.status_code == 404
+    assert "This link does not work any more" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_user_with_a_password_is_refused_even_with_a_valid_looking_token(
+    bob: User, client: Client
+) -> None:
+    uid = urlsafe_base64_encode(force_bytes(bob.pk))
+    for token in (
+        default_token_generator.make_token(bob),
+        choose_password_tokens.make_token(bob),
+    ):
+        response = client.get(reverse("accounts:choose_password", args=[uid, token]), follow=True)
+        assert response.status_code == 404
+        assert "This link does not work any more" in response.content.decode()
+        posted = client.post(
+            reverse("accounts:choose_password", args=[uid, "choose-password"]),
+            {"new_password1": GOOD_PASSWORD, "new_password2": GOOD_PASSWORD},
+        )
+        assert posted.status_code == 404
+    bob.refresh_from_db()
+    assert not bob.check_password(GOOD_PASSWORD)
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_choose_password_token_does_not_reset_a_password(db: None) -> None:
+    waiting = create_user("sanne")
+    token = choose_password_tokens.make_token(waiting)
+    assert not default_token_generator.check_token(waiting, token)
+
+
+def test_a_user_with_two_factor_chooses_a_password_but_is_not_signed_in(
+    alice: User, client: Client
+) -> None:
+    waiting = create_user("sanne")
+    TOTPDevice.objects.create(user=waiting, name="phone", confirmed=True)
+    form = client.get(choose_link(waiting), follow=True)
+    assert form.status_code == 200
+    chosen = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": GOOD_PASSWORD, "new_password2": GOOD_PASSWORD},
+    )
+    assert chosen.status_code == 302
+    assert chosen["Location"] == reverse("accounts:login")
+    waiting.refresh_from_db()
+    assert waiting.check_password(GOOD_PASSWORD)
+    assert "_auth_user_id" not in client.session

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -214,14 +214,28 @@ def create_user(
     return user
 
 
+class ChoosePasswordTokenGenerator(PasswordResetTokenGenerator):
+    """Tokens for "choose your password" links, apart from password-reset tokens.
+
+    Its own ``key_salt``: a password-reset email's token does not open the choose-password
+    page (which signs the user in), and a choose-password token does not reset a password.
+    """
+
+    key_salt = "aandacht.accounts.services.ChoosePasswordTokenGenerator"
+
+
+choose_password_tokens = ChoosePasswordTokenGenerator()
+
+
 def set_password_link(user: User) -> str:
-    """A one-time link where ``user`` chooses their password (Django's reset token machinery).
+    """A one-time link where ``user`` chooses their password (Django's reset token machinery,
+    with a token generator of its own).
 
     The token is built from the password hash and last login, so it stops working as soon as a
-    password is chosen, and after PASSWORD_RESET_TIMEOUT (three days by default).
+    password is chosen, and after PASSWORD_RESET_TIMEOUT.
     """
     uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
+    token = choose_password_tokens.make_token(user)
     return absolute_url(reverse("accounts:choose_password", args=[uid, token]))
 
 

@@ -27,12 +27,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from aandacht.accounts import invitations
+from aandacht.accounts import invitations, two_factor
 from aandacht.accounts.invitations import InvitationState
 from aandacht.accounts.members import MemberProblem, membership_of
 from aandacht.accounts.models import Invitation, Role, Vault
 from aandacht.accounts.services import (
     AccountProblem,
+    choose_password_tokens,
     create_user,
     email_configured,
     set_password_link,
@@ -389,7 +390,11 @@ def signup(request: HttpRequest) -> HttpResponse:
 class ChoosePassword(auth_views.PasswordResetConfirmView):
     """The one-time link of a user made without a password (CLI or users page).
 
-    Django's password-reset confirmation: the token is spent once a password is chosen.
+    Django's password-reset confirmation with a token generator of its own (a password-reset
+    email's token does not work here). Only for users who have no usable password yet: anyone
+    else gets the "link does not work" page with a 404. Once the password is chosen the token
+    is spent; the user is signed in, unless they have two-factor authentication, in which case
+    they sign in normally (password and code).
     """
 
     template_name = "accounts/users_choose_password.html"
@@ -397,6 +402,29 @@ class ChoosePassword(auth_views.PasswordResetConfirmView):
     post_reset_login = True
     post_reset_login_backend = MODEL_BACKEND
     reset_url_token = "choose-password"  # noqa: S105 (a URL segment)
+    token_generator = choose_password_tokens
+
+    def get_user(self, uidb64: str) -> User | None:
+        user = super().get_user(uidb64)
+        if user is None or not user.is_active or user.has_usable_password():
+            return None
+        return user
+
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+        if not self.validlink:
+            kwargs["status"] = 404
+        return super().render_to_response(context, **kwargs)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        if not two_factor.is_enabled(self.user):
+            return super().form_valid(form)
+        form.save()
+        self.request.session.pop(auth_views.INTERNAL_RESET_SESSION_TOKEN, None)
+        messages.success(
+            self.request,
+            _("Your password is saved. Sign in with it and a code from your authenticator app."),
+        )
+        return redirect(settings.LOGIN_URL)
 
 
 urlpatterns: list[URLPattern] = [
