@@ -3,6 +3,7 @@ first run not being fooled by inactive users."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -277,3 +278,22 @@ def test_a_user_with_two_factor_chooses_a_password_but_is_not_signed_in(
     waiting.refresh_from_db()
     assert waiting.check_password(GOOD_PASSWORD)
     assert "_auth_user_id" not in client.session
+
+
+def test_choose_password_links_last_three_days_not_the_reset_hour(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waiting = create_user("sanne")
+    made = dt.datetime.now()
+    token = choose_password_tokens.make_token(waiting)
+    monkeypatch.setattr(choose_password_tokens, "_now", lambda: made + dt.timedelta(days=2))
+    assert choose_password_tokens.check_token(waiting, token)
+    monkeypatch.setattr(
+        choose_password_tokens, "_now", lambda: made + dt.timedelta(days=3, minutes=1)
+    )
+    assert not choose_password_tokens.check_token(waiting, token)
+
+
+@pytest.mark.parametrize("token", ["", "nonsense", "-", "zzzzzzzzzzzzzzzzz-abc", "1-abc-def"])
+def test_malformed_choose_password_tokens_are_refused(db: None, token: str) -> None:
+    assert not choose_password_tokens.check_token(create_user("sanne"), token)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
@@ -11,8 +12,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils.http import base36_to_int, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from aandacht.accounts.models import Membership, Role, Vault
@@ -214,6 +216,9 @@ def create_user(
     return user
 
 
+CHOOSE_PASSWORD_DAYS = 3
+
+
 class ChoosePasswordTokenGenerator(PasswordResetTokenGenerator):
     """Tokens for "choose your password" links, apart from password-reset tokens.
 
@@ -222,6 +227,24 @@ class ChoosePasswordTokenGenerator(PasswordResetTokenGenerator):
     """
 
     key_salt = "aandacht.accounts.services.ChoosePasswordTokenGenerator"
+    # Its own lifetime, not PASSWORD_RESET_TIMEOUT (an hour): a new colleague may open the
+    # link a day or two after the account was made.
+    timeout = CHOOSE_PASSWORD_DAYS * 24 * 60 * 60
+
+    def check_token(self, user: AbstractBaseUser | None, token: str | None) -> bool:
+        """Django's check, with :attr:`timeout` instead of PASSWORD_RESET_TIMEOUT."""
+        if not (isinstance(user, User) and token):
+            return False
+        try:
+            stamp = base36_to_int(token.split("-")[0])
+        except ValueError:
+            return False
+        if self._num_seconds(self._now()) - stamp > self.timeout:
+            return False
+        return any(
+            constant_time_compare(self._make_token_with_timestamp(user, stamp, secret), token)
+            for secret in [self.secret, *self.secret_fallbacks]
+        )
 
 
 choose_password_tokens = ChoosePasswordTokenGenerator()
@@ -232,7 +255,7 @@ def set_password_link(user: User) -> str:
     with a token generator of its own).
 
     The token is built from the password hash and last login, so it stops working as soon as a
-    password is chosen, and after PASSWORD_RESET_TIMEOUT.
+    password is chosen, and after CHOOSE_PASSWORD_DAYS days.
     """
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = choose_password_tokens.make_token(user)
