@@ -3,17 +3,29 @@ at most one mail per address per few minutes.
 
 The pages (``accounts/views/password_reset.py``) are Django's own views; what is particular to
 Aandacht lives here so the rules are in one place.
+
+The mail is looked up, written and sent off the request path, in a short-lived daemon thread
+started once the request's transaction commits, for a known address and an unknown one alike:
+the answer then takes the same time whether or not an account uses the address (sending in
+the request took a mail server's round trip only when one did). A mail that could not be sent
+is logged; a process that stops within the second it takes may lose it, and the person asks
+again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import threading
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
+from django.db import connections, transaction
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
 
@@ -23,6 +35,8 @@ from aandacht.env import origin_of
 EMAIL_TEMPLATE = "accounts/email/password_reset.txt"
 HTML_EMAIL_TEMPLATE = "accounts/email/password_reset.html"
 SUBJECT_TEMPLATE = "accounts/email/password_reset_subject.txt"
+
+logger = logging.getLogger(__name__)
 
 
 def link_minutes() -> int:
@@ -81,6 +95,72 @@ class ResetRequestForm(PasswordResetForm):
                 to_email,
                 html_email_template_name,
             )
+
+
+@dataclass(frozen=True)
+class ResetMail:
+    """What the sending thread needs from the request (it must not touch the request)."""
+
+    email: str
+    domain: str
+    use_https: bool
+    language: str
+
+
+_senders: set[threading.Thread] = set()
+_senders_lock = threading.Lock()
+
+
+def send_reset_mail_later(email: str, request: HttpRequest) -> None:
+    """Look up ``email`` and mail a reset link to its accounts after this request's
+    transaction commits, in a thread: the request does the same work for any address."""
+    job = ResetMail(
+        email=email,
+        domain=request.get_host(),
+        use_https=request.is_secure(),
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    transaction.on_commit(lambda: _start_sending(job))
+
+
+def _start_sending(job: ResetMail) -> None:
+    sender = threading.Thread(target=_send, args=(job,), name="password-reset-mail", daemon=True)
+    with _senders_lock:
+        _senders.add(sender)
+    sender.start()
+
+
+def _send(job: ResetMail) -> None:
+    """The thread: find the accounts using the address (none for an unknown one) and mail
+    each a link, as Django's ``PasswordResetForm.save`` does; never raises."""
+    try:
+        with translation.override(job.language):
+            form = ResetRequestForm({"email": job.email})
+            if form.is_valid():
+                form.save(
+                    domain_override=job.domain,
+                    use_https=job.use_https,
+                    subject_template_name=SUBJECT_TEMPLATE,
+                    email_template_name=EMAIL_TEMPLATE,
+                    html_email_template_name=HTML_EMAIL_TEMPLATE,
+                )
+    except Exception:
+        logger.exception("A password reset mail could not be sent.")
+    finally:
+        connections.close_all()  # this thread's own database connection
+        with _senders_lock:
+            _senders.discard(threading.current_thread())
+
+
+def wait_for_reset_mails(timeout: float = 10.0) -> bool:
+    """Wait until the reset mails being sent now are sent (tests; a clean shutdown); true
+    when none is left."""
+    with _senders_lock:
+        running = list(_senders)
+    for sender in running:
+        sender.join(timeout)
+    with _senders_lock:
+        return not _senders
 
 
 def forget_failed_sign_ins(user: AbstractBaseUser) -> None:

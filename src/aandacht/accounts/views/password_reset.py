@@ -1,7 +1,11 @@
 """Password reset by email: ask, mail sent, choose a new password, done.
 
-Django's views with Aandacht's templates; the same answer whether or not an account uses the
-address, so the form cannot be used to find out who has an account.
+Django's views with Aandacht's templates; the same answer, in the same time, whether or not an
+account uses the address, so the form cannot be used to find out who has an account: the
+address is looked up and the mail sent after the answer, off the request path
+(``accounts.password_reset.send_reset_mail_later``). Choosing a new password never signs in
+(``post_reset_login`` stays off): a person with two-factor sign-in on must still give a code,
+so the next step is the sign-in page.
 """
 
 from __future__ import annotations
@@ -25,11 +29,11 @@ class PasswordReset(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        if not service.claim_reset_mail(form.cleaned_data["email"]):
-            # A mail went to this address a moment ago: the same answer, no second mail.
-            return HttpResponseRedirect(self.get_success_url())
-        response: HttpResponse = super().form_valid(form)
-        return response
+        email: str = form.cleaned_data["email"]
+        # A mail went to this address a moment ago: the same answer, no second mail.
+        if service.claim_reset_mail(email):
+            service.send_reset_mail_later(email, self.request)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetDone(auth_views.PasswordResetDoneView):
@@ -43,6 +47,7 @@ class PasswordResetDone(auth_views.PasswordResetDoneView):
 
 class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
+    post_reset_login = False  # never: two-factor sign-in would be skipped
     success_url = reverse_lazy("accounts:password_reset_complete")
 
     def form_valid(self, form: SetPasswordForm[Any]) -> HttpResponse:
