@@ -152,7 +152,8 @@ def test_resending_replaces_the_link(
     invite_by_page(as_alice, vault, "sanne@example.org")
     first = secret_from(mailbox)
     invitation = Invitation.objects.get()
-    as_alice.post(reverse("accounts:invitation_resend", args=[invitation.pk]))
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=2)):
+        as_alice.post(reverse("accounts:invitation_resend", args=[invitation.pk]))
     second = secret_from(mailbox)
     assert first != second and len(mailbox.messages) == 2
     assert client.get(reverse("accounts:invitation", args=[first])).status_code == 404
@@ -163,7 +164,8 @@ def test_inviting_the_same_address_again_keeps_one_invitation(
     owner: User, as_alice: Client, vault: Vault, mailbox: Inbox
 ) -> None:
     invite_by_page(as_alice, vault, "sanne@example.org")
-    invite_by_page(as_alice, vault, "SANNE@example.org", "viewer")
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=2)):
+        invite_by_page(as_alice, vault, "SANNE@example.org", "viewer")
     assert Invitation.objects.get().role == Role.VIEWER
     assert len(mailbox.messages) == 2
 
@@ -263,3 +265,78 @@ def test_the_inviter_opening_their_own_link_does_not_use_it(
     assert refused.status_code == 400
     assert "This is your own invitation" in refused.content.decode()
     assert Invitation.objects.get().accepted_at is None
+
+
+# --- Who may invite, and how often ------------------------------------------------------------
+
+
+def messages_after(response: object) -> list[str]:
+    return [str(each) for each in response.context["messages"]]  # type: ignore[attr-defined]
+
+
+def test_a_vault_owner_who_is_not_the_instance_owner_cannot_invite_strangers(
+    owner: User, mallory: User, as_mallory: Client, other_vault: Vault, mailbox: Inbox
+) -> None:
+    """Regression: every user owns a personal vault, so anyone could invite (and make accounts)
+    by email while open sign-up was off."""
+    page = as_mallory.get(reverse("accounts:vault", args=[other_vault.pk])).content.decode()
+    assert "Only the instance owner can invite someone who has no account yet" in page
+    assert "Send invitation" not in page
+    response = as_mallory.post(
+        reverse("accounts:vault_invite", args=[other_vault.pk]),
+        {"email": "stranger@example.org", "role": "editor"},
+        follow=True,
+    )
+    assert any("Only the instance owner can invite" in each for each in messages_after(response))
+    with pytest.raises(AccountProblem, match="Only the instance owner"):
+        invitations.invite(mallory, "stranger@example.org")
+    assert not Invitation.objects.exists()
+    assert mailbox.messages == []
+
+
+def test_with_open_sign_up_any_vault_owner_may_invite(
+    owner: User, as_mallory: Client, other_vault: Vault, mailbox: Inbox, settings: object
+) -> None:
+    settings.OPEN_SIGNUP = True  # type: ignore[attr-defined]
+    page = as_mallory.get(reverse("accounts:vault", args=[other_vault.pk])).content.decode()
+    assert "Send invitation" in page
+    invite_by_page(as_mallory, other_vault, "stranger@example.org")
+    assert Invitation.objects.get().vault == other_vault
+    assert mailbox.recipients == [["stranger@example.org"]]
+
+
+def test_resending_needs_the_right_to_invite(
+    owner: User, mallory: User, vault: Vault, mailbox: Inbox
+) -> None:
+    invitation, _secret = invitations.invite(owner, "sanne@example.org", vault=vault)
+    Membership.objects.create(vault=vault, user=mallory, role=Role.OWNER)
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=2)):
+        with pytest.raises(AccountProblem, match="Only the instance owner"):
+            invitations.resend(invitation, mallory)
+    assert len(mailbox.messages) == 1
+
+
+def test_an_invitation_is_emailed_at_most_once_a_minute(
+    owner: User, as_alice: Client, vault: Vault, mailbox: Inbox
+) -> None:
+    invite_by_page(as_alice, vault, "sanne@example.org")
+    invitation = Invitation.objects.get()
+    response = as_alice.post(
+        reverse("accounts:invitation_resend", args=[invitation.pk]), follow=True
+    )
+    assert any("less than a minute ago" in each for each in messages_after(response))
+    with pytest.raises(AccountProblem, match="less than a minute ago"):
+        invitations.invite(owner, "sanne@example.org", vault=vault)
+    assert len(mailbox.messages) == 1
+
+
+def test_at_most_twenty_invitations_an_hour(owner: User, mailbox: Inbox) -> None:
+    for number in range(invitations.INVITATIONS_PER_HOUR):
+        invitations.invite(owner, f"person{number}@example.org")
+    with pytest.raises(AccountProblem, match="20 invitations in the last hour"):
+        invitations.invite(owner, "one-more@example.org")
+    assert Invitation.objects.count() == invitations.INVITATIONS_PER_HOUR
+    assert len(mailbox.messages) == invitations.INVITATIONS_PER_HOUR
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=61)):
+        invitations.invite(owner, "one-more@example.org")
+    assert len(mailbox.messages) == invitations.INVITATIONS_PER_HOUR + 1

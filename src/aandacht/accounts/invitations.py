@@ -38,6 +38,11 @@ from aandacht.accounts.services import (
 )
 
 SECRET_BYTES = 32
+# Invitations (new ones and re-invitations) one user may send per hour, and the least time
+# between two emails for one invitation: an invitation's email carries the inviter's name and
+# goes to any address, so it must not become a way to send mail without limit.
+INVITATIONS_PER_HOUR = 20
+RESEND_INTERVAL = dt.timedelta(minutes=1)
 
 
 class InvitationState(enum.Enum):
@@ -144,6 +149,63 @@ def send_password_link(user: User, link: str, sender: User) -> bool:
     return True
 
 
+# --- Who may invite -------------------------------------------------------------------------
+
+
+def may_invite_new_people(user: User) -> bool:
+    """True when ``user`` may invite by email, which makes a new account when accepted.
+
+    The instance owner (a superuser) always; any vault owner only while open sign-up is on
+    (anyone could make an account then anyway). Otherwise accounts are the instance owner's
+    to hand out, and a vault owner adds people who already have one.
+    """
+    return bool(user.is_active and (user.is_superuser or settings.OPEN_SIGNUP))
+
+
+def check_may_invite(user: User) -> None:
+    if not may_invite_new_people(user):
+        raise AccountProblem(
+            _(
+                "Only the instance owner can invite someone new by email. Add people who "
+                "already have an account by their username."
+            ),
+            "email",
+        )
+
+
+def sent_since(invitation_expires_at: dt.datetime) -> dt.datetime:
+    """When an invitation's email last went out (sending sets its expiry date)."""
+    return invitation_expires_at - dt.timedelta(days=settings.INVITATION_DAYS)
+
+
+def check_rate(user: User, now: dt.datetime) -> None:
+    """At most INVITATIONS_PER_HOUR invitations sent by ``user`` in the last hour."""
+    recent = Invitation.objects.filter(
+        invited_by=user, expires_at__gt=expiry(now) - dt.timedelta(hours=1)
+    ).count()
+    if recent >= INVITATIONS_PER_HOUR:
+        raise AccountProblem(
+            _(
+                "You have sent %(count)d invitations in the last hour, the most allowed; "
+                "try again later."
+            )
+            % {"count": recent},
+            "email",
+        )
+
+
+def check_resend_interval(invitation: Invitation, now: dt.datetime) -> None:
+    if invitation.pk is not None and sent_since(invitation.expires_at) > now - RESEND_INTERVAL:
+        raise AccountProblem(
+            _(
+                "An invitation was sent to %(email)s less than a minute ago; wait a moment "
+                "before sending it again."
+            )
+            % {"email": invitation.email},
+            "email",
+        )
+
+
 # --- Writes -------------------------------------------------------------------------------
 
 
@@ -159,8 +221,10 @@ def invite(
     Returns the invitation and its secret (shown once, e.g. for copying the link). Inviting
     the same address into the same vault again replaces the pending invitation (the old link
     stops working) instead of sending a second one. When the email cannot be sent nothing is
-    saved. Raises :class:`AccountProblem` or :class:`MemberProblem`.
+    saved. Only someone :func:`may_invite_new_people` may, at most INVITATIONS_PER_HOUR an
+    hour. Raises :class:`AccountProblem` or :class:`MemberProblem`.
     """
+    check_may_invite(invited_by)
     address = normalise_email(email)
     if not address:
         raise AccountProblem(_("Enter an email address."), "email")
@@ -186,7 +250,9 @@ def invite(
             "email",
         )
     secret, digest = new_secret()
+    now = timezone.now()
     with transaction.atomic():
+        check_rate(invited_by, now)
         invitation = (
             Invitation.objects.select_for_update()
             .filter(email=address, vault=vault, accepted_at__isnull=True)
@@ -194,23 +260,32 @@ def invite(
         )
         if invitation is None:
             invitation = Invitation(email=address, invited_by=invited_by, vault=vault)
+        check_resend_interval(invitation, now)
         invitation.invited_by = invited_by
         invitation.role = chosen
         invitation.digest = digest
-        invitation.expires_at = expiry()
+        invitation.expires_at = expiry(now)
         invitation.save()
         _send(invitation, secret)
     return invitation, secret
 
 
-def resend(invitation: Invitation) -> str:
-    """A new secret and expiry date for a pending (or expired) invitation, emailed again."""
+def resend(invitation: Invitation, by: User) -> str:
+    """A new secret and expiry date for a pending (or expired) invitation, emailed again.
+
+    ``by`` must be allowed to invite (:func:`may_invite_new_people`) and within the hourly
+    limit; one invitation is emailed at most once a minute.
+    """
+    check_may_invite(by)
     if invitation.accepted_at is not None:
         raise AccountProblem(_("This invitation has been accepted already."))
     secret, digest = new_secret()
+    now = timezone.now()
     with transaction.atomic():
+        check_rate(by, now)
+        check_resend_interval(invitation, now)
         invitation.digest = digest
-        invitation.expires_at = expiry()
+        invitation.expires_at = expiry(now)
         invitation.save(update_fields=["digest", "expires_at"])
         _send(invitation, secret)
     return secret

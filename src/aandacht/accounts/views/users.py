@@ -155,6 +155,7 @@ def users_context(owner: User, **forms_: Any) -> dict[str, Any]:
         "new_user_form": forms_.get("new_user_form") or NewUserForm(auto_id="new_%s"),
         "invite_form": forms_.get("invite_form") or InviteForm(auto_id="invite_%s", vaults=vaults),
         "email_configured": email_configured(),
+        "may_invite": invitations.may_invite_new_people(owner),
         "now": timezone.now(),
     }
 
@@ -276,7 +277,7 @@ def back_to(request: HttpRequest, invitation: Invitation) -> HttpResponse:
 def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
     invitation = invitation_to_manage(request, invitation_id)
     try:
-        secret = invitations.resend(invitation)
+        secret = invitations.resend(invitation, signed_in_user(request))
     except AccountProblem as problem:
         messages.error(request, problem.message)
     else:

@@ -117,6 +117,7 @@ def vault_context(membership: Membership) -> dict[str, Any]:
         "members": members.members_of(vault),
         "roles": Role.choices,
         "invitations": invitations.pending(vault=vault) if is_owner else [],
+        "may_invite": invitations.may_invite_new_people(membership.user),
         "now": timezone.now(),
         # Distinct ids: the forms share field names (role), and a label must find its field.
         "add_form": AddMemberForm(auto_id="add_%s"),
@@ -174,7 +175,11 @@ def say_shared(request: HttpRequest, shared: members.Shared) -> None:
 @login_required
 @require_POST
 def member_invite(request: HttpRequest, vault_id: int) -> HttpResponse:
-    """Invite someone without an account by email, straight into this vault."""
+    """Invite someone without an account by email, straight into this vault.
+
+    Only for those who may invite new people (the instance owner; any vault owner while open
+    sign-up is on); the service refuses anyone else with a message saying so.
+    """
     vault = owner_of(request, vault_id)
     form = InviteMemberForm(request.POST)
     if not form.is_valid():
