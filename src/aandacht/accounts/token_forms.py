@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django import forms
@@ -12,6 +13,12 @@ from aandacht.accounts.models import Role, TokenScope, Vault
 from aandacht.accounts.tokens import NAME_MAX, token_vaults
 
 ALL_VAULTS = ""  # the vault choice that leaves the token unrestricted
+ONCE_MAX = 64
+
+
+def new_form_id() -> str:
+    """A fresh value for the form's hidden ``once`` field (random, not secret)."""
+    return secrets.token_urlsafe(16)
 
 
 class TokenForm(forms.Form):
@@ -37,6 +44,9 @@ class TokenForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": _("Choose read, or read and write.")},
     )
+    # Identifies this filling-in of the form: a second POST with the same value (a refresh of
+    # the page that showed the secret) creates nothing. Not secret; checked by the view.
+    once = forms.CharField(required=False, widget=forms.HiddenInput)
     vault = forms.ChoiceField(
         label=_("Vault"),
         required=False,
@@ -46,6 +56,8 @@ class TokenForm(forms.Form):
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("once", new_form_id())
         self._vaults: dict[int, Vault] = {}
         choices: list[tuple[str, str]] = [(ALL_VAULTS, str(_("All your vaults")))]
         for vault, role in token_vaults(user):
@@ -57,6 +69,13 @@ class TokenForm(forms.Form):
         vault_field = self.fields["vault"]
         assert isinstance(vault_field, forms.ChoiceField)
         vault_field.choices = choices
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        once = cleaned.get("once") or ""
+        if not once or len(once) > ONCE_MAX:  # a hidden field's error would not show
+            self.add_error(None, _("This form is out of date. Reload the page and try again."))
+        return cleaned
 
     def chosen_vault(self) -> Vault | None:
         """The vault of a valid form, or None for all of the user's vaults."""
