@@ -154,7 +154,8 @@ def test_owner_signs_out_signs_back_in_and_changes_the_password(
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Marieke")
 
-    page.get_by_role("link", name="Change your password").click()
+    page.get_by_role("link", name="Your account").first.click()
+    page.get_by_role("link", name="Password").click()
     screenshot(page, "password")
     page.get_by_label("Old password").fill(PASSWORD)
     page.get_by_label("New password", exact=True).fill("een-nieuw-wachtwoord-7")

@@ -53,13 +53,15 @@ def test_signing_out_needs_a_post_and_ends_the_session(client: Client, alice: Us
     assert "_auth_user_id" not in client.session
 
 
-def test_every_page_offers_sign_out_and_password_change(client: Client, alice: User) -> None:
+def test_every_page_offers_sign_out_and_the_account_page(client: Client, alice: User) -> None:
     client.force_login(alice)
 
     page = client.get(reverse("web:home")).content.decode()
+    account = client.get(reverse("accounts:settings")).content.decode()
 
     assert f'action="{LOGOUT}"' in page
-    assert f'href="{PASSWORD}"' in page
+    assert f'href="{reverse("accounts:settings")}"' in page
+    assert f'href="{PASSWORD}"' in account
 
 
 def test_password_change_with_a_wrong_old_password_changes_nothing(
@@ -96,7 +98,7 @@ def test_password_change_keeps_the_owner_signed_in_and_says_so(client: Client, a
     )
 
     alice.refresh_from_db()
-    assert response.redirect_chain == [(reverse("web:home"), 302)]
+    assert response.redirect_chain == [(reverse("accounts:settings"), 302)]
     assert alice.check_password("een-nieuw-wachtwoord")
     assert "Your password has been changed." in response.content.decode()
 

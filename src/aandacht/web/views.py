@@ -166,5 +166,5 @@ def _home_vault(request: HttpRequest, vaults: list[Vault]) -> Vault:
 
 class PasswordChange(SuccessMessageMixin[PasswordChangeForm], PasswordChangeView):
     template_name = "accounts/password_change.html"
-    success_url = reverse_lazy("web:home")
+    success_url = reverse_lazy("accounts:settings")
     success_message = gettext_lazy("Your password has been changed.")
