@@ -143,6 +143,10 @@ def prepare() -> None:
             "cards": f"{url('cards:season')}?{vault}" if url("cards:season") else None,
             "rounds": f"{url('rounds:list')}?{vault}" if url("rounds:list") else None,
             "report": f"{url('attention:report')}?{vault}" if url("attention:report") else None,
+            "account": url("accounts:settings"),
+            "vault-members": url("accounts:vault", demo.pk),
+            "two-factor": url("accounts:two_factor"),
+            "tokens": url("accounts:tokens"),
         }
         from aandacht.cards.models import Card, CardStatus
         from aandacht.rounds.models import CheckInRound, RoundStatus
