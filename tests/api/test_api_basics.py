@@ -183,6 +183,23 @@ def test_the_docs_load_nothing_from_elsewhere(client: Client, alice: User) -> No
     assert 'data-api-csrf="true"' in html  # "Try it out" sends the session's CSRF token
 
 
+def test_everything_the_docs_page_asks_for_exists(client: Client, alice: User) -> None:
+    """Each icon, style sheet and script the docs page names answers 200 from this server (a
+    page without an icon of its own makes the browser ask for /favicon.ico, a 404); the icon
+    is the site's own, and without JavaScript the page points to the schema."""
+    html = client.get("/api/docs").content.decode()
+    icons = re.findall(r'<link rel="icon" href="([^"]+)"', html)
+    assert icons and all("/aandacht/icons/" in icon for icon in icons)
+    assert "/static/ninja/favicon" not in html
+    urls = re.findall(r"""(?:src|href)=["']([^"']+)["']""", html)
+    assert len(urls) >= 5
+    for url in urls:
+        assert url.startswith("/"), url
+        assert client.get(url).status_code == 200, url
+    assert '<a href="/api/openapi.json">' in html.split("<noscript>", 1)[1]
+    assert re.search(r'<html lang="[a-z-]+">', html)
+
+
 def test_a_bug_still_answers_json(alice_api: Api, monkeypatch: Any) -> None:
     from aandacht.api.core import Caller
 

@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from aandacht.accounts.models import Membership, Role, Vault
+from aandacht.accounts.tokens import create_token
 from aandacht.attention.models import Circle
 from aandacht.attention.services import (
     agenda_for,
@@ -88,15 +89,46 @@ def test_today_needs_a_vault_when_there_are_several(
     Membership.objects.create(vault=other_vault, user=alice, role=Role.VIEWER)
     response = alice_api.get("/api/today")
     assert response.status_code == 422
-    assert response.json()["errors"][0]["field"] == "vault"
+    data = response.json()
+    # ?vault= is a query parameter, and the answer lists the vaults to choose from.
+    assert data["errors"] == [{"field": "vault", "location": "query", "message": data["detail"]}]
+    assert f"{vault.pk} ({vault.name})" in data["detail"]
+    assert f"{other_vault.pk} ({other_vault.name})" in data["detail"]
+    assert "?vault=" in data["detail"]
     assert alice_api.get(f"/api/today?vault={other_vault.pk}").status_code == 200
+
+
+def test_today_lists_only_vaults_the_caller_reaches(
+    alice: User, alice_api: Api, vault: Vault, other_vault: Vault
+) -> None:
+    """The listing never names a vault the caller does not reach; a token narrowed to one vault
+    needs no ?vault= at all."""
+    Membership.objects.create(vault=Vault.objects.create(name="Team"), user=alice, role="viewer")
+    detail = alice_api.get("/api/today").json()["detail"]
+    assert "you reach 2" in detail
+    assert other_vault.name not in detail
+    narrow = Api(create_token(alice, "narrow", "read", vault).secret)
+    assert narrow.get("/api/today").json()["vault"] == vault.pk
+
+
+def test_today_with_no_vault_at_all(alice: User, alice_api: Api, vault: Vault) -> None:
+    Membership.objects.filter(user=alice).delete()
+    response = alice_api.get("/api/today")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["location"] == "query"
 
 
 def test_today_refuses_other_vaults_and_odd_dates(
     alice_api: Api, mallory_api: Api, vault: Vault, other_vault: Vault
 ) -> None:
     assert mallory_api.get(f"/api/today?vault={vault.pk}").status_code == 404
-    assert alice_api.get("/api/today?date=3000-01-01").status_code == 422
+    too_far = alice_api.get("/api/today?date=3000-01-01")
+    assert too_far.status_code == 422
+    assert too_far.json()["errors"][0] == {
+        "field": "date",
+        "location": "query",
+        "message": too_far.json()["detail"],
+    }
     assert alice_api.get("/api/today?date=tomorrow").status_code == 422
     assert alice_api.get("/api/today?date=2020-01-01").status_code == 200
 

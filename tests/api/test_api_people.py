@@ -136,7 +136,10 @@ def test_create_needs_a_vault_when_there_are_several(
     Membership.objects.create(vault=other_vault, user=alice, role="editor")
     response = alice_api.post("/api/people", {"name": "Ann"})
     assert response.status_code == 422
-    assert response.json()["errors"][0]["field"] == "vault"
+    error = response.json()["errors"][0]
+    assert (error["field"], error["location"]) == ("vault", "body")
+    assert f"{vault.pk} ({vault.name})" in error["message"]
+    assert f"{other_vault.pk} ({other_vault.name})" in error["message"]
     assert (
         alice_api.post("/api/people", {"name": "Ann", "vault": other_vault.pk}).status_code == 201
     )

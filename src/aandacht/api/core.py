@@ -304,14 +304,35 @@ def page(count: int, paging: Paging, items: list[Any]) -> dict[str, Any]:
     return {"count": count, "limit": paging.limit, "offset": paging.offset, "items": items}
 
 
-def problem(message: str, field_name: str = "body", status: int = 422) -> HttpError:
-    """A refused input as an HttpError the API's handler turns into ``Error`` JSON."""
-    return FieldError(status, message, field_name)
+def problem(
+    message: str, field_name: str = "body", status: int = 422, *, location: str = "body"
+) -> HttpError:
+    """A refused input as an HttpError the API's handler turns into ``Error`` JSON;
+    ``location`` is where the field was sent: ``body``, ``query`` or ``path``."""
+    return FieldError(status, message, field_name, location)
+
+
+def which_vault(caller: Caller, *, location: str) -> HttpError:
+    """The 422 for a request that must name its vault: it lists the vaults the caller may use,
+    id and name, so the next request can say which."""
+    ids = caller.vault_ids()
+    if not ids:
+        return problem(_("This caller reaches no vault."), "vault", location=location)
+    names = dict(Vault.objects.filter(pk__in=ids).values_list("pk", "name"))
+    choices = ", ".join(f"{pk} ({names.get(pk, '')})" for pk in ids)
+    if location == "query":
+        message = _("Say which vault with ?vault=<id>: you reach %(count)d: %(choices)s.")
+    else:
+        message = _('Say which vault with "vault": <id>: you reach %(count)d: %(choices)s.')
+    return problem(message % {"count": len(ids), "choices": choices}, "vault", location=location)
 
 
 class FieldError(HttpError):
-    """An HttpError that names the field at fault."""
+    """An HttpError that names the field at fault and where it was sent."""
 
-    def __init__(self, status_code: int, message: str, field_name: str) -> None:
+    def __init__(
+        self, status_code: int, message: str, field_name: str, location: str = "body"
+    ) -> None:
         super().__init__(status_code, message)
         self.field_name = field_name
+        self.location = location

@@ -40,6 +40,7 @@ from aandacht.api.core import (
     problem,
     readable_vault_ids,
     responses,
+    which_vault,
     writable_vault,
 )
 from aandacht.people import directory, editing, lifecycle, services
@@ -372,7 +373,7 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Status[Any]:
     if vault_id is None:
         ids = caller.vault_ids()
         if len(ids) != 1:
-            raise problem(_("Say which vault: you reach %(count)d.") % {"count": len(ids)}, "vault")
+            raise which_vault(caller, location="body")
         vault_id = ids[0]
     vault = writable_vault(caller, vault_id)
     with transaction.atomic():

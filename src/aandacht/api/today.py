@@ -9,7 +9,15 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from aandacht.api.core import Day, ObjectId, caller_of, problem, readable_vault_ids, responses
+from aandacht.api.core import (
+    Day,
+    ObjectId,
+    caller_of,
+    problem,
+    readable_vault_ids,
+    responses,
+    which_vault,
+)
 
 if TYPE_CHECKING:
     from aandacht.attention.appreciation import Suggestion
@@ -72,15 +80,13 @@ def today(request: HttpRequest, filters: Query[TodayFilter]) -> dict[str, Any]:
     caller = caller_of(request)
     ids = readable_vault_ids(caller, filters.vault)
     if filters.vault is None and len(ids) != 1:
-        raise problem(
-            _("Say which vault: you reach %(count)d.") % {"count": len(ids)}, "vault", 422
-        )
+        raise which_vault(caller, location="query")
     vault = Vault.objects.get(pk=ids[0])
     user = caller.user
     local_today = services.local_today(services.settings_for(user))
     day = filters.date
     if day is not None and day > local_today + dt.timedelta(days=MAX_DAYS_AHEAD):
-        raise problem(_("That day is too far ahead: at most a year."), "date", 422)
+        raise problem(_("That day is too far ahead: at most a year."), "date", location="query")
     agenda = services.agenda_for(user, vault, day)
     # The appreciation nudge is written when due, so only a caller who may write gets it.
     nudge = (
