@@ -4,7 +4,8 @@ Rules (docs/your-account.md): vaults where the user is the only member go with e
 them; a shared vault whose only owner they are blocks; in shared vaults their private notes,
 moments and card list go while shared entries stay without an author; tokens, sessions,
 two-factor devices, settings, invitations, suggestions, digests and imports go; the last
-superuser of an instance with other users cannot leave.
+superuser of an instance with other users cannot leave. Only *active* users count: inactive
+accounts (the demo's teammates) neither make a vault shared nor keep the last superuser.
 """
 
 from __future__ import annotations
@@ -446,3 +447,150 @@ def test_the_team_vault_still_exports_and_restores_after_a_member_left(world: Wo
     assert restored["people"] == counts["people"]
     assert restored["notes"] == counts["notes"]
     assert CheckInRound.objects.filter(vault=fresh).count() == 1
+
+
+# --- inactive accounts and the demo -----------------------------------------------------------
+
+
+def inactive(username: str) -> User:
+    """An account nobody can sign in to, like the demo's teammates."""
+    user = User.objects.create_user(username=username, is_active=False)
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+def join(vault: Vault, user: User, role: Role = Role.EDITOR) -> None:
+    Membership.objects.create(vault=vault, user=user, role=role)
+
+
+def test_a_fresh_instance_with_the_demo_loaded_can_delete_its_owner(db: None) -> None:
+    """The newcomer's path: first run, load the demo, delete the account."""
+    from aandacht.accounts.services import ensure_local_owner
+    from aandacht.demo import load_demo
+
+    owner = ensure_local_owner()
+    owner.set_password("owner-secret-pw")
+    owner.save()
+    demo = load_demo(owner=owner)
+    assert User.objects.filter(is_active=False, memberships__vault=demo).count() == 2
+    client = sign_in("owner")
+
+    page = client.get(DELETE)
+
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Not possible yet" not in text
+    assert 'name="password"' in text
+    plan = page.context["plan"]
+    assert demo in [facts.vault for facts in plan.deleted_vaults]
+    assert plan.left_vaults == [] and plan.sole_owner_vaults == []
+    assert not plan.last_superuser
+    assert "demo teammates cannot sign in" in text
+
+    response = confirm(client, "owner")
+
+    assert response.status_code == 200
+    assert not Vault.objects.exists()
+    assert not User.objects.exists()  # the demo's teammates went with their vault
+    assert not Person.objects.exists() and not Note.objects.exists()
+
+
+def test_inactive_users_do_not_keep_the_last_superuser(alice: User) -> None:
+    User.objects.filter(pk=alice.pk).update(is_superuser=True)
+    alice.refresh_from_db()
+    gone = inactive("former-colleague")
+
+    assert not account_data.plan_deletion(alice).blocked
+    account_data.delete_account(alice)
+
+    assert list(User.objects.all()) == [gone]  # an inactive account stays, as it was
+
+
+def test_an_active_user_still_keeps_the_last_superuser(alice: User, bob: User) -> None:
+    User.objects.filter(pk=alice.pk).update(is_superuser=True)
+    alice.refresh_from_db()
+    former_admin = inactive("former-admin")
+    User.objects.filter(pk=former_admin.pk).update(is_superuser=True)
+
+    plan = account_data.plan_deletion(alice)
+
+    assert plan.last_superuser  # an inactive superuser can manage nothing
+
+
+def test_a_vault_whose_other_members_are_inactive_goes_with_the_account(
+    alice: User, vault: Vault
+) -> None:
+    """Alice's vault, without Bob and Carol, but with an inactive former member."""
+    Membership.objects.filter(vault=vault).exclude(user=alice).delete()
+    former = inactive("former-colleague")
+    join(vault, former, Role.OWNER)
+
+    plan = account_data.plan_deletion(alice)
+
+    assert [facts.vault for facts in plan.deleted_vaults] == [vault]
+    assert plan.deleted_vaults[0].inactive_members == 1
+    assert not plan.blocked
+    text = sign_in("alice").get(DELETE).content.decode()
+    assert "inactive account that cannot sign in: it stays" in text
+
+    account_data.delete_account(alice)
+
+    assert not Vault.objects.filter(pk=vault.pk).exists()
+    assert User.objects.filter(pk=former.pk, is_active=False).exists()
+
+
+def a_demo_vault(owner: User) -> Vault:
+    """A stand-in for the demo's vault (the real one is slow to build): inactive teammates."""
+    demo = Vault.objects.create(name="Demo", is_demo=True)
+    join(demo, owner, Role.OWNER)
+    join(demo, inactive("demo-priya"), Role.EDITOR)
+    join(demo, inactive("demo-tom"), Role.VIEWER)
+    return demo
+
+
+def test_the_demo_vault_is_listed_among_the_deleted(world: World) -> None:
+    demo = a_demo_vault(world.bob)
+
+    plan = account_data.plan_deletion(world.bob)
+
+    assert [facts.vault for facts in plan.deleted_vaults] == [world.bob_alone, demo]
+    page = sign_in("bob").get(DELETE).content.decode()
+    deleted = page.split('data-testid="deleted-vaults"')[1].split("</ul>")[0]
+    assert "Demo" in deleted and "demo teammates cannot sign in" in deleted
+
+    account_data.delete_account(world.bob)
+
+    assert not Vault.objects.filter(pk=demo.pk).exists()
+    assert not User.objects.filter(username__startswith="demo-").exists()
+    assert User.objects.filter(username="alice").exists()
+
+
+def test_a_real_active_member_of_the_demo_vault_still_blocks(world: World) -> None:
+    demo = a_demo_vault(world.bob)
+    join(demo, world.carol, Role.VIEWER)
+
+    plan = account_data.plan_deletion(world.bob)
+
+    assert plan.sole_owner_vaults == [demo]
+    assert [facts.vault for facts in plan.left_vaults] == [world.shared, demo]  # demo last
+    assert plan.left_vaults[1].inactive_members == 2
+    with pytest.raises(account_data.DeletionBlocked):
+        account_data.delete_account(world.bob)
+    assert User.objects.filter(username="demo-priya").exists()
+
+
+def test_an_inactive_second_owner_does_not_unblock(world: World) -> None:
+    join(world.shared, inactive("former-owner"), Role.OWNER)
+
+    assert account_data.plan_deletion(world.alice).sole_owner_vaults == [world.shared]
+
+
+def test_links_to_manage_a_blocking_vault_go_to_its_own_page(world: World) -> None:
+    page = sign_in("alice").get(DELETE)
+
+    text = page.content.decode()
+    own_page = reverse("accounts:vault", args=[world.shared.pk])
+    assert text.count(f'href="{own_page}"') == 2  # the button and the link in the list
+    assert f'href="{reverse("accounts:vaults")}"' not in text.split('id="what-title"')[0]
+    assert "delete the vault on its page" in text

@@ -7,12 +7,15 @@ is on) and, for each vault the user is a member of, that vault's JSON document i
 and moments, nobody else's; photos inline). Each document is written straight into the ZIP
 member as it is read, so nothing is held twice in memory.
 
-Deletion (``docs/your-account.md`` has the rules in words): a vault where the user is the only
-member goes with everything in it; a shared vault whose only owner they are blocks the deletion
-until someone else is owner; in the shared vaults they leave, their private notes and moments
-and their card list go, their shared entries stay for the team without an author. Tokens,
-sessions, two-factor devices, preferences, invitations sent, suggestions, digests and imports
-go with the account. The last superuser of an instance with other users cannot leave.
+Deletion (``docs/your-account.md`` has the rules in words): a vault where no other *active*
+member is left (only the user, or the user and inactive accounts such as the demo's teammates)
+goes with everything in it; a shared vault whose only owner they are blocks the deletion until
+another active member is owner; in the shared vaults they leave, their private notes and
+moments and their card list go, their shared entries stay for the team without an author.
+Tokens, sessions, two-factor devices, preferences, invitations sent, suggestions, digests and
+imports go with the account. The last active superuser of an instance with other active users
+cannot leave. Inactive accounts cannot sign in, so they keep nothing alive: they stay (an
+administrator may reactivate them), except the demo's teammates left in no vault, which go.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user  # type: ignore[import-untyped]
 
-from aandacht.accounts import sessions
+from aandacht.accounts import demo, sessions
 from aandacht.accounts.models import (
     AccessToken,
     Invitation,
@@ -250,6 +253,8 @@ class VaultFacts:
     people: int = 0
     private_entries: int = 0
     members: int = 1
+    # Other members whose accounts are inactive (cannot sign in): they do not make it shared.
+    inactive_members: int = 0
 
 
 @dataclass
@@ -258,7 +263,8 @@ class DeletionPlan:
 
     deleted_vaults: list[VaultFacts]
     left_vaults: list[VaultFacts]
-    # Shared vaults whose only owner the user is: someone else must become owner first.
+    # Shared vaults (another active member) whose only active owner the user is: someone
+    # else must become owner first.
     sole_owner_vaults: list[Vault]
     last_superuser: bool
     tokens: int
@@ -275,15 +281,16 @@ class DeletionPlan:
         if self.last_superuser:
             found.append(
                 _(
-                    "You are the last administrator of this instance and others still use it: "
-                    "make someone else an administrator first."
+                    "You are the last administrator of this instance and other active users "
+                    "still use it: make someone else an administrator first."
                 )
             )
         for vault in self.sole_owner_vaults:
             found.append(
                 _(
                     "You are the only owner of the shared vault “%(vault)s”: make another "
-                    "member owner first."
+                    "member owner first, or remove the other members or delete the vault on "
+                    "its page."
                 )
                 % {"vault": vault.name}
             )
@@ -299,28 +306,34 @@ class DeletionBlocked(Exception):
 
 
 def is_last_superuser(user: User) -> bool:
-    """The only active superuser while other users exist: nobody could manage the instance."""
+    """The only active superuser while other active users exist: nobody could manage the
+    instance. Inactive accounts (the demo's teammates, deactivated users) cannot sign in, so
+    they do not count."""
     if not user.is_superuser:
         return False
-    others = User.objects.exclude(pk=user.pk)
-    return others.exists() and not others.filter(is_superuser=True, is_active=True).exists()
+    others = User.objects.exclude(pk=user.pk).filter(is_active=True)
+    return others.exists() and not others.filter(is_superuser=True).exists()
 
 
 def plan_deletion(user: User) -> DeletionPlan:
+    other = ~Q(vault__memberships__user=user)
+    active = Q(vault__memberships__user__is_active=True)
     memberships = list(
         Membership.objects.filter(user=user)
         .select_related("vault")
         .annotate(
             members=Count("vault__memberships", distinct=True),
-            owners=Count(
+            active_others=Count("vault__memberships", filter=other & active, distinct=True),
+            active_other_owners=Count(
                 "vault__memberships",
-                filter=Q(vault__memberships__role=Role.OWNER),
+                filter=other & active & Q(vault__memberships__role=Role.OWNER),
                 distinct=True,
             ),
         )
-        .order_by("vault__name", "vault_id")
+        .order_by("vault__is_demo", "vault__name", "vault_id")
     )
-    solo_ids = [m.vault_id for m in memberships if m.members <= 1]
+    # Nobody else who can sign in: the vault goes like a private one.
+    solo_ids = [m.vault_id for m in memberships if m.active_others == 0]
     people = dict(
         Person.objects.filter(vault_id__in=solo_ids)
         .values("vault_id")
@@ -330,15 +343,27 @@ def plan_deletion(user: User) -> DeletionPlan:
     private = _private_counts(user)
     deleted, left, blocking = [], [], []
     for m in memberships:
-        if m.members <= 1:
-            deleted.append(VaultFacts(m.vault, m.role, people=people.get(m.vault_id, 0)))
+        if m.active_others == 0:
+            deleted.append(
+                VaultFacts(
+                    m.vault,
+                    m.role,
+                    people=people.get(m.vault_id, 0),
+                    members=m.members,
+                    inactive_members=m.members - 1,
+                )
+            )
             continue
         left.append(
             VaultFacts(
-                m.vault, m.role, private_entries=private.get(m.vault_id, 0), members=m.members
+                m.vault,
+                m.role,
+                private_entries=private.get(m.vault_id, 0),
+                members=m.members,
+                inactive_members=m.members - 1 - m.active_others,
             )
         )
-        if m.role == Role.OWNER and m.owners <= 1:
+        if m.role == Role.OWNER and m.active_other_owners == 0:
             blocking.append(m.vault)
     return DeletionPlan(
         deleted_vaults=deleted,
@@ -389,6 +414,8 @@ def delete_account(user: User) -> dict[str, int]:
             _remove_file_after_commit(job.upload)
 
         _count(deleted, Vault.objects.filter(pk__in=solo).delete())
+        # The demo's teammates exist only for the demo vault: left in no vault, they go too.
+        demo.remove_stale_teammates()
         # In the shared vaults they leave: what only they could see, and their own lists.
         _count(deleted, Note.objects.filter(author=user, private=True).delete())
         _count(deleted, Moment.objects.filter(author=user, private=True).delete())
