@@ -181,12 +181,19 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Sign-in lock-out (django-axes): after AANDACHT_LOGIN_FAILURES failed attempts an account is
-# locked, and so is an address, each on its own, for AANDACHT_LOCKOUT_MINUTES.
+# Sign-in lock-out (django-axes), each lock on its own, for AANDACHT_LOCKOUT_MINUTES: an account
+# after AANDACHT_LOGIN_FAILURES failures for its username (from any addresses), an address after
+# AANDACHT_ADDRESS_LOGIN_FAILURES failures from it (any usernames): higher, so one housemate's
+# typos do not lock out everyone behind the same router (accounts/axes_handler.py).
+AXES_HANDLER = "aandacht.accounts.axes_handler.AandachtAxesHandler"
 AXES_FAILURE_LIMIT = env_int("AANDACHT_LOGIN_FAILURES", 5, minimum=1)
+ADDRESS_LOGIN_FAILURES = env_int("AANDACHT_ADDRESS_LOGIN_FAILURES", 20, minimum=1)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AANDACHT_LOCKOUT_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
+# An attempt refused by a lock checks no password, so it is no failure: counting it would make
+# the owner's attempts during an address lock lock her account too, and stretch the lock.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_HTTP_RESPONSE_CODE = 429
 # The 429 page (accounts/locked_out.html) says in the visitor's language how long to wait.
 AXES_LOCKOUT_CALLABLE = "aandacht.accounts.lockout.locked_out"

@@ -1,5 +1,5 @@
-"""Sign-in lock-out (django-axes): per account and per address, each on its own; the 429 page;
-the admin sign-in; the client address behind trusted proxies only."""
+"""Sign-in lock-out (django-axes): per account and per address, each with its own limit; the
+429 page; the admin sign-in; the client address behind trusted proxies only."""
 
 from __future__ import annotations
 
@@ -10,13 +10,16 @@ from urllib.parse import urlsplit
 import pytest
 import time_machine
 from django.contrib.auth.models import User
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from aandacht.accounts.lockout import SignInForm
+from aandacht.accounts.password_reset import forget_failed_sign_ins
 from aandacht.web.security import client_ip_from
 
-LIMIT = 5
+LIMIT = 5  # AANDACHT_LOGIN_FAILURES: per username
+ADDRESS_LIMIT = 20  # AANDACHT_ADDRESS_LOGIN_FAILURES: per address
 PASSWORD = "alice-secret-pw"  # tests/conftest.py: f"{username}-secret-pw"
 
 
@@ -32,8 +35,15 @@ def sign_in(
     return response.status_code
 
 
-def fail_times(client: Client, times: int, *, usernames: list[str], addresses: list[str]) -> None:
-    """``times`` wrong passwords; the one that reaches the limit is answered with the 429."""
+def fail_times(
+    client: Client,
+    times: int,
+    *,
+    usernames: list[str],
+    addresses: list[str],
+    limit: int = LIMIT,
+) -> None:
+    """``times`` wrong passwords; the one that reaches ``limit`` is answered with the 429."""
     for number in range(times):
         status = sign_in(
             client,
@@ -41,7 +51,7 @@ def fail_times(client: Client, times: int, *, usernames: list[str], addresses: l
             "wrong password",
             addresses[number % len(addresses)],
         )
-        assert status == (429 if number + 1 >= LIMIT else 200)
+        assert status == (429 if number + 1 >= limit else 200)
 
 
 def without_tokens(html: str) -> str:
@@ -71,19 +81,104 @@ def test_four_failures_do_not_lock(client: Client, alice: User) -> None:
     assert sign_in(client, "alice", PASSWORD, "10.0.2.1") == 302
 
 
-def test_five_failures_from_one_address_across_accounts_lock_the_address(
+def test_twenty_failures_from_one_address_across_accounts_lock_the_address(
     client: Client, alice: User
 ) -> None:
+    # Four each: no username reaches its own limit, the address reaches its.
+    usernames = ["nobody", "somebody", "anybody", "alice", "who"]
     fail_times(
-        client,
-        LIMIT,
-        usernames=["nobody", "somebody", "anybody", "alice", "who"],
-        addresses=["10.0.3.1"],
+        client, ADDRESS_LIMIT - 1, usernames=usernames, addresses=["10.0.3.1"], limit=ADDRESS_LIMIT
     )
+    assert sign_in(Client(), "who", "wrong password", "10.0.3.1") == 429
 
-    assert sign_in(Client(), "alice", PASSWORD, "10.0.3.1") == 429
+    response = Client().post(
+        reverse("accounts:login"),
+        {"username": "alice", "password": PASSWORD},
+        REMOTE_ADDR="10.0.3.1",
+    )
+    assert response.status_code == 429
+    assert "from this connection" in response.content.decode()
+    assert reverse("accounts:password_reset") not in response.content.decode()
     # The account itself is not locked: alice signs in from elsewhere.
     assert sign_in(Client(), "alice", PASSWORD, "10.0.3.2") == 302
+
+
+def test_attempts_refused_by_an_address_lock_do_not_count_for_the_account(
+    client: Client, alice: User
+) -> None:
+    """They check no password: the owner trying again and again during an address lock must
+    not lock her account on top (nor stretch the lock)."""
+    fail_times(
+        client,
+        ADDRESS_LIMIT,
+        usernames=[f"user{n}" for n in range(ADDRESS_LIMIT)],
+        addresses=["10.0.3.3"],
+        limit=ADDRESS_LIMIT,
+    )
+    for _ in range(LIMIT + 1):
+        assert sign_in(Client(), "alice", "wrong password", "10.0.3.3") == 429
+    assert sign_in(Client(), "alice", PASSWORD, "10.0.3.4") == 302
+
+
+def test_a_housemates_typos_lock_her_account_not_the_shared_address(
+    client: Client, alice: User, django_user_model: type[User]
+) -> None:
+    """The newcomer's case: one household behind one router (one address)."""
+    django_user_model.objects.create_user("sanne", password="sanne-secret-pw")
+    home = "10.0.3.9"
+    fail_times(client, LIMIT, usernames=["sanne"], addresses=[home])
+
+    locked = Client().post(
+        reverse("accounts:login"),
+        {"username": "sanne", "password": "sanne-secret-pw"},
+        REMOTE_ADDR=home,
+    )
+    assert locked.status_code == 429, "sanne's account waits, even with her right password"
+    assert "with this username" in locked.content.decode()
+    assert reverse("accounts:password_reset") in locked.content.decode()
+    # The owner, at the same address, signs in.
+    assert sign_in(Client(), "alice", PASSWORD, home) == 302
+    # ... and that does not lift sanne's lock.
+    assert sign_in(Client(), "sanne", "sanne-secret-pw", home) == 429
+
+
+def test_signing_in_as_yourself_does_not_reset_someone_elses_count(
+    client: Client, alice: User, mallory: User
+) -> None:
+    """Otherwise an account holder could guess forever: four guesses, sign in, four more..."""
+    fail_times(client, LIMIT - 1, usernames=["alice"], addresses=["10.0.3.20"])
+    assert sign_in(Client(), "mallory", "mallory-secret-pw", "10.0.3.20") == 302
+    assert sign_in(client, "alice", "wrong password", "10.0.3.20") == 429
+
+
+@override_settings(ADDRESS_LOGIN_FAILURES=3)
+def test_the_address_limit_is_a_setting_of_its_own(client: Client, alice: User) -> None:
+    fail_times(client, 3, usernames=["one", "two", "three"], addresses=["10.0.3.30"], limit=3)
+    assert sign_in(Client(), "alice", PASSWORD, "10.0.3.30") == 429
+    assert sign_in(Client(), "alice", PASSWORD, "10.0.3.31") == 302
+
+
+def test_a_new_password_by_email_lifts_the_account_lock_only(client: Client, alice: User) -> None:
+    fail_times(client, LIMIT, usernames=["alice"], addresses=["10.0.3.40"])
+    fail_times(
+        client,
+        ADDRESS_LIMIT,
+        usernames=[f"user{n}" for n in range(ADDRESS_LIMIT)],
+        addresses=["10.0.3.41"],
+        limit=ADDRESS_LIMIT,
+    )
+    forget_failed_sign_ins(alice)
+    assert sign_in(Client(), "alice", PASSWORD, "10.0.3.40") == 302
+    assert sign_in(Client(), "alice", PASSWORD, "10.0.3.41") == 429
+
+
+def test_a_wrong_password_warns_of_the_pause(client: Client, alice: User) -> None:
+    request = RequestFactory().post(reverse("accounts:login"), REMOTE_ADDR="10.0.3.50")
+    form = SignInForm(request, data={"username": "alice", "password": "wrong password"})
+    assert not form.is_valid()
+    message = form.non_field_errors()[0]
+    assert f"After {LIMIT} failed attempts" in message
+    assert "15 minutes" in message
 
 
 def test_a_successful_sign_in_resets_the_count(client: Client, alice: User) -> None:
@@ -150,7 +245,7 @@ def test_the_admin_sign_in_is_no_way_around_the_lock(client: Client, alice: User
 
 def test_forwarded_for_is_ignored_without_trusted_proxies(client: Client, alice: User) -> None:
     """A client cannot dodge the address lock by inventing X-Forwarded-For values."""
-    for number in range(LIMIT):
+    for number in range(ADDRESS_LIMIT):
         sign_in(
             client, f"user{number}", "wrong", "10.2.0.1", HTTP_X_FORWARDED_FOR=f"192.0.2.{number}"
         )
@@ -162,7 +257,7 @@ def test_forwarded_for_is_ignored_without_trusted_proxies(client: Client, alice:
 @override_settings(TRUSTED_PROXIES=1)
 def test_behind_one_trusted_proxy_the_forwarded_address_counts(client: Client, alice: User) -> None:
     proxy = "10.3.0.1"
-    for number in range(LIMIT):
+    for number in range(ADDRESS_LIMIT):
         sign_in(client, f"user{number}", "wrong", proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
     # The attacker's address is locked...
     assert sign_in(Client(), "alice", PASSWORD, proxy, HTTP_X_FORWARDED_FOR="198.51.100.7") == 429
