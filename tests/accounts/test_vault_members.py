@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from aandacht.accounts import members
@@ -200,7 +200,7 @@ def test_adding_an_unknown_user_says_so_and_suggests_an_invitation(
         {"user": "zed", "role": "viewer"},
         follow=True,
     )
-    assert any("Invite them by email" in each for each in messages_of(response))
+    assert any("needs an invitation by email" in each for each in messages_of(response))
     assert Membership.objects.filter(vault=vault).count() == 1
 
 
@@ -313,3 +313,48 @@ def test_creating_the_same_vault_twice_makes_one(as_mallory: Client, mallory: Us
     second = as_mallory.post(reverse("accounts:vault_create"), {"name": "fundraising"})
     assert first["Location"] == second["Location"]
     assert Vault.objects.filter(name__iexact="fundraising").count() == 1
+
+
+# --- With open sign-up, an email address names no one -------------------------------------------
+
+
+@override_settings(OPEN_SIGNUP=True)
+def test_with_open_sign_up_members_are_found_by_username_only(alice: User, mallory: User) -> None:
+    """Regression: anyone could sign up with a colleague's address and be added in their place."""
+    mallory.email = "alice.colleague@example.org"
+    mallory.save()
+    with pytest.raises(MemberProblem, match="added by username only"):
+        members.find_user("alice.colleague@example.org")
+    with pytest.raises(MemberProblem, match="Enter a username."):
+        members.find_user("  ")
+    with pytest.raises(MemberProblem, match="no user “nobody”"):
+        members.find_user("nobody")
+    assert members.find_user("MALLORY") == mallory
+
+
+@override_settings(OPEN_SIGNUP=True)
+def test_with_open_sign_up_the_add_form_says_username_only_and_email_is_refused(
+    as_alice: Client, vault: Vault, mallory: User
+) -> None:
+    mallory.email = "mallory@example.org"
+    mallory.save()
+    page = as_alice.get(vault_url(vault)).content.decode()
+    assert "By username only" in page
+    response = as_alice.post(
+        vault_url(vault, "accounts:vault_member_add"),
+        {"user": "mallory@example.org", "role": "viewer"},
+        follow=True,
+    )
+    assert any("added by username only" in each for each in messages_of(response))
+    assert role(vault, mallory) is None
+    as_alice.post(
+        vault_url(vault, "accounts:vault_member_add"), {"user": "mallory", "role": "viewer"}
+    )
+    assert role(vault, mallory) == Role.VIEWER
+
+
+def test_without_open_sign_up_the_add_form_takes_an_email_address(
+    as_alice: Client, vault: Vault
+) -> None:
+    page = as_alice.get(vault_url(vault)).content.decode()
+    assert "Username or email address" in page and "By username only" not in page

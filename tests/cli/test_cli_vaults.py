@@ -65,3 +65,29 @@ def test_clear_errors(aandacht: Aandacht) -> None:
 
     table = aandacht("vault", "list")
     assert "Team" in table.stdout and "anna (owner)" in table.stdout
+
+
+def test_with_open_sign_up_the_console_names_users_by_username_only(aandacht: Aandacht) -> None:
+    """An address on an account made through open sign-up proves nothing, so it names no one."""
+    for name in ("anna", "bert"):
+        assert aandacht("user", "add", name, "--email", f"{name}@example.org").code == 0
+    assert aandacht("vault", "create", "The team", "--owner", "anna").code == 0
+    open_signup = {"AANDACHT_OPEN_SIGNUP": "true"}
+    by_email = aandacht(
+        "vault",
+        "share",
+        "The team",
+        "--user",
+        "bert@example.org",
+        "--role",
+        "viewer",
+        env=open_signup,
+    )
+    assert by_email.code != 0
+    assert "added by username only" in by_email.stderr
+    assert members(aandacht, "The team") == {"anna": "owner"}
+    by_name = aandacht(
+        "vault", "share", "The team", "--user", "bert", "--role", "viewer", env=open_signup
+    )
+    assert by_name.code == 0, by_name.stderr
+    assert members(aandacht, "The team") == {"anna": "owner", "bert": "viewer"}

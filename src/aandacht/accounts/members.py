@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -111,11 +112,42 @@ def members_of(vault: Vault) -> list[Membership]:
     )
 
 
+def email_matching_allowed() -> bool:
+    """Whether an email address may name a user (adding a member, the console's ``--user``).
+
+    With open sign-up on, anyone can make an account with anyone's address (nothing proves it
+    is theirs), so an address could put a stranger into a team: only usernames count then.
+    With it off, accounts are made by the instance owner or through an emailed invitation, so
+    an address on an account was given by the owner or proven by receiving the invitation.
+    """
+    return not settings.OPEN_SIGNUP
+
+
 def find_user(identifier: str) -> User:
-    """An active user by username or email address (any capitals), else a clear problem."""
+    """An active user by username (any capitals), or by email address while
+    :func:`email_matching_allowed`; else a clear problem."""
     text = identifier.strip()
+    by_email = email_matching_allowed()
     if not text:
-        raise MemberProblem(_("Enter a username or an email address."), "user")
+        raise MemberProblem(
+            _("Enter a username or an email address.") if by_email else _("Enter a username."),
+            "user",
+        )
+    if not by_email:
+        user = User.objects.filter(username__iexact=text, is_active=True).first()
+        if user is not None:
+            return user
+        if "@" in text:
+            raise MemberProblem(
+                _(
+                    "With open sign-up anyone can register any email address, so members are "
+                    "added by username only. Ask them for their username."
+                ),
+                "user",
+            )
+        raise MemberProblem(
+            _("There is no user “%(name)s” on this instance.") % {"name": text}, "user"
+        )
     found = list(
         User.objects.filter(Q(username__iexact=text) | Q(email__iexact=text), is_active=True)[:2]
     )
@@ -129,7 +161,10 @@ def find_user(identifier: str) -> User:
         )
     if not found:
         raise MemberProblem(
-            _("There is no user “%(name)s” on this instance. Invite them by email instead.")
+            _(
+                "There is no user “%(name)s” on this instance. Check the spelling; someone "
+                "without an account needs an invitation by email first."
+            )
             % {"name": text},
             "user",
         )

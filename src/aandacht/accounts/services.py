@@ -138,8 +138,9 @@ def check_username(username: str) -> str:
     return name
 
 
-def check_email(email: str, *, required: bool = False) -> str:
-    """The normalised address ("" when optional and empty), refused when malformed or taken."""
+def check_email(email: str, *, required: bool = False, unique: bool = True) -> str:
+    """The normalised address ("" when optional and empty), refused when malformed, or taken
+    (unless ``unique`` is off)."""
     address = normalise_email(email)
     if not address:
         if required:
@@ -151,7 +152,7 @@ def check_email(email: str, *, required: bool = False) -> str:
         raise AccountProblem(
             _("“%(email)s” is not an email address.") % {"email": email.strip()}, "email"
         ) from None
-    if User.objects.filter(email__iexact=address).exists():
+    if unique and User.objects.filter(email__iexact=address).exists():
         raise AccountProblem(
             _("There is already an account with the email address %(email)s.") % {"email": address},
             "email",
@@ -191,22 +192,24 @@ def create_user(
     email: str = "",
     password: str | None = None,
     email_required: bool = False,
+    email_unique: bool = True,
     is_superuser: bool = False,
 ) -> User:
     """A new active user with a personal vault; without ``password`` it has no usable one yet.
 
-    Checks everything before writing: a taken username or email (case-insensitive), a
-    malformed address, a password the validators refuse. Raises :class:`AccountProblem`.
+    Checks everything before writing: a taken username or email (case-insensitive; the email
+    only with ``email_unique``), a malformed address, a password the validators refuse.
+    Raises :class:`AccountProblem`.
     """
     name = check_username(username)
-    address = check_email(email, required=email_required)
+    address = check_email(email, required=email_required, unique=email_unique)
     user = User(username=name, email=address, is_superuser=is_superuser, is_staff=is_superuser)
     if password is not None:
         check_password(password, user)
     with transaction.atomic():
         # Checked again inside the transaction: a concurrent sign-up may have taken the name.
         check_username(name)
-        check_email(address, required=email_required)
+        check_email(address, required=email_required, unique=email_unique)
         if password is None:
             user.set_unusable_password()
         else:

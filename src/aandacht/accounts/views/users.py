@@ -360,7 +360,12 @@ def welcome_target(invitation: Invitation) -> str:
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
-    """Anyone may make an account (with a personal vault), but only with OPEN_SIGNUP on."""
+    """Anyone may make an account (with a personal vault), but only with OPEN_SIGNUP on.
+
+    The form never says whether an email address is in use (that would tell anyone who has an
+    account here): an address is checked for its form only, and two accounts may share one.
+    Nothing trusts such an address: while open sign-up is on, members are added by username.
+    """
     if not settings.OPEN_SIGNUP:
         raise Http404("sign-up is closed")
     if isinstance(request.user, User):
@@ -374,6 +379,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 email=data["email"],
                 password=data["password1"],
                 email_required=True,
+                email_unique=False,
             )
         except AccountProblem as problem:
             add_problem(form, problem)

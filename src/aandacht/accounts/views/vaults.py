@@ -38,6 +38,15 @@ class AddMemberForm(forms.Form):
     user = forms.CharField(label=gettext_lazy("Username or email address"), max_length=254)
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices, initial="editor")
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not members.email_matching_allowed():
+            field = self.fields["user"]
+            field.label = _("Username")
+            field.help_text = _(
+                "By username only: with open sign-up anyone can register any email address."
+            )
+
 
 class InviteMemberForm(forms.Form):
     email = forms.CharField(label=gettext_lazy("Email address"), max_length=254)
@@ -140,7 +149,8 @@ def refused(request: HttpRequest, vault: Vault, problem: MemberProblem | Account
 @login_required
 @require_POST
 def member_add(request: HttpRequest, vault_id: int) -> HttpResponse:
-    """Share the vault with an existing user (by username or email), or change their role."""
+    """Share the vault with an existing user (by username, or by email address while open
+    sign-up is off), or change their role."""
     vault = owner_of(request, vault_id)
     form = AddMemberForm(request.POST)
     if not form.is_valid():
