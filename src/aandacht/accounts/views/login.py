@@ -39,6 +39,7 @@ from django_otp import login as otp_login  # type: ignore[import-untyped]
 from django_otp.plugins.otp_static.models import StaticDevice  # type: ignore[import-untyped]
 
 from aandacht.accounts import two_factor
+from aandacht.accounts.lockout import SignInForm
 from aandacht.accounts.two_factor_forms import SignInCodeForm
 
 PENDING = "aandacht_sign_in_pending"
@@ -60,6 +61,8 @@ class SignIn(auth_views.LoginView):
     """Step 1: username and password; on to step 2 when the user has two-factor sign-in."""
 
     template_name = "accounts/login.html"
+    # Django's form, whose "wrong password" message also says when signing in pauses.
+    authentication_form = SignInForm
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
