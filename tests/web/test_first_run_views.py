@@ -133,6 +133,25 @@ def test_first_run_takes_over_the_owner_the_command_line_already_created(
     assert Vault.objects.count() == 1
 
 
+def test_first_run_after_only_inactive_accounts_remain_makes_a_new_owner(
+    client: Client, fresh: None
+) -> None:
+    """The last person who could sign in deleted their account; an inactive one (a former
+    colleague, switched off, even one called "owner") must not become the owner: they could
+    not sign in with the password chosen here, and the welcome page would come back forever."""
+    former = User.objects.create_user("owner", password="x-old-password-1", is_active=False)
+
+    response = client.post(WELCOME, GOOD)
+
+    owner = User.objects.get(username="marieke")
+    assert response["Location"] == START
+    assert owner.is_active and owner.is_superuser and owner.pk != former.pk
+    assert client.session["_auth_user_id"] == str(owner.pk)
+    former.refresh_from_db()
+    assert not former.is_active and former.check_password("x-old-password-1")
+    assert not needs_first_run()
+
+
 def test_a_second_welcome_post_cannot_take_over_the_account(client: Client, fresh: None) -> None:
     owner = finish_first_run(client)
     intruder = Client()

@@ -31,14 +31,27 @@ def ensure_local_owner() -> User:
     """Create the single-user default on a fresh database: user ``owner`` with a personal vault.
 
     The owner has no usable password yet; the web app's first run lets them choose one.
-    Idempotent: with any user present, the first superuser (or first user) is returned.
+    Idempotent: with an active user present, the first active superuser (or first active
+    user) is returned.
     """
     with transaction.atomic():
-        # Active users first: the demo's inactive teammates are never "the owner".
-        existing = User.objects.order_by("-is_active", "-is_superuser", "id").first()
+        # Only active users: the demo's inactive teammates, or accounts left inactive after
+        # the last person who could sign in deleted theirs, are never "the owner" (the first
+        # run would hand them a password they still could not sign in with).
+        existing = User.objects.filter(is_active=True).order_by("-is_superuser", "id").first()
         if existing is not None:
             return existing
-        owner = User(username=LOCAL_OWNER_USERNAME, is_staff=True, is_superuser=True)
+        username = LOCAL_OWNER_USERNAME
+        taken = set(
+            User.objects.filter(username__startswith=LOCAL_OWNER_USERNAME).values_list(
+                "username", flat=True
+            )
+        )
+        number = 1
+        while username in taken:
+            number += 1
+            username = f"{LOCAL_OWNER_USERNAME}-{number}"
+        owner = User(username=username, is_staff=True, is_superuser=True)
         owner.set_unusable_password()
         owner.save()
         vault = Vault.objects.create(name=PERSONAL_VAULT_NAME)
