@@ -3,7 +3,9 @@
  * - closes an open menu (<details class="menu">) on Escape or a click elsewhere;
  * - turns Escape inside an element marked data-escape into an "escape" event on it, so an
  *   edit form can close with hx-trigger="escape" (a trigger filter like keyup[key=='Escape']
- *   would need eval, which the Content-Security-Policy does not allow).
+ *   would need eval, which the Content-Security-Policy does not allow);
+ * - shows Copy buttons (<button data-copy="#field" data-copied="Copied"
+ *   data-copy-status="#status" hidden>): without JavaScript the field's text can be selected.
  */
 (function () {
   "use strict";
@@ -17,6 +19,33 @@
       });
     });
   }
+
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    var field = document.querySelector(button.getAttribute("data-copy"));
+    if (!field) {
+      return;
+    }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var statusSelector = button.getAttribute("data-copy-status");
+      var status = statusSelector ? document.querySelector(statusSelector) : null;
+      var said = function () {
+        if (status) {
+          status.textContent = button.getAttribute("data-copied") || "";
+        }
+      };
+      var byHand = function () {
+        field.select();
+        document.execCommand("copy");
+        said();
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(said, byHand);
+      } else {
+        byHand();
+      }
+    });
+  });
 
   function openMenus() {
     return document.querySelectorAll("details.menu[open]");
