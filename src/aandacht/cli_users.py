@@ -45,9 +45,11 @@ def user_add(
     """Add a user with a personal vault."""
     from aandacht.accounts.invitations import send_password_link
     from aandacht.accounts.services import (
+        FALLBACK_BASE_URL,
         AccountProblem,
         create_user,
         ensure_personal_vault,
+        has_base_url,
         set_password_link,
     )
 
@@ -84,6 +86,14 @@ def user_add(
         else:
             say(_("Give them this link to choose a password; it works once:"))
         sys.stdout.write(link + "\n")
+        if not has_base_url():
+            say(
+                _(
+                    "AANDACHT_BASE_URL is not set, so the link uses %(base)s; change the address "
+                    "if the server answers elsewhere."
+                )
+                % {"base": FALLBACK_BASE_URL}
+            )
 
 
 @user_app.command("list")

@@ -297,3 +297,18 @@ def test_choose_password_links_last_three_days_not_the_reset_hour(
 @pytest.mark.parametrize("token", ["", "nonsense", "-", "zzzzzzzzzzzzzzzzz-abc", "1-abc-def"])
 def test_malformed_choose_password_tokens_are_refused(db: None, token: str) -> None:
     assert not choose_password_tokens.check_token(create_user("sanne"), token)
+
+
+def test_without_a_base_url_the_choose_password_link_uses_the_requests_host(
+    owner: User, as_alice: Client, settings: object
+) -> None:
+    settings.BASE_URL = ""  # type: ignore[attr-defined]
+    response = as_alice.post(
+        reverse("accounts:user_create"),
+        {"username": "joost", "email": "joost@example.org", "password": ""},
+        HTTP_HOST="testserver:8765",
+        follow=True,
+    )
+    shown = " ".join(messages_of(response))
+    assert "http://testserver:8765/accounts/set-password/" in shown
+    assert "127.0.0.1:8000" not in shown

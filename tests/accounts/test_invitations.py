@@ -340,3 +340,38 @@ def test_at_most_twenty_invitations_an_hour(owner: User, mailbox: Inbox) -> None
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=61)):
         invitations.invite(owner, "one-more@example.org")
     assert len(mailbox.messages) == invitations.INVITATIONS_PER_HOUR + 1
+
+
+def test_without_a_base_url_links_use_the_requests_own_host(
+    owner: User, as_alice: Client, vault: Vault, mailbox: Inbox, settings: object
+) -> None:
+    """The server may run on any port (make run PORT=8765): no hard-coded 127.0.0.1:8000."""
+    settings.BASE_URL = ""  # type: ignore[attr-defined]
+    settings.ALLOWED_HOSTS = ["testserver"]  # type: ignore[attr-defined]
+    response = as_alice.post(
+        reverse("accounts:vault_invite", args=[vault.pk]),
+        {"email": "sanne@example.org", "role": "editor"},
+        HTTP_HOST="testserver:8765",
+        follow=True,
+    )
+    shown = " ".join(str(message) for message in response.context["messages"])
+    assert "http://testserver:8765/accounts/invitation/" in shown
+    assert "We sent an invitation to sanne@example.org" in shown
+    text, html = text_and_html(mailbox.messages[0])
+    assert "http://testserver:8765/accounts/invitation/" in text
+    assert "127.0.0.1:8000" not in text + html + shown
+
+
+def test_without_a_mail_server_the_page_does_not_claim_it_sent_anything(
+    owner: User, as_alice: Client, vault: Vault, settings: object
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"  # type: ignore[attr-defined]
+    response = as_alice.post(
+        reverse("accounts:user_invite"),
+        {"email": "joost@example.org", "role": "editor"},
+        follow=True,
+    )
+    shown = " ".join(str(message) for message in response.context["messages"])
+    assert "We sent" not in shown
+    assert "no email was sent" in shown and "Pass this link on to them yourself" in shown
+    assert "http://testserver/accounts/invitation/" in shown

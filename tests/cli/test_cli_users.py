@@ -43,6 +43,8 @@ def test_add_without_a_password_prints_a_one_time_link(aandacht: Aandacht) -> No
     assert plain.code == 0, plain.stderr
     assert plain.stdout.strip().startswith("http") and "/accounts/set-password/" in plain.stdout
     assert "Give them this link" in plain.stderr
+    # No request to take the address from: without AANDACHT_BASE_URL it says so.
+    assert "AANDACHT_BASE_URL is not set" in " ".join(plain.stderr.split())
 
 
 def test_add_with_a_password_from_stdin_and_list(aandacht: Aandacht) -> None:

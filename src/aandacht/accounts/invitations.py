@@ -68,8 +68,10 @@ def new_secret() -> tuple[str, str]:
     return secret, digest_of(secret)
 
 
-def link_for(secret: str) -> str:
-    return absolute_url(reverse("accounts:invitation", args=[secret]))
+def link_for(secret: str, *, origin: str = "") -> str:
+    """The invitation's link; ``origin`` is the request's when there is one (see
+    :func:`aandacht.accounts.services.absolute_url`)."""
+    return absolute_url(reverse("accounts:invitation", args=[secret]), origin=origin)
 
 
 def expiry(now: dt.datetime | None = None) -> dt.datetime:
@@ -110,13 +112,13 @@ def send_account_email(template: str, to: str, context: dict[str, Any]) -> None:
     message.send(fail_silently=False)
 
 
-def _send(invitation: Invitation, secret: str) -> None:
+def _send(invitation: Invitation, secret: str, origin: str) -> None:
     inviter = invitation.invited_by
     context = {
         "inviter": inviter.get_full_name() or inviter.username,
         "vault": invitation.vault.name if invitation.vault else "",
         "role": invitation.get_role_display(),
-        "link": link_for(secret),
+        "link": link_for(secret, origin=origin),
         "expires_at": invitation.expires_at,
         "days": settings.INVITATION_DAYS,
     }
@@ -215,6 +217,7 @@ def invite(
     *,
     vault: Vault | None = None,
     role: Role | str = Role.EDITOR,
+    origin: str = "",
 ) -> tuple[Invitation, str]:
     """Invite ``email`` (into ``vault`` with ``role``, if given) and send the email.
 
@@ -222,7 +225,8 @@ def invite(
     the same address into the same vault again replaces the pending invitation (the old link
     stops working) instead of sending a second one. When the email cannot be sent nothing is
     saved. Only someone :func:`may_invite_new_people` may, at most INVITATIONS_PER_HOUR an
-    hour. Raises :class:`AccountProblem` or :class:`MemberProblem`.
+    hour. ``origin`` (the request's scheme and host) makes the link without AANDACHT_BASE_URL.
+    Raises :class:`AccountProblem` or :class:`MemberProblem`.
     """
     check_may_invite(invited_by)
     address = normalise_email(email)
@@ -266,11 +270,11 @@ def invite(
         invitation.digest = digest
         invitation.expires_at = expiry(now)
         invitation.save()
-        _send(invitation, secret)
+        _send(invitation, secret, origin)
     return invitation, secret
 
 
-def resend(invitation: Invitation, by: User) -> str:
+def resend(invitation: Invitation, by: User, *, origin: str = "") -> str:
     """A new secret and expiry date for a pending (or expired) invitation, emailed again.
 
     ``by`` must be allowed to invite (:func:`may_invite_new_people`) and within the hourly
@@ -287,7 +291,7 @@ def resend(invitation: Invitation, by: User) -> str:
         invitation.digest = digest
         invitation.expires_at = expiry(now)
         invitation.save(update_fields=["digest", "expires_at"])
-        _send(invitation, secret)
+        _send(invitation, secret, origin)
     return secret
 
 

@@ -11,6 +11,7 @@ from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
@@ -266,7 +267,7 @@ class ChoosePasswordTokenGenerator(PasswordResetTokenGenerator):
 choose_password_tokens = ChoosePasswordTokenGenerator()
 
 
-def set_password_link(user: User) -> str:
+def set_password_link(user: User, *, origin: str = "") -> str:
     """A one-time link where ``user`` chooses their password (Django's reset token machinery,
     with a token generator of its own).
 
@@ -275,15 +276,28 @@ def set_password_link(user: User) -> str:
     """
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = choose_password_tokens.make_token(user)
-    return absolute_url(reverse("accounts:choose_password", args=[uid, token]))
+    return absolute_url(reverse("accounts:choose_password", args=[uid, token]), origin=origin)
 
 
-DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+# Only where there is neither AANDACHT_BASE_URL nor a request (the CLI): `make run` serves here,
+# but the address may differ, so the CLI says the link may need adjusting.
+FALLBACK_BASE_URL = "http://127.0.0.1:8000"
 
 
-def absolute_url(path: str) -> str:
-    """``path`` on AANDACHT_BASE_URL (links in emails and the console outlive the request)."""
-    base = (getattr(settings, "BASE_URL", "") or DEFAULT_BASE_URL).rstrip("/")
+def has_base_url() -> bool:
+    return bool(getattr(settings, "BASE_URL", ""))
+
+
+def request_origin(request: HttpRequest) -> str:
+    """``scheme://host[:port]`` the browser used: the address the server really answers on."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def absolute_url(path: str, *, origin: str = "") -> str:
+    """``path`` on AANDACHT_BASE_URL when set (links in emails outlive the request), else on
+    ``origin`` (the request's own scheme and host, see :func:`request_origin`), else on
+    FALLBACK_BASE_URL (the CLI, which has no request)."""
+    base = (str(getattr(settings, "BASE_URL", "")) or origin or FALLBACK_BASE_URL).rstrip("/")
     return f"{base}{path}"
 
 

@@ -36,6 +36,7 @@ from aandacht.accounts.services import (
     choose_password_tokens,
     create_user,
     email_configured,
+    request_origin,
     set_password_link,
 )
 from aandacht.web.access import positive_id, signed_in_user
@@ -185,7 +186,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
             if user.has_usable_password():
                 messages.success(request, _("%(name)s can sign in now.") % {"name": user.username})
             else:
-                link = set_password_link(user)
+                link = set_password_link(user, origin=request_origin(request))
                 emailed = invitations.send_password_link(user, link, owner)
                 messages.success(
                     request,
@@ -220,7 +221,11 @@ def user_invite(request: HttpRequest) -> HttpResponse:
             vault = membership.vault if membership else None
         try:
             invitation, secret = invitations.invite(
-                owner, data["email"], vault=vault, role=data["role"]
+                owner,
+                data["email"],
+                vault=vault,
+                role=data["role"],
+                origin=request_origin(request),
             )
         except (AccountProblem, MemberProblem) as problem:
             add_problem(form, problem)
@@ -232,14 +237,22 @@ def user_invite(request: HttpRequest) -> HttpResponse:
 
 
 def invited_message(request: HttpRequest, invitation: Invitation, secret: str) -> None:
-    messages.success(
-        request,
-        _(
+    """The link, shown once; without a mail server it was not sent, so do not say it was."""
+    values = {
+        "email": invitation.email,
+        "link": invitations.link_for(secret, origin=request_origin(request)),
+    }
+    if email_configured():
+        text = _(
             "We sent an invitation to %(email)s. If it does not arrive, give them this link; "
             "it works once: %(link)s"
         )
-        % {"email": invitation.email, "link": invitations.link_for(secret)},
-    )
+    else:
+        text = _(
+            "The invitation to %(email)s is ready, but no email was sent (no email server is "
+            "configured). Pass this link on to them yourself; it works once: %(link)s"
+        )
+    messages.success(request, text % values)
 
 
 def invitation_to_manage(request: HttpRequest, invitation_id: int) -> Invitation:
@@ -277,7 +290,9 @@ def back_to(request: HttpRequest, invitation: Invitation) -> HttpResponse:
 def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
     invitation = invitation_to_manage(request, invitation_id)
     try:
-        secret = invitations.resend(invitation, signed_in_user(request))
+        secret = invitations.resend(
+            invitation, signed_in_user(request), origin=request_origin(request)
+        )
     except AccountProblem as problem:
         messages.error(request, problem.message)
     else:

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from aandacht.accounts import invitations, members
 from aandacht.accounts.members import VAULT_NAME_MAX, MemberProblem
 from aandacht.accounts.models import Membership, Role, Vault
-from aandacht.accounts.services import AccountProblem
+from aandacht.accounts.services import AccountProblem, request_origin
 from aandacht.accounts.views.users import invited_message
 from aandacht.web.access import CURRENT_VAULT, positive_id, signed_in_user
 
@@ -201,6 +201,7 @@ def member_invite(request: HttpRequest, vault_id: int) -> HttpResponse:
             form.cleaned_data["email"],
             vault=vault,
             role=form.cleaned_data["role"],
+            origin=request_origin(request),
         )
     except (MemberProblem, AccountProblem) as problem:
         refused(request, vault, problem)
