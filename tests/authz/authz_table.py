@@ -87,6 +87,7 @@ RULES: dict[str, Rule] = {
     "web:manifest": Rule("public"),
     "web:service_worker": Rule("public"),
     "web:offline": Rule("public"),
+    "web:favicon": Rule("public", why="a redirect to the site's icon"),
     "set_language": Rule("public", write=False, why="the language cookie (and user preference)"),
     # Accounts -------------------------------------------------------------------------------
     "accounts:login": Rule("public"),

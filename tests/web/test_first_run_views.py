@@ -64,6 +64,16 @@ def test_the_app_shell_files_are_served_during_first_run(client: Client, fresh: 
         assert response.status_code == 200, name
 
 
+def test_favicon_ico_leads_to_the_site_icon_even_during_first_run(
+    client: Client, fresh: None
+) -> None:
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"].endswith("/aandacht/icons/favicon-32.png")
+    assert client.get(response["Location"]).status_code == 200
+
+
 def test_password_mismatch_is_shown_at_the_second_field_and_changes_nothing(
     client: Client, fresh: None
 ) -> None:

@@ -36,5 +36,11 @@ class FirstRunMiddleware:
         # The app shell's files: a browser refuses a service worker behind a redirect.
         return path in {
             reverse(name)
-            for name in ("set_language", "web:manifest", "web:service_worker", "web:offline")
+            for name in (
+                "set_language",
+                "web:manifest",
+                "web:service_worker",
+                "web:offline",
+                "web:favicon",
+            )
         }

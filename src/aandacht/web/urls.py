@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from django.templatetags.static import static
 from django.urls import path
+from django.views.generic import RedirectView
 
 from aandacht.web import pwa, views
 
@@ -14,4 +16,10 @@ urlpatterns = [
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("sw.js", pwa.service_worker, name="service_worker"),
     path("offline/", pwa.offline, name="offline"),
+    # Browsers ask for /favicon.ico on pages that name no icon (a JSON answer, say).
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=static("aandacht/icons/favicon-32.png"), permanent=True),
+        name="favicon",
+    ),
 ]
