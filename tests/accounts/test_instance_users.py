@@ -312,3 +312,11 @@ def test_without_a_base_url_the_choose_password_link_uses_the_requests_host(
     shown = " ".join(messages_of(response))
     assert "http://testserver:8765/accounts/set-password/" in shown
     assert "127.0.0.1:8000" not in shown
+
+
+def test_email_fields_are_email_inputs_and_the_table_labels_its_cells(
+    owner: User, as_alice: Client
+) -> None:
+    html = as_alice.get(USERS).content.decode()
+    assert html.count('type="email"') == 2  # invite and create
+    assert 'data-label="Last signed in"' in html and 'data-label="Two-factor"' in html

@@ -358,3 +358,38 @@ def test_without_open_sign_up_the_add_form_takes_an_email_address(
 ) -> None:
     page = as_alice.get(vault_url(vault)).content.decode()
     assert "Username or email address" in page and "By username only" not in page
+
+
+def test_the_last_owner_is_spoken_to_as_you_and_not_offered_leave(
+    as_alice: Client, alice: User, vault: Vault
+) -> None:
+    """Messages about yourself say "you"; the last owner is told why they cannot leave."""
+    Membership.objects.filter(vault=vault).exclude(user=alice).delete()
+    page = as_alice.get(reverse("accounts:vault", args=[vault.pk])).content.decode()
+    assert reverse("accounts:vault_leave", args=[vault.pk]) not in page
+    assert "You are the last owner, so you cannot leave" in page
+    response = as_alice.post(
+        reverse("accounts:vault_member_role", args=[vault.pk, alice.pk]),
+        {"role": "editor"},
+        follow=True,
+    )
+    shown = " ".join(str(message) for message in response.context["messages"])
+    assert "You are the last owner of “Alice's people”" in shown
+    assert "alice is the last owner" not in shown
+
+
+def test_members_are_named_by_full_name_and_removing_asks_first(
+    as_alice: Client, vault: Vault, bob: User, carol: User
+) -> None:
+    bob.first_name, bob.last_name = "Bob", "de Bouwer"
+    bob.save()
+    page = as_alice.get(reverse("accounts:vault", args=[vault.pk])).content.decode()
+    assert "Bob de Bouwer" in page
+    assert "carol</strong>" in page and "carol carol" not in page  # no full name: once
+    assert '<details class="confirm">' in page and "Yes, remove" in page
+    assert 'name="user"' in page and 'type="email" name="user"' not in page  # name or email
+    response = as_alice.post(
+        reverse("accounts:vault_member_remove", args=[vault.pk, bob.pk]), follow=True
+    )
+    shown = " ".join(str(message) for message in response.context["messages"])
+    assert "Bob de Bouwer is no longer a member" in shown

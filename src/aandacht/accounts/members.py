@@ -226,10 +226,16 @@ class Shared:
     outcome: str  # "added", "changed" or "unchanged"
 
 
-def share(vault: Vault, user: User, role: Role | str) -> Shared:
+def display_name(user: User) -> str:
+    """How a person is named in messages: their full name when they have one, else username."""
+    return user.get_full_name() or user.username
+
+
+def share(vault: Vault, user: User, role: Role | str, *, by: User | None = None) -> Shared:
     """Give ``user`` ``role`` in the vault: add them, or change their role.
 
-    Repeating it with the same role changes nothing; demoting the last owner is refused.
+    Repeating it with the same role changes nothing; demoting the last owner is refused (the
+    message says "you" when ``by``, the one acting, is that owner).
     """
     chosen = parse_role(str(role))
     if not user.is_active:
@@ -243,25 +249,25 @@ def share(vault: Vault, user: User, role: Role | str) -> Shared:
             return Shared(membership, "added")
         if existing.role == chosen:
             return Shared(existing, "unchanged")
-        _keep_an_owner(vault, existing, chosen)
+        _keep_an_owner(vault, existing, chosen, by)
         existing.role = chosen
         existing.save(update_fields=["role"])
         return Shared(existing, "changed")
 
 
-def set_role(vault: Vault, user: User, role: Role | str) -> Shared:
+def set_role(vault: Vault, user: User, role: Role | str, *, by: User | None = None) -> Shared:
     """Change a member's role (they must be a member already)."""
     chosen = parse_role(str(role))
     if not Membership.objects.filter(vault=vault, user=user).exists():
         raise MemberProblem(
             _("%(name)s is not a member of “%(vault)s”.")
-            % {"name": user.username, "vault": vault.name},
+            % {"name": display_name(user), "vault": vault.name},
             "user",
         )
-    return share(vault, user, chosen)
+    return share(vault, user, chosen, by=by)
 
 
-def remove_member(vault: Vault, user: User) -> bool:
+def remove_member(vault: Vault, user: User, *, by: User | None = None) -> bool:
     """Take ``user`` out of the vault (also: leaving it). False when they were not a member.
 
     Their private notes and moments in the vault stay theirs and stay hidden; the last owner
@@ -271,7 +277,7 @@ def remove_member(vault: Vault, user: User) -> bool:
         existing = _locked_members(vault).filter(user=user).first()
         if existing is None:
             return False
-        _keep_an_owner(vault, existing, None)
+        _keep_an_owner(vault, existing, None, by)
         existing.delete()
     return True
 
@@ -282,26 +288,43 @@ def _locked_members(vault: Vault) -> QuerySet[Membership]:
     return Membership.objects.select_for_update().filter(vault=vault)
 
 
-def _keep_an_owner(vault: Vault, membership: Membership, new_role: Role | None) -> None:
+def is_last_owner(vault: Vault, user: User) -> bool:
+    """True when ``user`` is the vault's only owner (who cannot leave or step down)."""
+    owners = list(Membership.objects.filter(vault=vault, role=Role.OWNER).values_list("user_id"))
+    return owners == [(user.pk,)]
+
+
+def _keep_an_owner(
+    vault: Vault, membership: Membership, new_role: Role | None, by: User | None = None
+) -> None:
     """Refuse a change that would leave the vault without an owner."""
     if membership.role != Role.OWNER or new_role == Role.OWNER:
         return
     owners = list(_locked_members(vault).filter(role=Role.OWNER).values_list("pk", flat=True))
-    if owners == [membership.pk]:
-        if new_role is None:
-            raise MemberProblem(
-                _(
-                    "%(name)s is the last owner of “%(vault)s”: make someone else an owner "
-                    "first, or delete the vault."
-                )
-                % {"name": membership.user.username, "vault": vault.name},
-                "user",
+    if owners != [membership.pk]:
+        return
+    values = {"name": display_name(membership.user), "vault": vault.name}
+    yourself = by is not None and by.pk == membership.user_id
+    if new_role is None:
+        if yourself:
+            message = _(
+                "You are the last owner of “%(vault)s”: make someone else an owner first, "
+                "or delete the vault."
             )
-        raise MemberProblem(
-            _(
-                "%(name)s is the last owner of “%(vault)s” and stays owner: make someone else "
-                "an owner first."
+        else:
+            message = _(
+                "%(name)s is the last owner of “%(vault)s”: make someone else an owner "
+                "first, or delete the vault."
             )
-            % {"name": membership.user.username, "vault": vault.name},
-            "role",
+        raise MemberProblem(message % values, "user")
+    if yourself:
+        message = _(
+            "You are the last owner of “%(vault)s” and stay owner: make someone else an "
+            "owner first."
         )
+    else:
+        message = _(
+            "%(name)s is the last owner of “%(vault)s” and stays owner: make someone else "
+            "an owner first."
+        )
+    raise MemberProblem(message % values, "role")

@@ -60,7 +60,12 @@ def instance_owner(request: HttpRequest) -> User:
 
 class NewUserForm(forms.Form):
     username = forms.CharField(label=gettext_lazy("Username"), max_length=USERNAME_MAX)
-    email = forms.CharField(label=gettext_lazy("Email address"), max_length=254, required=False)
+    email = forms.CharField(
+        label=gettext_lazy("Email address"),
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput,
+    )
     password = forms.CharField(
         label=gettext_lazy("Password"),
         required=False,
@@ -77,7 +82,9 @@ def role_choices() -> list[tuple[str, str]]:
 
 
 class InviteForm(forms.Form):
-    email = forms.CharField(label=gettext_lazy("Email address"), max_length=254)
+    email = forms.CharField(
+        label=gettext_lazy("Email address"), max_length=254, widget=forms.EmailInput
+    )
     vault = forms.TypedChoiceField(
         label=gettext_lazy("Into vault"), required=False, coerce=int, empty_value=None
     )
@@ -119,7 +126,9 @@ class ChoosePasswordForm(forms.Form):
 
 
 class SignUpForm(ChoosePasswordForm):
-    email = forms.CharField(label=gettext_lazy("Email address"), max_length=254)
+    email = forms.CharField(
+        label=gettext_lazy("Email address"), max_length=254, widget=forms.EmailInput
+    )
 
 
 def add_problem(form: forms.Form, problem: AccountProblem | MemberProblem) -> None:

@@ -49,7 +49,9 @@ class AddMemberForm(forms.Form):
 
 
 class InviteMemberForm(forms.Form):
-    email = forms.CharField(label=gettext_lazy("Email address"), max_length=254)
+    email = forms.CharField(
+        label=gettext_lazy("Email address"), max_length=254, widget=forms.EmailInput
+    )
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices, initial="editor")
 
 
@@ -123,6 +125,7 @@ def vault_context(membership: Membership) -> dict[str, Any]:
         "vault_shown": vault,
         "membership": membership,
         "is_owner": is_owner,
+        "last_owner": is_owner and members.is_last_owner(vault, membership.user),
         "members": members.members_of(vault),
         "roles": Role.choices,
         "invitations": invitations.pending(vault=vault) if is_owner else [],
@@ -158,7 +161,7 @@ def member_add(request: HttpRequest, vault_id: int) -> HttpResponse:
         return redirect("accounts:vault", vault.pk)
     try:
         user = members.find_user(form.cleaned_data["user"])
-        shared = members.share(vault, user, form.cleaned_data["role"])
+        shared = members.share(vault, user, form.cleaned_data["role"], by=signed_in_user(request))
     except MemberProblem as problem:
         refused(request, vault, problem)
     else:
@@ -169,7 +172,7 @@ def member_add(request: HttpRequest, vault_id: int) -> HttpResponse:
 def say_shared(request: HttpRequest, shared: members.Shared) -> None:
     membership = shared.membership
     names = {
-        "name": membership.user.username,
+        "name": members.display_name(membership.user),
         "vault": membership.vault.name,
         "role": membership.get_role_display(),
     }
@@ -227,7 +230,9 @@ def member_role(request: HttpRequest, vault_id: int, user_id: int) -> HttpRespon
     vault = owner_of(request, vault_id)
     user = member_in(vault, user_id)
     try:
-        shared = members.set_role(vault, user, request.POST.get("role", ""))
+        shared = members.set_role(
+            vault, user, request.POST.get("role", ""), by=signed_in_user(request)
+        )
     except MemberProblem as problem:
         refused(request, vault, problem)
     else:
@@ -241,14 +246,14 @@ def member_remove(request: HttpRequest, vault_id: int, user_id: int) -> HttpResp
     vault = owner_of(request, vault_id)
     user = member_in(vault, user_id)
     try:
-        members.remove_member(vault, user)
+        members.remove_member(vault, user, by=signed_in_user(request))
     except MemberProblem as problem:
         refused(request, vault, problem)
         return redirect("accounts:vault", vault.pk)
     messages.success(
         request,
         _("%(name)s is no longer a member of “%(vault)s”.")
-        % {"name": user.username, "vault": vault.name},
+        % {"name": members.display_name(user), "vault": vault.name},
     )
     if user == signed_in_user(request):
         return redirect("accounts:vaults")
@@ -262,7 +267,7 @@ def vault_leave(request: HttpRequest, vault_id: int) -> HttpResponse:
     membership = membership_for(request, vault_id)
     vault = membership.vault
     try:
-        members.remove_member(vault, membership.user)
+        members.remove_member(vault, membership.user, by=membership.user)
     except MemberProblem as problem:
         refused(request, vault, problem)
         return redirect("accounts:vault", vault.pk)
