@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from rich.table import Table
 from rich.text import Text
 
+from aandacht.attention.agenda_json import agenda_items, cadence_data, circle_ref
 from aandacht.cli import (
     EXIT_USAGE,
     GlobalOptions,
@@ -92,10 +93,6 @@ def attention_session(ctx: typer.Context, *, write: bool = False) -> Session:
 # --- circles ------------------------------------------------------------------------------
 
 
-def circle_ref(circle: Circle) -> dict[str, Any]:
-    return {"id": circle.pk, "name": circle.title}
-
-
 def circle_names(circle: Circle) -> set[str]:
     """Every name a circle answers to: its title, its preset's code and its name in each
     language (so "inner", "Inner circle" and the Dutch name all work), or its tag."""
@@ -155,17 +152,6 @@ def find_circle(vault: Vault, reference: str) -> Circle:
         % {"value": reference, "vault": vault},
         details=circle_lines(circles),
     )
-
-
-def cadence_data(cadence: Cadence | None) -> dict[str, Any] | None:
-    if cadence is None:
-        return None
-    return {
-        "days": cadence.days,
-        "source": cadence.source,
-        "label": cadence.label,
-        "circle": circle_ref(cadence.circle) if cadence.circle is not None else None,
-    }
 
 
 def rhythm_data(person: Person) -> dict[str, Any]:
@@ -392,25 +378,6 @@ def kind_label(item: AgendaItem) -> str:
     return labels.get(item.kind, item.kind)
 
 
-def item_data(item: AgendaItem, day: dt.date) -> dict[str, Any]:
-    return {
-        "person_id": item.person.pk,
-        "name": item.person.name,
-        "kind": item.kind,
-        "reason": item.reason,
-        "key": item.key,
-        "day": day.isoformat(),
-        "due_on": item.due_on.isoformat() if item.due_on else None,
-        "cadence": cadence_data(item.cadence),
-        "last_conversation": (
-            item.last_conversation.isoformat() if item.last_conversation else None
-        ),
-        "follow_up_id": item.follow_up.pk if item.follow_up is not None else None,
-        "important_date_id": (item.important_date.pk if item.important_date is not None else None),
-        "handled": item.handled_as or None,
-    }
-
-
 def agenda_rows(agenda: Agenda) -> list[AgendaItem]:
     """Planned people first, then the pinned promises and dates, then what is done."""
     return [*agenda.items, *agenda.pinned, *agenda.handled]
@@ -444,11 +411,7 @@ def today_agenda(
     rows = agenda_rows(agenda)
     nudge = appreciation_of(session.owner, session.vault) if agenda.day == today else None
     if json_output:
-        items = [item_data(item, agenda.day) for item in [*agenda.items, *agenda.pinned]]
-        if nudge is not None:
-            items.append(appreciation_data(nudge, agenda.day))
-        items += [item_data(item, agenda.day) for item in agenda.handled]
-        emit_json(items)
+        emit_json(agenda_items(agenda, nudge))
         return
     shown = date_format(agenda.day, "l j F Y")
     if not rows and nudge is None:
@@ -512,23 +475,3 @@ def appreciation_of(user: User, vault: Vault) -> Suggestion | None:
     if role.first() not in (Role.OWNER, Role.EDITOR):
         return None
     return appreciation.suggestion_for(user, vault)
-
-
-def appreciation_data(nudge: Suggestion, day: dt.date) -> dict[str, Any]:
-    """The nudge as a ``today --json`` item: the same keys as the others, plus the texts."""
-    return {
-        "person_id": nudge.person.pk,
-        "name": nudge.person.name,
-        "kind": "appreciation",
-        "reason": nudge.reason,
-        "key": nudge.key,
-        "day": day.isoformat(),
-        "due_on": None,
-        "cadence": None,
-        "last_conversation": None,
-        "follow_up_id": None,
-        "important_date_id": None,
-        "handled": nudge.outcome or None,
-        "strengths": [item.text for item in nudge.strengths],
-        "grateful": [item.text for item in nudge.grateful],
-    }

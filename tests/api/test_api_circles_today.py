@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from aandacht.accounts.models import Membership, Role, Vault
 from aandacht.accounts.tokens import create_token
+from aandacht.attention import agenda_json
 from aandacht.attention.models import Circle
 from aandacht.attention.services import (
     agenda_for,
@@ -70,17 +71,24 @@ def test_today_shows_the_agenda(alice: User, alice_api: Api, vault: Vault, ann: 
     assert ("follow_up", follow_up.pk) in kinds
 
 
-def test_today_matches_the_cli_json(alice: User, vault: Vault, ann: Person) -> None:
+def test_today_matches_the_cli_json(
+    alice: User, alice_read: Api, vault: Vault, ann: Person
+) -> None:
+    """``/api/today`` and ``aandacht today --json`` share attention.agenda_json: same items."""
     import aandacht.cli  # noqa: F401  (the CLI's modules load through it)
     from aandacht import cli_attention
     from aandacht.api import today
 
     add_follow_up(vault, ann, "Send the book", due_on=timezone.localdate())
     agenda = agenda_for(alice, vault)
-    items = [*agenda.items, *agenda.pinned, *agenda.handled]
-    assert items
-    for item in items:
-        assert today.item_data(item, agenda.day) == cli_attention.item_data(item, agenda.day)
+    expected = agenda_json.agenda_items(agenda, None)  # a read token gets no nudge
+    assert expected
+    got = alice_read.get("/api/today").json()["items"]
+    # The API's schema also lists an appreciation item's texts (null for the other kinds).
+    assert len(got) == len(expected)
+    shared = [{key: item[key] for key in want} for item, want in zip(got, expected, strict=True)]
+    assert shared == expected
+    assert today.agenda_items is cli_attention.agenda_items is agenda_json.agenda_items
 
 
 def test_today_needs_a_vault_when_there_are_several(

@@ -18,10 +18,10 @@ from aandacht.api.core import (
     responses,
     which_vault,
 )
+from aandacht.attention.agenda_json import agenda_items
 
 if TYPE_CHECKING:
-    from aandacht.attention.appreciation import Suggestion
-    from aandacht.attention.services import AgendaItem, Cadence
+    pass
 
 router = Router(tags=["today"])
 # The agenda plans ahead day by day: a date further away than this is a typo, not a plan.
@@ -94,65 +94,5 @@ def today(request: HttpRequest, filters: Query[TodayFilter]) -> dict[str, Any]:
         if agenda.day == local_today and caller.can_write(vault.pk)
         else None
     )
-    items = [item_data(item, agenda.day) for item in [*agenda.items, *agenda.pinned]]
-    if nudge is not None:
-        items.append(appreciation_data(nudge, agenda.day))
-    items += [item_data(item, agenda.day) for item in agenda.handled]
+    items = agenda_items(agenda, nudge)
     return {"vault": vault.pk, "day": agenda.day, "capacity": agenda.capacity, "items": items}
-
-
-# The shapes of ``aandacht today --json`` (cli_attention.item_data and appreciation_data; a
-# test holds them equal). Kept here so the web process never imports the command line.
-
-
-def cadence_data(cadence: Cadence | None) -> dict[str, Any] | None:
-    if cadence is None:
-        return None
-    return {
-        "days": cadence.days,
-        "source": cadence.source,
-        "label": cadence.label,
-        "circle": (
-            {"id": cadence.circle.pk, "name": cadence.circle.title}
-            if cadence.circle is not None
-            else None
-        ),
-    }
-
-
-def item_data(item: AgendaItem, day: dt.date) -> dict[str, Any]:
-    return {
-        "person_id": item.person.pk,
-        "name": item.person.name,
-        "kind": item.kind,
-        "reason": item.reason,
-        "key": item.key,
-        "day": day.isoformat(),
-        "due_on": item.due_on.isoformat() if item.due_on else None,
-        "cadence": cadence_data(item.cadence),
-        "last_conversation": (
-            item.last_conversation.isoformat() if item.last_conversation else None
-        ),
-        "follow_up_id": item.follow_up.pk if item.follow_up is not None else None,
-        "important_date_id": (item.important_date.pk if item.important_date is not None else None),
-        "handled": item.handled_as or None,
-    }
-
-
-def appreciation_data(nudge: Suggestion, day: dt.date) -> dict[str, Any]:
-    return {
-        "person_id": nudge.person.pk,
-        "name": nudge.person.name,
-        "kind": "appreciation",
-        "reason": nudge.reason,
-        "key": nudge.key,
-        "day": day.isoformat(),
-        "due_on": None,
-        "cadence": None,
-        "last_conversation": None,
-        "follow_up_id": None,
-        "important_date_id": None,
-        "handled": nudge.outcome or None,
-        "strengths": [item.text for item in nudge.strengths],
-        "grateful": [item.text for item in nudge.grateful],
-    }
