@@ -229,7 +229,9 @@ def test_deleting_a_vault_deletes_its_rhythms_without_recomputing_each(
     for person in people:
         for days in (3, 10, 20):
             talk(person, kind="call", days_ago=days)
-    with django_assert_max_num_queries(40):  # type: ignore[operator]
+    # A fixed number, whatever the history: one cascade query per table that hangs off a vault
+    # (access tokens and invitations added two), never one recomputation per rhythm.
+    with django_assert_max_num_queries(45):  # type: ignore[operator]
         vault.delete()
     assert not Rhythm.objects.exists()
 
@@ -241,7 +243,9 @@ def test_deleting_vaults_by_a_query_skips_the_recomputation_too(
     for person in people:
         for days in (3, 10, 20):
             talk(person, kind="call", days_ago=days)
-    with django_assert_max_num_queries(40):  # type: ignore[operator]
+    # A fixed number, whatever the history: one cascade query per table that hangs off a vault
+    # (access tokens and invitations added two), never one recomputation per rhythm.
+    with django_assert_max_num_queries(45):  # type: ignore[operator]
         Vault.objects.filter(pk=vault.pk).delete()
     assert not Rhythm.objects.exists()
 
