@@ -155,7 +155,7 @@ def test_owner_signs_out_signs_back_in_and_changes_the_password(
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Marieke")
 
     page.get_by_role("link", name="Your account").first.click()
-    page.get_by_role("link", name="Password").click()
+    page.get_by_role("link", name="Password Change the password").click()
     screenshot(page, "password")
     page.get_by_label("Old password").fill(PASSWORD)
     page.get_by_label("New password", exact=True).fill("een-nieuw-wachtwoord-7")
