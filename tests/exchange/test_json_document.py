@@ -1608,6 +1608,10 @@ DOCUMENT_FIELDS: dict[str, tuple[set[str], set[str]]] = {
 LEFT_OUT_MODELS = {
     "accounts.membership",
     "accounts.preference",
+    # A user's own account, not the vault's: in the account export (account.json).
+    "accounts.accesstoken",
+    "accounts.invitation",
+    "accounts.signedinsession",
     "attention.digestsent",
     "attention.schedulerlease",
     "exchange.importjob",
