@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "aandacht.rounds",
     "ninja",  # the API docs' bundled Swagger UI files (nothing loads from a CDN)
     "aandacht.api",
+    "aandacht.carddav",
     "aandacht.web",
 ]
 

@@ -18,5 +18,6 @@ urlpatterns = [
     path("cards/", include("aandacht.cards.urls")),
     path("rounds/", include("aandacht.rounds.urls")),
     path("api/", api.urls),
+    path("", include("aandacht.carddav.urls")),
     path("", include("aandacht.web.urls")),
 ]

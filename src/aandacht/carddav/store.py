@@ -1,0 +1,227 @@
+"""Cards, ETags and sync tokens: what the CardDAV views read, kept current without re-rendering.
+
+Edits anywhere in Aandacht (web, API, CLI, import) only mark a person's card stale (see
+``signals``) or leave it missing (bulk paths that send no signals). :func:`refresh` brings a
+vault's cards up to date just before a client reads them: cards for new people, tombstones for
+people gone (deleted, trashed, moved away), and a new rendering for stale ones. A refresh that
+finds nothing to do costs three small queries; a sync with no changes stays cheap.
+
+Every refresh that changes something takes the next address book revision, under a row lock
+on the :class:`AddressBook`, so revisions are handed out in commit order and a client holding
+token N never misses a change committed later with a number ≤ N.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from aandacht.accounts.models import Vault
+from aandacht.carddav.models import AddressBook, Card
+from aandacht.exchange import exporting, vcard
+from aandacht.people.models import Person
+
+# The representation stored and served by default: vCard 3.0 is what every phone reads.
+STORED_VERSION: vcard.Version = "3.0"
+SYNC_TOKEN_PREFIX = "urn:x-aandacht:sync:"  # noqa: S105 (not a password)
+RENDER_BATCH = exporting.PEOPLE_PER_BATCH
+# Characters a UID may keep when it becomes a file name (href); others get the person's id.
+_SAFE_HREF = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,200}\Z")
+
+
+def address_book(vault_id: int) -> AddressBook:
+    book, _created = AddressBook.objects.get_or_create(vault_id=vault_id)
+    return book
+
+
+def sync_token(vault_id: int, revision: int) -> str:
+    """A sync token is a URI (RFC 6578); it names the vault so a token of another is refused."""
+    return f"{SYNC_TOKEN_PREFIX}{vault_id}:{revision}"
+
+
+def parse_sync_token(token: str, vault_id: int) -> int | None:
+    """The revision a token names, or None when it is not one of this address book's."""
+    token = token.strip()
+    if not token.startswith(SYNC_TOKEN_PREFIX):
+        return None
+    vault_text, _sep, revision_text = token[len(SYNC_TOKEN_PREFIX) :].partition(":")
+    if vault_text != str(vault_id) or not revision_text.isdigit():
+        return None
+    return int(revision_text)
+
+
+def etag_of(text: str) -> str:
+    """A strong ETag (with quotes) from the card's bytes: equal text, equal ETag."""
+    return '"' + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] + '"'
+
+
+def href_for(uid: str, person_id: int) -> str:
+    """The file name a card gets in its collection: its UID where that is a safe name."""
+    bare = uid.removeprefix("urn:uuid:")
+    if _SAFE_HREF.match(bare) and not bare.lower().endswith(".vcf"):
+        return f"{bare}.vcf"
+    return f"person-{person_id}.vcf"
+
+
+def mark_stale(person_ids: Iterable[int]) -> None:
+    """Something about these people changed: render their cards again on the next read."""
+    ids = [pk for pk in person_ids if pk]
+    if ids:
+        Card.objects.filter(person_id__in=ids, deleted=False).exclude(etag="").update(etag="")
+
+
+def live_cards(vault_id: int) -> QuerySet[Card]:
+    return Card.objects.filter(vault_id=vault_id, deleted=False)
+
+
+def changes_since(vault_id: int, revision: int) -> QuerySet[Card]:
+    """Cards (and tombstones) changed after ``revision``, oldest change first."""
+    return Card.objects.filter(vault_id=vault_id, revision__gt=revision).order_by("revision", "id")
+
+
+def _people(vault_id: int) -> QuerySet[Person]:
+    return Person.objects.filter(vault_id=vault_id, trashed_at__isnull=True)
+
+
+def _missing_people(vault_id: int) -> QuerySet[Person]:
+    """People of the vault without a live card in it."""
+    has_card = Card.objects.filter(person_id=OuterRef("pk"), vault_id=vault_id, deleted=False)
+    return _people(vault_id).filter(~Exists(has_card))
+
+
+def _orphans(vault_id: int) -> QuerySet[Card]:
+    """Live cards whose person is gone, in the trash or now in another vault."""
+    return live_cards(vault_id).filter(
+        Q(person__isnull=True) | Q(person__trashed_at__isnull=False) | ~Q(person__vault_id=vault_id)
+    )
+
+
+def _stale(vault_id: int) -> QuerySet[Card]:
+    return live_cards(vault_id).filter(etag="")
+
+
+def needs_refresh(vault_id: int) -> bool:
+    return (
+        _stale(vault_id).exists()
+        or _orphans(vault_id).exists()
+        or _missing_people(vault_id).exists()
+    )
+
+
+def refresh(vault: Vault | int) -> int:
+    """Bring the vault's cards up to date; return the address book's current revision."""
+    vault_id = vault if isinstance(vault, int) else vault.pk
+    if not needs_refresh(vault_id):
+        return address_book(vault_id).revision
+    address_book(vault_id)
+    with transaction.atomic():
+        book = AddressBook.objects.select_for_update().get(vault_id=vault_id)
+        revision = book.revision + 1
+        changed = _tombstone_orphans(vault_id, revision)
+        changed += _add_missing(vault_id, revision)
+        changed += _render_stale(vault_id, revision)
+        if changed:
+            book.revision = revision
+            book.save(update_fields=["revision"])
+        return book.revision
+
+
+def _tombstone_orphans(vault_id: int, revision: int) -> int:
+    return _orphans(vault_id).update(
+        deleted=True, person=None, text="", etag="", extra="", revision=revision
+    )
+
+
+def _add_missing(vault_id: int, revision: int) -> int:
+    """New (stale) cards for people without one; a tombstone with the same href is revived."""
+    rows = list(_missing_people(vault_id).values_list("pk", "uid", "created_at"))
+    if not rows:
+        return 0
+    hrefs = {}
+    for pk, uid, created_at in rows:
+        card_uid = uid or exporting.derived_uid_for(vault_id, pk, created_at)
+        hrefs[pk] = (card_uid, href_for(card_uid, pk))
+    taken = set(
+        Card.objects.filter(
+            vault_id=vault_id, href__in=[h for _u, h in hrefs.values()], deleted=False
+        ).values_list("href", flat=True)
+    )
+    tombstones = {
+        card.href: card
+        for card in Card.objects.filter(
+            vault_id=vault_id, href__in=[h for _u, h in hrefs.values()], deleted=True
+        )
+    }
+    new_cards = []
+    revived = []
+    for pk, (card_uid, href) in hrefs.items():
+        if href in taken:
+            href = f"person-{pk}.vcf"
+        taken.add(href)
+        tombstone = tombstones.pop(href, None)
+        if tombstone is not None:
+            tombstone.person_id = pk
+            tombstone.uid = card_uid
+            tombstone.deleted = False
+            tombstone.etag = ""
+            tombstone.revision = revision
+            revived.append(tombstone)
+        else:
+            new_cards.append(
+                Card(vault_id=vault_id, person_id=pk, href=href, uid=card_uid, revision=revision)
+            )
+    Card.objects.bulk_create(new_cards, batch_size=500)
+    Card.objects.bulk_update(revived, ["person", "uid", "deleted", "etag", "revision"])
+    return len(rows)
+
+
+def render(person: Person, details: exporting.Details, extra: str, version: vcard.Version) -> str:
+    """The vCard a client gets: the export's card, without REV (a save that changed nothing a
+    phone shows must not change the ETag), plus the client's own unmodelled lines."""
+    card = exporting.person_to_card(person, notes=details.notes, version=version, details=details)
+    card.rev = ""
+    card.extra.extend(line for line in extra.splitlines() if line.strip())
+    return vcard.write_card(card, version)
+
+
+def _render_stale(vault_id: int, revision: int) -> int:
+    """Render stale cards; only those whose text really changed take the new revision."""
+    changed = 0
+    stale = list(_stale(vault_id).only("pk", "person_id", "etag", "text", "extra"))
+    for start in range(0, len(stale), RENDER_BATCH):
+        batch = stale[start : start + RENDER_BATCH]
+        ids = [card.person_id for card in batch if card.person_id is not None]
+        people = {p.pk: p for p in Person.objects.filter(pk__in=ids)}
+        details = exporting.load_details(ids)
+        updated = []
+        for card in batch:
+            person = people.get(card.person_id or 0)
+            if person is None:
+                continue
+            text = render(person, details[person.pk], card.extra, STORED_VERSION)
+            etag = etag_of(text)
+            if text != card.text:
+                card.revision = revision
+                changed += 1
+            card.text = text
+            card.etag = etag
+            updated.append(card)
+        Card.objects.bulk_update(updated, ["text", "etag", "revision"], batch_size=500)
+    return changed
+
+
+def card_text(card: Card, version: vcard.Version = STORED_VERSION) -> str:
+    """The card in ``version``: the stored text for 3.0, rendered anew for 4.0."""
+    if version == STORED_VERSION or card.person_id is None:
+        return card.text
+    person = Person.objects.get(pk=card.person_id)
+    details = exporting.load_details([person.pk])[person.pk]
+    return render(person, details, card.extra, version)
+
+
+def cards_by_href(vault_id: int, hrefs: Sequence[str]) -> dict[str, Card]:
+    return {card.href: card for card in live_cards(vault_id).filter(href__in=list(hrefs))}
