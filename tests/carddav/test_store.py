@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from aandacht.accounts.models import Vault
+from django.contrib.auth.models import User
+
+from aandacht.accounts.models import Membership, Role, Vault
 from aandacht.carddav import store
 from aandacht.carddav.models import Card
 from aandacht.people.lifecycle import trash_person
 from aandacht.people.models import Person
 from aandacht.people.services import add_contact_method, create_person
+from aandacht.people.transfer import move_person
 
 
 def test_refresh_creates_renders_and_bumps_only_on_change(vault: Vault) -> None:
@@ -48,3 +51,22 @@ def test_sync_tokens_name_their_vault(vault: Vault) -> None:
     assert store.parse_sync_token(token, vault.pk) == 7
     assert store.parse_sync_token(token, vault.pk + 1) is None
     assert store.parse_sync_token("http://example.org/sync/7", vault.pk) is None
+
+
+def test_a_move_carries_the_phone_only_lines_and_leaves_a_tombstone(
+    alice: User, vault: Vault
+) -> None:
+    team = Vault.objects.create(name="Team")
+    Membership.objects.create(vault=team, user=alice, role=Role.OWNER)
+    ada = create_person(vault, given_name="Ada")
+    store.refresh(vault)
+    Card.objects.filter(person=ada).update(extra="X-PHONETIC-FIRST-NAME:Ah-da")
+    before = store.refresh(vault)
+    move_person(alice, ada, team)
+    store.refresh(vault)
+    store.refresh(team)
+    (old,) = store.changes_since(vault.pk, before)
+    assert old.deleted
+    moved = store.live_cards(team.pk).get(person=ada)
+    assert "X-PHONETIC-FIRST-NAME:Ah-da" in moved.text
+    assert moved.text.count("X-PHONETIC-FIRST-NAME") == 1

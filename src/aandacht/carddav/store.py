@@ -225,3 +225,29 @@ def card_text(card: Card, version: vcard.Version = STORED_VERSION) -> str:
 
 def cards_by_href(vault_id: int, hrefs: Sequence[str]) -> dict[str, Card]:
     return {card.href: card for card in live_cards(vault_id).filter(href__in=list(hrefs))}
+
+
+def carry_card(source: Person, target: Person) -> None:
+    """Give ``target`` (a moved or copied person, now in another vault) the lines a client
+    stored on ``source``'s card that Aandacht does not model, so a move or copy loses none.
+
+    The new card is stale (rendered and numbered by the next :func:`refresh` of its vault);
+    a card left behind in the old vault becomes a tombstone there on its next refresh.
+    """
+    extra = (
+        Card.objects.filter(person_id=source.pk, deleted=False)
+        .exclude(vault_id=target.vault_id)
+        .exclude(extra="")
+        .values_list("extra", flat=True)
+        .first()
+    )
+    if not extra or live_cards(target.vault_id).filter(person_id=target.pk).exists():
+        return
+    uid = target.uid or exporting.derived_uid(target)
+    href = href_for(uid, target.pk)
+    if Card.objects.filter(vault_id=target.vault_id, href=href).exists():
+        href = f"person-{target.pk}.vcf"
+        Card.objects.filter(vault_id=target.vault_id, href=href, deleted=True).delete()
+    Card.objects.create(
+        vault_id=target.vault_id, person_id=target.pk, href=href, uid=uid, extra=extra
+    )

@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from aandacht.accounts.models import Membership, Role, Vault
 from aandacht.attention.models import AppreciationNudge, Circle, Rhythm
 from aandacht.attention.services import refresh_last_contacts
+from aandacht.carddav.store import carry_card
 from aandacht.cards.models import Card
 from aandacht.people import transfer_core as core
 from aandacht.people.models import (
@@ -79,6 +80,9 @@ HANDLED_RELATIONS = frozenset(
         "appreciation_nudges",
         "cards",
         "check_ins",
+        # Address book cards (CardDAV): a move or copy carries the phone-only lines along
+        # (carddav.store.carry_card); the card left behind becomes a tombstone.
+        "dav_cards",
     }
 )
 
@@ -445,6 +449,7 @@ def move_person(
     fresh.vault = target
     fresh.save()  # post_save refreshes the search columns; the index follows the vault column
     refresh_last_contacts([fresh.pk])
+    carry_card(fresh, fresh)
     return Done(fresh, plan, changed=True)
 
 
@@ -562,6 +567,7 @@ def copy_person(user: User, person: Person, target: Vault, token: str) -> Done:
             copy.photo.storage.delete(copy.photo.name)  # nothing of a failed copy stays
         raise
     copy.refresh_from_db()
+    carry_card(fresh, copy)
     return Done(copy, plan, changed=True)
 
 
