@@ -111,6 +111,7 @@ RULES: dict[str, Rule] = {
     "accounts:session_sign_out": Rule("personal", params={"pk": "session"}),
     "accounts:sessions_sign_out_others": Rule("own"),
     "accounts:tokens": Rule("own"),
+    "accounts:carddav_setup": Rule("own", why="the phone address book page: read only"),
     "accounts:token_revoke": Rule("personal", params={"pk": "token_alice_write"}),
     "accounts:export": Rule("own"),
     "accounts:delete": Rule("own"),

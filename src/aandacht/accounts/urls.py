@@ -5,6 +5,7 @@ from django.urls import path
 
 from aandacht.accounts.views import (
     account,
+    carddav_setup,
     hub,
     login,
     password_reset,
@@ -27,6 +28,7 @@ urlpatterns = [
     *two_factor.urlpatterns,
     *sessions.urlpatterns,
     *tokens.urlpatterns,
+    *carddav_setup.urlpatterns,
     *account.urlpatterns,
     *users.urlpatterns,
     *vaults.urlpatterns,

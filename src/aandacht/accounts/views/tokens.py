@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from aandacht.accounts import tokens
-from aandacht.accounts.models import AccessToken
+from aandacht.accounts.models import AccessToken, TokenScope
 from aandacht.accounts.token_forms import TokenForm
 from aandacht.web.access import MAX_ID, signed_in_user
 
@@ -41,6 +41,19 @@ def _remember_used(request: HttpRequest, once: str) -> None:
     request.session[USED_FORMS] = [*_used_forms(request), once][-USED_FORMS_KEPT:]
 
 
+def prefill(request: HttpRequest) -> dict[str, str]:
+    """``?name=…&scope=…`` fills in the new-token form (the phone page links here so);
+    a value the form would refuse is left out rather than shown."""
+    initial: dict[str, str] = {}
+    name = request.GET.get("name", "").strip()
+    if name and len(name) <= tokens.NAME_MAX:
+        initial["name"] = name
+    scope = request.GET.get("scope", "")
+    if scope in TokenScope.values:
+        initial["scope"] = scope
+    return initial
+
+
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -49,7 +62,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     request.session.pop(OLD_SHOW_ONCE, None)
     if request.method != "POST":
-        return _page(request, TokenForm(user))
+        return _page(request, TokenForm(user, initial=prefill(request)))
     once = request.POST.get("once", "")
     if once and once in _used_forms(request):
         # A refresh (or a second click) sending the same form again: nothing new.
