@@ -147,6 +147,7 @@ def prepare() -> None:
             "vault-members": url("accounts:vault", demo.pk),
             "two-factor": url("accounts:two_factor"),
             "tokens": url("accounts:tokens"),
+            "phone-address-book": url("accounts:carddav_setup"),
         }
         from aandacht.cards.models import Card, CardStatus
         from aandacht.rounds.models import CheckInRound, RoundStatus
