@@ -7,18 +7,20 @@ link to a prefilled token form, and read as calm Dutch for a Dutch user.
 
 from __future__ import annotations
 
+import base64
 import html
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from django.contrib.auth.models import User
 from django.http import HttpResponse
 from django.test import Client, override_settings
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from aandacht.accounts.language import set_language_of
-from aandacht.accounts.models import Membership, Role, Vault
+from aandacht.accounts.models import Membership, Role, TokenScope, Vault
+from aandacht.accounts.tokens import create_token
 from aandacht.people.lifecycle import trash_person
 from aandacht.people.services import create_person
 
@@ -251,3 +253,35 @@ def test_the_token_form_ignores_prefill_it_would_refuse(as_alice: Client, vault:
     assert not re.search(r'value="admin"', body)
     prefilled = as_alice.get(TOKENS, {"name": "  Phone  ", "scope": "read"})
     assert 'name="name" value="Phone"' in prefilled.content.decode()
+
+
+def test_the_addresses_shown_are_the_ones_the_dav_server_answers_on(
+    as_carol: Client, carol: User, vault: Vault
+) -> None:
+    create_person(vault, given_name="Ada")
+    response = as_carol.get(PAGE)
+    server = re.search(r'id="phone-server" value="([^"]+)"', text_of(response))
+    assert server
+    (book,) = book_urls(response)
+    match = resolve(unquote(urlsplit(book).path))
+    assert match.view_name == "carddav:collection"
+    assert match.kwargs == {"username": "carol", "vault_id": vault.pk}
+    assert resolve(urlsplit(server.group(1)).path).view_name == "carddav:root"
+
+    # A phone with the token the page asks for, at the address it shows, is let in.
+    secret = create_token(carol, "Phone", scope=TokenScope.READ).secret
+    authorization = "Basic " + base64.b64encode(f"carol:{secret}".encode()).decode()
+    for url in (server.group(1), book):
+        answer = Client().generic(
+            "PROPFIND", urlsplit(url).path, b"", HTTP_DEPTH="0", HTTP_AUTHORIZATION=authorization
+        )
+        assert answer.status_code == 207, url
+    # ...and not with the sign-in password, which the page says never to type there.
+    refused = Client().generic(
+        "PROPFIND",
+        urlsplit(book).path,
+        b"",
+        HTTP_DEPTH="0",
+        HTTP_AUTHORIZATION="Basic " + base64.b64encode(b"carol:carol-secret-pw").decode(),
+    )
+    assert refused.status_code == 401

@@ -18,7 +18,7 @@ from django.contrib.auth.models import User
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import URLPattern, path, reverse
+from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -42,9 +42,20 @@ class PhoneBook:
     url: str
 
 
+def root_path() -> str:
+    """Where a client starts looking: the DAV server's root."""
+    try:
+        return reverse("carddav:root")
+    except NoReverseMatch:  # the DAV views not mounted: the address they will have
+        return DAV_ROOT
+
+
 def collection_path(username: str, vault_id: int) -> str:
     """The address book's path on the DAV server; the user name percent-encoded for a URL."""
-    return f"{DAV_ROOT}addressbooks/{quote(username, safe='@+')}/{vault_id}/"
+    try:
+        return reverse("carddav:collection", args=[username, vault_id])
+    except NoReverseMatch:
+        return f"{DAV_ROOT}addressbooks/{quote(username, safe='@+')}/{vault_id}/"
 
 
 def phone_books(user: User, origin: str) -> list[PhoneBook]:
@@ -84,7 +95,7 @@ def carddav_setup(request: HttpRequest) -> HttpResponse:
     """What to type on a phone (or in Thunderbird, DAVx⁵, vdirsyncer) to sync the vaults."""
     user = signed_in_user(request)
     origin = request_origin(request)
-    server_url = absolute_url(DAV_ROOT, origin=origin)
+    server_url = absolute_url(root_path(), origin=origin)
     books = phone_books(user, origin)
     can_write = any(not book.read_only for book in books)
     context: dict[str, Any] = {
