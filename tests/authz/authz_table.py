@@ -72,6 +72,7 @@ ENTRY = Rule(
 CARD = obj(year="card_year", person_id="person")
 ROUND = obj(pk="round")
 JOB = obj(pk="import_job")
+CARDDAV = Rule("api", why="CardDAV: Basic auth with an access token; proven in tests/carddav")
 
 # Whole namespaces whose every name follows one rule.
 NAMESPACE_RULES: dict[str, Rule] = {
@@ -246,6 +247,18 @@ RULES: dict[str, Rule] = {
     "rounds:step": obj(pk="round", step_pk="step"),
     "rounds:add": Rule("object", params={"pk": "round"}, data={"person": "person_other"}),
     "rounds:remove": obj(pk="round", check_in_pk="check_in"),
+    # CardDAV --------------------------------------------------------------------------------
+    # Like the API: no session, a token as the Basic-auth password on every request, so the
+    # page proofs (login redirects, CSRF) do not apply. tests/carddav/test_dav_errors.py walks
+    # every carddav URL: 401 without a token, 404 for another user's or vault's, 403 for a
+    # viewer's or a read token's write.
+    "carddav:well_known": CARDDAV,
+    "carddav:well_known_slash": CARDDAV,
+    "carddav:root": CARDDAV,
+    "carddav:principal": CARDDAV,
+    "carddav:home": CARDDAV,
+    "carddav:collection": CARDDAV,
+    "carddav:card": CARDDAV,
 }
 
 
