@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import base64
 import html
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
@@ -17,6 +22,7 @@ from django.contrib.auth.models import User
 from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.urls import resolve, reverse
+from pytest_django.live_server_helper import LiveServer
 
 from aandacht.accounts.language import set_language_of
 from aandacht.accounts.models import Membership, Role, TokenScope, Vault
@@ -285,3 +291,58 @@ def test_the_addresses_shown_are_the_ones_the_dav_server_answers_on(
         HTTP_AUTHORIZATION="Basic " + base64.b64encode(b"carol:carol-secret-pw").decode(),
     )
     assert refused.status_code == 401
+
+
+VDIRSYNCER = Path(sys.executable).parent / "vdirsyncer"
+
+
+def snippet(page: str, testid: str) -> str:
+    found = re.search(rf'data-testid="{testid}"><code>(.*?)</code>', page, re.S)
+    assert found, testid
+    return html.unescape(found.group(1))
+
+
+def test_the_vdirsyncer_steps_work_as_typed(
+    live_server: LiveServer, transactional_db: None, settings: Any, tmp_path: Path
+) -> None:
+    """Copy the page's configuration and commands, as a user would, and sync for real."""
+    settings.ALLOWED_HOSTS = ["*"]
+    alice = User.objects.create_user("alice", password="alice-secret-pw")
+    mine = Vault.objects.create(name="Alice's people")
+    Membership.objects.create(vault=mine, user=alice, role=Role.OWNER)
+    create_person(mine, given_name="Ada", family_name="Lovelace")
+    browser = Client()
+    browser.force_login(alice)
+    page = browser.get(PAGE, HTTP_HOST=urlsplit(live_server.url).netloc).content.decode()
+    config = snippet(page, "vdirsyncer-config")
+    assert f'url = "{live_server.url}/dav/"' in config
+
+    home = tmp_path / "home"
+    (home / ".config" / "vdirsyncer").mkdir(parents=True)
+    (home / ".config" / "vdirsyncer" / "config").write_text(config, encoding="utf-8")
+    secret = create_token(alice, "Phone", scope=TokenScope.WRITE).secret
+    (home / ".config" / "aandacht-token").write_text(secret + "\n", encoding="utf-8")
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.lower().endswith("_proxy") and not key.startswith(("VDIRSYNCER", "XDG_"))
+    }
+    env.update(HOME=str(home), NO_PROXY="127.0.0.1,localhost", LC_ALL="C.UTF-8")
+    commands = snippet(page, "vdirsyncer-commands").splitlines()
+    assert commands == ["vdirsyncer discover aandacht", "vdirsyncer sync aandacht"]
+    for command in commands:
+        program, *args = command.split()
+        assert program == "vdirsyncer"
+        done = subprocess.run(
+            [str(VDIRSYNCER), *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+        assert done.returncode == 0, (command, done.stdout, done.stderr)
+    cards = list((home / ".contacts" / "aandacht").rglob("*.vcf"))
+    assert len(cards) == 1
+    assert "Lovelace" in cards[0].read_text(encoding="utf-8")
