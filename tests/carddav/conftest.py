@@ -1,0 +1,38 @@
+"""A live Aandacht for real CardDAV clients (vdirsyncer) to talk to.
+
+Only what the vdirsyncer tests ask for by name; the other CardDAV tests use the Django test
+client and the root conftest's cast. ``live_dav`` is pytest-django's threaded live server on an
+emptied database (``transactional_db``: the server's thread sees what the test writes), with
+alice owning a vault and holding a write token for CardDAV's Basic auth.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from pytest_django.live_server_helper import LiveServer
+from vdirsyncer_harness import LiveDav
+
+from aandacht.accounts.models import Membership, Role, TokenScope, Vault
+from aandacht.accounts.tokens import create_token
+
+
+@pytest.fixture
+def live_dav(
+    django_db_setup: None,
+    transactional_db: None,
+    live_server: LiveServer,
+    settings: Any,
+    tmp_path: Path,
+) -> LiveDav:
+    # The test database first: a live server started before it would share SQLite's
+    # in-memory connection of the database that has no tables.
+    settings.MEDIA_ROOT = tmp_path / "media"  # photos of this test only
+    alice = User.objects.create_user(username="alice", password="alice-secret-pw")
+    vault = Vault.objects.create(name="Alice's people")
+    Membership.objects.create(vault=vault, user=alice, role=Role.OWNER)
+    token = create_token(alice, "phone", scope=TokenScope.WRITE)
+    return LiveDav(url=live_server.url + "/", user=alice, vault=vault, token=token.secret)
