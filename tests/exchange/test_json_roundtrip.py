@@ -7,9 +7,9 @@ several people, notes and moments (private ones of both alice and bob), follow-u
 circles renamed or deleted, custom and tag circles, rhythms in every state, alice's agenda
 settings, cards of alice, bob and nobody (sent ones pointing at an interaction), check-in
 rounds with their check-ins and steps (done empathy steps pointing at the conversation they
-logged), and the appreciation suggestions and card list sizes of alice and bob (only alice's
-travel in her export). Each example runs in a savepoint that is rolled back, so examples do
-not meet.
+logged), the appreciation suggestions and card list sizes of alice and bob (only alice's
+travel in her export), and the vCard lines a phone stored on a person's address book card.
+Each example runs in a savepoint that is rolled back, so examples do not meet.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from aandacht.attention.models import (
     Preset,
     Rhythm,
 )
+from aandacht.carddav.models import Card as DavCard
 from aandacht.cards.models import Card, CardStatus, SeasonSettings
 from aandacht.exchange.json_document import export_json, restore_json
 from aandacht.people.models import (
@@ -165,8 +166,29 @@ def people(draw: st.DrawFn, tag_count: int, index: int, count: int) -> dict[str,
             )
         ),
         dates=draw(st.lists(yearly_dates(), max_size=3)),
+        vcard_extra=draw(st.lists(vcard_lines(), max_size=3)),
     )
     return person
+
+
+# A property line as a phone sends it: a group now and then, parameters (quoted ones holding
+# ":" and ";"), any value without a line break.
+VCARD_VALUE = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r\n"), max_size=30
+)
+
+
+@st.composite
+def vcard_lines(draw: st.DrawFn) -> str:
+    group = draw(st.sampled_from(["", "item1.", "Item22."]))
+    name = draw(st.from_regex(r"\A(X-[A-Za-z0-9-]{1,12}|NOTE|TEL|PHOTO)\Z"))
+    params = draw(
+        st.lists(
+            st.sampled_from(["TYPE=home", "HOME", 'X-Q="a:b;c"', "TYPE=cell,voice", "x-user=ann"]),
+            max_size=2,
+        )
+    )
+    return group + name + "".join(f";{each}" for each in params) + ":" + draw(VCARD_VALUE)
 
 
 @dataclass
@@ -451,6 +473,13 @@ def build(spec: Spec, vault: Vault, users: dict[str, User]) -> None:
             Address.objects.create(person=person, **address)
         for date in data["dates"]:
             ImportantDate.objects.create(person=person, **date)
+        if data["vcard_extra"]:
+            DavCard.objects.create(
+                vault=vault,
+                person=person,
+                href=f"phone-{len(persons)}.vcf",
+                extra="\n".join(data["vcard_extra"]),
+            )
         persons.append(person)
     for person, data in zip(persons, spec.people, strict=True):
         if data["met_via"] is not None:
@@ -705,6 +734,9 @@ def test_export_restore_export_is_the_same_document(users: dict[str, User], spec
         assert "feed_token" not in text
 
         check_issue_6(first, spec)
+        assert [person["vcard_extra"] for person in first["people"]] == [
+            data["vcard_extra"] for data in spec.people
+        ]
 
         target = new_vault("Target", users)
         counts = restore_json(target, io.BytesIO(text.encode()), user=users["alice"])

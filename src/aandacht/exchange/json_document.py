@@ -1,6 +1,6 @@
 """The lossless JSON document of a vault: ``export_json`` writes it, ``restore_json`` reads it.
 
-A versioned document (``"format": "aandacht.vault"``, ``"version": 3``; docs/json-format.md)
+A versioned document (``"format": "aandacht.vault"``, ``"version": 4``; docs/json-format.md)
 of everything in a vault its exporting user may see, so a vault can leave this instance and
 come back whole. Both directions stream: the export reads each table once, in primary-key
 order with chunked cursors, and joins the rows per person in Python (a fixed number of
@@ -11,6 +11,7 @@ a date, a tag and a note each, 25,000 interactions), version 2: export 5 s, 73 M
 +21 MB resident; restore 26 s, +30 MB (SQLite, one core of a shared machine). Version 3 reads
 cards, check-in rounds, check-ins, steps, suggestions and the card season too: 24 queries,
 still the same for any size; a round is one element with all its check-ins and steps.
+Version 4 adds each person's ``vcard_extra``: one more query (25).
 
 References inside the document are document-local ids ("p1", "c1", "i1"), never database
 keys; tags are referred to by name and authors by username.
@@ -28,6 +29,11 @@ Left out on purpose:
   users' appreciation suggestions (``AppreciationNudge`` is per user, like the agenda) and the
   text of other users' cards (the card itself is exported, its ``text`` is ``null``).
 - ``CheckInRound.token``: the start form's one-time token against a double submit.
+- The CardDAV sync state: ``carddav.AddressBook`` (revision, floor) and a ``carddav.Card``'s
+  href, UID, ETag, text, revision and tombstones are derived from the people and rebuilt by
+  ``carddav.store.refresh``. Only a live card's ``extra`` travels, as the person's
+  ``vcard_extra``: the lines a phone stored that Aandacht does not model, which nothing else
+  could rebuild.
 
 The exporting user's own settings travel and become the restoring user's: the agenda settings
 (``agenda_settings``), the appreciation suggestions and the card list size (``card_season``).
@@ -68,9 +74,11 @@ from aandacht.attention.models import (
     Rhythm,
 )
 from aandacht.attention.services import refresh_vault
+from aandacht.carddav import store as dav_store
+from aandacht.carddav.models import Card as DavCard
 from aandacht.cards import ranking as card_ranking
 from aandacht.cards.models import Card, CardStatus, SeasonSettings
-from aandacht.exchange import bulk
+from aandacht.exchange import bulk, exporting
 from aandacht.exchange.records import UnreadableFile
 from aandacht.people import names
 from aandacht.people.editing import PHOTO_TYPES, sniff_image
@@ -102,13 +110,14 @@ from aandacht.timeline.models import (
 )
 
 FORMAT = "aandacht.vault"
-VERSION = 3
+VERSION = 4
 # Versions this code reads: a newer document is refused rather than restored with losses.
 # Version 2 added the person's ``department``; a version 1 document restores it as "".
 # Version 3 added interaction ids, cards, check-in rounds, appreciation suggestions, the card
 # season settings and the agenda's ``appreciation_every_days``; an older document restores
 # without them (none, and the field's default).
-READABLE_VERSIONS = frozenset({1, 2, 3})
+# Version 4 added the person's ``vcard_extra``; an older document restores without any.
+READABLE_VERSIONS = frozenset({1, 2, 3, 4})
 
 BATCH_SIZE = 500  # rows per bulk write on restore
 SEARCH_BATCH = 500  # people per search-column refresh after a restore
@@ -141,6 +150,7 @@ SECTIONS_OF_VERSION: dict[int, tuple[str, ...]] = {
     1: SECTIONS_BEFORE_3,
     2: SECTIONS_BEFORE_3,
     3: tuple(SECTIONS),
+    4: tuple(SECTIONS),
 }
 
 PERSON_TEXT_FIELDS = (
@@ -179,14 +189,25 @@ PERSON_FIELDS = frozenset(
         "contact_methods",
         "addresses",
         "important_dates",
+        "vcard_extra",
     }
 )
-# What each readable version's person has: version 1 had no department.
+# What each readable version's person has: version 1 had no department, versions 1 to 3 no
+# vcard_extra.
 PERSON_FIELDS_OF_VERSION: dict[int, frozenset[str]] = {
-    1: PERSON_FIELDS - {"department"},
-    2: PERSON_FIELDS,
-    3: PERSON_FIELDS,
+    1: PERSON_FIELDS - {"department", "vcard_extra"},
+    2: PERSON_FIELDS - {"vcard_extra"},
+    3: PERSON_FIELDS - {"vcard_extra"},
+    4: PERSON_FIELDS,
 }
+# A line of ``vcard_extra``: a vCard property as a client sent it, unfolded (RFC 6350 §3.3:
+# an optional ``group.``, a name, parameters whose quoted values may hold ";" and ":", then
+# ":" and the value). As loose as the vCard reader that kept the line, so that whatever a
+# phone stored restores; BEGIN, END and VERSION would break the card they are written into.
+VCARD_LINE = re.compile(r'[^\s;:"]+(?:;(?:[^";:]|"[^"]*")*)*:.*')
+VCARD_STRUCTURE = frozenset({"BEGIN", "END", "VERSION"})
+# The longest line: a phone's PHOTO the reader could not use stays here whole, base64 and all.
+MAX_VCARD_LINE = 4 * 1024 * 1024
 CONTACT_FIELDS = frozenset({"kind", "label", "value", "normalized", "service", "position"})
 ADDRESS_TEXT_FIELDS = ("label", "street", "postal_code", "locality", "region", "country")
 DATE_FIELDS = frozenset({"kind", "label", "month", "day", "year"})
@@ -212,6 +233,7 @@ INTERACTION_FIELDS_OF_VERSION: dict[int, frozenset[str]] = {
     1: INTERACTION_FIELDS - {"id"},
     2: INTERACTION_FIELDS - {"id"},
     3: INTERACTION_FIELDS,
+    4: INTERACTION_FIELDS,
 }
 NOTE_FIELDS = frozenset(
     {"person", "body", "private", "occurred_at", "author", "created_at", "updated_at"}
@@ -300,6 +322,7 @@ AGENDA_FIELDS_OF_VERSION: dict[int, tuple[str, ...]] = {
     1: AGENDA_FIELDS[:-1],
     2: AGENDA_FIELDS[:-1],
     3: AGENDA_FIELDS,
+    4: AGENDA_FIELDS,
 }
 CARD_YEARS = (1, 9999)
 MAX_APPRECIATION_DAYS = 365
@@ -545,6 +568,15 @@ class _Exporter:
             .iterator(chunk_size=READ_CHUNK),
             key=lambda row: row[0],
         )
+        # Only live cards keep a phone's lines (a tombstone's are gone); at most one a person.
+        dav_extras = _Rows(
+            DavCard.objects.filter(vault=vault, deleted=False, person__vault=vault)
+            .exclude(extra="")
+            .order_by("person_id", "pk")
+            .values_list("person_id", "extra")
+            .iterator(chunk_size=READ_CHUNK),
+            key=lambda row: row[0],
+        )
         rows = (
             Person.objects.filter(vault=vault)
             .order_by("pk")
@@ -584,6 +616,9 @@ class _Exporter:
             self.counts["addresses"] += len(found)
             person["important_dates"] = found = dates.take(pk)
             self.counts["important_dates"] += len(found)
+            person["vcard_extra"] = [
+                line for _pk, extra in dav_extras.take(pk) for line in _vcard_lines(extra)
+            ]
             yield person
 
     def photo(self, name: str) -> dict[str, str] | None:
@@ -943,6 +978,12 @@ class _Exporter:
         return found
 
 
+def _vcard_lines(extra: str) -> list[str]:
+    """A card's stored ``extra`` as its lines; blank ones carry nothing (the renderer skips
+    them too). Split on line ends only: a value may hold other separators such as U+2028."""
+    return [line for line in re.split(r"\r\n|\r|\n", extra) if line.strip()]
+
+
 def _photo_field() -> models.FileField:
     return Person._meta.get_field("photo")
 
@@ -1149,6 +1190,27 @@ def _bad_value(path: str, message: str) -> UnreadableFile:
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+def _text(value: object, path: str, max_length: int | None = None, *, blank: bool = True) -> str:
+    """A text value of the document (a field, or an element of a list of texts), checked."""
+    if not isinstance(value, str):
+        raise _wrong_type(path, _("text"), value)
+    if "\x00" in value:
+        raise _bad_value(path, _("text cannot contain a NUL character"))
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate such as "\ud800"
+        raise _bad_value(path, _("this is not valid Unicode text")) from None
+    if max_length is not None and len(value) > max_length:
+        raise _bad_value(
+            path,
+            _("%(length)d characters, at most %(max)d allowed")
+            % {"length": len(value), "max": max_length},
+        )
+    if not blank and not value.strip():
+        raise _bad_value(path, _("cannot be empty"))
+    return value
+
+
 class _Object:
     """One JSON object of the document, with its path, read field by field with checks.
 
@@ -1182,24 +1244,7 @@ class _Object:
         return self.data[name]
 
     def text(self, name: str, max_length: int | None = None, *, blank: bool = True) -> str:
-        value = self.data[name]
-        if not isinstance(value, str):
-            raise _wrong_type(self.at(name), _("text"), value)
-        if "\x00" in value:
-            raise _bad_value(self.at(name), _("text cannot contain a NUL character"))
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:  # a lone surrogate such as "\ud800"
-            raise _bad_value(self.at(name), _("this is not valid Unicode text")) from None
-        if max_length is not None and len(value) > max_length:
-            raise _bad_value(
-                self.at(name),
-                _("%(length)d characters, at most %(max)d allowed")
-                % {"length": len(value), "max": max_length},
-            )
-        if not blank and not value.strip():
-            raise _bad_value(self.at(name), _("cannot be empty"))
-        return value
+        return _text(self.data[name], self.at(name), max_length, blank=blank)
 
     def field_text(self, model: type[models.Model], name: str, *, blank: bool = True) -> str:
         """Text checked against the model field's length, so PostgreSQL never refuses it."""
@@ -1405,6 +1450,7 @@ class _PersonRows:
     addresses: list[Address] = field(default_factory=list)
     dates: list[ImportantDate] = field(default_factory=list)
     tags: list[int] = field(default_factory=list)
+    vcard_extra: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -1459,6 +1505,7 @@ class _Restorer:
         }
         self.person_pks: list[int] = []
         self.introductions: list[tuple[int, str, object]] = []
+        self.dav_hrefs: set[str] = set()  # the hrefs of the address book cards made so far
         self.version = VERSION  # the document's, once its header is read
 
     # The document's shape ---------------------------------------------------------------------
@@ -1713,7 +1760,41 @@ class _Restorer:
             )
         for where, value in item.items("important_dates"):
             rows.dates.append(self.read_date(_Object(value, where, DATE_FIELDS)))
+        if "vcard_extra" in fields:
+            rows.vcard_extra = self.read_vcard_extra(item)
         return rows
+
+    def read_vcard_extra(self, item: _Object) -> list[str]:
+        """The lines of the person's vCard that Aandacht does not model, each a property as a
+        phone sent it; they are written back into the person's address book card."""
+        lines: list[str] = []
+        for where, value in item.items("vcard_extra"):
+            if not isinstance(value, str):
+                raise _wrong_type(where, _("a vCard line (text)"), value)
+            line = _text(value, where, MAX_VCARD_LINE)
+            if "\n" in line or "\r" in line:
+                raise _bad_value(where, _("a vCard line cannot contain a line break"))
+            if not VCARD_LINE.fullmatch(line):
+                raise _bad_value(
+                    where,
+                    _("%(value)s is not a vCard property (NAME;PARAMETERS:value)")
+                    % {"value": _describe(line)},
+                )
+            name = re.split(r"[;:]", line, maxsplit=1)[0].rpartition(".")[2].upper()
+            if not name:
+                raise _bad_value(
+                    where,
+                    _("%(value)s is not a vCard property (NAME;PARAMETERS:value)")
+                    % {"value": _describe(line)},
+                )
+            if name in VCARD_STRUCTURE:
+                raise _bad_value(
+                    where,
+                    _("%(name)s is part of the card's frame, not a property of the person")
+                    % {"name": name},
+                )
+            lines.append(line)
+        return lines
 
     def read_contact(self, entry: _Object) -> ContactMethod:
         kind = entry.choice("kind", CONTACT_KINDS)
@@ -1810,10 +1891,66 @@ class _Restorer:
         self.bulk_create(Address, addresses)
         self.bulk_create(ImportantDate, dates)
         bulk.insert_rows(Person.tags.through, ["person_id", "tag_id"], links)
+        self.write_dav_cards(batch)
         self.counts["people"] += len(batch)
         self.counts["contact_methods"] += len(contacts)
         self.counts["addresses"] += len(addresses)
         self.counts["important_dates"] += len(dates)
+
+    def write_dav_cards(self, batch: list[_PersonRows]) -> None:
+        """A live address book card for each person with ``vcard_extra``, holding those lines
+        and nothing else yet: stale (no ETag), so ``carddav.store.refresh`` renders it on the
+        next read. A tombstone with the same href (people of this vault deleted before) is
+        taken over, as ``refresh`` itself does, since an href is unique in a vault."""
+        wanted: list[tuple[int, str, str, str]] = []  # person, uid, href, extra
+        for rows in batch:
+            if not rows.vcard_extra:
+                continue
+            person = rows.person
+            uid = person.uid or exporting.derived_uid_for(self.vault.pk, person.pk, rows.created_at)
+            href = dav_store.href_for(uid, person.pk)
+            # Two people with one UID: the second by their id (and, should another's UID be
+            # "person-<that id>", a number after it).
+            suffix = ""
+            number = 1
+            while href in self.dav_hrefs:
+                href = f"person-{person.pk}{suffix}.vcf"
+                number += 1
+                suffix = f"-{number}"
+            self.dav_hrefs.add(href)
+            wanted.append((person.pk, uid, href, "\n".join(rows.vcard_extra)))
+        if not wanted:
+            return
+        existing = {
+            card.href: card
+            for card in DavCard.objects.filter(
+                vault=self.vault, href__in=[href for _pk, _uid, href, _extra in wanted]
+            )
+        }
+        new: list[DavCard] = []
+        taken: list[DavCard] = []
+        for person_id, uid, href, extra in wanted:
+            card = existing.get(href)
+            if card is None:
+                new.append(
+                    DavCard(
+                        vault=self.vault,
+                        person_id=person_id,
+                        href=href,
+                        uid=uid,
+                        extra=extra,
+                        etag="",
+                        revision=0,
+                    )
+                )
+                continue
+            card.person_id, card.uid, card.extra = person_id, uid, extra
+            card.deleted, card.etag = False, ""
+            taken.append(card)
+        DavCard.objects.bulk_create(new, batch_size=BATCH_SIZE)
+        DavCard.objects.bulk_update(
+            taken, ["person", "uid", "extra", "deleted", "etag"], batch_size=BATCH_SIZE
+        )
 
     def restore_relationships(self, items: Iterable[tuple[str, object]]) -> None:
         rows: list[Relationship] = []
