@@ -31,6 +31,8 @@ def live_dav(
     # The test database first: a live server started before it would share SQLite's
     # in-memory connection of the database that has no tables.
     settings.MEDIA_ROOT = tmp_path / "media"  # photos of this test only
+    # A usable password: without one the instance is still in its first run, and the welcome
+    # page's redirect would answer every request (CardDAV too); CardDAV itself takes the token.
     alice = User.objects.create_user(username="alice", password="alice-secret-pw")
     vault = Vault.objects.create(name="Alice's people")
     Membership.objects.create(vault=vault, user=alice, role=Role.OWNER)
