@@ -1,0 +1,241 @@
+"""sync-collection (RFC 6578): the first sync sends every card, later ones only what changed
+since the token, deletions as 404 responses; a token that is not this address book's is
+refused with DAV:valid-sync-token so the client starts over."""
+
+from __future__ import annotations
+
+import base64
+import xml.etree.ElementTree as ET
+from typing import Any
+
+import pytest
+from defusedxml.ElementTree import fromstring
+from django.contrib.auth.models import User
+from django.http import HttpResponse
+from django.test import Client
+from django.utils import timezone
+
+from aandacht.accounts.models import Vault
+from aandacht.accounts.tokens import create_token
+from aandacht.carddav import store
+from aandacht.carddav.models import AddressBook, Card
+from aandacht.people.lifecycle import trash_person
+from aandacht.people.models import Person
+from aandacht.people.services import add_contact_method, create_person
+
+D = "{DAV:}"
+C = "{urn:ietf:params:xml:ns:carddav}"
+XML = "application/xml; charset=utf-8"
+
+
+def basic(username: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
+
+
+class Dav:
+    """A CardDAV client: the test Client with a Basic header on every request."""
+
+    def __init__(self, username: str, secret: str) -> None:
+        self.client = Client()
+        self.username = username
+        self.authorization = basic(username, secret)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | str = b"",
+        content_type: str = XML,
+        **headers: str,
+    ) -> HttpResponse:
+        extra = {"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()}
+        data = body.encode() if isinstance(body, str) else body
+        response: HttpResponse = self.client.generic(
+            method,
+            path,
+            data,
+            content_type=content_type,
+            HTTP_AUTHORIZATION=self.authorization,
+            **extra,
+        )
+        return response
+
+    def propfind(self, path: str, body: str = "", depth: str = "0") -> HttpResponse:
+        return self.request("PROPFIND", path, body, Depth=depth)
+
+    def report(self, path: str, body: str, depth: str = "1") -> HttpResponse:
+        return self.request("REPORT", path, body, Depth=depth)
+
+
+def dav_for(user: User, scope: str = "write", **kwargs: object) -> Dav:
+    return Dav(user.get_username(), create_token(user, "phone", scope=scope, **kwargs).secret)
+
+
+def xml_of(response: HttpResponse) -> ET.Element:
+    assert response.status_code == 207, (response.status_code, response.content[:500])
+    return fromstring(response.content)
+
+
+def responses(root: ET.Element) -> dict[str, ET.Element]:
+    return {r.findtext(f"{D}href") or "": r for r in root.findall(f"{D}response")}
+
+
+def prop(response: ET.Element, tag: str) -> ET.Element | None:
+    for propstat in response.findall(f"{D}propstat"):
+        if "200" in (propstat.findtext(f"{D}status") or ""):
+            found = propstat.find(f"{D}prop/{tag}")
+            if found is not None:
+                return found
+    return None
+
+
+def missing(response: ET.Element) -> set[str]:
+    names: set[str] = set()
+    for propstat in response.findall(f"{D}propstat"):
+        if "404" in (propstat.findtext(f"{D}status") or ""):
+            found = propstat.find(f"{D}prop")
+            names.update(child.tag for child in (found if found is not None else []))
+    return names
+
+
+@pytest.fixture
+def dav(alice: User) -> Dav:
+    return dav_for(alice)
+
+
+def collection_url(vault_id: int, username: str = "alice") -> str:
+    return f"/dav/addressbooks/{username}/{vault_id}/"
+
+
+def sync_body(token: str = "", props: str = "<D:getetag/>", level: str = "1") -> str:
+    return (
+        '<D:sync-collection xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav">'
+        f"<D:sync-token>{token}</D:sync-token><D:sync-level>{level}</D:sync-level>"
+        f"<D:prop>{props}</D:prop></D:sync-collection>"
+    )
+
+
+def sync(
+    dav: Dav, vault: Vault, token: str = "", props: str = "<D:getetag/>"
+) -> tuple[dict[str, ET.Element], str]:
+    root = xml_of(dav.report(collection_url(vault.pk), sync_body(token, props), depth="0"))
+    return responses(root), root.findtext(f"{D}sync-token") or ""
+
+
+def href_of(vault: Vault, person: Person) -> str:
+    return collection_url(vault.pk) + Card.objects.get(person=person, deleted=False).href
+
+
+def test_initial_then_incremental_sync(dav: Dav, vault: Vault, alice: User) -> None:
+    ada = create_person(vault, given_name="Ada", family_name="Lovelace")
+    grace = create_person(vault, given_name="Grace", family_name="Hopper")
+    first, token = sync(dav, vault, props="<D:getetag/><C:address-data/>")
+    assert set(first) == {href_of(vault, ada), href_of(vault, grace)}
+    assert "Ada Lovelace" in (first[href_of(vault, ada)].findtext(f".//{C}address-data") or "")
+    assert token.startswith("urn:")
+    # Nothing changed: nothing sent, the same token.
+    again, same = sync(dav, vault, token)
+    assert again == {} and same == token
+    # An edit in the web (through the services) sends that card alone, with its new ETag.
+    add_contact_method(ada, "email", "ada@example.org")
+    changed, second = sync(dav, vault, token, "<D:getetag/><C:address-data/>")
+    assert list(changed) == [href_of(vault, ada)]
+    assert "ada@example.org" in (changed[href_of(vault, ada)].findtext(f".//{C}address-data") or "")
+    etag = changed[href_of(vault, ada)].findtext(f".//{D}getetag")
+    assert etag == dav.request("GET", href_of(vault, ada))["ETag"]
+    assert second != token
+    # A new person arrives; the trashed one leaves as a 404 response.
+    trashed_href = href_of(vault, grace)
+    trash_person(grace)
+    katherine = create_person(vault, given_name="Katherine", family_name="Johnson")
+    later, third = sync(dav, vault, second)
+    assert set(later) == {trashed_href, href_of(vault, katherine)}
+    assert "404" in (later[trashed_href].findtext(f"{D}status") or "")
+    assert later[trashed_href].find(f"{D}propstat") is None
+    assert later[href_of(vault, katherine)].findtext(f".//{D}getetag")
+    # The old token still works and now sums up everything since.
+    since_first, _token = sync(dav, vault, token)
+    assert set(since_first) == {href_of(vault, ada), trashed_href, href_of(vault, katherine)}
+    # A fresh sync holds live cards only.
+    fresh, fresh_token = sync(dav, vault)
+    assert set(fresh) == {href_of(vault, ada), href_of(vault, katherine)}
+    assert fresh_token == third
+
+
+def test_getctag_follows_the_sync_token(dav: Dav, vault: Vault) -> None:
+    body = (
+        '<propfind xmlns="DAV:" xmlns:CS="http://calendarserver.org/ns/">'
+        "<prop><CS:getctag/><sync-token/></prop></propfind>"
+    )
+
+    def tags() -> tuple[str, str]:
+        root = xml_of(dav.propfind(collection_url(vault.pk), body))
+        return (
+            root.findtext(".//{http://calendarserver.org/ns/}getctag") or "",
+            root.findtext(f".//{D}sync-token") or "",
+        )
+
+    ctag, token = tags()
+    assert ctag == token
+    create_person(vault, given_name="Ada")
+    new_ctag, new_token = tags()
+    assert new_ctag == new_token != ctag
+
+
+def _refused(response: HttpResponse, condition: str) -> None:
+    assert response.status_code == 403, response.content
+    assert fromstring(response.content).find(condition) is not None
+
+
+def test_bad_tokens_are_refused(dav: Dav, vault: Vault, mallory: User, other_vault: Vault) -> None:
+    create_person(vault, given_name="Ada")
+    _cards, token = sync(dav, vault)
+    url = collection_url(vault.pk)
+    revision = store.parse_sync_token(token, vault.pk)
+    assert revision is not None
+    for bad in (
+        "nonsense",
+        "http://example.org/sync/1",
+        store.sync_token(other_vault.pk, revision),  # another address book's
+        store.sync_token(vault.pk, revision + 50),  # from the future
+        token + "x",
+    ):
+        _refused(dav.report(url, sync_body(bad), depth="0"), f"{D}valid-sync-token")
+    # Below the floor (tombstones purged): refused as well.
+    AddressBook.objects.filter(vault=vault).update(floor=revision + 1)
+    _refused(dav.report(url, sync_body(token), depth="0"), f"{D}valid-sync-token")
+
+
+def test_sync_level(dav: Dav, vault: Vault) -> None:
+    url = collection_url(vault.pk)
+    _refused(dav.report(url, sync_body(level="infinite")), f"{D}sync-traversal-supported")
+    assert dav.report(url, sync_body(level="2")).status_code == 400
+    no_level = (
+        '<D:sync-collection xmlns:D="DAV:"><D:sync-token/><D:prop><D:getetag/></D:prop>'
+        "</D:sync-collection>"
+    )
+    assert dav.report(url, no_level).status_code == 207
+
+
+def test_sync_takes_a_fixed_number_of_queries(
+    dav: Dav, vault: Vault, django_assert_max_num_queries: Any
+) -> None:
+    Person.objects.bulk_create(
+        Person(vault=vault, given_name=f"P{n}", family_name="Bulk") for n in range(800)
+    )
+    store.refresh(vault)
+    with django_assert_max_num_queries(12):
+        cards, token = sync(dav, vault, props="<D:getetag/><C:address-data/>")
+    assert len(cards) == 800
+    Person.objects.filter(vault=vault, given_name__in=["P1", "P2", "P3"]).update(
+        trashed_at=timezone.now()
+    )
+    with django_assert_max_num_queries(20):
+        changes, _new = sync(dav, vault, token)
+    assert len(changes) == 3
+    assert all("404" in (r.findtext(f"{D}status") or "") for r in changes.values())
+
+
+def test_sync_is_only_for_the_address_book(dav: Dav, vault: Vault) -> None:
+    response = dav.report("/dav/addressbooks/alice/", sync_body())
+    _refused(response, f"{D}supported-report")
