@@ -1,0 +1,693 @@
+"""A client's vCard (CardDAV PUT) onto a person, and a DELETE into the trash.
+
+The card is read with the import's reader and mapped with the import's mapping
+(``exchange.from_vcard.record_from_card`` and ``exchange.prepare.Preparer``), so a phone and
+a file import agree on what a vCard means. Unlike an import, which only fills gaps, a PUT
+replaces: the card is the truth for everything vCard carries (names, organisation, job title,
+pronouns, time zone, emails, phones, websites, social profiles, addresses, dates, tags, the
+photo). What vCard does not carry stays as it is: how you met, interactions, relationships,
+private notes, the archived state, keep-in-touch settings.
+
+Choices (see also ``mapping``):
+
+* **Notes** are never edited or deleted from a phone. The served NOTE is the shared notes
+  joined; a NOTE that differs adds one shared note by the writing user (only the new text
+  when the phone appended to the NOTE; nothing when the phone deleted from it).
+* **Unmodelled lines** (X- properties, GENDER, RELATED, a photo by URL or one Aandacht does not
+  show, a date that is no yearly date…) are kept verbatim in ``Card.extra`` and written back
+  once; a contact detail Aandacht refuses (an email without @) is kept there too, as a line.
+  Related names (X-ABRELATEDNAMES, RELATED) stay such lines and do not become a note, as
+  an import makes them: the phone shows them already.
+* **UID**: a new card's UID becomes the person's. A card without one gets its file name (when
+  that is a safe UID) or a new ``urn:uuid``. A UID used by another card of the vault is refused
+  (409, ``no-uid-conflict``), and so is an update that changes the card's UID (as Radicale
+  does): a client that wants another UID deletes the card and creates a new one.
+* **Refused cards** change nothing: more or fewer than one vCard, or one with a line that
+  cannot be read, is a 400; a card that names nobody (the reader's ``nameless``: no FN, N,
+  NICKNAME, ORG, email or phone) or a contact group (``KIND:group``, Apple's
+  ``X-ADDRESSBOOKSERVER-KIND:group``: this address book holds people) is a 422; all with the
+  CardDAV precondition ``valid-address-data``.
+* Someone with no name but an email address or phone number keeps no name (the import would
+  call them by the address; here that would put a nickname on the phone's card).
+
+Cost: a PUT that changes nothing is about a dozen queries; contact details, addresses and
+dates are compared with the stored rows and written in bulk (no query per row), rows that did
+not change keep their ids.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from aandacht.accounts.models import Vault
+from aandacht.carddav import mapping, store
+from aandacht.carddav.models import Card
+from aandacht.exchange import exporting, photos, vcard
+from aandacht.exchange.from_vcard import record_from_card
+from aandacht.exchange.prepare import Prepared, Preparer, address_key, max_length
+from aandacht.exchange.records import Problem, Record, RecordContact
+from aandacht.people import contact, names
+from aandacht.people.editing import check_website, sniff_image
+from aandacht.people.lifecycle import trash_person
+from aandacht.people.models import (
+    Address,
+    ContactKind,
+    ContactMethod,
+    ImportantDate,
+    Person,
+    SocialService,
+    Tag,
+)
+from aandacht.people.search import refresh_search_fields
+from aandacht.timeline.models import Note
+from aandacht.timeline.services import add_note
+
+__all__ = ["CardRejected", "PutResult", "delete_card", "put_card"]
+
+# The person's columns a card decides (the rest, how you met and so on, vCard does not carry).
+CARD_FIELDS = (
+    "given_name",
+    "particles",
+    "family_name",
+    "nickname",
+    "name_prefix",
+    "name_suffix",
+    "pronouns",
+    "organisation",
+    "department",
+    "job_title",
+    "time_zone",
+)
+VALID_DATA = "valid-address-data"
+UID_CONFLICT = "no-uid-conflict"
+
+
+class CardRejected(Exception):
+    """A PUT refused before anything was written; the protocol view turns it into a response.
+
+    ``precondition`` is a CardDAV precondition element name (``valid-address-data``,
+    ``no-uid-conflict``, …) or ""; ``message`` is English, for the response body.
+    """
+
+    def __init__(self, status: int, message: str, precondition: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.precondition = precondition
+
+
+@dataclass
+class PutResult:
+    card: Card  # the live card, refreshed (text/etag/revision current)
+    created: bool
+    changed_by_server: bool  # the stored text differs from the body: answer without ETag
+
+
+# --- reading the body ------------------------------------------------------------------------
+
+
+def read_body(body: bytes) -> tuple[vcard.Card, Record]:
+    """The one card in ``body`` and its record, or :class:`CardRejected`."""
+    cards, errors = vcard.read_cards(body)
+    numbers = {card.number for card in cards}
+    numbers.update(error.card_number for error in errors if error.card_number is not None)
+    if not numbers:
+        raise CardRejected(400, "The body holds no vCard (BEGIN:VCARD … END:VCARD).", VALID_DATA)
+    if len(numbers) > 1:
+        raise CardRejected(
+            400,
+            f"The body holds {len(numbers)} vCards; a CardDAV resource is exactly one.",
+            VALID_DATA,
+        )
+    if errors:
+        error = errors[0]
+        if error.code == "nameless":
+            raise CardRejected(
+                422,
+                f"The vCard names nobody (line {error.line}): it has no FN, N, NICKNAME, ORG, "
+                "email address or phone number.",
+                VALID_DATA,
+            )
+        raise CardRejected(
+            400, f"The vCard cannot be read: line {error.line}: {error.reason}.", VALID_DATA
+        )
+    card = cards[0]
+    record = record_from_card(card)
+    if isinstance(record, Problem):
+        if record.code == "group":
+            raise CardRejected(
+                422,
+                f"The vCard (line {card.line}) is a contact group; this address book holds "
+                "people only.",
+                VALID_DATA,
+            )
+        raise CardRejected(
+            422, f"The vCard (line {card.line}) has nothing to store about a person.", VALID_DATA
+        )
+    return card, record
+
+
+# --- contact details ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Contact:
+    kind: str
+    value: str
+    normalized: str
+    service: str
+    label: str
+    key: tuple[str, str]
+
+
+def _contact_key(
+    kind: str, value: str, normalized: str, service: str, label: str
+) -> tuple[str, str]:
+    """What makes two contact details the same one: the normalised value, and for an IM handle
+    the URI Aandacht writes ("anna" labelled Skype and "skype:anna" are one account)."""
+    if kind == ContactKind.SOCIAL:
+        im = exporting.im_handle(service, value, label)
+        if im is not None:
+            return "im", im.uri.casefold()
+    return kind, normalized
+
+
+def _contacts(record: Record) -> tuple[list[_Contact], list[RecordContact]]:
+    """The record's contact details normalised as the import does, each once; and those
+    Aandacht refuses (no digits in a phone number, an email without @, too long)."""
+    value_length = max_length(ContactMethod, "value")
+    label_length = max_length(ContactMethod, "label")
+    region = str(settings.PHONE_REGION)
+    found: list[_Contact] = []
+    refused: list[RecordContact] = []
+    keys: set[tuple[str, str]] = set()
+    for item in record.contacts:
+        raw = " ".join(item.value.split())
+        if not raw:
+            continue
+        if len(raw) > value_length:
+            refused.append(item)
+            continue
+        service = ""
+        try:
+            if item.kind == "email":
+                value, normalized = raw, contact.normalize_email(raw)
+            elif item.kind == "phone":
+                value, normalized = raw, contact.normalize_phone(raw, region)
+            elif item.kind == "website":
+                value = check_website(raw)
+                normalized = value.lower().removeprefix("https://").removeprefix("http://")
+                normalized = normalized.rstrip("/")
+            else:
+                service, normalized = contact.parse_social(raw)
+                if service == SocialService.OTHER and item.service in SocialService.values:
+                    service = item.service
+                value = raw
+        except contact.InvalidContact:
+            refused.append(item)
+            continue
+        label = item.label.strip()[:label_length]
+        key = _contact_key(item.kind, value, normalized, service, label)
+        if key in keys:
+            continue
+        keys.add(key)
+        found.append(_Contact(item.kind, value, normalized, service, label, key))
+    found.sort(key=_render_rank)
+    return found, refused
+
+
+def _render_rank(item: _Contact) -> int:
+    """Social profiles in the order a card Aandacht wrote reads back (URL, X-SOCIALPROFILE,
+    IMPP), so their positions do not change when the served card is PUT again."""
+    if item.kind != ContactKind.SOCIAL:
+        return 0
+    if item.key[0] == "im":
+        return 2
+    if names.fold(item.label) in exporting.URL_LABELS and exporting._looks_like_url(item.value):
+        return 0
+    return 1
+
+
+def _refused_lines(refused: list[RecordContact]) -> list[str]:
+    """Contact details Aandacht does not store, as vCard lines to keep with the card."""
+    if not refused:
+        return []
+    card = vcard.Card(formatted_name="-")
+    for item in refused:
+        types, label = exporting.vcard_types(item.kind, item.label)
+        value = vcard.Value(item.value, types, label)
+        if item.kind == "email":
+            card.emails.append(value)
+        elif item.kind == "phone":
+            card.phones.append(value)
+        elif item.kind == "website":
+            card.urls.append(value)
+        else:
+            card.socials.append(value)
+    return _body_lines(card)
+
+
+def _body_lines(card: vcard.Card) -> list[str]:
+    """The property lines the writer makes of ``card`` (3.0), unfolded, without the frame."""
+    lines = mapping.unfolded(vcard.write_card(card, store.STORED_VERSION))
+    skip = ("BEGIN:", "VERSION:", "FN:", "N:", "END:")
+    return [line for line in lines if not line.upper().startswith(skip)]
+
+
+def _sync_contacts(person: Person, wanted: list[_Contact], created: bool) -> bool:
+    """Make the person's contact details the card's: rows with the same detail stay (their
+    label and position follow the card), others are removed or added. True when changed."""
+    existing = [] if created else list(person.contact_methods.order_by("kind", "position", "id"))
+    by_key: dict[tuple[str, str], list[ContactMethod]] = {}
+    for method in existing:
+        key = _contact_key(
+            method.kind, method.value, method.normalized, method.service, method.label
+        )
+        by_key.setdefault(key, []).append(method)
+    positions: dict[str, int] = {}
+    new: list[ContactMethod] = []
+    changed: list[ContactMethod] = []
+    kept: set[int] = set()
+    for item in wanted:
+        position = positions.get(item.kind, 0)
+        positions[item.kind] = position + 1
+        matches = by_key.get(item.key)
+        if not matches:
+            new.append(
+                ContactMethod(
+                    person=person,
+                    kind=item.kind,
+                    value=item.value,
+                    normalized=item.normalized,
+                    service=item.service,
+                    label=item.label,
+                    position=position,
+                )
+            )
+            continue
+        method = matches.pop(0)
+        kept.add(method.pk)
+        # An IM handle written as "skype:anna" or as "anna" labelled Skype reads back the same.
+        value, normalized = item.value, item.normalized
+        if item.key[0] == "im":
+            value, normalized = method.value, method.normalized
+        fresh = (value, normalized, item.service, item.label, position)
+        if (
+            method.value,
+            method.normalized,
+            method.service,
+            method.label,
+            method.position,
+        ) != fresh:
+            method.value, method.normalized, method.service, method.label, method.position = fresh
+            changed.append(method)
+    gone = [method.pk for method in existing if method.pk not in kept]
+    if gone:
+        ContactMethod.objects.filter(pk__in=gone).delete()
+    if changed:
+        ContactMethod.objects.bulk_update(
+            changed, ["value", "normalized", "service", "label", "position"]
+        )
+    if new:
+        ContactMethod.objects.bulk_create(new)
+    return bool(gone or changed or new)
+
+
+# --- addresses, dates, tags ----------------------------------------------------------------------
+
+_ADDRESS_COLUMNS = ("label", "street", "postal_code", "locality", "region", "country")
+_DATE_COLUMNS = ("kind", "label", "month", "day", "year")
+
+
+_Row = TypeVar("_Row", Address, ImportantDate)
+
+
+def _sync_rows(
+    model: type[_Row],
+    person: Person,
+    columns: tuple[str, ...],
+    wanted: list[tuple[Any, ...]],
+    created: bool,
+) -> bool:
+    """Make the person's addresses (or dates) the card's, in its order where rows are new.
+
+    An identical row stays; a changed one is updated in place (it keeps its id); what is left
+    over is removed or added. True when anything changed.
+    """
+    existing = [] if created else list(model.objects.filter(person=person).order_by("id"))
+    current = [tuple(getattr(row, name) for name in columns) for row in existing]
+    if current == wanted:
+        return False
+    unmatched = list(existing)
+    leftover: list[tuple[Any, ...]] = []
+    for values in wanted:
+        match = next(
+            (row for row in unmatched if tuple(getattr(row, n) for n in columns) == values), None
+        )
+        if match is None:
+            leftover.append(values)
+        else:
+            unmatched.remove(match)
+    updated: list[_Row] = []
+    for row, values in zip(unmatched, leftover, strict=False):
+        for name, value in zip(columns, values, strict=True):
+            setattr(row, name, value)
+        updated.append(row)
+    if updated:
+        model.objects.bulk_update(updated, list(columns))
+    gone = [row.pk for row in unmatched[len(updated) :]]
+    if gone:
+        model.objects.filter(pk__in=gone).delete()
+    new = [
+        model(person=person, **dict(zip(columns, values, strict=True)))
+        for values in leftover[len(updated) :]
+    ]
+    if new:
+        model.objects.bulk_create(new)
+    return True
+
+
+def _wanted_addresses(prepared: Prepared) -> list[tuple[Any, ...]]:
+    seen: set[str] = set()
+    rows: list[tuple[Any, ...]] = []
+    for _key, columns in prepared.addresses:
+        _label, street, postal_code, locality, _region, country = columns
+        key = address_key(street, postal_code, locality, country)
+        if key not in seen:
+            seen.add(key)
+            rows.append(columns)
+    return rows
+
+
+def _wanted_dates(prepared: Prepared) -> list[tuple[Any, ...]]:
+    return list(dict.fromkeys(prepared.dates))
+
+
+def _sync_tags(vault: Vault, person: Person, wanted: list[str], created: bool) -> bool:
+    """The person's tags become the card's CATEGORIES (matched case-insensitively)."""
+    through = Person.tags.through
+    current = (
+        {}
+        if created
+        else {
+            name.casefold(): tag_id
+            for tag_id, name in through.objects.filter(person_id=person.pk).values_list(
+                "tag_id", "tag__name"
+            )
+        }
+    )
+    keys = {name.casefold() for name in wanted}
+    gone = [tag_id for key, tag_id in current.items() if key not in keys]
+    missing = [name for name in wanted if name.casefold() not in current]
+    if gone:
+        through.objects.filter(person_id=person.pk, tag_id__in=gone).delete()
+    if missing:
+        tags = {
+            tag.name.casefold(): tag
+            for tag in Tag.objects.filter(vault=vault)
+            if tag.name.casefold() in {name.casefold() for name in missing}
+        }
+        links = []
+        for name in missing:
+            tag = tags.get(name.casefold())
+            if tag is None:
+                tag = Tag.objects.create(vault=vault, name=name)
+                tags[name.casefold()] = tag
+            links.append(through(person_id=person.pk, tag_id=tag.pk))
+        through.objects.bulk_create(links)
+    return bool(gone or missing)
+
+
+# --- the photo -------------------------------------------------------------------------------
+
+
+def _stored_photo(person: Person) -> bytes | None:
+    if not person.photo:
+        return None
+    try:
+        with person.photo.open("rb") as handle:
+            data: bytes = handle.read()
+    except OSError:
+        return None
+    return data
+
+
+def _acceptable_photo(data: bytes) -> str | None:
+    """The file extension of a photo Aandacht shows (the import's checks), else None."""
+    if len(data) > int(settings.UPLOAD_MAX_BYTES):
+        return None
+    extension = sniff_image(data[:16])
+    if extension is None or photos.photo_problem(data) is not None:
+        return None
+    return extension
+
+
+class _Files:
+    """Photo files written by this PUT (removed again if it fails) and old ones to remove
+    once it commits."""
+
+    def __init__(self) -> None:
+        self.written: list[str] = []
+
+    def store(self, person: Person, data: bytes, extension: str) -> None:
+        old = person.photo.name if person.photo else ""
+        name = default_storage.save(
+            f"{timezone.now():photos/%Y/}{secrets.token_hex(12)}.{extension}", ContentFile(data)
+        )
+        self.written.append(name)
+        person.photo.name = name
+        if old:
+            self.remove_later(old)
+
+    def remove_later(self, name: str) -> None:
+        transaction.on_commit(lambda: default_storage.delete(name))
+
+    def abandon(self) -> None:
+        for name in self.written:
+            default_storage.delete(name)
+
+
+def _sync_photo(person: Person, record: Record, files: _Files) -> tuple[bool, bool]:
+    """(photo mapped, person's photo changed). A photo Aandacht cannot show, or one by URL,
+    is not mapped: its PHOTO line stays with the card and the person has no photo."""
+    incoming = record.photo.data if record.photo is not None else None
+    if incoming:
+        if person.photo and _stored_photo(person) == incoming:
+            return True, False
+        extension = _acceptable_photo(incoming)
+        if extension is not None:
+            files.store(person, incoming, extension)
+            return True, True
+    if person.photo:
+        files.remove_later(person.photo.name)
+        person.photo.name = ""
+        return False, True
+    return False, False
+
+
+# --- put ---------------------------------------------------------------------------------------
+
+
+def _uid_taken(vault: Vault, uid: str, card_pk: int | None, person_pk: int | None) -> bool:
+    cards = store.live_cards(vault.pk).filter(uid=uid)
+    if card_pk is not None:
+        cards = cards.exclude(pk=card_pk)
+    people = Person.objects.in_vault(vault).filter(uid=uid)
+    if person_pk is not None:
+        people = people.exclude(pk=person_pk)
+    return cards.exists() or people.exists()
+
+
+def _new_uid(vault: Vault, href: str) -> str:
+    """A UID for a card that came without one: its file name when that is a safe UID."""
+    bare = href.removesuffix(".vcf")
+    if (
+        href.endswith(".vcf")
+        and store._SAFE_HREF.match(bare)
+        and not _uid_taken(vault, bare, None, None)
+    ):
+        return bare
+    return f"urn:uuid:{uuid.uuid4()}"
+
+
+def _shared_notes(person: Person) -> str:
+    bodies = (
+        Note.objects.filter(person_id=person.pk, private=False)
+        .order_by("occurred_at", "id")
+        .values_list("body", flat=True)
+    )
+    return exporting.NOTE_SEPARATOR.join(body.strip() for body in bodies if body.strip())
+
+
+def put_card(
+    *, vault: Vault, user: User, href: str, body: bytes, existing: Card | None
+) -> PutResult:
+    """Store a client's vCard at ``href`` (a new person, or ``existing``'s updated).
+
+    One transaction: a :class:`CardRejected` (or any failure) leaves the vault as it was.
+    """
+    parsed, record = read_body(body)
+    uid = parsed.uid.strip()
+    if len(uid) > max_length(Card, "uid"):
+        raise CardRejected(400, "The vCard's UID is longer than 255 characters.", VALID_DATA)
+    files = _Files()
+    try:
+        with transaction.atomic():
+            result = _put(vault, user, href, body, parsed, record, uid, existing, files)
+    except BaseException:
+        files.abandon()
+        raise
+    return result
+
+
+def _put(
+    vault: Vault,
+    user: User,
+    href: str,
+    body: bytes,
+    parsed: vcard.Card,
+    record: Record,
+    uid: str,
+    existing: Card | None,
+    files: _Files,
+) -> PutResult:
+    # Read again under a lock: ``existing`` may be out of date by now (and a tombstone at
+    # this href is revived rather than doubled).
+    row = Card.objects.select_for_update().filter(vault=vault, href=href).first()
+    live = row is not None and not row.deleted
+    person: Person | None = None
+    if live and row is not None:
+        if uid and uid != row.uid:
+            raise CardRejected(
+                409,
+                f"The card at {href} has the UID {row.uid}; a PUT cannot change it "
+                "(delete the card and create a new one instead).",
+                UID_CONFLICT,
+            )
+        uid = row.uid
+        person = (
+            Person.objects.filter(pk=row.person_id, vault=vault, trashed_at__isnull=True).first()
+            if row.person_id
+            else None
+        )
+    else:
+        uid = uid or _new_uid(vault, href)
+    if person is None and _uid_taken(vault, uid, row.pk if live and row else None, None):
+        raise CardRejected(
+            409, f"Another card of this address book has the UID {uid}.", UID_CONFLICT
+        )
+
+    prepared = Preparer(str(settings.PHONE_REGION), int(settings.UPLOAD_MAX_BYTES)).prepare(record)
+    values = {name: prepared.values.get(name) or "" for name in CARD_FIELDS}
+    created_person = person is None
+    changed = False
+    if person is None:
+        person = Person(vault=vault, uid=uid, **values)
+        photo_mapped, _photo_changed = _sync_photo(person, record, files)
+        person.sort_key = _sort_key(person)
+        Person.objects.bulk_create([person])
+        changed = True
+    else:
+        fields = [name for name in CARD_FIELDS if getattr(person, name) != values[name]]
+        for name in fields:
+            setattr(person, name, values[name])
+        photo_mapped, photo_changed = _sync_photo(person, record, files)
+        if photo_changed:
+            fields.append("photo")
+        if fields:
+            person.sort_key = _sort_key(person)
+            person.updated_at = timezone.now()
+            Person.objects.filter(pk=person.pk).update(
+                sort_key=person.sort_key,
+                updated_at=person.updated_at,
+                **{name: getattr(person, name) for name in fields if name != "photo"},
+                **({"photo": person.photo.name} if "photo" in fields else {}),
+            )
+            changed = True
+
+    wanted, refused = _contacts(record)
+    changed |= _sync_contacts(person, wanted, created_person)
+    changed |= _sync_rows(
+        Address, person, _ADDRESS_COLUMNS, _wanted_addresses(prepared), created_person
+    )
+    changed |= _sync_rows(
+        ImportantDate, person, _DATE_COLUMNS, _wanted_dates(prepared), created_person
+    )
+    changed |= _sync_tags(vault, person, prepared.tags, created_person)
+    addition = mapping.note_addition("" if created_person else _shared_notes(person), parsed.note)
+    if addition:
+        add_note(vault, person, addition, author=user)
+        changed = True
+    if changed:
+        refresh_search_fields([person.pk])
+
+    decisions = mapping.Decisions(
+        photo_mapped=photo_mapped,
+        time_zone_mapped=bool(values["time_zone"]),
+        company=bool(
+            person.organisation and not (person.given_name or person.family_name or person.nickname)
+        ),
+    )
+    kept = mapping.kept_lines(mapping.raw_lines(body), parsed, decisions)
+    extra = "\n".join(mapping.renumber_groups([*kept, *_refused_lines(refused)]))
+
+    created = not live
+    if row is None:
+        row = Card.objects.create(
+            vault=vault, person=person, href=href, uid=uid, extra=extra, revision=0
+        )
+    elif not live or changed or row.extra != extra or row.person_id != person.pk:
+        row.deleted = False
+        row.person = person
+        row.uid = uid
+        row.extra = extra
+        row.etag = ""  # stale: the refresh renders it, and takes a revision if it changed
+        if not live:
+            row.text = ""
+        row.save(update_fields=["deleted", "person", "uid", "extra", "etag", "text"])
+    store.refresh(vault)
+    row.refresh_from_db()
+    version = "4.0" if parsed.version.strip() == "4.0" else store.STORED_VERSION
+    served = store.card_text(row, version) if version != store.STORED_VERSION else row.text
+    return PutResult(
+        card=row, created=created, changed_by_server=not mapping.same_card(served, body)
+    )
+
+
+def _sort_key(person: Person) -> str:
+    return names.sort_key(
+        person.given_name,
+        person.particles,
+        person.family_name,
+        fallback=names.fallback_name(person.nickname, person.organisation),
+    )
+
+
+# --- delete ----------------------------------------------------------------------------------
+
+
+def delete_card(*, card: Card, user: User) -> None:
+    """Move the card's person to the trash (restorable in the web app for 30 days) and leave
+    a tombstone, so every client learns of the deletion at its next sync. A card whose person
+    is already gone only becomes a tombstone."""
+    with transaction.atomic():
+        person = (
+            Person.objects.filter(pk=card.person_id, vault_id=card.vault_id).first()
+            if card.person_id
+            else None
+        )
+        if person is not None:
+            trash_person(person)
+        else:
+            Card.objects.filter(pk=card.pk).update(person=None)
+        store.refresh(card.vault_id)
