@@ -35,6 +35,8 @@ from vdirsyncer_harness import (
     vdirsyncer_missing,
 )
 
+from aandacht.accounts.models import TokenScope
+from aandacht.accounts.tokens import create_token
 from aandacht.carddav import store
 from aandacht.carddav.models import Card
 from aandacht.people.editing import set_photo
@@ -477,3 +479,31 @@ def test_conflict_resolution_keeps_the_winner(side: Side, client: Vdirsyncer, wi
     assert kees_remote.phones == phones
     assert len(client.files()) == count == len(side.live())  # nothing duplicated, nothing lost
     assert_in_step(side, client)
+
+
+# --- refused access --------------------------------------------------------------------------
+
+
+def test_a_wrong_token_finds_nothing(live_dav: LiveDav, tmp_path: Path) -> None:
+    wrong = Remote(live_dav.url, "alice", "aat_" + "x" * 43)
+    client = Vdirsyncer(tmp_path / "vdirsyncer", wrong)
+    run = client.run("discover", "--no-list", "contacts", check=False)
+    assert run.returncode != 0
+    assert "401" in run.stderr, run.describe()
+    assert not client.local.exists() or not any(client.local.iterdir())
+
+
+def test_a_read_token_downloads_but_cannot_write(live_dav: LiveDav, tmp_path: Path) -> None:
+    side = AandachtSide(live_dav)
+    side.seed(PEOPLE[:3])
+    reader = create_token(live_dav.user, "reader", scope=TokenScope.READ).secret
+    client = Vdirsyncer(tmp_path / "vdirsyncer", Remote(live_dav.url, "alice", reader))
+    client.discover()
+    client.sync()
+    jan = by_fn(client.cards())["Jan van der Berg"]
+    client.write(jan.name, edit_card(jan.text, drop=("TEL",), add=("TEL:+31 6 99990909",)))
+
+    run = client.run("sync", "contacts", check=False)
+    assert run.returncode != 0
+    assert "403" in run.stderr, run.describe()
+    assert side.live()[jan.uid].phones == {"31612345601"}  # the server kept its card

@@ -64,6 +64,12 @@ def quiet_environment(home: Path) -> dict[str, str]:
     return env
 
 
+def verbosity() -> list[str]:
+    """``AANDACHT_VDIRSYNCER_DEBUG=1`` makes vdirsyncer log every request and answer (shown
+    when a run fails): the first thing to look at when a sync goes wrong."""
+    return ["-v", "debug"] if os.environ.get("AANDACHT_VDIRSYNCER_DEBUG") == "1" else []
+
+
 @dataclass(frozen=True)
 class Remote:
     """Where a CardDAV server answers and who signs in."""
@@ -175,7 +181,7 @@ class Vdirsyncer:
         """Run vdirsyncer; with ``check``, a non-zero exit or any warning fails the test."""
         try:
             completed = subprocess.run(
-                [str(VDIRSYNCER), "-c", str(self.config), *args],
+                [str(VDIRSYNCER), *verbosity(), "-c", str(self.config), *args],
                 capture_output=True,
                 text=True,
                 timeout=TIMEOUT,
