@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Protocol
 
 import pytest
+import vobject
 from vdirsyncer_harness import (
     LiveDav,
     LocalCard,
@@ -32,6 +33,7 @@ from vdirsyncer_harness import (
     in_ci,
     new_card,
     radicale_server,
+    unfold,
     vdirsyncer_missing,
 )
 
@@ -40,7 +42,7 @@ from aandacht.accounts.tokens import create_token
 from aandacht.carddav import store
 from aandacht.carddav.models import Card
 from aandacht.people.editing import set_photo
-from aandacht.people.lifecycle import trash_person
+from aandacht.people.lifecycle import restore_person, trash_person
 from aandacht.people.models import Address, ContactKind, Person
 from aandacht.people.services import add_contact_method, add_important_date, create_person
 
@@ -390,6 +392,12 @@ def test_edits_on_both_sides_meet(side: Side, client: Vdirsyncer) -> None:
         anna.name,
         edit_card(anna.text, drop=("TEL",), add=("TEL;TYPE=CELL:+31 6 44440202", "X-FOO:bar")),
     )
+    # a phone edits the card with the photo: the photo survives, so does a profile link
+    zoe = local["Zoë van Dijk"]
+    client.write(
+        zoe.name,
+        edit_card(zoe.text, add=("X-SOCIALPROFILE;TYPE=mastodon:https://social.example/@zoe",)),
+    )
     # in the same round: a card made on the phone, a person added on the server
     made_here = str(uuid.uuid4())
     client.write(
@@ -412,6 +420,10 @@ def test_edits_on_both_sides_meet(side: Side, client: Vdirsyncer) -> None:
     assert remote[anna.uid].phones == {"31644440202"}
     assert "X-FOO:bar" in local["Anna de Vries"].lines()
     assert "X-FOO:bar" in LocalCard.parse("server", remote[anna.uid].text).lines()
+
+    zoe_now = vobject.readOne(by_fn(client.cards())["Zoë van Dijk"].text)
+    assert zoe_now.photo.value == PNG
+    assert any("social.example/@zoe" in line for line in unfold(zoe_now.serialize()))
 
     # the unknown line survives the server's next edit of the same person
     side.add_email(anna.uid, "anna@nieuw.nl")
@@ -450,6 +462,15 @@ def test_deletions_go_both_ways(side: Side, client: Vdirsyncer) -> None:
     assert eva.name not in client.files()
     assert len(client.files()) == len(PEOPLE) - 2
     assert_in_step(side, client)
+
+    # restored from the trash (Aandacht only): the same card comes back, once
+    if isinstance(side, AandachtSide):
+        restore_person(Person.objects.get(vault=side.vault, given_name="Eva"))
+        client.sync()
+        back = client.cards()[eva.uid]
+        assert (back.fn, back.emails) == ("Eva Smit", ("eva@example.org",))
+        assert len(client.files()) == len(PEOPLE) - 1
+        assert_in_step(side, client)
 
 
 # --- 4. conflicts ----------------------------------------------------------------------------
