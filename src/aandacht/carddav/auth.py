@@ -33,19 +33,27 @@ class Principal:
     user: User
     token: AccessToken
     _roles: dict[int, str] | None = field(default=None, repr=False)
+    _names: dict[int, str] = field(default_factory=dict, repr=False)
 
     @property
     def username(self) -> str:
         return self.user.get_username()
 
     def roles(self) -> dict[int, str]:
-        """vault id → role, for the vaults this token may read. One query, then cached."""
+        """vault id → role, for the vaults this token may read. One query (with the vaults'
+        names, for the address books' display names), then cached."""
         if self._roles is None:
             memberships = Membership.objects.filter(user=self.user)
             if self.token.vault_id is not None:
                 memberships = memberships.filter(vault_id=self.token.vault_id)
-            self._roles = dict(memberships.values_list("vault_id", "role"))
+            rows = list(memberships.values_list("vault_id", "role", "vault__name"))
+            self._roles = {vault_id: role for vault_id, role, _name in rows}
+            self._names = {vault_id: name for vault_id, _role, name in rows}
         return self._roles
+
+    def vault_name(self, vault_id: int) -> str:
+        self.roles()
+        return self._names.get(vault_id, "")
 
     def can_read(self, vault_id: int) -> bool:
         return vault_id in self.roles()

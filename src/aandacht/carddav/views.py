@@ -411,8 +411,12 @@ def _book_props(context: Context, book: Book) -> dict[str, Getter]:
 
 
 def _books(context: Context, vault_ids: Sequence[int]) -> list[Book]:
-    names = dict(Vault.objects.filter(pk__in=vault_ids).values_list("pk", "name"))
-    return [Book(pk, names[pk], context.principal.can_write(pk)) for pk in vault_ids if pk in names]
+    principal = context.principal
+    return [
+        Book(pk, principal.vault_name(pk), principal.can_write(pk))
+        for pk in vault_ids
+        if principal.can_read(pk)
+    ]
 
 
 class CardRow(NamedTuple):
@@ -588,7 +592,10 @@ def report(context: Context) -> HttpResponse:
 def _card_name(raw: str, base: str) -> str | None:
     """The card href (name in its collection) a client's href names, or None if it is not a
     card of this collection."""
-    path = unquote(urlsplit(raw.strip()).path)
+    try:
+        path = unquote(urlsplit(raw.strip()).path)
+    except ValueError:  # not a URL at all ("http://[broken/")
+        return None
     prefix = unquote(base)
     if not path.startswith(prefix):
         return None
