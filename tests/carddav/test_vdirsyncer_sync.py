@@ -37,7 +37,7 @@ from vdirsyncer_harness import (
     vdirsyncer_missing,
 )
 
-from aandacht.accounts.models import TokenScope
+from aandacht.accounts.models import Membership, Role, TokenScope, Vault
 from aandacht.accounts.tokens import create_token
 from aandacht.carddav import store
 from aandacht.carddav.models import Card
@@ -500,6 +500,33 @@ def test_conflict_resolution_keeps_the_winner(side: Side, client: Vdirsyncer, wi
     assert kees_remote.phones == phones
     assert len(client.files()) == count == len(side.live())  # nothing duplicated, nothing lost
     assert_in_step(side, client)
+
+
+# --- several vaults --------------------------------------------------------------------------
+
+
+def test_every_vault_of_the_user_is_its_own_address_book(live_dav: LiveDav, tmp_path: Path) -> None:
+    """Discovery finds one address book per vault the user is in, and only those."""
+    own = AandachtSide(live_dav)
+    own.seed(PEOPLE[:3])
+    team = Vault.objects.create(name="Team")
+    Membership.objects.create(vault=team, user=live_dav.user, role=Role.EDITOR)
+    create_person(team, given_name="Tess", family_name="Team", emails=["tess@team.example"])
+    strangers = Vault.objects.create(name="Strangers")
+    create_person(strangers, given_name="Sam", family_name="Stranger")
+
+    client = Vdirsyncer(tmp_path / "vdirsyncer", own.remote)
+    client.discover()
+    client.sync()
+    folders = client.collections()
+    assert set(folders) == {str(live_dav.vault.pk), str(team.pk)}
+    mine = client.cards(folders[str(live_dav.vault.pk)])
+    assert sorted(card.fn for card in mine.values()) == sorted(spec.fn for spec in PEOPLE[:3])
+    theirs = client.cards(folders[str(team.pk)])
+    assert [(card.fn, card.emails) for card in theirs.values()] == [
+        ("Tess Team", ("tess@team.example",))
+    ]
+    assert client.sync().actions == []
 
 
 # --- refused access --------------------------------------------------------------------------

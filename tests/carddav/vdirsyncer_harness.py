@@ -220,18 +220,24 @@ class Vdirsyncer:
 
     # --- the local vdir ---------------------------------------------------------------------
 
+    def collections(self) -> dict[str, Path]:
+        """Every collection folder discovery made, by name (the server's collection name)."""
+        if not self.local.exists():
+            return {}
+        return {path.name: path for path in sorted(self.local.iterdir()) if path.is_dir()}
+
     @property
     def collection(self) -> Path:
-        """The one collection folder discovery made (named after the server's collection)."""
-        folders = [path for path in self.local.iterdir() if path.is_dir()]
+        """The one collection folder (most scenarios sync one address book)."""
+        folders = list(self.collections().values())
         assert len(folders) == 1, f"expected one local collection, found {folders}"
         return folders[0]
 
-    def files(self) -> dict[str, str]:
-        """File name → text of every card in the local collection."""
+    def files(self, folder: Path | None = None) -> dict[str, str]:
+        """File name → text of every card in ``folder`` (default: the one collection)."""
         return {
             path.name: path.read_text(encoding="utf-8")
-            for path in sorted(self.collection.glob("*.vcf"))
+            for path in sorted((folder or self.collection).glob("*.vcf"))
         }
 
     def snapshot(self) -> dict[str, tuple[int, int, str]]:
@@ -242,10 +248,10 @@ class Vdirsyncer:
             result[path.name] = (stat.st_ino, stat.st_mtime_ns, path.read_text(encoding="utf-8"))
         return result
 
-    def cards(self) -> dict[str, LocalCard]:
+    def cards(self, folder: Path | None = None) -> dict[str, LocalCard]:
         """UID → the parsed local card; duplicate UIDs fail."""
         found: dict[str, LocalCard] = {}
-        for name, text in self.files().items():
+        for name, text in self.files(folder).items():
             card = LocalCard.parse(name, text)
             assert card.uid not in found, f"UID {card.uid} twice: {found[card.uid].name}, {name}"
             found[card.uid] = card
