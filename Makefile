@@ -11,7 +11,7 @@ PORT ?= 8000
 PO_FILES := $(wildcard src/aandacht/locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test install install-test lint typecheck pytest bench bench-attention bench-import screenshots messages lock clean
+.PHONY: run test install install-test lint typecheck pytest bench bench-attention bench-import bench-carddav screenshots messages lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,11 @@ bench-attention: $(STAMP)
 # BENCH_IMPORT_CARDS=5000 for a quick run.
 bench-import: $(TEST_STAMP)
 	$(BIN)/python bench/import_bench.py
+
+# CardDAV: 10,000 cards synced by vdirsyncer from Aandacht and from Radicale, same run
+# (docs/benchmarks.md). BENCH_CARDDAV_CARDS=1000 for a quick run.
+bench-carddav: $(TEST_STAMP)
+	$(BIN)/python bench/carddav_bench.py
 
 screenshots: $(TEST_STAMP)
 	$(BIN)/python scripts/screenshots.py
