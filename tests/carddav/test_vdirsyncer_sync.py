@@ -515,9 +515,10 @@ def test_every_vault_of_the_user_is_its_own_address_book(live_dav: LiveDav, tmp_
     strangers = Vault.objects.create(name="Strangers")
     create_person(strangers, given_name="Sam", family_name="Stranger")
 
-    client = Vdirsyncer(tmp_path / "vdirsyncer", own.remote)
+    client = Vdirsyncer(tmp_path / "vdirsyncer", own.remote, metadata=("displayname",))
     client.discover()
     client.sync()
+    client.run("metasync", "contacts")
     folders = client.collections()
     assert set(folders) == {str(live_dav.vault.pk), str(team.pk)}
     mine = client.cards(folders[str(live_dav.vault.pk)])
@@ -526,7 +527,38 @@ def test_every_vault_of_the_user_is_its_own_address_book(live_dav: LiveDav, tmp_
     assert [(card.fn, card.emails) for card in theirs.values()] == [
         ("Tess Team", ("tess@team.example",))
     ]
+    # the address books are named after their vaults
+    names = {
+        name: (folder / "displayname").read_text(encoding="utf-8")
+        for name, folder in folders.items()
+    }
+    assert names == {str(live_dav.vault.pk): "Alice's people", str(team.pk): "Team"}
     assert client.sync().actions == []
+
+
+def test_vcard_4_both_ways(live_dav: LiveDav, tmp_path: Path) -> None:
+    """A client that asks for vCard 4.0 gets it, and its 4.0 edits are taken."""
+    side = AandachtSide(live_dav)
+    side.seed(PEOPLE[:5])
+    client = Vdirsyncer(tmp_path / "vdirsyncer", side.remote, vcard_4=True)
+    client.discover()
+    client.sync()
+    local = by_fn(client.cards())
+    assert set(local) == {spec.fn for spec in PEOPLE[:5]}
+    assert all("VERSION:4.0" in card.lines() for card in local.values())
+    sanne = local["Sanne Bakker"]
+    assert "BDAY:--0314" in sanne.lines()  # 4.0 writes a yearless date as such
+
+    client.write(
+        sanne.name,
+        edit_card(sanne.text, add=("TEL;TYPE=cell:+31 6 12120303", "X-FOO;X-BAR=1:bar")),
+    )
+    client.settle()
+    assert side.live()[sanne.uid].phones == {"31612120303"}
+    sanne_now = client.cards()[sanne.uid]
+    assert "VERSION:4.0" in sanne_now.lines()
+    assert "X-FOO;X-BAR=1:bar" in sanne_now.lines()
+    assert_in_step(side, client)
 
 
 # --- refused access --------------------------------------------------------------------------

@@ -133,6 +133,8 @@ class Vdirsyncer:
     root: Path
     remote: Remote
     conflict_resolution: str | None = None
+    vcard_4: bool = False  # ask for vCard 4.0 (address-data version="4.0" in multigets)
+    metadata: tuple[str, ...] = ()  # e.g. ("displayname",) for ``metasync``
     history: list[Run] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -148,33 +150,36 @@ class Vdirsyncer:
         """(Re)write the config; ``conflict_resolution`` is "a wins", "b wins" or None."""
         if conflict_resolution is not None:
             self.conflict_resolution = conflict_resolution
-        resolution = (
-            f'conflict_resolution = "{self.conflict_resolution}"\n'
-            if self.conflict_resolution
-            else ""
-        )
+        pair = [
+            f"[pair {PAIR}]",
+            'a = "local"',
+            'b = "remote"',
+            'collections = ["from b"]',
+            'implicit = "create"',
+        ]
+        if self.conflict_resolution:
+            pair.append(f'conflict_resolution = "{self.conflict_resolution}"')
+        if self.metadata:
+            pair.append("metadata = [" + ", ".join(f'"{key}"' for key in self.metadata) + "]")
+        remote = [
+            "[storage remote]",
+            'type = "carddav"',
+            f'url = "{self.remote.root_url}"',
+            f'username = "{self.remote.username}"',
+            f'password = "{self.remote.password}"',
+        ]
+        if self.vcard_4:
+            remote.append("use_vcard_4 = true")
+        local = [
+            "[storage local]",
+            'type = "filesystem"',
+            f'path = "{self.local}/"',
+            'fileext = ".vcf"',
+        ]
+        general = ["[general]", f'status_path = "{self.status}/"']
+        sections = (general, pair, local, remote)
         self.config.write_text(
-            "[general]\n"
-            f'status_path = "{self.status}/"\n'
-            "\n"
-            f"[pair {PAIR}]\n"
-            'a = "local"\n'
-            'b = "remote"\n'
-            'collections = ["from b"]\n'
-            'implicit = "create"\n'
-            f"{resolution}"
-            "\n"
-            "[storage local]\n"
-            'type = "filesystem"\n'
-            f'path = "{self.local}/"\n'
-            'fileext = ".vcf"\n'
-            "\n"
-            "[storage remote]\n"
-            'type = "carddav"\n'
-            f'url = "{self.remote.root_url}"\n'
-            f'username = "{self.remote.username}"\n'
-            f'password = "{self.remote.password}"\n',
-            encoding="utf-8",
+            "\n\n".join("\n".join(lines) for lines in sections) + "\n", encoding="utf-8"
         )
 
     def run(self, *args: str, check: bool = True) -> Run:
