@@ -68,9 +68,8 @@ from aandacht.people.models import (
     SocialService,
     Tag,
 )
-from aandacht.people.search import refresh_search_fields
+from aandacht.people.search import build_documents
 from aandacht.timeline.models import Note
-from aandacht.timeline.services import add_note
 
 __all__ = ["CardRejected", "PutResult", "delete_card", "put_card"]
 
@@ -264,9 +263,30 @@ def _body_lines(card: vcard.Card) -> list[str]:
     return [line for line in lines if not line.upper().startswith(skip)]
 
 
-def _sync_contacts(person: Person, wanted: list[_Contact], created: bool) -> bool:
+def _phone_text(value: str) -> str:
+    """A phone number as a vCard 3.0 card shows it (an extension as " ext. 102")."""
+    written = exporting._phone_lines(value, [], "", store.STORED_VERSION, [])
+    return written.value if isinstance(written, vcard.Value) else value
+
+
+def _written_alike(item: _Contact, method: ContactMethod) -> bool:
+    """Whether the stored value reads back as the card's: then it stays as stored, so the
+    served card PUT again changes no row. An IM handle stored as "anna" labelled Skype is
+    served as ``skype:anna``; a phone number with an extension as a ``tel:`` URI
+    (``+1-418-656-9254;ext=102``) is served as "+1-418-656-9254 ext. 102"."""
+    if item.key[0] == "im":
+        return True
+    if item.kind == ContactKind.PHONE and method.value != item.value:
+        return _phone_text(method.value) == _phone_text(item.value)
+    return False
+
+
+def _sync_contacts(
+    person: Person, wanted: list[_Contact], created: bool
+) -> tuple[bool, list[tuple[str, str]]]:
     """Make the person's contact details the card's: rows with the same detail stay (their
-    label and position follow the card), others are removed or added. True when changed."""
+    label and position follow the card), others are removed or added. Returns (changed,
+    every detail's (value, normalized) in the order of the person page, for the search)."""
     existing = [] if created else list(person.contact_methods.order_by("kind", "position", "id"))
     by_key: dict[tuple[str, str], list[ContactMethod]] = {}
     for method in existing:
@@ -278,11 +298,13 @@ def _sync_contacts(person: Person, wanted: list[_Contact], created: bool) -> boo
     new: list[ContactMethod] = []
     changed: list[ContactMethod] = []
     kept: set[int] = set()
+    final: list[tuple[str, int, str, str]] = []
     for item in wanted:
         position = positions.get(item.kind, 0)
         positions[item.kind] = position + 1
         matches = by_key.get(item.key)
         if not matches:
+            final.append((item.kind, position, item.value, item.normalized))
             new.append(
                 ContactMethod(
                     person=person,
@@ -297,11 +319,11 @@ def _sync_contacts(person: Person, wanted: list[_Contact], created: bool) -> boo
             continue
         method = matches.pop(0)
         kept.add(method.pk)
-        # An IM handle written as "skype:anna" or as "anna" labelled Skype reads back the same.
         value, normalized = item.value, item.normalized
-        if item.key[0] == "im":
+        if _written_alike(item, method):
             value, normalized = method.value, method.normalized
         fresh = (value, normalized, item.service, item.label, position)
+        final.append((item.kind, position, value, normalized))
         if (
             method.value,
             method.normalized,
@@ -320,7 +342,8 @@ def _sync_contacts(person: Person, wanted: list[_Contact], created: bool) -> boo
         )
     if new:
         ContactMethod.objects.bulk_create(new)
-    return bool(gone or changed or new)
+    final.sort()
+    return bool(gone or changed or new), [(value, normalized) for *_o, value, normalized in final]
 
 
 # --- addresses, dates, tags ----------------------------------------------------------------------
@@ -393,29 +416,30 @@ def _wanted_dates(prepared: Prepared) -> list[tuple[Any, ...]]:
     return list(dict.fromkeys(prepared.dates))
 
 
-def _sync_tags(vault: Vault, person: Person, wanted: list[str], created: bool) -> bool:
-    """The person's tags become the card's CATEGORIES (matched case-insensitively)."""
+def _sync_tags(
+    vault: Vault, person: Person, wanted: list[str], created: bool
+) -> tuple[bool, list[str]]:
+    """The person's tags become the card's CATEGORIES (matched case-insensitively, as
+    ``set_tags`` does); (changed, the tag names the person has now)."""
     through = Person.tags.through
     current = (
-        {}
+        []
         if created
-        else {
-            name.casefold(): tag_id
-            for tag_id, name in through.objects.filter(person_id=person.pk).values_list(
-                "tag_id", "tag__name"
-            )
-        }
+        else list(through.objects.filter(person_id=person.pk).values_list("tag_id", "tag__name"))
     )
     keys = {name.casefold() for name in wanted}
-    gone = [tag_id for key, tag_id in current.items() if key not in keys]
-    missing = [name for name in wanted if name.casefold() not in current]
+    have = {name.casefold() for _tag_id, name in current}
+    gone = [tag_id for tag_id, name in current if name.casefold() not in keys]
+    names = [name for _tag_id, name in current if name.casefold() in keys]
+    missing = [name for name in wanted if name.casefold() not in have]
     if gone:
         through.objects.filter(person_id=person.pk, tag_id__in=gone).delete()
     if missing:
+        folded = {name.casefold() for name in missing}
         tags = {
             tag.name.casefold(): tag
-            for tag in Tag.objects.filter(vault=vault)
-            if tag.name.casefold() in {name.casefold() for name in missing}
+            for tag in Tag.objects.filter(vault=vault).only("pk", "name")
+            if tag.name.casefold() in folded
         }
         links = []
         for name in missing:
@@ -424,8 +448,9 @@ def _sync_tags(vault: Vault, person: Person, wanted: list[str], created: bool) -
                 tag = Tag.objects.create(vault=vault, name=name)
                 tags[name.casefold()] = tag
             links.append(through(person_id=person.pk, tag_id=tag.pk))
+            names.append(tag.name)
         through.objects.bulk_create(links)
-    return bool(gone or missing)
+    return bool(gone or missing), sorted(names)
 
 
 # --- the photo -------------------------------------------------------------------------------
@@ -520,13 +545,36 @@ def _new_uid(vault: Vault, href: str) -> str:
     return f"urn:uuid:{uuid.uuid4()}"
 
 
-def _shared_notes(person: Person) -> str:
-    bodies = (
+def _shared_notes(person: Person) -> list[str]:
+    """The bodies of the person's shared notes, oldest first (the order of the served NOTE)."""
+    return list(
         Note.objects.filter(person_id=person.pk, private=False)
         .order_by("occurred_at", "id")
         .values_list("body", flat=True)
     )
+
+
+def _note_text(bodies: list[str]) -> str:
+    """The NOTE Aandacht serves (``exporting.person_to_card``)."""
     return exporting.NOTE_SEPARATOR.join(body.strip() for body in bodies if body.strip())
+
+
+def _add_note(vault: Vault, person: Person, user: User, text: str) -> None:
+    """One shared note by the writing user, as ``timeline.services.add_note`` makes it,
+    without its signals: the search columns and the card are updated by the PUT itself."""
+    now = timezone.now()
+    Note.objects.bulk_create(
+        [
+            Note(
+                vault=vault,
+                person=person,
+                author=user if isinstance(user, User) else None,
+                body=text.strip(),
+                private=False,
+                occurred_at=now,
+            )
+        ]
+    )
 
 
 def put_card(
@@ -589,13 +637,28 @@ def _put(
 
     prepared = Preparer(str(settings.PHONE_REGION), int(settings.UPLOAD_MAX_BYTES)).prepare(record)
     values = {name: prepared.values.get(name) or "" for name in CARD_FIELDS}
-    created_person = person is None
+    wanted, refused = _contacts(record)
+    addresses = _wanted_addresses(prepared)
+    dates = _wanted_dates(prepared)
     changed = False
     if person is None:
         person = Person(vault=vault, uid=uid, **values)
         photo_mapped, _photo_changed = _sync_photo(person, record, files)
         person.sort_key = _sort_key(person)
+        addition = mapping.note_addition("", parsed.note)
+        person.search_names, person.search_text = build_documents(
+            person,
+            [(c.value, c.normalized) for c in sorted(wanted, key=lambda c: c.kind)],
+            sorted(prepared.tags),
+            [addition] if addition else [],
+        )
         Person.objects.bulk_create([person])
+        _sync_contacts(person, wanted, created=True)
+        _sync_rows(Address, person, _ADDRESS_COLUMNS, addresses, created=True)
+        _sync_rows(ImportantDate, person, _DATE_COLUMNS, dates, created=True)
+        _sync_tags(vault, person, prepared.tags, created=True)
+        if addition:
+            _add_note(vault, person, user, addition)
         changed = True
     else:
         fields = [name for name in CARD_FIELDS if getattr(person, name) != values[name]]
@@ -604,32 +667,34 @@ def _put(
         photo_mapped, photo_changed = _sync_photo(person, record, files)
         if photo_changed:
             fields.append("photo")
-        if fields:
+        contacts_changed, contacts = _sync_contacts(person, wanted, created=False)
+        changed = bool(fields) or contacts_changed
+        changed |= _sync_rows(Address, person, _ADDRESS_COLUMNS, addresses, created=False)
+        changed |= _sync_rows(ImportantDate, person, _DATE_COLUMNS, dates, created=False)
+        tags_changed, tag_names = _sync_tags(vault, person, prepared.tags, created=False)
+        changed |= tags_changed
+        bodies = _shared_notes(person)
+        addition = mapping.note_addition(_note_text(bodies), parsed.note)
+        if addition:
+            _add_note(vault, person, user, addition)
+            bodies.append(addition)
+            changed = True
+        if changed:
+            # the search columns as refresh_search_fields makes them (newest note first)
+            person.search_names, person.search_text = build_documents(
+                person, contacts, tag_names, bodies[::-1]
+            )
             person.sort_key = _sort_key(person)
             person.updated_at = timezone.now()
+            columns = [name for name in fields if name != "photo"]
             Person.objects.filter(pk=person.pk).update(
                 sort_key=person.sort_key,
                 updated_at=person.updated_at,
-                **{name: getattr(person, name) for name in fields if name != "photo"},
+                search_names=person.search_names,
+                search_text=person.search_text,
+                **{name: getattr(person, name) for name in columns},
                 **({"photo": person.photo.name} if "photo" in fields else {}),
             )
-            changed = True
-
-    wanted, refused = _contacts(record)
-    changed |= _sync_contacts(person, wanted, created_person)
-    changed |= _sync_rows(
-        Address, person, _ADDRESS_COLUMNS, _wanted_addresses(prepared), created_person
-    )
-    changed |= _sync_rows(
-        ImportantDate, person, _DATE_COLUMNS, _wanted_dates(prepared), created_person
-    )
-    changed |= _sync_tags(vault, person, prepared.tags, created_person)
-    addition = mapping.note_addition("" if created_person else _shared_notes(person), parsed.note)
-    if addition:
-        add_note(vault, person, addition, author=user)
-        changed = True
-    if changed:
-        refresh_search_fields([person.pk])
 
     decisions = mapping.Decisions(
         photo_mapped=photo_mapped,
@@ -642,6 +707,7 @@ def _put(
     extra = "\n".join(mapping.renumber_groups([*kept, *_refused_lines(refused)]))
 
     created = not live
+    current = row is not None and live and bool(row.etag)  # rendered, and stays so below
     if row is None:
         row = Card.objects.create(
             vault=vault, person=person, href=href, uid=uid, extra=extra, revision=0
@@ -655,8 +721,10 @@ def _put(
         if not live:
             row.text = ""
         row.save(update_fields=["deleted", "person", "uid", "extra", "etag", "text"])
+        current = False
     store.refresh(vault)
-    row.refresh_from_db()
+    if not current:
+        row.refresh_from_db()
     version = "4.0" if parsed.version.strip() == "4.0" else store.STORED_VERSION
     served = store.card_text(row, version) if version != store.STORED_VERSION else row.text
     return PutResult(
