@@ -101,6 +101,8 @@ MIDDLEWARE = [
     # Content-Security-Policy and Permissions-Policy (Django 5.2 sets neither); outermost,
     # so static files and redirects carry them too.
     "aandacht.web.security.SecurityHeadersMiddleware",
+    # PROPFIND / from a CardDAV client that was given the bare server address → /dav/.
+    "aandacht.carddav.middleware.DavRootRedirectMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -33,6 +33,10 @@ class FirstRunMiddleware:
         static_prefix = settings.STATIC_URL or "/static/"
         if path.startswith((static_prefix, reverse("web:welcome"))):
             return True
+        # CardDAV clients sign in with a token on every request: a redirect to an HTML page
+        # would only confuse them (and they cannot be past the first run without a user).
+        if path.startswith((reverse("carddav:root"), reverse("carddav:well_known"))):
+            return True
         # The app shell's files: a browser refuses a service worker behind a redirect.
         return path in {
             reverse(name)
