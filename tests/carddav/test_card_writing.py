@@ -21,6 +21,7 @@ from aandacht.accounts.models import Vault
 from aandacht.carddav import store
 from aandacht.carddav.models import AddressBook, Card
 from aandacht.carddav.writing import CardRejected, PutResult, delete_card, put_card
+from aandacht.demo import load_demo
 from aandacht.exchange import vcard
 from aandacht.people.models import (
     Address,
@@ -678,6 +679,36 @@ def test_cp1252_body(vault: Vault, alice: User) -> None:
     converges(vault, alice, result)
 
 
+def test_utf16_body(vault: Vault, alice: User) -> None:
+    body = card_text("N:Çelik;Ayşe;;;", "FN:Ayşe Çelik", "UID:ayse").encode("utf-16")
+    result = put(vault, alice, "ayse.vcf", body)
+    person = result.card.person
+    assert person is not None and (person.given_name, person.family_name) == ("Ayşe", "Çelik")
+    assert result.changed_by_server
+    converges(vault, alice, result)
+
+
+def test_company_and_nameless_cards(vault: Vault, alice: User) -> None:
+    company = put(
+        vault,
+        alice,
+        "acme.vcf",
+        card_text("FN:Acme B.V.", "N:;;;;", "ORG:Acme B.V.", "X-ABShowAs:COMPANY", "UID:acme"),
+    )
+    person = company.card.person
+    assert person is not None and person.organisation == "Acme B.V."
+    assert (person.given_name, person.family_name, person.nickname) == ("", "", "")
+    assert lines_of(company.card.text).count("X-ABShowAs:COMPANY") == 1
+    assert company.card.extra == ""
+    converges(vault, alice, company)
+    # only an email address: no name is made up (a nickname would land on the phone)
+    android = put(vault, alice, "a.vcf", card_text("FN:", "EMAIL:ann@example.org", "UID:a"))
+    person = android.card.person
+    assert person is not None and (person.given_name, person.nickname) == ("", "")
+    assert "FN:ann@example.org" in lines_of(android.card.text)
+    converges(vault, alice, android)
+
+
 def test_vcard_40(vault: Vault, alice: User) -> None:
     data = png("green")
     body = card_text(
@@ -818,3 +849,28 @@ def test_real_cards_are_stored_or_refused_and_converge(vault: Vault, alice: User
             stored += 1
             converges(vault, alice, result)
     assert stored >= 20
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_demo_cards_sent_back_change_nothing_they_do_not_say(alice: User, lang: str) -> None:
+    """A phone that uploads every card it downloaded (a first two-way sync) changes nothing;
+    one that adds a line of its own to each card changes only that: not a row of what
+    Aandacht knows, even where the card cannot tell two stored values apart."""
+    demo = load_demo(lang, owner=alice)
+    start = store.refresh(demo)
+    cards = list(store.live_cards(demo.pk).select_related("person"))
+    assert len(cards) > 20
+    people = {card.pk: snapshot(card.person) for card in cards if card.person is not None}
+    for card in cards:
+        result = put(demo, alice, card.href, card.text, existing=card)
+        assert not result.created and not result.changed_by_server, card.text
+        assert result.card.etag == card.etag
+    assert revision(demo) == start
+    for card in cards:
+        text = card.text.replace("END:VCARD", "X-PHONE-SEEN:1\r\nEND:VCARD")
+        result = put(demo, alice, card.href, text, existing=card)
+        assert not result.changed_by_server, result.card.text
+        assert result.card.extra == "X-PHONE-SEEN:1"
+        assert card.person is not None
+        after = snapshot(card.person)
+        assert after == people[card.pk], (card.text, after)

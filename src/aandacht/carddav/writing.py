@@ -613,6 +613,19 @@ def _put(
     # this href is revived rather than doubled).
     row = Card.objects.select_for_update().filter(vault=vault, href=href).first()
     live = row is not None and not row.deleted
+    if (
+        row is not None
+        and live
+        and row.etag
+        and parsed.version.strip() != "4.0"
+        and mapping.same_card(row.text, body)
+    ):
+        # The client sent back what it was served (a first sync, an unchanged contact):
+        # nothing to map. Without this, values the card cannot tell apart (particles
+        # "El" + "Amrani" or a family name "El Amrani") could still be rewritten.
+        store.refresh(vault)
+        row.refresh_from_db()
+        return PutResult(card=row, created=False, changed_by_server=False)
     person: Person | None = None
     if live and row is not None:
         if uid and uid != row.uid:
@@ -637,6 +650,8 @@ def _put(
 
     prepared = Preparer(str(settings.PHONE_REGION), int(settings.UPLOAD_MAX_BYTES)).prepare(record)
     values = {name: prepared.values.get(name) or "" for name in CARD_FIELDS}
+    if person is not None:
+        _keep_what_reads_the_same(person, parsed, record, values)
     wanted, refused = _contacts(record)
     addresses = _wanted_addresses(prepared)
     dates = _wanted_dates(prepared)
@@ -730,6 +745,42 @@ def _put(
     return PutResult(
         card=row, created=created, changed_by_server=not mapping.same_card(served, body)
     )
+
+
+def _keep_what_reads_the_same(
+    person: Person, parsed: vcard.Card, record: Record, values: dict[str, str]
+) -> None:
+    """Keep the person's values where the card says what Aandacht serves for them now.
+
+    The card cannot tell every stored value apart: particles "El" with the family name
+    "Amrani" are served as ``N:El Amrani;…`` and read back as the family name "El Amrani";
+    the import tidies whitespace a value typed in the web app may have. A card that leaves a
+    field as it was served must not rewrite it.
+    """
+    served_n = (
+        " ".join(p for p in (person.particles.strip(), person.family_name.strip()) if p),
+        person.given_name.strip(),
+        "",
+        person.name_prefix.strip(),
+        person.name_suffix.strip(),
+    )
+    sent = (parsed.family, parsed.given, parsed.additional, parsed.prefixes, parsed.suffixes)
+    sent_n = tuple(part.strip() for part in sent)
+    if sent_n == served_n:
+        for name in ("given_name", "particles", "family_name", "name_prefix", "name_suffix"):
+            values[name] = getattr(person, name)
+    served_org = (
+        person.organisation.strip(),
+        [person.department.strip()] if person.department.strip() else [],
+    )
+    if (parsed.organisation.strip(), [d.strip() for d in parsed.departments]) == served_org:
+        values["organisation"] = person.organisation
+        values["department"] = person.department
+    if parsed.nicknames == ([person.nickname.strip()] if person.nickname.strip() else []):
+        values["nickname"] = person.nickname
+    for name in ("job_title", "pronouns", "time_zone"):
+        if getattr(record, name).strip() == getattr(person, name).strip():
+            values[name] = getattr(person, name)
 
 
 def _sort_key(person: Person) -> str:
