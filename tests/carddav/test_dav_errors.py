@@ -344,3 +344,14 @@ def test_an_authenticated_request_costs_few_queries(
     with django_assert_max_num_queries(8):
         response = dav.propfind(collection_url(vault.pk), depth="0")
     assert response.status_code == 207
+
+
+def test_card_names_no_card_can_have(dav: Dav, vault: Vault, ada: Person) -> None:
+    """Control characters (a NUL byte included: PostgreSQL refuses it in text) never reach the
+    database: reads answer 404, a PUT 400."""
+    for name in ("%00.vcf", "a%0Ab.vcf", "back%5Cslash.vcf", "%7F.vcf", "x" * 300 + ".vcf"):
+        url = collection_url(vault.pk) + name
+        for method in ("GET", "HEAD", "PROPFIND", "DELETE"):
+            assert dav.request(method, url, Depth="0").status_code == 404, (name, method)
+        response = dav.request("PUT", url, "BEGIN:VCARD", content_type="text/vcard")
+        assert response.status_code == 400, name

@@ -216,6 +216,11 @@ def _serve(
         return _not_found()
     if vault_id and not principal.can_read(vault_id):
         return _not_found()
+    if kind == "card" and not _valid_name(href):
+        # No card has such a name (and a NUL byte must never reach the database).
+        if method == "PUT":
+            return _plain(400, "That is no valid name for a card.")
+        return _not_found()
     context = Context(request, principal, kind, vault_id, href)
     handler = HANDLERS[kind].get(method)
     try:
@@ -600,9 +605,7 @@ def _card_name(raw: str, base: str) -> str | None:
     if not path.startswith(prefix):
         return None
     name = path[len(prefix) :]
-    if not name or "/" in name:
-        return None
-    return name
+    return name if _valid_name(name) else None
 
 
 def _multiget(context: Context, root: ET.Element) -> HttpResponse:
@@ -735,7 +738,8 @@ def get(context: Context) -> HttpResponse:
                 return response
         version: vcard.Version = "4.0" if _wants_v4(request) else store.STORED_VERSION
         text = store.card_text(found, version)
-        response = _body_response(request, text, f"text/vcard; charset=utf-8; version={version}")
+        content_type = VCARD_CONTENT_TYPE + ("; version=4.0" if version == "4.0" else "")
+        response = _body_response(request, text, content_type)
         response["ETag"] = found.etag
         response["Vary"] = "Accept"
         return response
@@ -784,8 +788,6 @@ def put(context: Context) -> HttpResponse:
     request = context.request
     if not context.can_write():
         return _plain(403, "You may only read this address book.")
-    if not _valid_name(context.href):
-        return _plain(400, "That is no valid name for a card.")
     content_type = (request.content_type or "").lower()
     if content_type not in VCARD_TYPES:
         raise DavError(415, "Send a vCard (text/vcard).", SUPPORTED_DATA)
