@@ -392,3 +392,18 @@ def test_query_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         response = dav.report(collection_url(vault.pk), query(filter_xml))
     assert len(responses(xml_of(response))) == 100
+
+
+def test_prefer_minimal_leaves_out_missing_properties(dav: Dav, vault: Vault, ada: Person) -> None:
+    body = '<propfind xmlns="DAV:"><prop><getetag/><getlastmodified/></prop></propfind>'
+    url = collection_url(vault.pk)
+    full = responses(xml_of(dav.propfind(url, body, depth="1")))
+    assert missing(full[card_url(vault, ada)]) == {f"{D}getlastmodified"}
+    assert missing(full[url]) == {f"{D}getlastmodified", f"{D}getetag"}
+    for header in ({"Prefer": "return=minimal"}, {"Brief": "t"}):
+        response = dav.request("PROPFIND", url, body, Depth="1", **header)
+        assert response["Preference-Applied"] == "return=minimal"
+        brief = responses(xml_of(response))
+        assert set(brief) == set(full)
+        assert all(not missing(r) for r in brief.values())
+        assert prop(brief[card_url(vault, ada)], f"{D}getetag") is not None

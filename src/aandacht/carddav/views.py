@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET  # noqa: S405 (types only; parsing is dav_xml.parse)
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 from urllib.parse import quote, unquote, urlsplit
 
@@ -176,6 +176,25 @@ def _xml_body(request: HttpRequest) -> ET.Element | None:
     return dav_xml.parse(_read_body(request, dav_xml.MAX_XML_BODY))
 
 
+def _minimal(request: HttpRequest) -> bool:
+    """Whether the client asked for answers without the properties it does not get."""
+    prefer = request.headers.get("Prefer", "").lower()
+    brief = request.headers.get("Brief", "").strip().lower()
+    return "return=minimal" in prefer or brief == "t"
+
+
+def _minimal_request(context: Context, request: PropRequest) -> PropRequest:
+    return replace(request, minimal=True) if _minimal(context.request) else request
+
+
+def _multistatus(context: Context, responses: Iterable[str], tail: str = "") -> HttpResponse:
+    response = dav_xml.multistatus(responses, tail)
+    if _minimal(context.request):
+        response["Preference-Applied"] = "return=minimal"
+        response["Vary"] = "Prefer, Brief"
+    return response
+
+
 def _depth(request: HttpRequest) -> str:
     """The Depth header: 0 or 1. Without one, 0 (as Radicale and most servers do); infinity is
     refused with the precondition RFC 4918 names."""
@@ -279,6 +298,8 @@ class PropRequest:
     mode: str  # "allprop", "propname" or "prop"
     names: tuple[str, ...] = ()
     version: vcard.Version = store.STORED_VERSION
+    # Prefer: return=minimal (RFC 8144) or Brief: t: leave out the 404 propstats.
+    minimal: bool = False
 
     def wants(self, name: str) -> bool:
         return self.mode == "allprop" or name in self.names
@@ -347,7 +368,7 @@ def _answer(href: str, table: dict[str, Getter], request: PropRequest) -> str:
         for name in request.names:
             if name not in table:
                 missing.append(empty(name))
-    return dav_xml.response(href, found, missing)
+    return dav_xml.response(href, found, () if request.minimal else missing)
 
 
 def _principal_props(context: Context) -> dict[str, Getter]:
@@ -472,7 +493,7 @@ class CardAnswers:
                 found.append(f"<D:getcontentlength>{length}</D:getcontentlength>")
             elif name == ADDRESS_DATA:
                 found.append(f"<C:address-data>{escape(self.text_of(row))}</C:address-data>")
-            else:
+            elif not request.minimal:
                 missing.append(empty(name))
         return dav_xml.response(href, found, missing)
 
@@ -519,7 +540,7 @@ def _card_answers(context: Context, rows: Sequence[CardRow], request: PropReques
 
 def propfind(context: Context) -> HttpResponse:
     depth = _depth(context.request)
-    request = _propfind_request(_xml_body(context.request))
+    request = _minimal_request(context, _propfind_request(_xml_body(context.request)))
     kind = context.kind
     responses: list[str] = []
     if kind == "root":
@@ -549,7 +570,7 @@ def propfind(context: Context) -> HttpResponse:
         if not rows:
             return _not_found()
         responses.append(_card_answers(context, rows, request).one(rows[0]))
-    return dav_xml.multistatus(responses)
+    return _multistatus(context, responses)
 
 
 def proppatch(context: Context) -> HttpResponse:
@@ -609,7 +630,7 @@ def _card_name(raw: str, base: str) -> str | None:
 
 
 def _multiget(context: Context, root: ET.Element) -> HttpResponse:
-    request = _prop_request(root.find(clark(DAV, "prop")))
+    request = _minimal_request(context, _prop_request(root.find(clark(DAV, "prop"))))
     base = collection_path(context.username, context.vault_id)
     raw_hrefs = list(dict.fromkeys(dav_xml.texts(root, clark(DAV, "href"))))
     names = {raw: _card_name(raw, base) for raw in raw_hrefs}
@@ -626,15 +647,15 @@ def _multiget(context: Context, root: ET.Element) -> HttpResponse:
         name = names[raw]
         row = rows.get(name) if name is not None else None
         responses.append(answers.one(row) if row is not None else dav_xml.status_response(raw, 404))
-    return dav_xml.multistatus(responses)
+    return _multistatus(context, responses)
 
 
 def _query(context: Context, root: ET.Element) -> HttpResponse:
-    request = _prop_request(root.find(clark(DAV, "prop")))
+    request = _minimal_request(context, _prop_request(root.find(clark(DAV, "prop"))))
     matches = dav_xml.compile_filter(root.find(clark(CARD, "filter")))
     limit = dav_xml.limit_of(root)
     store.refresh(context.vault_id)
-    full = PropRequest(request.mode, (*request.names, ADDRESS_DATA), request.version)
+    full = replace(request, names=(*request.names, ADDRESS_DATA))
     rows = [
         row
         for row in _rows(store.live_cards(context.vault_id).order_by("href"), full)
@@ -653,7 +674,7 @@ def _query(context: Context, root: ET.Element) -> HttpResponse:
                 "<D:error><D:number-of-matches-within-limits/></D:error>",
             )
         )
-    return dav_xml.multistatus(responses)
+    return _multistatus(context, responses)
 
 
 def _sync_collection(context: Context, root: ET.Element) -> HttpResponse:
@@ -666,7 +687,7 @@ def _sync_collection(context: Context, root: ET.Element) -> HttpResponse:
         )
     if level != "1":
         raise DavError(400, "sync-level must be 1 or infinite.")
-    request = _prop_request(root.find(clark(DAV, "prop")))
+    request = _minimal_request(context, _prop_request(root.find(clark(DAV, "prop"))))
     token = (root.findtext(clark(DAV, "sync-token")) or "").strip()
     revision = store.refresh(context.vault_id)
     base = collection_path(context.username, context.vault_id)
@@ -696,7 +717,7 @@ def _sync_collection(context: Context, root: ET.Element) -> HttpResponse:
         responses.extend(answers.one(row) for row in rows)
         responses.extend(dav_xml.status_response(base + quote_href(h), 404) for h in deleted)
     tail = f"<D:sync-token>{escape(store.sync_token(context.vault_id, revision))}</D:sync-token>"
-    return dav_xml.multistatus(responses, tail)
+    return _multistatus(context, responses, tail)
 
 
 # GET and HEAD ---------------------------------------------------------------------------------
