@@ -355,3 +355,13 @@ def test_card_names_no_card_can_have(dav: Dav, vault: Vault, ada: Person) -> Non
             assert dav.request(method, url, Depth="0").status_code == 404, (name, method)
         response = dav.request("PUT", url, "BEGIN:VCARD", content_type="text/vcard")
         assert response.status_code == 400, name
+
+
+def test_properties_in_other_namespaces_come_back_well_formed(dav: Dav, vault: Vault) -> None:
+    url = collection_url(vault.pk)
+    body = (
+        '<propfind xmlns="DAV:"><prop><displayname/><plain xmlns=""/>'
+        '<x:odd xmlns:x="urn:example:a&amp;b"/><x:other xmlns:x="DAV:x"/></prop></propfind>'
+    )
+    answer = responses(xml_of(dav.propfind(url, body)))[url]
+    assert missing(answer) == {"plain", "{urn:example:a&b}odd", "{DAV:x}other"}

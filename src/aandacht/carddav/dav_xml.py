@@ -80,6 +80,8 @@ def _open(tag: str) -> tuple[str, str]:
     prefix = PREFIXES.get(namespace)
     if prefix is not None:
         return f"<{prefix}:{name}", f"{prefix}:{name}"
+    if not namespace:  # no prefix may be bound to the empty namespace
+        return f'<{name} xmlns=""', name
     return f'<X:{name} xmlns:X="{escape_attr(namespace)}"', f"X:{name}"
 
 
@@ -152,10 +154,6 @@ def parse(body: bytes) -> ET.Element | None:
     except (ET.ParseError, DefusedXmlException, ValueError) as error:
         raise DavError(400, f"The request body is not well-formed XML: {error}") from error
     return root
-
-
-def texts(parent: ET.Element, tag: str) -> list[str]:
-    return [(child.text or "").strip() for child in parent.iter(tag)]
 
 
 # --- addressbook-query (RFC 6352 §10.5): the filter, compiled once, tested per card ---------

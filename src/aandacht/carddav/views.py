@@ -301,9 +301,6 @@ class PropRequest:
     # Prefer: return=minimal (RFC 8144) or Brief: t: leave out the 404 propstats.
     minimal: bool = False
 
-    def wants(self, name: str) -> bool:
-        return self.mode == "allprop" or name in self.names
-
 
 def _address_data_version(prop: ET.Element) -> vcard.Version:
     """The vCard version an ``address-data`` element asks for (3.0 unless 4.0 is named)."""
@@ -632,7 +629,9 @@ def _card_name(raw: str, base: str) -> str | None:
 def _multiget(context: Context, root: ET.Element) -> HttpResponse:
     request = _minimal_request(context, _prop_request(root.find(clark(DAV, "prop"))))
     base = collection_path(context.username, context.vault_id)
-    raw_hrefs = list(dict.fromkeys(dav_xml.texts(root, clark(DAV, "href"))))
+    raw_hrefs = list(
+        dict.fromkeys((href.text or "").strip() for href in root.findall(clark(DAV, "href")))
+    )
     names = {raw: _card_name(raw, base) for raw in raw_hrefs}
     wanted = sorted({name for name in names.values() if name is not None})
     store.refresh(context.vault_id)
