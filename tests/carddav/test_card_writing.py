@@ -32,7 +32,12 @@ from aandacht.people.models import (
     Tag,
 )
 from aandacht.people.search import refresh_search_fields
-from aandacht.people.services import add_contact_method, create_person, relate
+from aandacht.people.services import (
+    add_contact_method,
+    add_important_date,
+    create_person,
+    relate,
+)
 from aandacht.timeline.models import Interaction, Note
 from aandacht.timeline.services import add_note, log_interaction
 
@@ -335,6 +340,30 @@ def test_an_edit_in_aandacht_reaches_the_card_and_back(vault: Vault, alice: User
     result = put(vault, alice, "jan-1.vcf", card.text, existing=card)
     assert not result.changed_by_server and result.card.etag == card.etag
     assert result.card.revision == card.revision
+
+
+def test_an_edit_on_the_phone_leaves_what_the_card_cannot_tell_apart(
+    vault: Vault, alice: User
+) -> None:
+    """Values a card cannot represent exactly (particles "El", a second birthday with a
+    label, a job title with two spaces) survive a phone's edit of something else."""
+    person = create_person(vault, given_name="Yasmina", particles="El", family_name="Amrani")
+    Person.objects.filter(pk=person.pk).update(job_title="Head  chef", name_prefix="Dr., Prof.")
+    add_contact_method(person, "phone", "06 23904415", label="mobiel")
+    add_important_date(person, "birthday", 3, 4, 1990)
+    add_important_date(person, "birthday", 5, 6, label="second")
+    store.refresh(vault)
+    card = Card.objects.get(person=person)
+    before = snapshot(person)
+    text = card.text.replace("06 23904415", "06 11111111")
+    result = put(vault, alice, card.href, text, existing=card)
+    after = snapshot(person)
+    assert after["contacts"][0][2] == "06 11111111"
+    assert after["contacts"][0][0] == before["contacts"][0][0]  # the same row, a new number
+    for name in ("given_name", "particles", "family_name", "job_title", "name_prefix"):
+        assert after["person"][name] == before["person"][name], name
+    assert after["dates"] == before["dates"]
+    converges(vault, alice, result)
 
 
 # --- notes -----------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ not change keep their ids.
 
 from __future__ import annotations
 
+import copy
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -282,12 +283,13 @@ def _written_alike(item: _Contact, method: ContactMethod) -> bool:
 
 
 def _sync_contacts(
-    person: Person, wanted: list[_Contact], created: bool
+    person: Person, wanted: list[_Contact], existing: list[ContactMethod]
 ) -> tuple[bool, list[tuple[str, str]]]:
-    """Make the person's contact details the card's: rows with the same detail stay (their
-    label and position follow the card), others are removed or added. Returns (changed,
-    every detail's (value, normalized) in the order of the person page, for the search)."""
-    existing = [] if created else list(person.contact_methods.order_by("kind", "position", "id"))
+    """Make the person's contact details the card's. A row with the same detail (kind and
+    normalised value) stays, its label and position following the card; a detail the card
+    changed takes over a left-over row of its kind (a corrected number keeps its row); what
+    is left over then is removed or added. Returns (changed, every detail's (value,
+    normalized) in the order of the person page, for the search columns)."""
     by_key: dict[tuple[str, str], list[ContactMethod]] = {}
     for method in existing:
         key = _contact_key(
@@ -295,16 +297,28 @@ def _sync_contacts(
         )
         by_key.setdefault(key, []).append(method)
     positions: dict[str, int] = {}
-    new: list[ContactMethod] = []
-    changed: list[ContactMethod] = []
+    placed: list[tuple[_Contact, int, ContactMethod | None]] = []
     kept: set[int] = set()
-    final: list[tuple[str, int, str, str]] = []
     for item in wanted:
         position = positions.get(item.kind, 0)
         positions[item.kind] = position + 1
         matches = by_key.get(item.key)
-        if not matches:
-            final.append((item.kind, position, item.value, item.normalized))
+        match = matches.pop(0) if matches else None
+        if match is not None:
+            kept.add(match.pk)
+        placed.append((item, position, match))
+    spare: dict[str, list[ContactMethod]] = {}
+    for method in existing:
+        if method.pk not in kept:
+            spare.setdefault(method.kind, []).append(method)
+    new: list[ContactMethod] = []
+    changed: list[ContactMethod] = []
+    final: list[tuple[str, int, str, str]] = []
+    for item, position, found in placed:
+        row = found
+        if row is None and spare.get(item.kind):
+            row = spare[item.kind].pop(0)
+        if row is None:
             new.append(
                 ContactMethod(
                     person=person,
@@ -316,24 +330,17 @@ def _sync_contacts(
                     position=position,
                 )
             )
+            final.append((item.kind, position, item.value, item.normalized))
             continue
-        method = matches.pop(0)
-        kept.add(method.pk)
         value, normalized = item.value, item.normalized
-        if _written_alike(item, method):
-            value, normalized = method.value, method.normalized
+        if found is not None and _written_alike(item, row):
+            value, normalized = row.value, row.normalized
         fresh = (value, normalized, item.service, item.label, position)
         final.append((item.kind, position, value, normalized))
-        if (
-            method.value,
-            method.normalized,
-            method.service,
-            method.label,
-            method.position,
-        ) != fresh:
-            method.value, method.normalized, method.service, method.label, method.position = fresh
-            changed.append(method)
-    gone = [method.pk for method in existing if method.pk not in kept]
+        if (row.value, row.normalized, row.service, row.label, row.position) != fresh:
+            row.value, row.normalized, row.service, row.label, row.position = fresh
+            changed.append(row)
+    gone = [method.pk for methods in spare.values() for method in methods]
     if gone:
         ContactMethod.objects.filter(pk__in=gone).delete()
     if changed:
@@ -360,14 +367,13 @@ def _sync_rows(
     person: Person,
     columns: tuple[str, ...],
     wanted: list[tuple[Any, ...]],
-    created: bool,
+    existing: list[_Row],
 ) -> bool:
     """Make the person's addresses (or dates) the card's, in its order where rows are new.
 
     An identical row stays; a changed one is updated in place (it keeps its id); what is left
     over is removed or added. True when anything changed.
     """
-    existing = [] if created else list(model.objects.filter(person=person).order_by("id"))
     current = [tuple(getattr(row, name) for name in columns) for row in existing]
     if current == wanted:
         return False
@@ -417,16 +423,12 @@ def _wanted_dates(prepared: Prepared) -> list[tuple[Any, ...]]:
 
 
 def _sync_tags(
-    vault: Vault, person: Person, wanted: list[str], created: bool
+    vault: Vault, person: Person, wanted: list[str], current: list[tuple[int, str]]
 ) -> tuple[bool, list[str]]:
     """The person's tags become the card's CATEGORIES (matched case-insensitively, as
-    ``set_tags`` does); (changed, the tag names the person has now)."""
+    ``set_tags`` does); ``current``: (tag id, name) of the person's tags. Returns (changed,
+    the tag names the person has now)."""
     through = Person.tags.through
-    current = (
-        []
-        if created
-        else list(through.objects.filter(person_id=person.pk).values_list("tag_id", "tag__name"))
-    )
     keys = {name.casefold() for name in wanted}
     have = {name.casefold() for _tag_id, name in current}
     gone = [tag_id for tag_id, name in current if name.casefold() not in keys]
@@ -648,13 +650,8 @@ def _put(
             409, f"Another card of this address book has the UID {uid}.", UID_CONFLICT
         )
 
-    prepared = Preparer(str(settings.PHONE_REGION), int(settings.UPLOAD_MAX_BYTES)).prepare(record)
-    values = {name: prepared.values.get(name) or "" for name in CARD_FIELDS}
-    if person is not None:
-        _keep_what_reads_the_same(person, parsed, record, values)
-    wanted, refused = _contacts(record)
-    addresses = _wanted_addresses(prepared)
-    dates = _wanted_dates(prepared)
+    wanted = _Wanted.of(record)
+    values = wanted.values
     changed = False
     if person is None:
         person = Person(vault=vault, uid=uid, **values)
@@ -663,32 +660,48 @@ def _put(
         addition = mapping.note_addition("", parsed.note)
         person.search_names, person.search_text = build_documents(
             person,
-            [(c.value, c.normalized) for c in sorted(wanted, key=lambda c: c.kind)],
-            sorted(prepared.tags),
+            [(c.value, c.normalized) for c in sorted(wanted.contacts, key=lambda c: c.kind)],
+            sorted(wanted.tags),
             [addition] if addition else [],
         )
         Person.objects.bulk_create([person])
-        _sync_contacts(person, wanted, created=True)
-        _sync_rows(Address, person, _ADDRESS_COLUMNS, addresses, created=True)
-        _sync_rows(ImportantDate, person, _DATE_COLUMNS, dates, created=True)
-        _sync_tags(vault, person, prepared.tags, created=True)
+        _sync_contacts(person, wanted.contacts, [])
+        _sync_rows(Address, person, _ADDRESS_COLUMNS, wanted.addresses, [])
+        _sync_rows(ImportantDate, person, _DATE_COLUMNS, wanted.dates, [])
+        _sync_tags(vault, person, wanted.tags, [])
         if addition:
             _add_note(vault, person, user, addition)
         changed = True
     else:
+        stored = _Stored.of(person)
+        served = _as_served(person, stored)
+        if served is not None:
+            # what the card leaves as it was served stays as stored (see _as_served)
+            for name in CARD_FIELDS:
+                if values[name] == served.values[name]:
+                    values[name] = getattr(person, name)
         fields = [name for name in CARD_FIELDS if getattr(person, name) != values[name]]
         for name in fields:
             setattr(person, name, values[name])
         photo_mapped, photo_changed = _sync_photo(person, record, files)
         if photo_changed:
             fields.append("photo")
-        contacts_changed, contacts = _sync_contacts(person, wanted, created=False)
-        changed = bool(fields) or contacts_changed
-        changed |= _sync_rows(Address, person, _ADDRESS_COLUMNS, addresses, created=False)
-        changed |= _sync_rows(ImportantDate, person, _DATE_COLUMNS, dates, created=False)
-        tags_changed, tag_names = _sync_tags(vault, person, prepared.tags, created=False)
-        changed |= tags_changed
-        bodies = _shared_notes(person)
+        changed = bool(fields)
+        contacts = [(m.value, m.normalized) for m in stored.contacts]
+        if served is None or _contact_rows(wanted.contacts) != _contact_rows(served.contacts):
+            contacts_changed, contacts = _sync_contacts(person, wanted.contacts, stored.contacts)
+            changed |= contacts_changed
+        if served is None or wanted.addresses != served.addresses:
+            changed |= _sync_rows(
+                Address, person, _ADDRESS_COLUMNS, wanted.addresses, stored.addresses
+            )
+        if served is None or wanted.dates != served.dates:
+            changed |= _sync_rows(ImportantDate, person, _DATE_COLUMNS, wanted.dates, stored.dates)
+        tag_names = sorted(name for _tag_id, name in stored.tags)
+        if served is None or _folded(wanted.tags) != _folded(served.tags):
+            tags_changed, tag_names = _sync_tags(vault, person, wanted.tags, stored.tags)
+            changed |= tags_changed
+        bodies = stored.notes
         addition = mapping.note_addition(_note_text(bodies), parsed.note)
         if addition:
             _add_note(vault, person, user, addition)
@@ -719,7 +732,7 @@ def _put(
         ),
     )
     kept = mapping.kept_lines(mapping.raw_lines(body), parsed, decisions)
-    extra = "\n".join(mapping.renumber_groups([*kept, *_refused_lines(refused)]))
+    extra = "\n".join(mapping.renumber_groups([*kept, *_refused_lines(wanted.refused)]))
 
     created = not live
     current = row is not None and live and bool(row.etag)  # rendered, and stays so below
@@ -741,46 +754,101 @@ def _put(
     if not current:
         row.refresh_from_db()
     version = "4.0" if parsed.version.strip() == "4.0" else store.STORED_VERSION
-    served = store.card_text(row, version) if version != store.STORED_VERSION else row.text
-    return PutResult(
-        card=row, created=created, changed_by_server=not mapping.same_card(served, body)
-    )
+    text = store.card_text(row, version) if version != store.STORED_VERSION else row.text
+    return PutResult(card=row, created=created, changed_by_server=not mapping.same_card(text, body))
 
 
-def _keep_what_reads_the_same(
-    person: Person, parsed: vcard.Card, record: Record, values: dict[str, str]
-) -> None:
-    """Keep the person's values where the card says what Aandacht serves for them now.
+@dataclass
+class _Stored:
+    """What a person has now of what a card carries, read once (a query per kind)."""
 
-    The card cannot tell every stored value apart: particles "El" with the family name
-    "Amrani" are served as ``N:El Amrani;…`` and read back as the family name "El Amrani";
-    the import tidies whitespace a value typed in the web app may have. A card that leaves a
-    field as it was served must not rewrite it.
+    contacts: list[ContactMethod]  # in the order of the person page: kind, position
+    addresses: list[Address]
+    dates: list[ImportantDate]
+    tags: list[tuple[int, str]]  # (tag id, name)
+    notes: list[str]  # shared notes, oldest first
+
+    @classmethod
+    def of(cls, person: Person) -> _Stored:
+        through = Person.tags.through
+        return cls(
+            contacts=list(person.contact_methods.order_by("kind", "position", "id")),
+            addresses=list(Address.objects.filter(person=person).order_by("id")),
+            dates=list(ImportantDate.objects.filter(person=person).order_by("id")),
+            tags=list(
+                through.objects.filter(person_id=person.pk).values_list("tag_id", "tag__name")
+            ),
+            notes=_shared_notes(person),
+        )
+
+    def details(self) -> exporting.Details:
+        """The rows as ``exporting.load_details`` gives them (no queries)."""
+        contacts = sorted(self.contacts, key=lambda m: (m.position, m.pk))
+        return exporting.Details(
+            contacts=[exporting.ContactRow(m.kind, m.value, m.label, m.service) for m in contacts],
+            addresses=[
+                exporting.AddressRow(*(getattr(a, name) for name in _ADDRESS_COLUMNS))
+                for a in self.addresses
+            ],
+            dates=[exporting.DateRow(d.kind, d.label, d.month, d.day, d.year) for d in self.dates],
+            tags=[name for _tag_id, name in self.tags],
+            notes=self.notes,
+        )
+
+
+@dataclass
+class _Wanted:
+    """What a card says, in the shapes the person's rows are compared with."""
+
+    values: dict[str, str]
+    contacts: list[_Contact]
+    refused: list[RecordContact]
+    addresses: list[tuple[Any, ...]]
+    dates: list[tuple[Any, ...]]
+    tags: list[str]
+
+    @classmethod
+    def of(cls, record: Record) -> _Wanted:
+        prepared = Preparer(str(settings.PHONE_REGION), int(settings.UPLOAD_MAX_BYTES)).prepare(
+            record
+        )
+        contacts, refused = _contacts(record)
+        return cls(
+            values={name: prepared.values.get(name) or "" for name in CARD_FIELDS},
+            contacts=contacts,
+            refused=refused,
+            addresses=_wanted_addresses(prepared),
+            dates=_wanted_dates(prepared),
+            tags=prepared.tags,
+        )
+
+
+def _as_served(person: Person, stored: _Stored) -> _Wanted | None:
+    """What the card Aandacht serves for the person now says, read back as a client's card.
+
+    Where a client's card says the same as this, it left that part as it was served, and the
+    stored values stay, even those a card cannot tell apart (particles "El" with the family
+    name "Amrani" read back as the family name "El Amrani"; a second birthday with a label
+    reads back as a date of another kind; whitespace the import tidies).
     """
-    served_n = (
-        " ".join(p for p in (person.particles.strip(), person.family_name.strip()) if p),
-        person.given_name.strip(),
-        "",
-        person.name_prefix.strip(),
-        person.name_suffix.strip(),
+    plain = copy.copy(person)
+    plain.photo = None  # the photo is compared by its bytes, not read here
+    card = exporting.person_to_card(
+        plain, notes=stored.notes, version=store.STORED_VERSION, details=stored.details()
     )
-    sent = (parsed.family, parsed.given, parsed.additional, parsed.prefixes, parsed.suffixes)
-    sent_n = tuple(part.strip() for part in sent)
-    if sent_n == served_n:
-        for name in ("given_name", "particles", "family_name", "name_prefix", "name_suffix"):
-            values[name] = getattr(person, name)
-    served_org = (
-        person.organisation.strip(),
-        [person.department.strip()] if person.department.strip() else [],
-    )
-    if (parsed.organisation.strip(), [d.strip() for d in parsed.departments]) == served_org:
-        values["organisation"] = person.organisation
-        values["department"] = person.department
-    if parsed.nicknames == ([person.nickname.strip()] if person.nickname.strip() else []):
-        values["nickname"] = person.nickname
-    for name in ("job_title", "pronouns", "time_zone"):
-        if getattr(record, name).strip() == getattr(person, name).strip():
-            values[name] = getattr(person, name)
+    cards, _errors = vcard.read_cards(vcard.write_card(card, store.STORED_VERSION))
+    if len(cards) != 1:
+        return None
+    record = record_from_card(cards[0])
+    return None if isinstance(record, Problem) else _Wanted.of(record)
+
+
+def _contact_rows(contacts: list[_Contact]) -> list[tuple[str, str, str, str, str]]:
+    return [(c.kind, c.value, c.normalized, c.service, c.label) for c in contacts]
+
+
+def _folded(tags: list[str]) -> set[str]:
+    return {name.casefold() for name in tags}
 
 
 def _sort_key(person: Person) -> str:
