@@ -16,6 +16,8 @@ from django.contrib.auth.models import User
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import get_resolver, reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from aandacht.accounts.models import Vault
 from aandacht.accounts.tokens import create_token, revoke
@@ -365,3 +367,77 @@ def test_properties_in_other_namespaces_come_back_well_formed(dav: Dav, vault: V
     )
     answer = responses(xml_of(dav.propfind(url, body)))[url]
     assert missing(answer) == {"plain", "{urn:example:a&b}odd", "{DAV:x}other"}
+
+
+_ATTRIBUTE = st.sampled_from(
+    [
+        "",
+        ' match-type="contains"',
+        ' match-type="equals"',
+        ' match-type="starts-with"',
+        ' match-type="ends-with"',
+        ' match-type="regex"',
+        ' collation="i;octet"',
+        ' collation="i;ascii-casemap"',
+        ' collation="en"',
+        ' negate-condition="yes"',
+        ' test="allof"',
+        ' test="nope"',
+        ' name=""',
+    ]
+)
+_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    max_size=8,
+).map(lambda text: "".join(c for c in text if c.isprintable()))
+
+
+def _escaped(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_TEXT_MATCH = st.builds(
+    lambda attrs, text: f"<C:text-match{attrs}>{_escaped(text)}</C:text-match>", _ATTRIBUTE, _TEXT
+)
+_PARAM_FILTER = st.builds(
+    lambda name, inner: f'<C:param-filter name="{name}">{inner}</C:param-filter>',
+    st.sampled_from(["TYPE", "type", "X-Y", ""]),
+    st.one_of(st.just(""), st.just("<C:is-not-defined/>"), _TEXT_MATCH),
+)
+_PROP_FILTER = st.builds(
+    lambda name, attrs, inner: (
+        f'<C:prop-filter name="{name}"{attrs}>{"".join(inner)}</C:prop-filter>'
+    ),
+    st.sampled_from(["FN", "N", "EMAIL", "TEL", "NICKNAME", "ORG", "UID", "X-NONE", ""]),
+    _ATTRIBUTE,
+    st.lists(st.one_of(_TEXT_MATCH, _PARAM_FILTER, st.just("<C:is-not-defined/>")), max_size=3),
+)
+_FILTER = st.builds(
+    lambda attrs, inner: f"<C:filter{attrs}>{''.join(inner)}</C:filter>",
+    _ATTRIBUTE,
+    st.lists(_PROP_FILTER, max_size=3),
+)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(filter_xml=_FILTER, limit=st.one_of(st.just(""), st.integers(0, 3).map(str)))
+def test_no_query_filter_is_a_server_error(
+    dav: Dav, vault: Vault, ada: Person, filter_xml: str, limit: str
+) -> None:
+    limit_xml = f"<C:limit><C:nresults>{limit}</C:nresults></C:limit>" if limit else ""
+    body = (
+        '<C:addressbook-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav">'
+        f"<D:prop><D:getetag/></D:prop>{filter_xml}{limit_xml}</C:addressbook-query>"
+    )
+    response = dav.report(collection_url(vault.pk), body)
+    assert response.status_code in {207, 400, 403}, (body, response.status_code)
+    if response.status_code == 207:
+        assert len(responses(xml_of(response))) <= 2
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(body=st.one_of(st.binary(max_size=200), _FILTER.map(str.encode)))
+def test_no_body_is_a_server_error(dav: Dav, vault: Vault, ada: Person, body: bytes) -> None:
+    for method in ("PROPFIND", "REPORT", "PROPPATCH"):
+        response = dav.request(method, collection_url(vault.pk), body, Depth="1")
+        assert response.status_code < 500, (method, body)
