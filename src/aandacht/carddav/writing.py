@@ -10,6 +10,16 @@ private notes, the archived state, keep-in-touch settings.
 
 Choices (see also ``mapping``):
 
+* **What the card leaves as served stays as stored.** A card sent back exactly as served
+  changes nothing (not even a query per detail). Otherwise the card Aandacht serves now is
+  read back like a client's, and every field and every kind of row (contact details,
+  addresses, dates, tags) the client's card says the same about is left as it is: a card
+  cannot tell particles "El" + "Amrani" from the family name "El Amrani", nor a second
+  birthday with a label from a custom date, and a phone that edits a phone number must not
+  rewrite those.
+* **Rows keep their ids.** A contact detail with the same kind and normalised value stays
+  (label and position follow the card); a changed one takes over a left-over row of its kind;
+  an address or date that changed is updated in place.
 * **Notes** are never edited or deleted from a phone. The served NOTE is the shared notes
   joined; a NOTE that differs adds one shared note by the writing user (only the new text
   when the phone appended to the NOTE; nothing when the phone deleted from it).
@@ -19,9 +29,10 @@ Choices (see also ``mapping``):
   Related names (X-ABRELATEDNAMES, RELATED) stay such lines and do not become a note, as
   an import makes them: the phone shows them already.
 * **UID**: a new card's UID becomes the person's. A card without one gets its file name (when
-  that is a safe UID) or a new ``urn:uuid``. A UID used by another card of the vault is refused
-  (409, ``no-uid-conflict``), and so is an update that changes the card's UID (as Radicale
-  does): a client that wants another UID deletes the card and creates a new one.
+  that is a safe UID) or a new ``urn:uuid``. A UID used by another card (or person) of the
+  vault is refused (409, ``no-uid-conflict``), and so is an update that changes the card's
+  UID (as Radicale does): a client that wants another UID deletes the card and creates a new
+  one. UIDs of other vaults do not count.
 * **Refused cards** change nothing: more or fewer than one vCard, or one with a line that
   cannot be read, is a 400; a card that names nobody (the reader's ``nameless``: no FN, N,
   NICKNAME, ORG, email or phone) or a contact group (``KIND:group``, Apple's
@@ -29,10 +40,12 @@ Choices (see also ``mapping``):
   CardDAV precondition ``valid-address-data``.
 * Someone with no name but an email address or phone number keeps no name (the import would
   call them by the address; here that would put a nickname on the phone's card).
+* ``existing`` is read again under a row lock; a tombstone at the href is revived (so a
+  deleted card's name can be used again), a live card there is updated.
 
-Cost: a PUT that changes nothing is about a dozen queries; contact details, addresses and
-dates are compared with the stored rows and written in bulk (no query per row), rows that did
-not change keep their ids.
+Cost (file SQLite, no HTTP, 2 busy cores): a create about 14 ms CPU, an update 19 ms, a card
+sent back as served 9 ms; two thirds of it is ``store.refresh`` rendering the card. Details
+are compared with rows read once per kind and written in bulk, never a query per row.
 """
 
 from __future__ import annotations
