@@ -366,6 +366,22 @@ def test_an_edit_on_the_phone_leaves_what_the_card_cannot_tell_apart(
     converges(vault, alice, result)
 
 
+def test_categories_use_the_vault_tags_case_insensitively(vault: Vault, alice: User) -> None:
+    friends = Tag.objects.create(vault=vault, name="Friends")
+    other = create_person(vault, given_name="Other", tags=["Friends", "Work"])
+    result = put(vault, alice, "t.vcf", card_text("FN:Tess", "N:;Tess;;;", "CATEGORIES:friends"))
+    person = result.card.person
+    assert person is not None and list(person.tags.all()) == [friends]
+    assert Tag.objects.filter(vault=vault).count() == 2
+    assert "CATEGORIES:Friends" in lines_of(result.card.text) and result.changed_by_server
+    converges(vault, alice, result)
+    text = result.card.text.replace("CATEGORIES:Friends", "CATEGORIES:Book club")
+    result = put(vault, alice, "t.vcf", text)
+    assert list(person.tags.values_list("name", flat=True)) == ["Book club"]
+    assert sorted(other.tags.values_list("name", flat=True)) == ["Friends", "Work"]
+    converges(vault, alice, result)
+
+
 # --- notes -----------------------------------------------------------------------------------
 
 
@@ -662,7 +678,7 @@ def test_invalid_cards_change_nothing(
     )
 
 
-def test_a_failure_midway_removes_the_photo_file_and_rolls_back(
+def test_a_refused_card_with_a_photo_leaves_no_file(
     vault: Vault, alice: User, settings: Any
 ) -> None:
     put(vault, alice, "jan-1.vcf", JAN)
