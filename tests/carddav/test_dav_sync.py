@@ -239,3 +239,37 @@ def test_sync_takes_a_fixed_number_of_queries(
 def test_sync_is_only_for_the_address_book(dav: Dav, vault: Vault) -> None:
     response = dav.report("/dav/addressbooks/alice/", sync_body())
     _refused(response, f"{D}supported-report")
+
+
+def test_a_limited_sync_sends_whole_revisions(dav: Dav, vault: Vault) -> None:
+    """RFC 6578 §3.7: at most nresults cards, a 507 on the collection when truncated, and a
+    token from which the rest follows; a single change larger than the limit is refused."""
+    people = [create_person(vault, given_name=f"Person{n}") for n in range(3)]
+    store.refresh(vault)  # three cards at one revision
+    url = collection_url(vault.pk)
+
+    def limited(token: str, limit: int) -> Any:
+        body = sync_body(token).replace(
+            "</D:sync-collection>",
+            f"<D:limit><D:nresults>{limit}</D:nresults></D:limit></D:sync-collection>",
+        )
+        return dav.report(url, body, depth="0")
+
+    refused = limited("", 2)
+    assert refused.status_code == 507
+    assert fromstring(refused.content).find(f"{D}number-of-matches-within-limits") is not None
+    everything = xml_of(limited("", 3))
+    token = everything.findtext(f"{D}sync-token") or ""
+    assert len(responses(everything)) == 3
+    for person in people:  # three changes, at three revisions
+        add_contact_method(person, "email", f"{person.given_name.lower()}@example.org")
+        store.refresh(vault)
+    first = xml_of(limited(token, 2))
+    answer = responses(first)
+    assert "507" in (answer.pop(url).findtext(f"{D}status") or "")
+    assert len(answer) == 2
+    rest, final = sync(dav, vault, first.findtext(f"{D}sync-token") or "")
+    assert len(rest) == 1 and not set(rest) & set(answer)
+    assert final == sync(dav, vault)[1]
+    bad_limit = "<D:limit><D:nresults>x</D:nresults></D:limit><D:sync-level>"
+    assert dav.report(url, sync_body().replace("<D:sync-level>", bad_limit)).status_code == 400

@@ -676,6 +676,36 @@ def _query(context: Context, root: ET.Element) -> HttpResponse:
     return _multistatus(context, responses)
 
 
+def _sync_limit(root: ET.Element) -> int | None:
+    """``DAV:limit/DAV:nresults`` of a sync-collection report, or None."""
+    node = root.find(f"{clark(DAV, 'limit')}/{clark(DAV, 'nresults')}")
+    if node is None:
+        return None
+    text = (node.text or "").strip()
+    if not text.isdigit() or len(text) > 9:
+        raise DavError(400, "nresults must be a whole number.")
+    return int(text)
+
+
+def _cut(queryset: QuerySet[Card], limit: int | None, revision: int) -> tuple[int, bool]:
+    """The revision up to which a limited sync sends every change (RFC 6578 §3.7): all the
+    changes of a revision go out together, so the result holds at most ``limit`` cards and the
+    token it returns names a revision the client has seen completely. (revision, truncated)."""
+    if limit is None:
+        return revision, False
+    revisions = list(queryset.order_by("revision").values_list("revision", flat=True))
+    if len(revisions) <= limit:
+        return revision, False
+    first_left_out = revisions[limit]
+    if revisions[0] == first_left_out:
+        raise DavError(
+            507,
+            f"More than {limit} cards changed at once; sync without a limit.",
+            clark(DAV, "number-of-matches-within-limits"),
+        )
+    return first_left_out - 1, True
+
+
 def _sync_collection(context: Context, root: ET.Element) -> HttpResponse:
     level = (root.findtext(clark(DAV, "sync-level")) or "1").strip()
     if level == "infinite":
@@ -688,13 +718,11 @@ def _sync_collection(context: Context, root: ET.Element) -> HttpResponse:
         raise DavError(400, "sync-level must be 1 or infinite.")
     request = _minimal_request(context, _prop_request(root.find(clark(DAV, "prop"))))
     token = (root.findtext(clark(DAV, "sync-token")) or "").strip()
+    limit = _sync_limit(root)
     revision = store.refresh(context.vault_id)
     base = collection_path(context.username, context.vault_id)
-    responses: list[str] = []
     if not token:
-        rows = _rows(store.live_cards(context.vault_id).order_by("href"), request)
-        answers = _card_answers(context, rows, request)
-        responses.extend(answers.one(row) for row in rows)
+        changed = store.live_cards(context.vault_id)
     else:
         since = store.parse_sync_token(token, context.vault_id)
         floor = (
@@ -710,11 +738,16 @@ def _sync_collection(context: Context, root: ET.Element) -> HttpResponse:
                 clark(DAV, "valid-sync-token"),
             )
         changed = store.changes_since(context.vault_id, since)
-        deleted = list(changed.filter(deleted=True).values_list("href", flat=True))
-        rows = _rows(changed.filter(deleted=False), request)
-        answers = _card_answers(context, rows, request)
-        responses.extend(answers.one(row) for row in rows)
-        responses.extend(dav_xml.status_response(base + quote_href(h), 404) for h in deleted)
+    revision, truncated = _cut(changed, limit, revision)
+    if truncated:
+        changed = changed.filter(revision__lte=revision)
+    deleted = list(changed.filter(deleted=True).values_list("href", flat=True)) if token else []
+    rows = _rows(changed.filter(deleted=False).order_by("href"), request)
+    answers = _card_answers(context, rows, request)
+    responses = [answers.one(row) for row in rows]
+    responses.extend(dav_xml.status_response(base + quote_href(h), 404) for h in deleted)
+    if truncated:
+        responses.append(dav_xml.status_response(base, 507))
     tail = f"<D:sync-token>{escape(store.sync_token(context.vault_id, revision))}</D:sync-token>"
     return _multistatus(context, responses, tail)
 
