@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 from urllib.parse import quote, unquote, urlsplit
 
+from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import reverse
@@ -862,6 +863,10 @@ def put(context: Context) -> HttpResponse:
             rejected.message,
             clark(CARD, rejected.precondition) if rejected.precondition else "",
         ) from rejected
+    except IntegrityError as error:
+        # Another request created a card at this name (or with this UID) between our
+        # precondition check and the write: the client syncs and tries again.
+        raise DavError(412, "The card was created or changed meanwhile.") from error
     response = HttpResponse(status=201 if result.created else 204)
     if not result.changed_by_server:
         response["ETag"] = result.card.etag
