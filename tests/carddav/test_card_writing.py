@@ -630,6 +630,19 @@ def test_uid_of_another_card_is_a_conflict(vault: Vault, alice: User) -> None:
     assert Card.objects.get(pk=first.card.pk).etag == first.card.etag
 
 
+def test_a_write_between_the_callers_check_and_the_put_is_a_412(vault: Vault, alice: User) -> None:
+    first = put(vault, alice, "jan-1.vcf", JAN)
+    stale = Card.objects.get(pk=first.card.pk)
+    second = put(vault, alice, "jan-1.vcf", JAN.replace("TITLE:Boss", "TITLE:Chief"))
+    with pytest.raises(CardRejected) as caught:
+        put(vault, alice, "jan-1.vcf", JAN, existing=stale)
+    assert caught.value.status == 412
+    assert Card.objects.get(pk=first.card.pk).etag == second.card.etag
+    with pytest.raises(CardRejected) as caught:  # the caller saw no card there
+        put_card(vault=vault, user=alice, href="jan-1.vcf", body=JAN.encode(), existing=None)
+    assert caught.value.status == 412
+
+
 def test_uid_of_a_person_in_another_vault_is_no_conflict(
     vault: Vault, other_vault: Vault, alice: User, mallory: User
 ) -> None:

@@ -40,8 +40,10 @@ Choices (see also ``mapping``):
   CardDAV precondition ``valid-address-data``.
 * Someone with no name but an email address or phone number keeps no name (the import would
   call them by the address; here that would put a nickname on the phone's card).
-* ``existing`` is read again under a row lock; a tombstone at the href is revived (so a
-  deleted card's name can be used again), a live card there is updated.
+* ``existing`` (what the caller checked If-Match / If-None-Match against) is read again
+  under a row lock: a card that changed, went or came meanwhile is a 412, so a concurrent
+  write is never overwritten unseen. A tombstone at the href is revived (a deleted card's
+  name can be used again).
 
 Cost (file SQLite, no HTTP, 2 busy cores): a create about 14 ms CPU, an update 19 ms, a card
 sent back as served 9 ms; two thirds of it is ``store.refresh`` rendering the card. Details
@@ -628,6 +630,11 @@ def _put(
     # this href is revived rather than doubled).
     row = Card.objects.select_for_update().filter(vault=vault, href=href).first()
     live = row is not None and not row.deleted
+    if existing is not None and (row is None or not live or row.etag != existing.etag):
+        # another write came between the caller's If-Match check and this lock
+        raise CardRejected(412, f"The card at {href} changed meanwhile; read it again.")
+    if existing is None and live:
+        raise CardRejected(412, f"A card at {href} was created meanwhile; read it first.")
     if (
         row is not None
         and live
