@@ -162,6 +162,13 @@ def test_get_on_the_collection_is_the_whole_address_book(
     text = response.content.decode()
     assert text.count("BEGIN:VCARD") == 2 and "Grace Hopper" in text and "Ada Lovelace" in text
     assert ".vcf" in response["Content-Disposition"]
+    etag = response["ETag"]
+    url = collection_url(vault.pk)
+    assert dav.request("GET", url, **{"If-None-Match": etag}).status_code == 304
+    add_contact_method(grace, "email", "admiral@navy.example")
+    changed = dav.request("GET", url, **{"If-None-Match": etag})
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert "admiral@navy.example" in changed.content.decode()
 
 
 def test_depth_one_lists_cards_with_etags(

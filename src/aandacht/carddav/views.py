@@ -776,6 +776,21 @@ def _body_response(request: HttpRequest, text: str, content_type: str) -> HttpRe
     return response
 
 
+def _none_match(request: HttpRequest, etag: str) -> bool:
+    """Whether If-None-Match names ``etag`` (or is "*"): a GET is answered 304."""
+    header = request.headers.get("If-None-Match")
+    if header is None:
+        return False
+    tags = _entity_tags(header)
+    return tags is None or etag in tags
+
+
+def _not_modified(etag: str) -> HttpResponse:
+    response = HttpResponse(status=304)
+    response["ETag"] = etag
+    return response
+
+
 def get(context: Context) -> HttpResponse:
     request = context.request
     if context.kind == "card":
@@ -783,13 +798,8 @@ def get(context: Context) -> HttpResponse:
         found = store.live_cards(context.vault_id).filter(href=context.href).first()
         if found is None:
             return _not_found()
-        none_match = request.headers.get("If-None-Match")
-        if none_match is not None:
-            tags = _entity_tags(none_match)
-            if tags is None or found.etag in tags:
-                response = HttpResponse(status=304)
-                response["ETag"] = found.etag
-                return response
+        if _none_match(request, found.etag):
+            return _not_modified(found.etag)
         version: vcard.Version = "4.0" if _wants_v4(request) else store.STORED_VERSION
         text = store.card_text(found, version)
         content_type = VCARD_CONTENT_TYPE + ("; version=4.0" if version == "4.0" else "")
@@ -799,11 +809,15 @@ def get(context: Context) -> HttpResponse:
         return response
     if context.kind == "collection":
         book = _books(context, [context.vault_id])[0]
-        book.revision()
+        # The whole address book changes exactly when its revision does.
+        etag = f'"book-{context.vault_id}-{book.revision()}"'
+        if _none_match(request, etag):
+            return _not_modified(etag)
         texts = store.live_cards(context.vault_id).order_by("href").values_list("text", flat=True)
         response = _body_response(request, "".join(texts), VCARD_CONTENT_TYPE)
         filename = re.sub(r"[^A-Za-z0-9._-]+", "-", book.name).strip("-") or "address-book"
         response["Content-Disposition"] = f'inline; filename="{filename}.vcf"'
+        response["ETag"] = etag
         return response
     text = (
         "This is Aandacht's CardDAV server. Point your address book app at "
