@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from aandacht.accounts.models import Vault
 from aandacht.carddav.models import AddressBook, Card
@@ -89,8 +89,10 @@ def _people(vault_id: int) -> QuerySet[Person]:
 
 def _missing_people(vault_id: int) -> QuerySet[Person]:
     """People of the vault without a live card in it."""
-    has_card = Card.objects.filter(person_id=OuterRef("pk"), vault_id=vault_id, deleted=False)
-    return _people(vault_id).filter(~Exists(has_card))
+    # NOT IN over the live cards' person ids, not a correlated NOT EXISTS: SQLite ran the
+    # latter through the (vault, revision) index, once per person (11 s at 10,000 people).
+    carded = live_cards(vault_id).filter(person__isnull=False).values("person_id")
+    return _people(vault_id).exclude(pk__in=carded)
 
 
 def _orphans(vault_id: int) -> QuerySet[Card]:
