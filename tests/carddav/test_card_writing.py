@@ -364,6 +364,15 @@ def test_an_edit_on_the_phone_leaves_what_the_card_cannot_tell_apart(
         assert after["person"][name] == before["person"][name], name
     assert after["dates"] == before["dates"]
     converges(vault, alice, result)
+    # a new date on the phone: the others stay as stored (the labelled second birthday
+    # reads back as a custom date, yet stays a birthday)
+    card = Card.objects.get(person=person)
+    text = card.text.replace("END:VCARD", "X-ABDATE:2020-07-08\r\nEND:VCARD")
+    result = put(vault, alice, card.href, text, existing=card)
+    dates = snapshot(person)["dates"]
+    assert dates[:2] == before["dates"] and len(dates) == 3
+    assert dates[2][2:] == ("custom", "", 7, 8, 2020)
+    converges(vault, alice, result)
 
 
 def test_categories_use_the_vault_tags_case_insensitively(vault: Vault, alice: User) -> None:

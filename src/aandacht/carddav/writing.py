@@ -712,11 +712,11 @@ def _put(
             contacts_changed, contacts = _sync_contacts(person, wanted.contacts, stored.contacts)
             changed |= contacts_changed
         if served is None or wanted.addresses != served.addresses:
-            changed |= _sync_rows(
-                Address, person, _ADDRESS_COLUMNS, wanted.addresses, stored.addresses
-            )
+            rows = _as_stored(wanted.addresses, served, stored.addresses, _ADDRESS_COLUMNS)
+            changed |= _sync_rows(Address, person, _ADDRESS_COLUMNS, rows, stored.addresses)
         if served is None or wanted.dates != served.dates:
-            changed |= _sync_rows(ImportantDate, person, _DATE_COLUMNS, wanted.dates, stored.dates)
+            rows = _as_stored(wanted.dates, served, stored.dates, _DATE_COLUMNS)
+            changed |= _sync_rows(ImportantDate, person, _DATE_COLUMNS, rows, stored.dates)
         tag_names = sorted(name for _tag_id, name in stored.tags)
         if served is None or _folded(wanted.tags) != _folded(served.tags):
             tags_changed, tag_names = _sync_tags(vault, person, wanted.tags, stored.tags)
@@ -861,6 +861,45 @@ def _as_served(person: Person, stored: _Stored) -> _Wanted | None:
         return None
     record = record_from_card(cards[0])
     return None if isinstance(record, Problem) else _Wanted.of(record)
+
+
+def _served_order(rows: list[Address] | list[ImportantDate]) -> list[Any]:
+    """Stored rows in the order the served card lists them: addresses as stored; dates with
+    the first birthday and the first anniversary first (BDAY, ANNIVERSARY), then the others
+    (X-ABDATE), as ``exporting.person_to_card`` writes them."""
+    if not rows or isinstance(rows[0], Address):
+        return list(rows)
+    firsts: list[Any] = []
+    for kind in ("birthday", "anniversary"):
+        first = next((d for d in rows if isinstance(d, ImportantDate) and d.kind == kind), None)
+        if first is not None:
+            firsts.append(first)
+    return firsts + [d for d in rows if d not in firsts]
+
+
+def _as_stored(
+    wanted: list[tuple[Any, ...]],
+    served: _Wanted | None,
+    stored: list[Address] | list[ImportantDate],
+    columns: tuple[str, ...],
+) -> list[tuple[Any, ...]]:
+    """The card's rows, where one reads as a stored row is served, as that stored row: a
+    phone that adds an address does not rewrite the others into their card form."""
+    if served is None:
+        return wanted
+    echoes = served.addresses if columns == _ADDRESS_COLUMNS else served.dates
+    ordered = _served_order(stored)
+    if len(echoes) != len(ordered):
+        return wanted  # the card merged or dropped some: no row-by-row correspondence
+    pairs = [
+        (echo, tuple(getattr(row, name) for name in columns))
+        for echo, row in zip(echoes, ordered, strict=True)
+    ]
+    result: list[tuple[Any, ...]] = []
+    for values in wanted:
+        found = next((i for i, (echo, _own) in enumerate(pairs) if echo == values), None)
+        result.append(values if found is None else pairs.pop(found)[1])
+    return result
 
 
 def _contact_rows(contacts: list[_Contact]) -> list[tuple[str, str, str, str, str]]:
