@@ -350,6 +350,8 @@ def test_an_edit_on_the_phone_leaves_what_the_card_cannot_tell_apart(
     person = create_person(vault, given_name="Yasmina", particles="El", family_name="Amrani")
     Person.objects.filter(pk=person.pk).update(job_title="Head  chef", name_prefix="Dr., Prof.")
     add_contact_method(person, "phone", "06 23904415", label="mobiel")
+    profile = add_contact_method(person, "social", "yasmina.ea", label="Skype")
+    ContactMethod.objects.filter(pk=profile.pk).update(service="", label="skype")
     add_important_date(person, "birthday", 3, 4, 1990)
     add_important_date(person, "birthday", 5, 6, label="second")
     store.refresh(vault)
@@ -360,6 +362,7 @@ def test_an_edit_on_the_phone_leaves_what_the_card_cannot_tell_apart(
     after = snapshot(person)
     assert after["contacts"][0][2] == "06 11111111"
     assert after["contacts"][0][0] == before["contacts"][0][0]  # the same row, a new number
+    assert after["contacts"][1:] == before["contacts"][1:]  # the Skype handle as stored
     for name in ("given_name", "particles", "family_name", "job_title", "name_prefix"):
         assert after["person"][name] == before["person"][name], name
     assert after["dates"] == before["dates"]

@@ -298,13 +298,20 @@ def _written_alike(item: _Contact, method: ContactMethod) -> bool:
 
 
 def _sync_contacts(
-    person: Person, wanted: list[_Contact], existing: list[ContactMethod]
+    person: Person,
+    wanted: list[_Contact],
+    existing: list[ContactMethod],
+    served: list[_Contact] | None = None,
 ) -> tuple[bool, list[tuple[str, str]]]:
     """Make the person's contact details the card's. A row with the same detail (kind and
     normalised value) stays, its label and position following the card; a detail the card
     changed takes over a left-over row of its kind (a corrected number keeps its row); what
-    is left over then is removed or added. Returns (changed, every detail's (value,
-    normalized) in the order of the person page, for the search columns)."""
+    is left over then is removed or added. A detail the card says exactly as it is served
+    (``served``: the served card read back) stays as stored. Returns (changed, every
+    detail's (value, normalized) in the order of the person page, for the search columns)."""
+    echoes: dict[tuple[str, str], _Contact] = {}
+    for echo in served or []:
+        echoes.setdefault(echo.key, echo)
     by_key: dict[tuple[str, str], list[ContactMethod]] = {}
     for method in existing:
         key = _contact_key(
@@ -351,6 +358,11 @@ def _sync_contacts(
         if found is not None and _written_alike(item, row):
             value, normalized = row.value, row.normalized
         fresh = (value, normalized, item.service, item.label, position)
+        seen = echoes.get(item.key) if found is not None else None
+        if seen is not None and _contact_rows([seen]) == _contact_rows([item]):
+            # served and sent back alike: the stored row stays as it is (but for its place)
+            value, normalized = row.value, row.normalized
+            fresh = (value, normalized, row.service, row.label, position)
         final.append((item.kind, position, value, normalized))
         if (row.value, row.normalized, row.service, row.label, row.position) != fresh:
             row.value, row.normalized, row.service, row.label, row.position = fresh
@@ -709,7 +721,9 @@ def _put(
         changed = bool(fields)
         contacts = [(m.value, m.normalized) for m in stored.contacts]
         if served is None or _contact_rows(wanted.contacts) != _contact_rows(served.contacts):
-            contacts_changed, contacts = _sync_contacts(person, wanted.contacts, stored.contacts)
+            contacts_changed, contacts = _sync_contacts(
+                person, wanted.contacts, stored.contacts, served.contacts if served else None
+            )
             changed |= contacts_changed
         if served is None or wanted.addresses != served.addresses:
             rows = _as_stored(wanted.addresses, served, stored.addresses, _ADDRESS_COLUMNS)
