@@ -45,8 +45,8 @@ Choices (see also ``mapping``):
   write is never overwritten unseen. A tombstone at the href is revived (a deleted card's
   name can be used again).
 
-Cost (file SQLite, no HTTP, 2 busy cores): a create about 14 ms CPU, an update 19 ms, a card
-sent back as served 9 ms; two thirds of it is ``store.refresh`` rendering the card. Details
+Cost (file SQLite, no HTTP): a create about 14 ms CPU, an update 17 ms, a card sent back as
+served 4 ms; most of a create or an update is ``store.refresh`` rendering the card. Details
 are compared with rows read once per kind and written in bulk, never a query per row.
 """
 
