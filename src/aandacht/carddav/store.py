@@ -190,10 +190,28 @@ def render(person: Person, details: exporting.Details, extra: str, version: vcar
     return vcard.write_card(card, version)
 
 
-def _render_stale(vault_id: int, revision: int) -> int:
+def settle(vault_id: int, card_ids: Sequence[int]) -> int:
+    """Render just these cards if stale (a PUT's own card) and return the revision.
+
+    A PUT does not need :func:`refresh`'s comparison of the whole vault with its people: the
+    next read does that anyway. Rendering only the written card keeps a PUT to a few queries
+    however large the address book is.
+    """
+    address_book(vault_id)
+    with transaction.atomic():
+        book = AddressBook.objects.select_for_update().get(vault_id=vault_id)
+        revision = book.revision + 1
+        if _render_stale(vault_id, revision, _stale(vault_id).filter(pk__in=list(card_ids))):
+            book.revision = revision
+            book.save(update_fields=["revision"])
+        return book.revision
+
+
+def _render_stale(vault_id: int, revision: int, cards: QuerySet[Card] | None = None) -> int:
     """Render stale cards; only those whose text really changed take the new revision."""
     changed = 0
-    stale = list(_stale(vault_id).only("pk", "person_id", "etag", "text", "extra"))
+    selected = _stale(vault_id) if cards is None else cards
+    stale = list(selected.only("pk", "person_id", "etag", "text", "extra"))
     for start in range(0, len(stale), RENDER_BATCH):
         batch = stale[start : start + RENDER_BATCH]
         ids = [card.person_id for card in batch if card.person_id is not None]

@@ -46,7 +46,7 @@ Choices (see also ``mapping``):
   name can be used again).
 
 Cost (file SQLite, no HTTP): a create about 14 ms CPU, an update 17 ms, a card sent back as
-served 4 ms; most of a create or an update is ``store.refresh`` rendering the card. Details
+served 4 ms; most of a create or an update is ``store.settle`` rendering the card. Details
 are compared with rows read once per kind and written in bulk, never a query per row.
 """
 
@@ -657,7 +657,7 @@ def _put(
         # The client sent back what it was served (a first sync, an unchanged contact):
         # nothing to map. Without this, values the card cannot tell apart (particles
         # "El" + "Amrani" or a family name "El Amrani") could still be rewritten.
-        store.refresh(vault)
+        store.settle(vault.pk, [row.pk])
         row.refresh_from_db()
         return PutResult(card=row, created=False, changed_by_server=False)
     person: Person | None = None
@@ -784,7 +784,7 @@ def _put(
             row.text = ""
         row.save(update_fields=["deleted", "person", "uid", "extra", "etag", "text"])
         current = False
-    store.refresh(vault)
+    store.settle(vault.pk, [row.pk])
     if not current:
         row.refresh_from_db()
     version = "4.0" if parsed.version.strip() == "4.0" else store.STORED_VERSION
