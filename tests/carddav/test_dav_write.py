@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from defusedxml.ElementTree import fromstring
 from django.contrib.auth.models import User
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
 
@@ -306,3 +307,49 @@ def test_proppatch_is_answered_per_property(dav: Dav, vault: Vault) -> None:
     vault.refresh_from_db()
     assert vault.name == "Alice's people"
     assert dav.request("PROPPATCH", collection_url(vault.pk), "<nope/>").status_code == 400
+
+
+def test_empty_answers_carry_no_content_type(dav: Dav, vault: Vault) -> None:
+    """201, 204, 304 and OPTIONS have no body, so no body type (Django's default text/html
+    made them look like web pages)."""
+    url = collection_url(vault.pk) + "typeless.vcf"
+    created = put(dav, url, vcard_text("typeless", "Hedy Lamarr"), **{"If-None-Match": "*"})
+    etag = dav.request("GET", url)["ETag"]
+    updated = put(dav, url, vcard_text("typeless", "Hedy Kiesler"), **{"If-Match": etag})
+    etag = dav.request("GET", url)["ETag"]
+    not_modified = dav.request("GET", url, **{"If-None-Match": etag})
+    options = dav.request("OPTIONS", url)
+    deleted = dav.request("DELETE", url, **{"If-Match": etag})
+    answers = [created, updated, not_modified, options, deleted]
+    assert [answer.status_code for answer in answers] == [201, 204, 304, 200, 204]
+    for answer in answers:
+        assert not answer.has_header("Content-Type"), (answer.status_code, answer.headers)
+        assert answer.content == b""
+    assert not_modified["ETag"] == etag
+    # Answers with a body still say what it is.
+    assert dav.request("GET", url)["Content-Type"].startswith("text/plain")
+    assert dav.request("GET", url).status_code == 404
+
+
+def test_a_put_that_loses_the_race_for_a_name_is_a_412(dav: Dav, vault: Vault) -> None:
+    """Another request creates a card at the same name after this PUT checked that the name
+    was free and before it inserts its row: the unique constraint refuses the insert and the
+    client is told to sync first (412), not given a 500. The other request is played by the
+    database itself: just before the PUT's INSERT, a card at that name is inserted."""
+    url = collection_url(vault.pk) + "contested.vcf"
+    fired: list[str] = []
+
+    def competitor(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if not fired and sql.startswith('INSERT INTO "carddav_card"'):
+            fired.append(sql)
+            Card.objects.create(vault=vault, href="contested.vcf", uid="the-other-writer")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(competitor):
+        response = put(dav, url, vcard_text("contested", "Hedy Lamarr"), **{"If-None-Match": "*"})
+    assert fired, "the PUT never inserted a card"
+    assert response.status_code == 412, response.content
+    assert b"meanwhile" in response.content
+    # Nothing of the losing write stays: no person, no card of its own.
+    assert not Person.objects.filter(vault=vault, given_name="Hedy").exists()
+    assert not Card.objects.filter(vault=vault, uid="contested").exists()

@@ -149,6 +149,15 @@ def _plain(status: int, message: str) -> HttpResponse:
     return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
 
 
+def _empty(status: int) -> HttpResponse:
+    """A response without a body (201, 204, 304): Django would label it text/html, which a
+    client could take for an error page; with no body there is no type to give (RFC 9110
+    §8.3: a sender without a body omits Content-Type)."""
+    response = HttpResponse(status=status)
+    del response["Content-Type"]
+    return response
+
+
 def _not_found() -> HttpResponse:
     return _plain(404, "Not found.")
 
@@ -224,7 +233,7 @@ def _serve(
 ) -> HttpResponse:
     method = (request.method or "GET").upper()
     if method == "OPTIONS":
-        response = HttpResponse(status=200)
+        response = _empty(200)
         response["DAV"] = DAV_HEADER
         response["Allow"] = ALLOW[kind]
         response["Content-Length"] = "0"
@@ -786,7 +795,7 @@ def _none_match(request: HttpRequest, etag: str) -> bool:
 
 
 def _not_modified(etag: str) -> HttpResponse:
-    response = HttpResponse(status=304)
+    response = _empty(304)
     response["ETag"] = etag
     return response
 
@@ -881,7 +890,7 @@ def put(context: Context) -> HttpResponse:
         # Another request created a card at this name (or with this UID) between our
         # precondition check and the write: the client syncs and tries again.
         raise DavError(412, "The card was created or changed meanwhile.") from error
-    response = HttpResponse(status=201 if result.created else 204)
+    response = _empty(201 if result.created else 204)
     if not result.changed_by_server:
         response["ETag"] = result.card.etag
     return response
@@ -898,7 +907,7 @@ def delete(context: Context) -> HttpResponse:
         return _not_found()
     _check_preconditions(context.request, existing)
     writing.delete_card(card=existing, user=context.principal.user)
-    return HttpResponse(status=204)
+    return _empty(204)
 
 
 Handler = Callable[[Context], HttpResponse]
