@@ -349,9 +349,9 @@ def test_an_authenticated_request_costs_few_queries(
 
 
 def test_card_names_no_card_can_have(dav: Dav, vault: Vault, ada: Person) -> None:
-    """Control characters (a NUL byte included: PostgreSQL refuses it in text) never reach the
-    database: reads answer 404, a PUT 400."""
-    for name in ("%00.vcf", "a%0Ab.vcf", "back%5Cslash.vcf", "%7F.vcf", "x" * 300 + ".vcf"):
+    """A NUL byte (PostgreSQL refuses it in text), a backslash or an overlong name never reach
+    the database: reads answer 404, a PUT 400."""
+    for name in ("%00.vcf", "a%00b.vcf", "back%5Cslash.vcf", "x" * 300 + ".vcf"):
         url = collection_url(vault.pk) + name
         for method in ("GET", "HEAD", "PROPFIND", "DELETE"):
             assert dav.request(method, url, Depth="0").status_code == 404, (name, method)
@@ -441,3 +441,38 @@ def test_no_body_is_a_server_error(dav: Dav, vault: Vault, ada: Person, body: by
     for method in ("PROPFIND", "REPORT", "PROPPATCH"):
         response = dav.request(method, collection_url(vault.pk), body, Depth="1")
         assert response.status_code < 500, (method, body)
+
+
+def test_a_card_name_with_control_characters_round_trips(dav: Dav, vault: Vault) -> None:
+    """vdirsyncer's storage test_newline_in_uid: a UID holding a literal "%0A" becomes a card
+    name with a newline (vdirsyncer unquotes and quotes its hrefs again). Such a name is taken
+    (as Radicale takes it) and every answer carries it percent-encoded, so the XML stays
+    well-formed, even for characters XML 1.0 cannot hold."""
+    base = collection_url(vault.pk)
+    for index, quoted in enumerate(("kcfm%0A.ics.vcf", "tab%09and%0D%0Abreak.vcf", "x%01%7F.vcf")):
+        url = base + quoted
+        card = (
+            f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:odd-{index}\r\nFN:Odd Name\r\n"
+            "N:Name;Odd;;;\r\nEND:VCARD\r\n"
+        )
+        created = dav.request("PUT", url, card, content_type="text/vcard", **{"If-None-Match": "*"})
+        assert created.status_code == 201, (quoted, created.content)
+        got = dav.request("GET", url)
+        assert got.status_code == 200 and b"UID:odd-" in got.content
+        listing = responses(xml_of(dav.propfind(base, "", depth="1")))
+        assert url in listing, (url, list(listing))
+        multiget = (
+            '<C:addressbook-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav">'
+            f"<D:prop><D:getetag/></D:prop><D:href>{url}</D:href></C:addressbook-multiget>"
+        )
+        found = responses(xml_of(dav.report(base, multiget)))[url]
+        assert "200" in (found.findtext(f"{D}propstat/{D}status") or "")
+        patched = dav.request(
+            "PROPPATCH",
+            url,
+            '<D:propertyupdate xmlns:D="DAV:"><D:set><D:prop><D:displayname>x</D:displayname>'
+            "</D:prop></D:set></D:propertyupdate>",
+        )
+        assert url in responses(xml_of(patched))
+        assert dav.request("DELETE", url, **{"If-Match": got["ETag"]}).status_code == 204
+    assert not store.live_cards(vault.pk).exists()

@@ -41,8 +41,11 @@ DAV_HEADER = "1, 3, addressbook"
 VCARD_TYPES = frozenset({"text/vcard", "text/x-vcard"})
 VCARD_CONTENT_TYPE = "text/vcard; charset=utf-8"
 _VERSION_4 = re.compile(r"version\s*=\s*\"?4\.0", re.IGNORECASE)
-# Names a client may give a new card: one path segment, printable, not "." or "..".
-_BAD_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
+# Names a client may give a new card: one path segment, not "." or "..", no backslash and no
+# NUL (PostgreSQL refuses it in text). Other control characters are taken, as Radicale takes
+# them: vdirsyncer turns a UID with a literal "%0A" into a name with a newline
+# (its test_newline_in_uid); every href Aandacht answers with is percent-encoded.
+_BAD_NAME = re.compile(r"[\x00/\\]")
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PROPFIND", "REPORT"})
 ALLOW = {
@@ -596,6 +599,9 @@ def proppatch(context: Context) -> HttpResponse:
         if isinstance(child.tag, str)
     ]
     href = context.request.path
+    if context.kind == "card":
+        # percent-encoded: a card's name may hold characters XML cannot carry
+        href = collection_path(context.username, context.vault_id) + quote_href(context.href)
     return dav_xml.multistatus(
         [
             f"<D:response><D:href>{escape(href)}</D:href>"
