@@ -63,6 +63,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -290,7 +291,6 @@ def serve_profiled(profile: Path, serve_arguments: list[str]) -> None:
     import atexit
     import cProfile
     import pstats
-    import threading
 
     from django.core.handlers.wsgi import WSGIHandler
     from django.db import connection
@@ -577,13 +577,23 @@ class Syncer:
         with log.open("wb") as out:
             started = time.perf_counter()
             child = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+            # A server that never answers must not hang `make bench`: kill the client.
+            watchdog = threading.Timer(SYNC_TIMEOUT_S, child.kill)
+            watchdog.start()
             try:
                 _, status, usage = os.wait4(child.pid, 0)
             except BaseException:
                 child.kill()
                 raise
+            finally:
+                watchdog.cancel()
             seconds = time.perf_counter() - started
             child.returncode = os.waitstatus_to_exitcode(status)
+        if seconds >= SYNC_TIMEOUT_S:
+            raise SystemExit(
+                f"vdirsyncer {' '.join(arguments)} against {self.server.label} took over "
+                f"{SYNC_TIMEOUT_S} s and was stopped"
+            )
         if child.returncode != 0:
             raise SystemExit(
                 f"vdirsyncer {' '.join(arguments)} against {self.server.label} exited with "
