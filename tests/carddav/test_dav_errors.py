@@ -349,9 +349,17 @@ def test_an_authenticated_request_costs_few_queries(
 
 
 def test_card_names_no_card_can_have(dav: Dav, vault: Vault, ada: Person) -> None:
-    """A NUL byte (PostgreSQL refuses it in text), a backslash or an overlong name never reach
-    the database: reads answer 404, a PUT 400."""
-    for name in ("%00.vcf", "a%00b.vcf", "back%5Cslash.vcf", "x" * 300 + ".vcf"):
+    """Control characters (a NUL byte included: PostgreSQL refuses it in text; Radicale 3.9.0
+    refuses them all) never reach the database: reads answer 404, a PUT 400."""
+    for name in (
+        "%00.vcf",
+        "a%0Ab.vcf",
+        "kcfm%0A.ics.vcf",
+        "tab%09x.vcf",
+        "back%5Cslash.vcf",
+        "%7F.vcf",
+        "x" * 300 + ".vcf",
+    ):
         url = collection_url(vault.pk) + name
         for method in ("GET", "HEAD", "PROPFIND", "DELETE"):
             assert dav.request(method, url, Depth="0").status_code == 404, (name, method)
@@ -443,13 +451,14 @@ def test_no_body_is_a_server_error(dav: Dav, vault: Vault, ada: Person, body: by
         assert response.status_code < 500, (method, body)
 
 
-def test_a_card_name_with_control_characters_round_trips(dav: Dav, vault: Vault) -> None:
-    """vdirsyncer's storage test_newline_in_uid: a UID holding a literal "%0A" becomes a card
-    name with a newline (vdirsyncer unquotes and quotes its hrefs again). Such a name is taken
-    (as Radicale takes it) and every answer carries it percent-encoded, so the XML stays
-    well-formed, even for characters XML 1.0 cannot hold."""
+def test_card_names_are_answered_percent_encoded(dav: Dav, vault: Vault) -> None:
+    """A card name with a space, non-ASCII letters or reserved characters comes back
+    percent-encoded in every multistatus (PROPFIND, multiget, PROPPATCH), the way the client
+    may send it again."""
     base = collection_url(vault.pk)
-    for index, quoted in enumerate(("kcfm%0A.ics.vcf", "tab%09and%0D%0Abreak.vcf", "x%01%7F.vcf")):
+    for index, quoted in enumerate(
+        ("Ada%20L.vcf", "%D0%B3%D1%80%D0%B0%D0%B4.vcf", "a%3Fb%23c.vcf")
+    ):
         url = base + quoted
         card = (
             f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:odd-{index}\r\nFN:Odd Name\r\n"
@@ -459,8 +468,7 @@ def test_a_card_name_with_control_characters_round_trips(dav: Dav, vault: Vault)
         assert created.status_code == 201, (quoted, created.content)
         got = dav.request("GET", url)
         assert got.status_code == 200 and b"UID:odd-" in got.content
-        listing = responses(xml_of(dav.propfind(base, "", depth="1")))
-        assert url in listing, (url, list(listing))
+        assert url in responses(xml_of(dav.propfind(base, "", depth="1")))
         multiget = (
             '<C:addressbook-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav">'
             f"<D:prop><D:getetag/></D:prop><D:href>{url}</D:href></C:addressbook-multiget>"
@@ -473,6 +481,6 @@ def test_a_card_name_with_control_characters_round_trips(dav: Dav, vault: Vault)
             '<D:propertyupdate xmlns:D="DAV:"><D:set><D:prop><D:displayname>x</D:displayname>'
             "</D:prop></D:set></D:propertyupdate>",
         )
-        assert url in responses(xml_of(patched))
+        assert list(responses(xml_of(patched))) == [url]
         assert dav.request("DELETE", url, **{"If-Match": got["ETag"]}).status_code == 204
     assert not store.live_cards(vault.pk).exists()

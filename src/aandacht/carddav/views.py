@@ -41,11 +41,11 @@ DAV_HEADER = "1, 3, addressbook"
 VCARD_TYPES = frozenset({"text/vcard", "text/x-vcard"})
 VCARD_CONTENT_TYPE = "text/vcard; charset=utf-8"
 _VERSION_4 = re.compile(r"version\s*=\s*\"?4\.0", re.IGNORECASE)
-# Names a client may give a new card: one path segment, not "." or "..", no backslash and no
-# NUL (PostgreSQL refuses it in text). Other control characters are taken, as Radicale takes
-# them: vdirsyncer turns a UID with a literal "%0A" into a name with a newline
-# (its test_newline_in_uid); every href Aandacht answers with is percent-encoded.
-_BAD_NAME = re.compile(r"[\x00/\\]")
+# Names a client may give a new card: one path segment, printable, not "." or "..". A NUL
+# byte would break PostgreSQL; other control characters are refused too, as Radicale 3.9.0
+# refuses them ("not compliant to 'minimal'"): vdirsyncer's storage test_newline_in_uid
+# fails against both, and vdirsyncer itself names cards with such UIDs by a random UUID.
+_BAD_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PROPFIND", "REPORT"})
 ALLOW = {
