@@ -64,6 +64,8 @@ class Card(models.Model):
         ]
         indexes = [
             models.Index(fields=["vault", "revision"], name="carddav_card_vault_revision"),
+            # A PUT checks that its UID is not another card's.
+            models.Index(fields=["vault", "uid"], name="carddav_card_vault_uid"),
         ]
 
     def __str__(self) -> str:

@@ -809,8 +809,7 @@ def _not_modified(etag: str) -> HttpResponse:
 def get(context: Context) -> HttpResponse:
     request = context.request
     if context.kind == "card":
-        store.refresh(context.vault_id)
-        found = store.live_cards(context.vault_id).filter(href=context.href).first()
+        found = store.current_card(context.vault_id, context.href)
         if found is None:
             return _not_found()
         if _none_match(request, found.etag):
@@ -875,8 +874,7 @@ def put(context: Context) -> HttpResponse:
     if content_type not in VCARD_TYPES:
         raise DavError(415, "Send a vCard (text/vcard).", SUPPORTED_DATA)
     body = _read_body(request, MAX_CARD_SIZE)
-    store.refresh(context.vault_id)
-    existing = store.live_cards(context.vault_id).filter(href=context.href).first()
+    existing = store.current_card(context.vault_id, context.href)
     _check_preconditions(request, existing)
     try:
         result = writing.put_card(
@@ -907,8 +905,7 @@ def delete(context: Context) -> HttpResponse:
 
     if not context.can_write():
         return _plain(403, "You may only read this address book.")
-    store.refresh(context.vault_id)
-    existing = store.live_cards(context.vault_id).filter(href=context.href).first()
+    existing = store.current_card(context.vault_id, context.href)
     if existing is None:
         return _not_found()
     _check_preconditions(context.request, existing)
