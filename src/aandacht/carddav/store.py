@@ -17,7 +17,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 
 from aandacht.accounts.models import Vault
@@ -29,6 +29,7 @@ from aandacht.people.models import Person
 STORED_VERSION: vcard.Version = "3.0"
 SYNC_TOKEN_PREFIX = "urn:x-aandacht:sync:"  # noqa: S105 (not a password)
 RENDER_BATCH = exporting.PEOPLE_PER_BATCH
+LOOKUP_BATCH = 500  # ids or names per IN (…) list
 # Characters a UID may keep when it becomes a file name (href); others get the person's id.
 _SAFE_HREF = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,200}\Z")
 
@@ -139,7 +140,7 @@ def _tombstone_orphans(vault_id: int, revision: int) -> int:
 
 
 def _add_missing(vault_id: int, revision: int) -> int:
-    """New (stale) cards for people without one; a tombstone with the same href is revived."""
+    """Cards for people without one, rendered at once; a tombstone at the same href is revived."""
     rows = list(_missing_people(vault_id).values_list("pk", "uid", "created_at"))
     if not rows:
         return 0
@@ -147,17 +148,16 @@ def _add_missing(vault_id: int, revision: int) -> int:
     for pk, uid, created_at in rows:
         card_uid = uid or exporting.derived_uid_for(vault_id, pk, created_at)
         hrefs[pk] = (card_uid, href_for(card_uid, pk))
-    taken = set(
-        Card.objects.filter(
-            vault_id=vault_id, href__in=[h for _u, h in hrefs.values()], deleted=False
-        ).values_list("href", flat=True)
-    )
-    tombstones = {
-        card.href: card
-        for card in Card.objects.filter(
-            vault_id=vault_id, href__in=[h for _u, h in hrefs.values()], deleted=True
-        )
-    }
+    wanted = [h for _u, h in hrefs.values()]
+    taken: set[str] = set()
+    tombstones: dict[str, Card] = {}
+    for start in range(0, len(wanted), LOOKUP_BATCH):
+        chunk = wanted[start : start + LOOKUP_BATCH]
+        for card in Card.objects.filter(vault_id=vault_id, href__in=chunk):
+            if card.deleted:
+                tombstones[card.href] = card
+            else:
+                taken.add(card.href)
     new_cards = []
     revived = []
     for pk, (card_uid, href) in hrefs.items():
@@ -170,14 +170,14 @@ def _add_missing(vault_id: int, revision: int) -> int:
             tombstone.uid = card_uid
             tombstone.deleted = False
             tombstone.etag = ""
-            tombstone.revision = revision
             revived.append(tombstone)
         else:
-            new_cards.append(
-                Card(vault_id=vault_id, person_id=pk, href=href, uid=card_uid, revision=revision)
-            )
-    Card.objects.bulk_create(new_cards, batch_size=500)
-    Card.objects.bulk_update(revived, ["person", "uid", "deleted", "etag", "revision"])
+            new_cards.append(Card(vault_id=vault_id, person_id=pk, href=href, uid=card_uid))
+    _render(new_cards, revision)
+    _insert(new_cards)
+    _render(revived, revision)
+    for card in revived:
+        card.save(update_fields=["person", "uid", "deleted", "etag", "text", "revision"])
     return len(rows)
 
 
@@ -209,28 +209,59 @@ def settle(vault_id: int, card_ids: Sequence[int]) -> int:
 
 def _render_stale(vault_id: int, revision: int, cards: QuerySet[Card] | None = None) -> int:
     """Render stale cards; only those whose text really changed take the new revision."""
-    changed = 0
     selected = _stale(vault_id) if cards is None else cards
     stale = list(selected.only("pk", "person_id", "etag", "text", "extra"))
-    for start in range(0, len(stale), RENDER_BATCH):
-        batch = stale[start : start + RENDER_BATCH]
+    changed = _render(stale, revision)
+    rows = [(c.text, c.etag, c.revision, c.pk) for c in stale if c.etag]
+    if rows:
+        table = connection.ops.quote_name(Card._meta.db_table)
+        # One prepared UPDATE run for every row: Django's bulk_update builds a CASE per
+        # column and row, which cost 20 s of CPU for 10,000 cards.
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET text = %s, etag = %s, revision = %s WHERE id = %s",  # noqa: S608
+                rows,
+            )
+    return changed
+
+
+def _insert(cards: list[Card]) -> None:
+    """Insert new cards with one prepared statement (``bulk_create`` spent 2 s of CPU building
+    the SQL for 10,000 cards)."""
+    if not cards:
+        return
+    table = connection.ops.quote_name(Card._meta.db_table)
+    columns = ("vault_id", "person_id", "href", "uid", "etag", "text", "extra", "revision")
+    names = ", ".join(connection.ops.quote_name(c) for c in (*columns, "deleted"))
+    marks = ", ".join(["%s"] * (len(columns) + 1))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608
+            [(*(getattr(card, c) for c in columns), False) for card in cards],
+        )
+
+
+def _render(cards: list[Card], revision: int) -> int:
+    """Fill in ``text`` and ``etag`` of these cards (not saved); a card whose text changed
+    takes ``revision``. Returns how many changed. A card whose person is gone stays stale."""
+    changed = 0
+    for start in range(0, len(cards), RENDER_BATCH):
+        batch = cards[start : start + RENDER_BATCH]
         ids = [card.person_id for card in batch if card.person_id is not None]
-        people = {p.pk: p for p in Person.objects.filter(pk__in=ids)}
+        people = {
+            p.pk: p for p in Person.objects.filter(pk__in=ids).defer(*exporting.UNUSED_COLUMNS)
+        }
         details = exporting.load_details(ids)
-        updated = []
         for card in batch:
             person = people.get(card.person_id or 0)
             if person is None:
                 continue
             text = render(person, details[person.pk], card.extra, STORED_VERSION)
-            etag = etag_of(text)
             if text != card.text:
                 card.revision = revision
                 changed += 1
             card.text = text
-            card.etag = etag
-            updated.append(card)
-        Card.objects.bulk_update(updated, ["text", "etag", "revision"], batch_size=500)
+            card.etag = etag_of(text)
     return changed
 
 

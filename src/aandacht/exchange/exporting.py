@@ -603,7 +603,7 @@ def load_details(person_ids: Sequence[int]) -> dict[int, Details]:
 
 
 # Long texts an export does not use; the search columns can be large.
-_UNUSED_COLUMNS = (
+UNUSED_COLUMNS = (
     "search_names",
     "search_text",
     "met_story",
@@ -623,7 +623,7 @@ def batches(vault: Vault, tag: Tag | None = None) -> Iterator[list[tuple[Person,
     ids = list(selected.order_by("sort_key", "id").values_list("pk", flat=True))
     for start in range(0, len(ids), PEOPLE_PER_BATCH):
         chunk = ids[start : start + PEOPLE_PER_BATCH]
-        people = people_to_export(vault).filter(pk__in=chunk).defer(*_UNUSED_COLUMNS)
+        people = people_to_export(vault).filter(pk__in=chunk).defer(*UNUSED_COLUMNS)
         found = {person.pk: person for person in people}
         details = load_details([pk for pk in chunk if pk in found])
         yield [(found[pk], details[pk]) for pk in chunk if pk in found]
