@@ -144,9 +144,17 @@ def _add_missing(vault_id: int, revision: int) -> int:
     rows = list(_missing_people(vault_id).values_list("pk", "uid", "created_at"))
     if not rows:
         return 0
+    used = _live_uids(vault_id, [uid for _pk, uid, _created in rows if uid])
     hrefs = {}
     for pk, uid, created_at in rows:
         card_uid = uid or exporting.derived_uid_for(vault_id, pk, created_at)
+        if uid and uid in used:
+            # Someone restored from the trash whose UID a newer card took meanwhile (a phone
+            # deleted them and created them again): two cards with one UID would confuse
+            # every client, so the restored person gets their own.
+            card_uid = exporting.derived_uid_for(vault_id, pk, created_at)
+            Person.objects.filter(pk=pk).update(uid=card_uid)
+        used.add(card_uid)
         hrefs[pk] = (card_uid, href_for(card_uid, pk))
     wanted = [h for _u, h in hrefs.values()]
     taken: set[str] = set()
@@ -181,6 +189,14 @@ def _add_missing(vault_id: int, revision: int) -> int:
     return len(rows)
 
 
+def _live_uids(vault_id: int, uids: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(uids), LOOKUP_BATCH):
+        chunk = list(uids[start : start + LOOKUP_BATCH])
+        found.update(live_cards(vault_id).filter(uid__in=chunk).values_list("uid", flat=True))
+    return found
+
+
 def render(person: Person, details: exporting.Details, extra: str, version: vcard.Version) -> str:
     """The vCard a client gets: the export's card, without REV (a save that changed nothing a
     phone shows must not change the ETag), plus the client's own unmodelled lines."""
@@ -188,6 +204,16 @@ def render(person: Person, details: exporting.Details, extra: str, version: vcar
     card.rev = ""
     card.extra.extend(line for line in extra.splitlines() if line.strip())
     return vcard.write_card(card, version)
+
+
+def lock_address_book(vault_id: int) -> AddressBook:
+    """Take the vault's address book row lock for the rest of the transaction.
+
+    Everything that writes cards takes it first, so writers queue in one order: revisions
+    follow commit order and no two writers deadlock on PostgreSQL.
+    """
+    address_book(vault_id)
+    return AddressBook.objects.select_for_update().get(vault_id=vault_id)
 
 
 def settle(vault_id: int, card_ids: Sequence[int]) -> int:

@@ -909,7 +909,10 @@ def delete(context: Context) -> HttpResponse:
     if existing is None:
         return _not_found()
     _check_preconditions(context.request, existing)
-    writing.delete_card(card=existing, user=context.principal.user)
+    try:
+        writing.delete_card(card=existing, user=context.principal.user)
+    except writing.CardRejected as rejected:
+        raise DavError(rejected.status, rejected.message) from rejected
     return _empty(204)
 
 

@@ -105,6 +105,8 @@ CARD_FIELDS = (
 )
 VALID_DATA = "valid-address-data"
 UID_CONFLICT = "no-uid-conflict"
+# Contact details and unmodelled lines one card may hold (a photo counts once, however long).
+MAX_PROPERTIES = 2_000
 
 
 class CardRejected(Exception):
@@ -157,6 +159,27 @@ def read_body(body: bytes) -> tuple[vcard.Card, Record]:
             400, f"The vCard cannot be read: line {error.line}: {error.reason}.", VALID_DATA
         )
     card = cards[0]
+    if "\x00" in vcard.write_card(card):
+        # PostgreSQL cannot store a NUL in text; SQLite would keep and serve it back. (Not
+        # checked on the bytes: a UTF-16 card is full of zero bytes and perfectly fine.)
+        raise CardRejected(400, "The vCard contains a NUL character.", VALID_DATA)
+    properties = (
+        len(card.emails)
+        + len(card.phones)
+        + len(card.urls)
+        + len(card.socials)
+        + len(card.impps)
+        + len(card.addresses)
+        + len(card.extra)
+    )
+    if properties > MAX_PROPERTIES:
+        # Each becomes a row (or a line written back on every sync): a card with 100,000
+        # numbers held the database for seconds.
+        raise CardRejected(
+            400,
+            f"The vCard has {properties:,} properties; at most {MAX_PROPERTIES:,} are stored.",
+            VALID_DATA,
+        )
     record = record_from_card(card)
     if isinstance(record, Problem):
         if record.code == "group":
@@ -638,6 +661,10 @@ def _put(
     existing: Card | None,
     files: _Files,
 ) -> PutResult:
+    # Writes to one address book take its row lock first (as the refresh does): the UID
+    # check below and the insert then cannot interleave with another PUT's, and PUT and
+    # DELETE lock in the same order (no deadlock on PostgreSQL).
+    store.lock_address_book(vault.pk)
     # Read again under a lock: ``existing`` may be out of date by now (and a tombstone at
     # this href is revived rather than doubled).
     row = Card.objects.select_for_update().filter(vault=vault, href=href).first()
@@ -939,8 +966,16 @@ def _sort_key(person: Person) -> str:
 def delete_card(*, card: Card, user: User) -> None:
     """Move the card's person to the trash (restorable in the web app for 30 days) and leave
     a tombstone, so every client learns of the deletion at its next sync. A card whose person
-    is already gone only becomes a tombstone."""
+    is already gone only becomes a tombstone.
+
+    ``card`` is what the caller checked If-Match against: if the card changed or went between
+    that check and the lock taken here, :class:`CardRejected` (412) and nothing is trashed.
+    """
     with transaction.atomic():
+        store.lock_address_book(card.vault_id)
+        now = Card.objects.select_for_update().filter(pk=card.pk).first()
+        if now is None or now.deleted or now.etag != card.etag:
+            raise CardRejected(412, f"The card at {card.href} changed meanwhile; read it again.")
         person = (
             Person.objects.filter(pk=card.person_id, vault_id=card.vault_id).first()
             if card.person_id
