@@ -212,8 +212,11 @@ def lock_address_book(vault_id: int) -> AddressBook:
     Everything that writes cards takes it first, so writers queue in one order: revisions
     follow commit order and no two writers deadlock on PostgreSQL.
     """
-    address_book(vault_id)
-    return AddressBook.objects.select_for_update().get(vault_id=vault_id)
+    book = AddressBook.objects.select_for_update().filter(vault_id=vault_id).first()
+    if book is None:
+        address_book(vault_id)
+        book = AddressBook.objects.select_for_update().get(vault_id=vault_id)
+    return book
 
 
 def settle(vault_id: int, card_ids: Sequence[int]) -> int:
@@ -223,9 +226,8 @@ def settle(vault_id: int, card_ids: Sequence[int]) -> int:
     next read does that anyway. Rendering only the written card keeps a PUT to a few queries
     however large the address book is.
     """
-    address_book(vault_id)
     with transaction.atomic():
-        book = AddressBook.objects.select_for_update().get(vault_id=vault_id)
+        book = lock_address_book(vault_id)
         revision = book.revision + 1
         if _render_stale(vault_id, revision, _stale(vault_id).filter(pk__in=list(card_ids))):
             book.revision = revision
