@@ -24,7 +24,6 @@ from django.test import Client, override_settings
 from django.urls import resolve, reverse
 from pytest_django.live_server_helper import LiveServer
 
-from aandacht.accounts.language import set_language_of
 from aandacht.accounts.models import Membership, Role, TokenScope, Vault
 from aandacht.accounts.tokens import create_token
 from aandacht.people.lifecycle import trash_person
@@ -237,8 +236,7 @@ def test_production_mode_never_shows_the_http_warning(as_alice: Client, vault: V
 
 def test_a_dutch_user_reads_it_in_dutch(as_alice: Client, alice: User, vault: Vault) -> None:
     create_person(vault, given_name="Ada")
-    set_language_of(alice, "nl")
-    response = as_alice.get(PAGE)
+    response = as_alice.get(PAGE, headers={"accept-language": "nl-NL,nl;q=0.9"})
     page = text_of(response)
     assert '<html lang="nl"' in page
     assert "Je mensen op je telefoon" in page
