@@ -226,7 +226,7 @@ def settle(vault_id: int, card_ids: Sequence[int]) -> int:
     next read does that anyway. Rendering only the written card keeps a PUT to a few queries
     however large the address book is.
     """
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         book = lock_address_book(vault_id)
         revision = book.revision + 1
         if _render_stale(vault_id, revision, _stale(vault_id).filter(pk__in=list(card_ids))):
@@ -235,10 +235,29 @@ def settle(vault_id: int, card_ids: Sequence[int]) -> int:
         return book.revision
 
 
+def settle_card(card: Card) -> None:
+    """Render ``card`` now, as the caller holds it (its ``text`` and ``extra`` must be what
+    the database has, its ``etag`` empty), and store the result; ``card`` is updated in place.
+
+    A PUT has just written the row: reading it back to render it would only cost queries.
+    """
+    with transaction.atomic(savepoint=False):
+        book = lock_address_book(card.vault_id)
+        revision = book.revision + 1
+        if _store_rendered([card], revision):
+            book.revision = revision
+            book.save(update_fields=["revision"])
+
+
 def _render_stale(vault_id: int, revision: int, cards: QuerySet[Card] | None = None) -> int:
     """Render stale cards; only those whose text really changed take the new revision."""
     selected = _stale(vault_id) if cards is None else cards
-    stale = list(selected.only("pk", "person_id", "etag", "text", "extra"))
+    cards_now = list(selected.only("pk", "person_id", "etag", "text", "extra"))
+    return _store_rendered(cards_now, revision)
+
+
+def _store_rendered(stale: list[Card], revision: int) -> int:
+    """Render these cards and write their text, ETag and revision; how many changed."""
     changed = _render(stale, revision)
     rows = [(c.text, c.etag, c.revision, c.pk) for c in stale if c.etag]
     if rows:
@@ -276,9 +295,19 @@ def _render(cards: list[Card], revision: int) -> int:
     for start in range(0, len(cards), RENDER_BATCH):
         batch = cards[start : start + RENDER_BATCH]
         ids = [card.person_id for card in batch if card.person_id is not None]
-        people = {
-            p.pk: p for p in Person.objects.filter(pk__in=ids).defer(*exporting.UNUSED_COLUMNS)
+        # A person the caller already holds on the card (a PUT's own) is not read again.
+        held = {
+            card.person_id: card.person
+            for card in batch
+            if card.person_id is not None and Card.person.is_cached(card)
         }
+        people: dict[int, Person] = {pk: p for pk, p in held.items() if p is not None}
+        unread = [pk for pk in ids if pk not in people]
+        if unread:
+            people.update(
+                (p.pk, p)
+                for p in Person.objects.filter(pk__in=unread).defer(*exporting.UNUSED_COLUMNS)
+            )
         details = exporting.load_details(ids)
         for card in batch:
             person = people.get(card.person_id or 0)

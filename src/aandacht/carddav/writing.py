@@ -816,9 +816,10 @@ def _put(
             row.text = ""
         row.save(update_fields=["deleted", "person", "uid", "extra", "etag", "text"])
         current = False
-    store.settle(vault.pk, [row.pk])
-    if not current:
-        row.refresh_from_db()
+    if current:
+        store.settle(vault.pk, [row.pk])
+    else:
+        store.settle_card(row)  # renders ``row`` as it is in memory: no reading it back
     version = "4.0" if parsed.version.strip() == "4.0" else store.STORED_VERSION
     text = store.card_text(row, version) if version != store.STORED_VERSION else row.text
     return PutResult(card=row, created=created, changed_by_server=not mapping.same_card(text, body))
