@@ -1,9 +1,10 @@
-"""A live Aandacht for real CardDAV clients (vdirsyncer) to talk to.
+"""Fixtures for the CardDAV tests.
 
-Only what the vdirsyncer tests ask for by name; the other CardDAV tests use the Django test
-client and the root conftest's cast. ``live_dav`` is pytest-django's threaded live server on an
-emptied database (``transactional_db``: the server's thread sees what the test writes), with
-alice owning a vault and holding a write token for CardDAV's Basic auth.
+``dav`` is alice's CardDAV client for the protocol tests (``dav_client.Dav``: the Django test
+client with her write token). ``live_dav``, for the vdirsyncer tests, is pytest-django's
+threaded live server on an emptied database (``transactional_db``: the server's thread sees
+what the test writes), with alice owning a vault and holding a write token for CardDAV's
+Basic auth.
 """
 
 from __future__ import annotations
@@ -12,12 +13,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dav_client import Dav, dav_for
 from django.contrib.auth.models import User
 from pytest_django.live_server_helper import LiveServer
 from vdirsyncer_harness import LiveDav
 
 from aandacht.accounts.models import Membership, Role, TokenScope, Vault
 from aandacht.accounts.tokens import create_token
+
+
+@pytest.fixture
+def dav(alice: User) -> Dav:
+    return dav_for(alice)
 
 
 @pytest.fixture
