@@ -508,17 +508,6 @@ def _sync_tags(
 # --- the photo -------------------------------------------------------------------------------
 
 
-def _stored_photo(person: Person) -> bytes | None:
-    if not person.photo:
-        return None
-    try:
-        with person.photo.open("rb") as handle:
-            data: bytes = handle.read()
-    except OSError:
-        return None
-    return data
-
-
 def _acceptable_photo(data: bytes) -> str | None:
     """The file extension of a photo Aandacht shows (the import's checks), else None."""
     if len(data) > int(settings.UPLOAD_MAX_BYTES):
@@ -559,7 +548,7 @@ def _sync_photo(person: Person, record: Record, files: _Files) -> tuple[bool, bo
     is not mapped: its PHOTO line stays with the card and the person has no photo."""
     incoming = record.photo.data if record.photo is not None else None
     if incoming:
-        if person.photo and _stored_photo(person) == incoming:
+        if person.photo and photos.stored_photo(person.photo) == incoming:
             return True, False
         extension = _acceptable_photo(incoming)
         if extension is not None:

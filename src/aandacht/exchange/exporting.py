@@ -53,6 +53,7 @@ from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Literal, NamedTuple
 
 from aandacht.exchange import vcard
+from aandacht.exchange.photos import stored_photo
 from aandacht.exchange.records import FIELD_NAMES
 from aandacht.people import names
 from aandacht.people.editing import PHOTO_TYPES, sniff_image
@@ -361,12 +362,8 @@ def _phone_lines(
 
 def _read_photo(person: Person) -> vcard.Photo | None:
     """The photo file inline; a photo that went missing from storage is left out, not fatal."""
-    if not person.photo:
-        return None
-    try:
-        with person.photo.open("rb") as handle:
-            data = handle.read()
-    except OSError:
+    data = stored_photo(person.photo)
+    if data is None:
         return None
     extension = sniff_image(data[:16])
     if extension is None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import warnings
 
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
@@ -123,3 +124,16 @@ def _unidentified(data: bytes) -> str:
     if head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in head):
         return _unshown("SVG")
     return _("not an image")
+
+
+def stored_photo(photo: FieldFile) -> bytes | None:
+    """A person's stored photo file, or None without one or when the file has gone missing
+    from the storage (an export, a copy or a phone's card then goes without it, not fails)."""
+    if not photo:
+        return None
+    try:
+        with photo.open("rb") as handle:
+            data: bytes = handle.read()
+    except OSError:
+        return None
+    return data

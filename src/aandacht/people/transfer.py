@@ -40,6 +40,7 @@ from aandacht.attention.models import AppreciationNudge, Circle, Rhythm
 from aandacht.attention.services import refresh_last_contacts
 from aandacht.carddav.store import carry_card
 from aandacht.cards.models import Card
+from aandacht.exchange.photos import stored_photo
 from aandacht.people import transfer_core as core
 from aandacht.people.models import (
     Address,
@@ -556,7 +557,7 @@ def copy_person(user: User, person: Person, target: Vault, token: str) -> Done:
     plan = plan_transfer(user, fresh, target, COPY)
 
     copy = Person(vault=target, uid=uid, **{name: getattr(fresh, name) for name in COPIED_FIELDS})
-    data = _photo_bytes(fresh)
+    data = stored_photo(fresh.photo)
     if data is not None:
         # Its own file: forgetting one of the two later deletes only that one's photo.
         copy.photo.save(fresh.photo.name.rsplit("/", 1)[-1], ContentFile(data), save=False)
@@ -569,19 +570,6 @@ def copy_person(user: User, person: Person, target: Vault, token: str) -> Done:
     copy.refresh_from_db()
     carry_card(fresh, copy)
     return Done(copy, plan, changed=True)
-
-
-def _photo_bytes(person: Person) -> bytes | None:
-    """The photo's content; None without one, or when its file has gone missing from the
-    storage (the copy is then made without a photo rather than failing)."""
-    if not person.photo:
-        return None
-    try:
-        with person.photo.open("rb") as source:
-            data: bytes = source.read()
-    except OSError:
-        return None
-    return data
 
 
 def _fill_copy(user: User, fresh: Person, copy: Person, target: Vault) -> None:
