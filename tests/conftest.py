@@ -7,7 +7,9 @@ vault of her own and no access to Alice's.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -16,6 +18,7 @@ from django.contrib.auth.models import User
 from django.test import Client, override_settings
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
+from pytest_django.live_server_helper import LiveServer
 
 from aandacht.accounts.models import Membership, Role, Vault
 from mail_server import Inbox, free_port
@@ -141,3 +144,35 @@ def mailbox(smtp_server: Inbox) -> Iterator[Inbox]:
         DEFAULT_FROM_EMAIL="aandacht@crm.example.org",
     ):
         yield smtp_server
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server: LiveServer) -> LiveServer:
+    """pytest-django's live server, answering one request at a time on in-memory SQLite.
+
+    On an in-memory SQLite database every request thread of the live server shares the test's
+    one connection, transaction state included. Two requests at once (vdirsyncer syncs two
+    address books concurrently; a browser loads a page and its htmx fragments) then nest their
+    ``atomic`` blocks inside each other, and a rollback in one can leave the shared connection
+    broken for every later test of the run. PostgreSQL gives each thread its own connection.
+    """
+    if not live_server.thread.connections_override:
+        return live_server
+    httpd = live_server.thread.httpd
+    app = httpd.get_app()
+    lock = threading.Lock()
+
+    def one_at_a_time(
+        environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        with lock:
+            response = app(environ, start_response)
+            try:
+                return list(response)  # the body is read under the lock too
+            finally:
+                close = getattr(response, "close", None)
+                if close is not None:
+                    close()
+
+    httpd.set_app(one_at_a_time)
+    return live_server
