@@ -11,7 +11,7 @@ PORT ?= 8000
 PO_FILES := $(wildcard src/aandacht/locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test install install-test lint typecheck pytest bench bench-attention bench-import bench-carddav screenshots messages lock clean
+.PHONY: run test install install-test lint typecheck pytest bench bench-attention bench-import bench-carddav bench-pages screenshots messages lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,12 @@ bench-import: $(TEST_STAMP)
 # (docs/benchmarks.md). BENCH_CARDDAV_CARDS=1000 for a quick run.
 bench-carddav: $(TEST_STAMP)
 	$(BIN)/python bench/carddav_bench.py
+
+# Pages at scale: a generated 50,000-person vault served by `aandacht serve --production`,
+# measured over real HTTP on SQLite and PostgreSQL (docs/benchmarks.md). BENCH_PAGES_PEOPLE=5000
+# for a quick run.
+bench-pages: $(TEST_STAMP)
+	$(BIN)/python bench/pages_bench.py
 
 screenshots: $(TEST_STAMP)
 	$(BIN)/python scripts/screenshots.py

@@ -5,7 +5,7 @@ after the other as child processes (their output passes straight through), so a 
 stops the run with its exit code; at the end their JSON lines are merged into one object and
 printed as the last line. A key two benchmarks share is prefixed with the benchmark's name.
 
-Usage: ``python bench/run_all.py [NAME …]`` (names: search, attention, import, carddav; all by
+Usage: ``python bench/run_all.py [NAME …]`` (names: search, attention, import, carddav, pages; all by
 default).
 """
 
@@ -23,6 +23,7 @@ BENCHMARKS: dict[str, list[str]] = {
     "attention": [str(BENCH / "attention.py")],
     "import": [str(BENCH / "import_bench.py")],
     "carddav": [str(BENCH / "carddav_bench.py")],
+    "pages": [str(BENCH / "pages_bench.py")],
 }
 
 

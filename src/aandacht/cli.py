@@ -1076,6 +1076,7 @@ import aandacht.cli_report  # noqa: E402, F401
 from aandacht import (  # noqa: E402, F401
     cli_account,
     cli_attention,
+    cli_backup,
     cli_digest,
     cli_export,
     cli_import,
