@@ -1,0 +1,54 @@
+"""``Server-Timing`` for the page benchmark: how long a request took, and how much of it was SQL.
+
+On only when ``AANDACHT_BENCH_TIMING`` is set (settings.MIDDLEWARE), so ``make bench-pages``
+can put the SQL time beside each page's time measured in the same run. Outermost, so ``app``
+covers every middleware and ``db`` every query of the request, sessions and sign-in included.
+The header is standard (browsers show it in their network panel); it tells nothing about the
+data, only durations and a query count.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connections
+from django.http import HttpRequest, HttpResponseBase
+
+
+class _QueryClock:
+    """Sums the wall time of every query run through one connection (an execute wrapper)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.count = 0
+
+    def __call__(
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.count += 1
+
+
+class ServerTiming:
+    """Adds ``Server-Timing: db;dur=…;desc="N queries", app;dur=…`` (milliseconds)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        clock = _QueryClock()
+        started = time.perf_counter()
+        with connections["default"].execute_wrapper(clock):
+            response = self.get_response(request)
+        total_ms = (time.perf_counter() - started) * 1000
+        response["Server-Timing"] = (
+            f'db;dur={clock.seconds * 1000:.2f};desc="{clock.count} queries", '
+            f"app;dur={total_ms:.2f}"
+        )
+        return response
