@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "aandacht.web.security.SecurityHeadersMiddleware",
     # PROPFIND / from a CardDAV client that was given the bare server address → /dav/.
     "aandacht.carddav.middleware.DavRootRedirectMiddleware",
+    # A write that meets a full disk or a read-only database: a clear 503, not a 500 (faults.py).
+    "aandacht.web.faults.FaultMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -147,8 +149,13 @@ TEMPLATES: list[dict[str, Any]] = [
 
 _default_database_url = f"sqlite:///{DATA_DIR / 'aandacht.sqlite3'}"
 try:
+    # Production (gunicorn's worker threads are long-lived) keeps each thread's connection for
+    # a minute, checked before reuse: no new PostgreSQL connection per request.
+    _conn_max_age = env_int("AANDACHT_DB_CONN_MAX_AGE", 60 if PRODUCTION else 0)
     _database = dj_database_url.parse(
-        env_str("DATABASE_URL", "") or _default_database_url, conn_max_age=0
+        env_str("DATABASE_URL", "") or _default_database_url,
+        conn_max_age=_conn_max_age,
+        conn_health_checks=_conn_max_age > 0,
     )
 except ValueError as error:
     raise ConfigError(f"DATABASE_URL cannot be used: {error}") from None
@@ -234,7 +241,19 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 # Serve static files straight from the apps, so `make run` needs no collectstatic step.
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = not PRODUCTION
+if PRODUCTION:
+    # `serve --production` collects them into STATIC_ROOT before it starts (web/production.py):
+    # hashed names, cached by browsers for a year, and gzip copies.
+    STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    # Several worker processes (and app servers) share one cache, so a form's one-time token
+    # and the API's rate limit hold across them; `serve --production` creates the table.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "aandacht_cache",
+        }
+    }
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
@@ -262,6 +281,14 @@ else:
 DEFAULT_FROM_EMAIL = env_str("AANDACHT_FROM_EMAIL", "aandacht@localhost")
 # `aandacht serve` sends due digests in a background thread; off when cron runs `aandacht digest`.
 SCHEDULER = env_bool("AANDACHT_SCHEDULER", True)
+# Scheduled backups (docs/backup.md), made by that same background scheduler (its lease holder):
+# every AANDACHT_BACKUP_EVERY_HOURS hours (0 turns them off) into AANDACHT_BACKUP_DIR, keeping
+# the newest AANDACHT_BACKUP_KEEP of its own files (aandacht-backup-<UTC time>.zip).
+BACKUP_DIR = Path(
+    env_str("AANDACHT_BACKUP_DIR", "").strip() or str(DATA_DIR / "backups")
+).expanduser()
+BACKUP_EVERY_HOURS = env_int("AANDACHT_BACKUP_EVERY_HOURS", 24)
+BACKUP_KEEP = env_int("AANDACHT_BACKUP_KEEP", 7, minimum=1)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION or BASE_URL.startswith("https://")

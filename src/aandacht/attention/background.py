@@ -1,7 +1,11 @@
 """The background scheduler: ``aandacht serve`` sends due digests without cron.
 
 A daemon thread wakes every minute and, if this process holds the scheduler lease, calls
-:func:`aandacht.attention.digest.send_due_digests`. The lease is one ``SchedulerLease`` row
+:func:`aandacht.attention.digest.send_due_digests` and then makes the scheduled backup when one
+is due (:func:`aandacht.backup.schedule.run_scheduled_backup`; AANDACHT_BACKUP_EVERY_HOURS).
+Each job fails on its own: a full backup disk does not stop the digests, nor the reverse.
+
+The lease is one ``SchedulerLease`` row
 ("scheduler") taken with a conditional UPDATE (only when it expired or is already ours) or,
 the first time, an INSERT; the holder renews it on every tick. So with several app servers
 or worker processes on one database exactly one runs the job, and when it stops (or dies)
@@ -104,6 +108,25 @@ def send_digests() -> None:
     send_due_digests()
 
 
+def make_scheduled_backup(now: dt.datetime | None = None) -> None:
+    from aandacht.backup.schedule import run_scheduled_backup
+
+    run_scheduled_backup(now)
+
+
+def run_jobs(now: dt.datetime | None = None) -> None:
+    """The lease holder's work of one tick: the digests, then a backup if one is due."""
+    jobs: list[tuple[str, Callable[[], object]]] = [
+        ("digests", send_digests),
+        ("backup", lambda: make_scheduled_backup(now)),
+    ]
+    for name, job in jobs:
+        try:
+            job()
+        except Exception:  # logged; the other job and the next tick still run
+            logger.exception("the scheduled %s failed; it is tried again on a later tick", name)
+
+
 class Scheduler:
     """A daemon thread running ``job`` every ``interval`` seconds while it holds the lease."""
 
@@ -115,8 +138,10 @@ class Scheduler:
         lease_seconds: float = LEASE_SECONDS,
         holder: str | None = None,
         name: str = LEASE_NAME,
+        clock: Callable[[], dt.datetime] | None = None,
     ) -> None:
-        self.job = job  # None: send_digests
+        self.job = job  # None: run_jobs (digests and the scheduled backup)
+        self.clock = clock  # None: the real time; tests pass a fake one
         self.interval = interval
         self.lease_seconds = lease_seconds
         self.holder = holder or new_holder()
@@ -146,9 +171,13 @@ class Scheduler:
     def tick(self) -> bool:
         """Renew the lease and, when held, run the job once. True when the job ran."""
         try:
-            if not acquire_lease(self.holder, seconds=self.lease_seconds, name=self.name):
+            now = self.clock() if self.clock is not None else None
+            if not acquire_lease(self.holder, now=now, seconds=self.lease_seconds, name=self.name):
                 return False
-            (self.job or send_digests)()
+            if self.job is not None:
+                self.job()
+            else:
+                run_jobs(self.clock() if self.clock is not None else None)
             return True
         except Exception:  # the thread must survive a bad minute (a database restart, a bug)
             logger.exception("the background scheduler failed; it tries again in a minute")

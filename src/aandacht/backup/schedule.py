@@ -1,0 +1,71 @@
+"""The scheduled backup: called on every tick of the background scheduler (lease holder only).
+
+Due when the newest scheduled backup in ``BACKUP_DIR`` is ``BACKUP_EVERY_HOURS`` old (or there
+is none); the file is named ``aandacht-backup-YYYYmmddTHHMMSSZ.zip`` (UTC), and afterwards only
+the newest ``BACKUP_KEEP`` files with that name pattern remain. Other files in the folder (a
+backup made by hand, anything else) are never deleted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from aandacht.backup import archive
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Policy:
+    directory: Path
+    every_hours: float
+    keep: int
+
+
+def policy() -> Policy:
+    return Policy(
+        directory=Path(settings.BACKUP_DIR),
+        every_hours=float(settings.BACKUP_EVERY_HOURS),
+        keep=int(settings.BACKUP_KEEP),
+    )
+
+
+def latest(directory: Path) -> dt.datetime | None:
+    files = archive.scheduled_backups(directory)
+    return archive.scheduled_time(files[-1].name) if files else None
+
+
+def prune(directory: Path, keep: int) -> list[Path]:
+    """Delete the oldest scheduled backups beyond ``keep``; returns what was deleted."""
+    names = [p.name for p in archive.scheduled_backups(directory)]
+    deleted = []
+    for name in archive.beyond_retention(names, keep):
+        with contextlib.suppress(FileNotFoundError):
+            (directory / name).unlink()
+            deleted.append(directory / name)
+    return deleted
+
+
+def run_scheduled_backup(
+    now: dt.datetime | None = None, rules: Policy | None = None
+) -> Path | None:
+    """Make a backup if one is due, then apply the retention; the new file, or ``None``."""
+    from aandacht.backup.make import create_backup
+
+    now = now or dt.datetime.now(dt.UTC)
+    rules = rules or policy()
+    if not archive.is_due(latest(rules.directory), now, rules.every_hours):
+        return None
+    rules.directory.mkdir(parents=True, exist_ok=True)
+    target = rules.directory / archive.scheduled_name(now)
+    result = create_backup(target, now=now)
+    logger.info("scheduled backup written: %s (%d bytes)", result.path, result.size)
+    for old in prune(rules.directory, rules.keep):
+        logger.info("scheduled backup deleted (retention %d): %s", rules.keep, old)
+    return result.path
