@@ -175,6 +175,8 @@ class Generated:
     busiest: list[int] = field(default_factory=list)  # person ids, most interactions first
     dormant: list[int] = field(default_factory=list)  # people with old interactions only
     interaction_counts: dict[int, int] = field(default_factory=dict)
+    first_person: int = 0  # the generated people's ids run from first_person to last_person
+    last_person: int = 0
     seconds: float = 0.0
 
 
@@ -729,6 +731,8 @@ def _fill(
         busiest=ordered[:50],
         dormant=dormant[:50],
         interaction_counts={pk: counts[pk] for pk in ordered[:50] + dormant[:50]},
+        first_person=first_person,
+        last_person=first_person + n - 1,
     )
 
 
@@ -788,8 +792,13 @@ def main(argv: list[str] | None = None) -> int:
                 "username": result.username,
                 **result.counts,
                 "seconds": result.seconds,
-                "busiest": result.busiest[:5],
-                "dormant": result.dormant[:5],
+                "first_person": result.first_person,
+                "last_person": result.last_person,
+                "busiest": result.busiest[:10],
+                "dormant": result.dormant[:10],
+                "interaction_counts": {
+                    str(pk): count for pk, count in result.interaction_counts.items()
+                },
             }
         )
     )
