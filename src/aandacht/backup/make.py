@@ -65,9 +65,16 @@ def applied_migrations(alias: str = "default") -> dict[str, list[str]]:
 
 
 def create_backup(
-    target: Path, *, now: dt.datetime | None = None, progress: Progress | None = None
+    target: Path,
+    *,
+    now: dt.datetime | None = None,
+    progress: Progress | None = None,
+    portable: bool = False,
 ) -> BackupResult:
     """Write the archive to ``target`` atomically (the caller checked it may be written).
+
+    ``portable`` writes JSON lines on SQLite too (the tests use it to cover that format on
+    both databases); on SQLite that holds the write lock for the dump's duration.
 
     Raises ``OSError`` (disk full, permissions) or ``DatabaseError``; either way nothing is
     left at ``target`` and the temporary files are removed.
@@ -81,7 +88,7 @@ def create_backup(
     try:
         writer = archive.ArchiveWriter(zip_path)
         kind = vendor()
-        if kind == "sqlite":
+        if kind == "sqlite" and not portable:
             snapshot = archive.temp_file(target, ".sqlite3.part")
             if progress:
                 progress("database")
@@ -162,7 +169,7 @@ def _jsonl_snapshot(writer: archive.ArchiveWriter) -> tuple[dict[str, int], dict
     connection = connections["default"]
     outer = connection.in_atomic_block  # then the caller's transaction is the snapshot
     with transaction.atomic():
-        if not outer:
+        if not outer and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         migrations = applied_migrations()

@@ -37,6 +37,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connections, transaction
 from django.db.migrations.loader import MigrationLoader
+from django.db.utils import load_backend
 
 from aandacht.backup import archive, rows
 
@@ -234,15 +235,17 @@ def _sqlite_alias(path: Path) -> Iterator[str]:
             RESTORE_ALIAS: {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path)},
         }
     )[RESTORE_ALIAS]
-    connections.settings[RESTORE_ALIAS] = filled
+    # Only this thread's connection, not a configured database: nothing else (another
+    # thread, Django's test isolation) ever sees the alias.
+    wrapper = load_backend(filled["ENGINE"]).DatabaseWrapper(filled, RESTORE_ALIAS)
+    connections[RESTORE_ALIAS] = wrapper
     try:
         yield RESTORE_ALIAS
     finally:
         with contextlib.suppress(Exception):
-            connections[RESTORE_ALIAS].close()
+            wrapper.close()
         with contextlib.suppress(AttributeError, KeyError):
             del connections[RESTORE_ALIAS]
-        connections.settings.pop(RESTORE_ALIAS, None)
 
 
 def _into_sqlite(temp_db: Path) -> dict[str, int]:
