@@ -23,13 +23,14 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_ipv46_address
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from aandacht.accounts.models import SignedInSession
+from aandacht.web.faults import fault_of
 from aandacht.web.security import client_ip
 
 # Session data: the row this session belongs to, and when it was last touched (epoch seconds).
@@ -174,7 +175,13 @@ class SessionActivityMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if isinstance(user, User) and hasattr(request, "session"):
-            touch(request, user)
+            try:
+                touch(request, user)
+            except DatabaseError as error:
+                # Bookkeeping only: on a full disk or a read-only database the page the
+                # visitor asked for still goes out (web/faults.py); anything else is a bug.
+                if fault_of(error) is None:
+                    raise
         return response
 
 

@@ -178,6 +178,10 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     """A bug is still a bug (logged with its traceback, mailed to ADMINS), but the client
     gets JSON like every other answer."""
+    from aandacht.web import faults
+
+    if (fault := faults.fault_of(exc)) is not None:  # a full disk, a read-only database: 503
+        return faults.fault_response(request, fault)
     logger.error(
         "Internal Server Error: %s",
         request.path,

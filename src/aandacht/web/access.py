@@ -12,13 +12,14 @@ from typing import TypeVar
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import DatabaseError, models
 from django.http import Http404, HttpRequest
 from django_htmx.middleware import HtmxDetails
 
 from aandacht.accounts.models import Membership, Preference, Role, Vault
 from aandacht.accounts.services import default_vault
 from aandacht.people.models import Person
+from aandacht.web.faults import fault_of
 
 CURRENT_VAULT = "aandacht_vault"  # session key: the vault chosen last
 WRITER_ROLES = frozenset({Role.OWNER, Role.EDITOR})
@@ -80,10 +81,18 @@ def remember_vault(request: HttpRequest, vault_id: int) -> None:
     Unchanged, nothing is written: following a ``?vault=`` link costs no write.
     """
     if request.session.get(CURRENT_VAULT) != vault_id:
-        request.session[CURRENT_VAULT] = vault_id
         user = request.user
         if isinstance(user, User):
-            Preference.objects.update_or_create(user=user, defaults={"last_vault_id": vault_id})
+            try:
+                Preference.objects.update_or_create(user=user, defaults={"last_vault_id": vault_id})
+            except DatabaseError as error:
+                # A convenience: on a full disk or a read-only database the page is still
+                # shown (web/faults.py), and the session is left alone, since saving it would
+                # fail too (a 400); anything else is a bug.
+                if fault_of(error) is None:
+                    raise
+                return
+        request.session[CURRENT_VAULT] = vault_id
 
 
 def _member_vault(user: User, raw_id: str) -> Vault:

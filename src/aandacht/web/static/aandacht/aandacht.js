@@ -5,7 +5,8 @@
  *   edit form can close with hx-trigger="escape" (a trigger filter like keyup[key=='Escape']
  *   would need eval, which the Content-Security-Policy does not allow);
  * - shows Copy buttons (<button data-copy="#field" data-copied="Copied"
- *   data-copy-status="#status" hidden>): without JavaScript the field's text can be selected.
+ *   data-copy-status="#status" hidden>): without JavaScript the field's text can be selected;
+ * - shows the message of a full disk or a read-only database after an htmx write.
  */
 (function () {
   "use strict";
@@ -80,5 +81,14 @@
         menu.querySelector("summary").focus();
       }
     });
+  });
+
+  // A write that met a full disk or a read-only database answers 503 with a message and
+  // X-Aandacht-Fault (web/faults.py); htmx swaps no error answer, so show this one.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.status === 503 && xhr.getResponseHeader("X-Aandacht-Fault")) {
+      event.detail.shouldSwap = true;
+    }
   });
 })();
