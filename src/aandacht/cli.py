@@ -576,6 +576,72 @@ def use_production_mode() -> None:
     os.environ["AANDACHT_PRODUCTION"] = "1"
 
 
+def announce(listening: Sequence[tuple[str, int]]) -> None:
+    """Where the server listens, and what production mode means; then how to stop it."""
+    from django.conf import settings
+
+    for listen_host, listen_port in listening:
+        shown = f"[{listen_host}]" if ":" in listen_host else listen_host
+        say(_("Aandacht is running at %(url)s") % {"url": f"http://{shown}:{listen_port}/"})
+    if settings.PRODUCTION:
+        say(
+            _("Production mode: people use %(url)s, through a reverse proxy that speaks https.")
+            % {"url": settings.BASE_URL}
+        )
+        if not settings.TRUSTED_PROXIES:
+            # Not a refusal: a proxy may rewrite REMOTE_ADDR itself (PROXY protocol, a socket).
+            say(
+                _(
+                    "Note: AANDACHT_TRUSTED_PROXIES is 0, so every visitor seems to come from "
+                    "the proxy's address, and five failed sign-ins by anyone lock that address "
+                    "for everyone. Set it to the number of proxies in front (usually 1)."
+                )
+            )
+    say(_("Press Ctrl-C to stop."))
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Say plainly that the address is taken, before gunicorn retries it for five seconds."""
+    import socket
+
+    if port == 0:
+        return
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as error:
+        fail(
+            _("Cannot listen on %(host)s port %(port)d: %(error)s")
+            % {"host": host, "port": port, "error": error.strerror or error}
+        )
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            fail(
+                _("Cannot listen on %(host)s port %(port)d: %(error)s")
+                % {"host": host, "port": port, "error": error.strerror or error}
+            )
+
+
+def serve_production(host: str, port: int, workers: int | None, threads: int | None) -> None:
+    """gunicorn with pre-forked workers (aandacht.web.production); returns in the arbiter."""
+    from aandacht.web import production as gunicorn_server
+
+    check_port_free(host, port)
+    options = gunicorn_server.ServeOptions(
+        host=host,
+        port=port,
+        workers=workers or gunicorn_server.default_workers(),
+        threads=threads or gunicorn_server.DEFAULT_THREADS,
+    )
+    code = gunicorn_server.run(options, announce, say)
+    if code != EXIT_OK:
+        raise typer.Exit(EXIT_FAILED)
+    say(_("Stopped."))
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="The address to listen on.")] = "127.0.0.1",
@@ -587,17 +653,42 @@ def serve(
         typer.Option(
             "--production",
             help="Behind an https reverse proxy: secure cookies, HSTS, redirect to https. "
-            "Needs AANDACHT_BASE_URL=https://….",
+            "Needs AANDACHT_BASE_URL=https://…. Runs gunicorn with several worker processes.",
         ),
     ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Production: worker processes. Default: 2 × CPU cores + 1, at most 8.",
+            show_default=False,
+        ),
+    ] = None,
+    threads: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Production: requests each worker serves at once. Default: 4.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Run the web app with waitress until Ctrl-C or SIGTERM."""
+    """Run the web app until Ctrl-C or SIGTERM: waitress in one process, or with
+    --production gunicorn with several worker processes."""
     from django.conf import settings
     from waitress.server import MultiSocketServer, create_server
 
     if production:
         use_production_mode()
+    configure()
+    if not settings.PRODUCTION and (workers is not None or threads is not None):
+        refuse(_("--workers and --threads go with --production (gunicorn)."))
     ready()
+    if settings.PRODUCTION:
+        serve_production(host, port, workers, threads)
+        return
     # WhiteNoise warns about a missing STATIC_ROOT; the files come from the apps (finders).
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     from aandacht.wsgi import application
@@ -628,24 +719,7 @@ def serve(
     else:
         # waitress sets these on a bound server; the stubs do not declare them.
         listening = [(str(server.effective_host), int(server.effective_port))]  # type: ignore[attr-defined]
-    for listen_host, listen_port in listening:
-        shown = f"[{listen_host}]" if ":" in listen_host else listen_host
-        say(_("Aandacht is running at %(url)s") % {"url": f"http://{shown}:{listen_port}/"})
-    if settings.PRODUCTION:
-        say(
-            _("Production mode: people use %(url)s, through a reverse proxy that speaks https.")
-            % {"url": settings.BASE_URL}
-        )
-        if not settings.TRUSTED_PROXIES:
-            # Not a refusal: a proxy may rewrite REMOTE_ADDR itself (PROXY protocol, a socket).
-            say(
-                _(
-                    "Note: AANDACHT_TRUSTED_PROXIES is 0, so every visitor seems to come from "
-                    "the proxy's address, and five failed sign-ins by anyone lock that address "
-                    "for everyone. Set it to the number of proxies in front (usually 1)."
-                )
-            )
-    say(_("Press Ctrl-C to stop."))
+    announce(listening)
 
     def stop(signum: int, frame: FrameType | None) -> None:
         # waitress's run() catches SystemExit and shuts its worker threads down cleanly.

@@ -1,0 +1,309 @@
+"""`aandacht serve --production`: gunicorn with pre-forked workers, for real.
+
+One server (three workers, SQLite in a temporary data directory) serves the module; each test
+looks at it from outside: the processes under the arbiter, the scheduler lease in the database
+file, the headers of the static files. The last test stops it with SIGTERM.
+
+Requests play the https reverse proxy the way web/production.py's docstring describes:
+``AANDACHT_TRUSTED_PROXIES=1`` on the server, ``X-Forwarded-Proto: https`` on each request.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+WORKERS = 3
+BASE_URL = "https://crm.example.org"
+PROXY_HEADERS = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "127.0.0.1"}
+SCRUBBED_PREFIXES = ("AANDACHT_", "EMAIL_URL", "DATABASE_URL")
+
+
+def server_environment(data_dir: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(SCRUBBED_PREFIXES)}
+    env.update(
+        AANDACHT_DATA_DIR=str(data_dir),
+        AANDACHT_BASE_URL=BASE_URL,
+        AANDACHT_TRUSTED_PROXIES="1",
+        AANDACHT_LANGUAGE="en",
+        AANDACHT_IMPORT_MAX_MB="1",  # a request body limit of 3 MB
+        PYTHONIOENCODING="utf-8",
+        COLUMNS="200",
+    )
+    env.update(extra)
+    return env
+
+
+def children(pid: int) -> set[int]:
+    """The processes the arbiter forked (Linux: /proc)."""
+    text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    return {int(child) for child in text.split()}
+
+
+def socket_inodes(pid: int) -> set[str]:
+    found = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:  # closed meanwhile
+            continue
+        if target.startswith("socket:["):
+            found.add(target)
+    return found
+
+
+def wait_for(condition: object, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if callable(condition) and condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[str]
+    port: int
+    data_dir: Path
+    said: list[str] = field(default_factory=list)
+
+    def connect(self) -> http.client.HTTPConnection:
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
+
+    def get(self, path: str, **headers: str) -> tuple[http.client.HTTPResponse, bytes]:
+        connection = self.connect()
+        try:
+            connection.request("GET", path, headers={**PROXY_HEADERS, **headers})
+            response = connection.getresponse()
+            return response, response.read()
+        finally:
+            connection.close()
+
+    def workers(self) -> set[int]:
+        return children(self.process.pid)
+
+    def lease(self) -> tuple[str, str] | None:
+        with sqlite3.connect(self.data_dir / "aandacht.sqlite3", timeout=20) as database:
+            row = database.execute(
+                "SELECT holder, expires_at FROM attention_schedulerlease WHERE name = 'scheduler'"
+            ).fetchone()
+        return (str(row[0]), str(row[1])) if row else None
+
+    def lease_pid(self) -> int | None:
+        lease = self.lease()
+        return int(lease[0].split(":")[1]) if lease else None
+
+
+def read_until_ready(process: subprocess.Popen[str], timeout: float) -> tuple[int, list[str]]:
+    """The port from "running at http://127.0.0.1:PORT/", and all said up to "Press Ctrl-C"."""
+    assert process.stderr is not None
+    said: list[str] = []
+    port = 0
+    result: list[int] = []
+
+    def read() -> None:
+        assert process.stderr is not None
+        nonlocal port
+        for line in process.stderr:
+            said.append(line)
+            found = re.search(r"running at http://127\.0\.0\.1:(\d+)/", line)
+            if found:
+                port = int(found.group(1))
+            if "Press Ctrl-C" in line:
+                result.append(port)
+                return
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(timeout)
+    assert result, "the server did not start:\n" + "".join(said)
+    return result[0], said
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    data_dir = tmp_path_factory.mktemp("production-serve") / "data"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "aandacht.cli", "serve", "--production", "--port", "0"]
+        + ["--workers", str(WORKERS)],
+        env=server_environment(data_dir),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+    try:
+        port, said = read_until_ready(process, timeout=120)
+        running = Server(process, port, data_dir, said)
+        wait_for(lambda: len(running.workers()) == WORKERS, 30, "the workers")
+        wait_for(lambda: running.lease() is not None, 30, "the scheduler lease")
+        yield running
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        for pid in children_left(process.pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+def children_left(pid: int) -> set[int]:
+    try:
+        return children(pid)
+    except OSError:
+        return set()
+
+
+def test_it_says_where_it_runs_and_redirects_plain_http(server: Server) -> None:
+    said = "".join(server.said)
+    assert f"Production mode: people use {BASE_URL}" in said
+    assert "Traceback" not in said
+    connection = server.connect()
+    connection.request("GET", "/accounts/login/")  # no X-Forwarded-Proto: not via the proxy
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    assert response.status == 301
+    assert response.getheader("Location", "").startswith("https://")
+
+
+def test_pages_are_served_by_several_worker_processes(server: Server) -> None:
+    """Hold many keep-alive connections open at once and see which processes own them."""
+    workers = server.workers()
+    assert len(workers) == WORKERS and server.process.pid not in workers
+    before = {pid: socket_inodes(pid) for pid in workers}
+    connections: list[http.client.HTTPConnection] = []
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def visit() -> None:
+        connection = server.connect()
+        connection.request("GET", "/welcome/", headers=PROXY_HEADERS)
+        response = connection.getresponse()
+        response.read()
+        with lock:
+            statuses.append(response.status)
+            connections.append(connection)  # kept open (keep-alive) until counted
+
+    threads = [threading.Thread(target=visit) for _ in range(24)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    try:
+        assert statuses == [200] * 24
+        serving = {pid for pid in workers if socket_inodes(pid) - before[pid]}
+        assert len(serving) >= 2, f"only {serving} of {workers} served"
+    finally:
+        for connection in connections:
+            connection.close()
+
+
+def test_exactly_one_worker_holds_the_scheduler_lease(server: Server) -> None:
+    holder = server.lease_pid()
+    assert holder in server.workers()  # a worker, not the arbiter; and only one row
+    time.sleep(1)
+    assert server.lease_pid() == holder  # the others leave it alone
+
+
+def test_a_stopped_holder_hands_the_lease_to_its_replacement(server: Server) -> None:
+    holder = server.lease_pid()
+    assert holder is not None
+    os.kill(holder, signal.SIGTERM)  # gunicorn replaces the worker; it gives the lease up
+    wait_for(lambda: server.lease_pid() not in {None, holder}, 20, "a new holder of the lease")
+    assert server.lease_pid() in server.workers()
+    wait_for(lambda: len(server.workers()) == WORKERS, 20, "the replacement worker")
+
+
+def test_a_killed_holder_is_replaced_once_its_lease_runs_out(server: Server) -> None:
+    """kill -9 leaves the lease behind until it expires (150 s); here it has expired."""
+    holder = server.lease_pid()
+    assert holder is not None
+    with sqlite3.connect(server.data_dir / "aandacht.sqlite3", timeout=20) as database:
+        database.execute("UPDATE attention_schedulerlease SET expires_at = '2000-01-01 00:00:00'")
+    os.kill(holder, signal.SIGKILL)
+    wait_for(lambda: server.lease_pid() not in {None, holder}, 20, "a new holder of the lease")
+    assert server.lease_pid() in server.workers()
+    wait_for(lambda: len(server.workers()) == WORKERS, 20, "the replacement worker")
+
+
+def test_static_files_are_compressed_and_cached_for_a_year(server: Server) -> None:
+    _, page = server.get("/welcome/")
+    found = re.search(r"/static/aandacht/aandacht\.[0-9a-f]{12}\.css", page.decode())
+    assert found, "the page links the hashed stylesheet"
+    response, body = server.get(found.group(0), **{"Accept-Encoding": "gzip"})
+    assert response.status == 200
+    assert response.getheader("Content-Encoding") == "gzip"
+    cache_control = response.getheader("Cache-Control", "")
+    assert "immutable" in cache_control and "max-age=315360000" in cache_control
+    assert body[:2] == b"\x1f\x8b"  # gzip
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_sent(server: Server) -> None:
+    connection = server.connect()
+    connection.putrequest("POST", "/import/")
+    for name, value in {**PROXY_HEADERS, "Content-Length": str(10 * 1024 * 1024)}.items():
+        connection.putheader(name, value)
+    connection.endheaders()  # and no body at all
+    response = connection.getresponse()
+    assert response.status == 413
+    assert b"too large" in response.read()
+    connection.close()
+
+
+def test_sigterm_stops_the_arbiter_and_every_worker_within_seconds(server: Server) -> None:
+    workers = server.workers()
+    started = time.monotonic()
+    server.process.send_signal(signal.SIGTERM)
+    assert server.process.wait(timeout=15) == 0
+    assert time.monotonic() - started < 10
+    assert server.process.stderr is not None
+    rest = server.process.stderr.read()
+    assert "Stopped." in rest and "Traceback" not in rest
+    for pid in workers:
+        wait_for(lambda pid=pid: not Path(f"/proc/{pid}").exists(), 5, f"worker {pid} to end")
+    assert server.lease() is None  # given up on the way out
+
+
+def test_workers_zero_is_a_clear_error(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "aandacht.cli", "serve", "--production", "--workers", "0"],
+        env=server_environment(tmp_path / "data"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "Invalid value for '--workers'" in result.stderr
+    assert "greater than or equal to 1" in result.stderr
+    assert not (tmp_path / "data").exists()  # refused before anything was prepared
+
+
+def test_workers_without_production_is_refused(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "aandacht.cli", "serve", "--workers", "2", "--port", "0"],
+        env=server_environment(tmp_path / "data", AANDACHT_BASE_URL=""),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 3
+    assert "--workers and --threads go with --production" in result.stderr
