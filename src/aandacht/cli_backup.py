@@ -253,7 +253,7 @@ def restore(
         )
         return
     try:
-        result = restoring.restore_backup(path, force=force)
+        result = restoring.restore_backup(path, force=force, checked=checked)
     except ArchiveProblem as problem:
         _archive_problem(file, problem)
     except restoring.InstanceNotEmpty as refused:

@@ -127,3 +127,23 @@ def test_a_failing_backup_is_logged_and_the_digests_still_run(
     assert scheduler.tick() is True  # and the next tick tries again
     assert len(sent) == 2
     assert "the scheduled backup failed" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_second_backup_while_one_is_being_written_and_a_dead_ones_file_goes(
+    schedule: Path,
+) -> None:
+    schedule.mkdir(parents=True)
+    running = schedule / f".aandacht-backup-20261205T030000Z.zip.{os.getpid()}.a.zip.part"
+    running.write_bytes(b"being written")
+    scheduler = Scheduler(holder="me", clock=lambda: T0)
+    scheduler.tick()
+    assert names(schedule) == [running.name]  # the other backup is still writing
+
+    # It died long ago (kill -9): its file is old and its process is gone.
+    dead = schedule / ".aandacht-backup-20261205T030000Z.zip.999999999.a.zip.part"
+    running.rename(dead)
+    old = time.time() - 3600
+    os.utime(dead, (old, old))
+    scheduler.tick()
+    assert names(schedule) == ["aandacht-backup-20261206T030000Z.zip"]

@@ -86,11 +86,16 @@ def temp_prefix(target: Path) -> str:
     return f".{target.name}.{os.getpid()}."
 
 
-def remove_stale_temp_files(target: Path) -> list[Path]:
-    """Delete the temporary files of earlier backups to ``target`` whose process is gone
-    (killed, or the machine lost power); a running backup's files are left alone."""
+#: The temporary files of scheduled backups (whose names change from run to run).
+SCHEDULED_TEMP_PATTERN = re.compile(r"^\.aandacht-backup-\d{8}T\d{6}Z\.zip\.(\d+)\..*\.part$")
+
+
+def remove_stale_temp_files(target: Path, pattern: re.Pattern[str] | None = None) -> list[Path]:
+    """Delete the temporary files of earlier backups to ``target`` (or in its folder, those
+    matching ``pattern``) whose process is gone (killed, or the machine lost power); a
+    running backup's files are left alone."""
     removed: list[Path] = []
-    pattern = re.compile(rf"^\.{re.escape(target.name)}\.(\d+)\..*\.part$")
+    pattern = pattern or re.compile(rf"^\.{re.escape(target.name)}\.(\d+)\..*\.part$")
     with contextlib.suppress(OSError):
         for candidate in target.parent.iterdir():
             found = pattern.match(candidate.name)
@@ -341,6 +346,19 @@ def beyond_retention(names: Iterable[str], keep: int) -> list[str]:
     if keep < 1:
         keep = 1
     return [name for _stamp, name in ours[: max(0, len(ours) - keep)]]
+
+
+def backup_in_progress(directory: Path, now_timestamp: float, quiet_seconds: float) -> bool:
+    """True when a scheduled backup's temporary file changed within ``quiet_seconds``: another
+    process (this host's or another's, on a shared folder) is writing one right now."""
+    if not directory.is_dir():
+        return False
+    for candidate in directory.iterdir():
+        if SCHEDULED_TEMP_PATTERN.match(candidate.name):
+            with contextlib.suppress(OSError):
+                if now_timestamp - candidate.stat().st_mtime < quiet_seconds:
+                    return True
+    return False
 
 
 def is_due(last: dt.datetime | None, now: dt.datetime, every_hours: float) -> bool:

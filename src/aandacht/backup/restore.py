@@ -114,10 +114,18 @@ def occupants() -> dict[str, int]:
 
 
 def restore_backup(
-    path: Path, *, force: bool = False, progress: Progress | None = None
+    path: Path,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+    checked: Checked | None = None,
 ) -> RestoreResult:
-    """Replace the configured database and media with the backup's (see the module doc)."""
-    checked = check_archive(path)
+    """Replace the configured database and media with the backup's (see the module doc).
+
+    ``checked``: the result of :func:`check_archive` when the caller already ran it (reading
+    a large archive twice costs as long as the restore).
+    """
+    checked = checked or check_archive(path)
     manifest = checked.manifest
     if not force:
         found = occupants()

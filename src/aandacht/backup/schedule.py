@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,9 @@ from django.conf import settings
 from aandacht.backup import archive
 
 logger = logging.getLogger(__name__)
+
+#: A scheduled backup's temporary file written to this recently means one is running.
+IN_PROGRESS_SECONDS = 600.0
 
 
 @dataclass(frozen=True)
@@ -62,8 +66,13 @@ def run_scheduled_backup(
     rules = rules or policy()
     if not archive.is_due(latest(rules.directory), now, rules.every_hours):
         return None
+    if archive.backup_in_progress(rules.directory, time.time(), IN_PROGRESS_SECONDS):
+        # A backup longer than the scheduler's lease: the holder changed meanwhile, and the
+        # previous holder is still writing. One at a time.
+        return None
     rules.directory.mkdir(parents=True, exist_ok=True)
     target = rules.directory / archive.scheduled_name(now)
+    archive.remove_stale_temp_files(target, archive.SCHEDULED_TEMP_PATTERN)
     result = create_backup(target, now=now)
     logger.info("scheduled backup written: %s (%d bytes)", result.path, result.size)
     for old in prune(rules.directory, rules.keep):
