@@ -245,7 +245,7 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 if PRODUCTION:
     # `serve --production` collects them into STATIC_ROOT before it starts (web/production.py):
     # hashed names, cached by browsers for a year, and gzip copies.
-    STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    STORAGES["staticfiles"]["BACKEND"] = "aandacht.web.production.ProductionStaticStorage"
     # Several worker processes (and app servers) share one cache, so a form's one-time token
     # and the API's rate limit hold across them; `serve --production` creates the table.
     CACHES = {

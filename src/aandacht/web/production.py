@@ -36,6 +36,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from whitenoise.storage import (  # type: ignore[import-untyped]
+    CompressedManifestStaticFilesStorage,
+)
+
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
@@ -82,6 +86,26 @@ class ServeOptions:
     port: int
     workers: int
     threads: int
+
+
+# --- static files ---------------------------------------------------------------------------
+
+
+class ProductionStaticStorage(CompressedManifestStaticFilesStorage):  # type: ignore[misc]
+    """WhiteNoise's hashed and compressed files (settings.STORAGES in production mode).
+
+    A file not collected yet keeps its plain name instead of failing: every command in
+    production mode (``aandacht --production manage check``) loads the URLs, which link
+    static files, and only ``serve --production`` collects them.
+    """
+
+    manifest_strict = False
+
+    def stored_name(self, name: str) -> str:
+        try:
+            return str(super().stored_name(name))
+        except ValueError:  # not in STATIC_ROOT (yet)
+            return name
 
 
 # --- what the arbiter prepares before it forks ----------------------------------------------
