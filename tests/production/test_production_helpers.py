@@ -1,0 +1,145 @@
+"""The pieces of `serve --production` that need no running server: defaults, the gunicorn
+settings, the request body limit, the static storage's fallback, and what production mode
+changes in the settings."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from gunicorn.config import Config
+
+from aandacht.web import production
+from aandacht.web.production import (
+    BodyLimit,
+    ProductionStaticStorage,
+    ServeOptions,
+    default_workers,
+    forwarded_allow_ips,
+    gunicorn_settings,
+    request_body_limit,
+)
+
+
+@pytest.mark.parametrize(("cores", "workers"), [(1, 3), (2, 5), (3, 7), (4, 8), (32, 8)])
+def test_default_workers_is_two_per_core_plus_one_capped(cores: int, workers: int) -> None:
+    assert default_workers(cores) == workers
+
+
+def test_the_body_limit_is_the_one_plain_serve_uses() -> None:
+    mb = 1024 * 1024
+    assert request_body_limit(200 * mb) == 401 * mb
+
+
+def test_forwarded_headers_are_believed_only_behind_a_proxy() -> None:
+    assert forwarded_allow_ips(behind_proxy=True) == "*"
+    assert forwarded_allow_ips(behind_proxy=False) == ""
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "::1"])
+def test_gunicorn_accepts_every_setting(host: str) -> None:
+    options = ServeOptions(host=host, port=8123, workers=3, threads=2)
+    config = Config()
+    for key, value in gunicorn_settings(options, behind_proxy=True).items():
+        config.set(key, value)
+    assert config.workers == 3 and config.threads == 2
+    assert config.worker_class_str == "gthread"
+    assert config.preload_app is True
+    assert config.forwarder_headers == []  # never SCRIPT_NAME / PATH_INFO from a header
+    assert config.secure_scheme_headers == {"X-FORWARDED-PROTO": "https"}
+    assert config.control_socket_disable is True
+    assert config.bind == ["[::1]:8123" if host == "::1" else "127.0.0.1:8123"]
+
+
+def call(app: Any, environ: dict[str, Any]) -> tuple[str, bytes]:
+    seen: list[str] = []
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        seen.append(status)
+
+    body: Iterable[bytes] = app(environ, start_response)
+    return seen[0], b"".join(body)
+
+
+def test_a_body_over_the_limit_gets_413_without_reaching_django() -> None:
+    reached: list[int] = []
+
+    def django(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        reached.append(1)
+        start_response("200 OK", [])
+        return [b"ok"]
+
+    limited = BodyLimit(django, limit=1000)
+    assert call(limited, {"CONTENT_LENGTH": "1000"}) == ("200 OK", b"ok")
+    assert call(limited, {"CONTENT_LENGTH": ""}) == ("200 OK", b"ok")
+    assert call(limited, {"CONTENT_LENGTH": "nonsense"}) == ("200 OK", b"ok")
+    status, body = call(limited, {"CONTENT_LENGTH": "1001"})
+    assert status.startswith("413") and b"too large" in body
+    assert reached == [1, 1, 1]
+
+
+def test_a_file_not_collected_keeps_its_plain_name(tmp_path: Path) -> None:
+    storage = ProductionStaticStorage(location=str(tmp_path), base_url="/static/")
+    assert storage.url("aandacht/never-collected.css") == "/static/aandacht/never-collected.css"
+
+
+def test_collected_files_get_a_hashed_name(tmp_path: Path) -> None:
+    (tmp_path / "site.css").write_text("body { color: red }")
+    storage = ProductionStaticStorage(location=str(tmp_path), base_url="/static/")
+    assert storage.url("site.css").startswith("/static/site.") and storage.url("site.css") != (
+        "/static/site.css"
+    )
+
+
+PRINT_SETTINGS = """
+import json, django
+from django.conf import settings
+django.setup()
+db = settings.DATABASES["default"]
+print(json.dumps({
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "static": settings.STORAGES["staticfiles"]["BACKEND"],
+    "finders": settings.WHITENOISE_USE_FINDERS,
+    "max_age": db["CONN_MAX_AGE"],
+    "health_checks": db["CONN_HEALTH_CHECKS"],
+}))
+"""
+
+
+def settings_with(tmp_path: Path, **extra: str) -> dict[str, Any]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AANDACHT_", "DATABASE_"))}
+    env.update(AANDACHT_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="aandacht.settings")
+    env.update(extra)
+    result = subprocess.run(
+        [sys.executable, "-c", PRINT_SETTINGS],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    loaded: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return loaded
+
+
+def test_production_mode_shares_the_cache_and_keeps_connections(tmp_path: Path) -> None:
+    production_mode = {"AANDACHT_PRODUCTION": "1", "AANDACHT_BASE_URL": "https://crm.example.org"}
+    assert settings_with(tmp_path, **production_mode) == {
+        "cache": "django.core.cache.backends.db.DatabaseCache",
+        "static": "aandacht.web.production.ProductionStaticStorage",
+        "finders": False,
+        "max_age": 60,
+        "health_checks": True,
+    }
+    no_reuse = settings_with(tmp_path, AANDACHT_DB_CONN_MAX_AGE="0", **production_mode)
+    assert (no_reuse["max_age"], no_reuse["health_checks"]) == (0, False)
+    plain = settings_with(tmp_path)
+    assert plain["cache"].endswith("LocMemCache") and plain["finders"] is True
+    assert (plain["max_age"], plain["health_checks"]) == (0, False)
+    assert production.CACHE_TABLE == "aandacht_cache"
