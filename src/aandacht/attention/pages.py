@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from aandacht.accounts.models import Vault
-from aandacht.attention import services
+from aandacht.attention import core, services
 from aandacht.attention.models import Circle, Rhythm
 from aandacht.attention.services import Agenda, AgendaItem
 from aandacht.people.briefing import ContactLink, contact_links, local_time
@@ -270,7 +270,7 @@ def today_page(user: User, vault: Vault, day: dt.date | None = None) -> TodayPag
                 ).values_list("person_id", flat=True)
             )
     if agenda.day >= agenda.today:
-        page.preview = preview(user, vault, agenda.today)
+        page.preview = preview(user, vault, agenda.today, agenda.standings)
     if not agenda.items and not agenda.handled:
         page.anyone_on_rhythm = anyone_on_rhythm(vault)
     return page
@@ -305,9 +305,15 @@ def follow_ups_done_on(vault: Vault, user: User, day: dt.date) -> list[AgendaIte
     ]
 
 
-def preview(user: User, vault: Vault, today: dt.date) -> list[DayCount]:
-    """How many people the coming active days hold (today left out)."""
-    plan = services.upcoming(user, vault, days=PREVIEW_DAYS + 1)
+def preview(
+    user: User,
+    vault: Vault,
+    today: dt.date,
+    read: tuple[list[core.Candidate], dict[int, services.Standing]] | None = None,
+) -> list[DayCount]:
+    """How many people the coming active days hold (today left out); ``read``: the
+    standings the agenda already read (planning from them again saves reading them twice)."""
+    plan = services.upcoming(user, vault, days=PREVIEW_DAYS + 1, read=read)
     return [DayCount(day, len(plan.on(day))) for day in sorted(plan.days) if day > today][
         :PREVIEW_DAYS
     ]

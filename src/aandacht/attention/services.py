@@ -410,41 +410,66 @@ def standings(
     candidates: list[core.Candidate] = []
     known: dict[int, Standing] = {}
     seen: set[int] = set()
-    for rhythm in rows:
-        seen.add(rhythm.person_id)
+    # Tuples, not model instances: thousands of people on a rhythm cost a few ms instead of
+    # tens (the agenda reads this on every Today page).
+    for (
+        person_id,
+        circle_id,
+        cadence_days,
+        muted,
+        last_conversation_at,
+        last_one_way_at,
+        last_attempt_at,
+        skipped_on,
+        paused_until,
+        snoozed_until,
+        since,
+        handled_on,
+        handled_as,
+    ) in rows.values_list(
+        "person_id",
+        "circle_id",
+        "cadence_days",
+        "muted",
+        "last_conversation_at",
+        "last_one_way_at",
+        "last_attempt_at",
+        "skipped_on",
+        "paused_until",
+        "snoozed_until",
+        "since",
+        "handled_on",
+        "handled_as",
+    ):
+        seen.add(person_id)
         cadence = resolve_cadence(
-            rhythm.cadence_days,
-            circles.get(rhythm.circle_id) if rhythm.circle_id else None,
-            by_tag.get(rhythm.person_id, ()),
+            cadence_days,
+            circles.get(circle_id) if circle_id else None,
+            by_tag.get(person_id, ()),
         )
-        if cadence is None or rhythm.muted:
+        if cadence is None or muted:
             continue
-        conversation = _local(rhythm.last_conversation_at, zone)
+        conversation = _local(last_conversation_at, zone)
         contact = conversation
         if prefs.one_way_resets:
-            one_way = _local(rhythm.last_one_way_at, zone)
+            one_way = _local(last_one_way_at, zone)
             contact = max((d for d in (contact, one_way) if d), default=None)
-        if rhythm.skipped_on is not None:
-            contact = max(contact, rhythm.skipped_on) if contact else rhythm.skipped_on
-        attempt = _local(rhythm.last_attempt_at, zone)
-        holds = [d for d in (rhythm.paused_until, rhythm.snoozed_until) if d and d > today]
+        if skipped_on is not None:
+            contact = max(contact, skipped_on) if contact else skipped_on
+        attempt = _local(last_attempt_at, zone)
+        holds = [d for d in (paused_until, snoozed_until) if d and d > today]
         candidates.append(
             core.Candidate(
-                person_id=rhythm.person_id,
+                person_id=person_id,
                 cadence_days=cadence.days,
                 last_contact=contact,
-                since=rhythm.since,
+                since=since,
                 last_attempt=attempt,
                 not_before=max(holds) if holds else None,
             )
         )
-        known[rhythm.person_id] = Standing(
-            rhythm.person_id,
-            cadence,
-            conversation,
-            attempt,
-            rhythm.handled_on,
-            rhythm.handled_as,
+        known[person_id] = Standing(
+            person_id, cadence, conversation, attempt, handled_on, handled_as
         )
     for person_id, tagged in by_tag.items():
         if person_id in seen:
@@ -498,6 +523,11 @@ class Agenda:
     items: list[AgendaItem] = field(default_factory=list)  # planned, still to do
     pinned: list[AgendaItem] = field(default_factory=list)  # promises and dates of the day
     handled: list[AgendaItem] = field(default_factory=list)  # dealt with today
+    # The standings the agenda was planned from, for a page that plans more days from the
+    # same (the Today page's preview): reading them is most of the agenda's cost.
+    standings: tuple[list[core.Candidate], dict[int, Standing]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     @property
     def calls(self) -> list[AgendaItem]:
@@ -640,7 +670,7 @@ def agenda_for(
         span = len([d for d in _date_range(today, day) if d.isoweekday() in rules.weekdays]) or 1
         plan = core.plan(candidates, today, rules, days=span, used_today=len(handled_ids))
         day_plan = plan.on(day)
-    agenda = Agenda(day=day, today=today, capacity=rules.capacity)
+    agenda = Agenda(day=day, today=today, capacity=rules.capacity, standings=(candidates, known))
     wanted = {s.person_id for s in day_plan} | (set(handled_ids) if day == today else set())
     people = Person.objects.in_bulk(list(wanted))
     for suggestion in day_plan:
@@ -703,18 +733,29 @@ def handled_today(known: dict[int, Standing], today: dt.date) -> list[int]:
 
 
 def plan_ahead(
-    vault: Vault, prefs: AgendaSettings, today: dt.date, days: int
+    vault: Vault,
+    prefs: AgendaSettings,
+    today: dt.date,
+    days: int,
+    read: tuple[list[core.Candidate], dict[int, Standing]] | None = None,
 ) -> tuple[core.Plan, dict[int, Standing]]:
-    """The plan of the next ``days`` active days, with the standings its reasons need."""
-    candidates, known = standings(vault, prefs, today)
+    """The plan of the next ``days`` active days, with the standings its reasons need
+    (``read``: standings of ``today`` already read, e.g. by :func:`agenda_for`)."""
+    candidates, known = read if read is not None else standings(vault, prefs, today)
     used = len(handled_today(known, today))
     return core.plan(candidates, today, rules_for(prefs), days=days, used_today=used), known
 
 
-def upcoming(user: User, vault: Vault, days: int = 28) -> core.Plan:
+def upcoming(
+    user: User,
+    vault: Vault,
+    days: int = 28,
+    *,
+    read: tuple[list[core.Candidate], dict[int, Standing]] | None = None,
+) -> core.Plan:
     """The planned contacts of the next ``days`` active days."""
     prefs = settings_for(user)
-    return plan_ahead(vault, prefs, local_today(prefs), days)[0]
+    return plan_ahead(vault, prefs, local_today(prefs), days, read)[0]
 
 
 def handled_label(handled_as: str) -> str:

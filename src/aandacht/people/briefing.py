@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import F, Q, Subquery
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.functional import Promise
@@ -292,12 +292,22 @@ def last_contact(person: Person, now: dt.datetime | None = None) -> LastContact 
 
     One query, however long the history.
     """
+    conversations = Interaction.objects.filter(people=person, outcome=Outcome.CONVERSATION)
+    fields = ("id", "kind", "occurred_at", "outcome")
+    # The rhythm keeps the time of the last conversation (attention.signals): asking for the
+    # conversations at that time reads one index entry instead of sorting all of someone's
+    # interactions (110 ms for someone with 50,000). No rhythm, or a stale one: the sort.
+    from aandacht.attention.models import Rhythm
+
+    stored = Rhythm.objects.filter(person_id=person.pk).values("last_conversation_at")[:1]
     latest = (
-        Interaction.objects.filter(people=person, outcome=Outcome.CONVERSATION)
+        conversations.filter(occurred_at=Subquery(stored))
         .order_by("-occurred_at", "-id")
-        .only("id", "kind", "occurred_at", "outcome")
+        .only(*fields)
         .first()
     )
+    if latest is None:
+        latest = conversations.order_by("-occurred_at", "-id").only(*fields).first()
     if latest is None:
         return None
     when = now or timezone.now()

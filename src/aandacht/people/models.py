@@ -127,7 +127,14 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["sort_key", "id"]
-        indexes = [models.Index(fields=["vault", "sort_key"], name="person_vault_sort")]
+        # The list's window reads (vault, sort_key) ranges; archived and trashed_at ride along
+        # so its letter counts (a GROUP BY over the whole vault) never touch the table.
+        indexes = [
+            models.Index(
+                fields=["vault", "sort_key", "archived", "trashed_at"],
+                name="person_vault_sort_state",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

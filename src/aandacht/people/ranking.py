@@ -103,12 +103,19 @@ def score_text(query: Query, text: str) -> float:
         return 0.0
     folded = fold(text)
     if all(token in folded for token in query.tokens):
-        return 0.6 if query.text in folded else 0.55
+        return TEXT_SCORE_MAX if query.text in folded else 0.55
     partial = [fuzz.partial_ratio(token, folded) for token in query.tokens if len(token) >= 4]
     if partial and min(partial) >= 85:
         return round(0.45 * min(partial) / 100, 4)
     return 0.0
 
 
+# The most a match in the text can score (score_text): a name scoring this much wins anyway.
+TEXT_SCORE_MAX = 0.6
+
+
 def score(query: Query, fields: NameFields, text: str) -> float:
-    return max(score_name(query, fields), score_text(query, text))
+    name = score_name(query, fields)
+    if name >= TEXT_SCORE_MAX:  # the text cannot beat it: skip folding and fuzzing it
+        return name
+    return max(name, score_text(query, text))

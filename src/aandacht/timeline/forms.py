@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +23,7 @@ from aandacht.people.models import NAME_FIELDS, Person
 from aandacht.timeline.models import (
     FollowUpDirection,
     Initiator,
+    Interaction,
     InteractionKind,
     MomentKind,
     Outcome,
@@ -27,6 +31,13 @@ from aandacht.timeline.models import (
 from aandacht.web.access import positive_id
 
 SUMMARY_MAX = 2000
+# A vault with more people than this lists, under "With others too", only the people logged
+# together with this person in their latest OTHERS_FROM_LATEST interactions.
+OTHERS_LISTED = 500
+OTHERS_FROM_LATEST = 200
+BIG_VAULT_OTHERS_HELP = _(
+    "People you logged together with them lately. Someone else? Log it from their page too."
+)
 TEXT_MAX = 10_000
 # A little slack for clocks that disagree; anything later is a typo, not a memory.
 FUTURE_SLACK = dt.timedelta(days=1)
@@ -67,8 +78,36 @@ def local_minute(when: dt.datetime) -> str:
     return timezone.localtime(when).strftime(WHEN_FORMAT)
 
 
+class _ShownChoices(ModelChoiceIterator):
+    """The options a :class:`PeopleField` renders: everyone, or in a big vault (more than
+    ``OTHERS_LISTED``) what ``field.narrowed()`` gives. Decided while rendering, so a form
+    that is only validated reads nothing, and a small vault's list costs the one query it
+    always did."""
+
+    def __iter__(self) -> Any:
+        narrowed = getattr(self.field, "narrowed", None)
+        if narrowed is None:
+            yield from super().__iter__()
+            return
+        rows = list(self.queryset[: OTHERS_LISTED + 1])
+        if len(rows) > OTHERS_LISTED:
+            rows = list(narrowed())
+            # Rendered after the widget (includes/field.html): says why someone is missing.
+            self.field.help_text = BIG_VAULT_OTHERS_HELP
+        for person in rows:
+            yield self.choice(person)
+
+
 class PeopleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
-    """Several people by id; an id no database can hold is an invalid choice, not a crash."""
+    """Several people by id; an id no database can hold is an invalid choice, not a crash.
+
+    ``narrowed`` (a callable giving a queryset) bounds the options the widget renders in a
+    big vault without narrowing what the field accepts: a list of 50,000 options took
+    seconds to render on every person page.
+    """
+
+    iterator = _ShownChoices
+    narrowed: Callable[[], QuerySet[Person]] | None = None
 
     def clean(self, value: Any) -> Any:
         for each in value or []:
@@ -199,8 +238,35 @@ class LogForm(WhenMixin, OnceMixin, forms.Form):
             .order_by("sort_key", "id")
         )
         others.widget.attrs["size"] = 6
+        others.narrowed = self._suggested_others
         self.init_when(None)
         self.init_token()
+
+    def _suggested_others(self) -> QuerySet[Person]:
+        """In a big vault, the people logged with this person in their latest interactions,
+        plus whoever the form already holds: a bounded list instead of the whole vault."""
+        through = Interaction.people.through
+        # The latest logged (the link's id grows with each one), not the latest by date: the
+        # person's index gives those in order, where sorting by date read all of them.
+        latest = (
+            through.objects.filter(person_id=self.person.pk)
+            .order_by("-id")
+            .values("interaction_id")[:OTHERS_FROM_LATEST]
+        )
+        together = through.objects.filter(interaction_id__in=latest).values("person_id")
+        held = [pk for pk in (positive_id(str(v)) for v in self._held_others()) if pk]
+        everyone: QuerySet[Person] = self.fields["others"].queryset  # type: ignore[attr-defined]
+        return everyone.filter(Q(pk__in=together) | Q(pk__in=held))[:OTHERS_LISTED]
+
+    def _held_others(self) -> list[Any]:
+        """The people already chosen: submitted, or the initial value of an edit."""
+        if self.is_bound:
+            name = self.add_prefix("others")
+            data: Any = self.data
+            held = data.getlist(name) if hasattr(data, "getlist") else data.get(name) or []
+            return list(held if isinstance(held, list | tuple) else [held])[:OTHERS_LISTED]
+        initial = self.fields["others"].initial or []
+        return list(initial)
 
 
 class EditInteractionForm(LogForm):

@@ -1,0 +1,56 @@
+"""The person page's "last contact" reads the rhythm's stored time, and is right without it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from aandacht.accounts.models import Vault
+from aandacht.attention.models import Rhythm
+from aandacht.people.briefing import last_contact
+from aandacht.people.services import create_person
+from aandacht.timeline.services import log_interaction
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)
+
+
+def test_the_latest_conversation_whichever_way_it_is_found(vault: Vault, alice: User) -> None:
+    ann = create_person(vault, "Ann Example")
+    for days, kind in ((30, "call"), (10, "meeting"), (5, "voicemail"), (2, "email")):
+        log_interaction(vault, [ann], kind, occurred_at=NOW - dt.timedelta(days=days))
+
+    with CaptureQueriesContext(connection) as queries:
+        found = last_contact(ann, NOW)
+    assert found is not None and found.interaction.kind == "meeting"
+    assert len(queries) == 1  # the interaction at the time the rhythm stored
+
+    Rhythm.objects.filter(person=ann).update(last_conversation_at=NOW)  # stale
+    stale = last_contact(ann, NOW)
+    assert stale is not None and stale.interaction.kind == "meeting"
+
+    Rhythm.objects.filter(person=ann).delete()
+    without = last_contact(ann, NOW)
+    assert without is not None and without.interaction.kind == "meeting"
+
+
+def test_two_conversations_at_the_same_minute_give_the_later_logged(vault: Vault) -> None:
+    ben = create_person(vault, "Ben Example")
+    log_interaction(vault, [ben], "call", occurred_at=NOW - dt.timedelta(days=1))
+    log_interaction(vault, [ben], "video", occurred_at=NOW - dt.timedelta(days=1))
+
+    found = last_contact(ben, NOW)
+
+    assert found is not None and found.interaction.kind == "video"
+
+
+def test_no_conversation_no_last_contact(vault: Vault) -> None:
+    cleo = create_person(vault, "Cleo Example")
+    log_interaction(vault, [cleo], "email", occurred_at=NOW - dt.timedelta(days=1))
+
+    assert last_contact(cleo, NOW) is None
