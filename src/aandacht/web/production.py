@@ -20,9 +20,11 @@ and sends ``X-Forwarded-Proto: https`` (and, with ``AANDACHT_TRUSTED_PROXIES=1``
 ``X-Forwarded-For: 127.0.0.1``, so sign-in lock-outs count per client) with every request,
 to ``http://127.0.0.1:8000/``, with ``Host: 127.0.0.1`` (always allowed) or the base URL's
 host. The cookies it gets back are marked ``Secure``; a script's cookie jar must send them
-anyway (``aiohttp.CookieJar(unsafe=True)``, or copy the ``sessionid`` and ``csrftoken``
-values into a ``Cookie`` header). Forms also need ``Referer: https://<that host>/`` (Django's
-CSRF check on https) and the ``csrfmiddlewaretoken`` field or an ``X-CSRFToken`` header.
+anyway (``aiohttp.CookieJar(unsafe=True, treat_as_secure_origin="http://127.0.0.1:8000")``:
+``unsafe`` for an IP address, the origin so Secure cookies go over http; or copy the
+``sessionid`` and ``csrftoken`` values into a ``Cookie`` header). Forms also need a
+``Referer`` (Django's CSRF check on https): ``https://127.0.0.1:8000/…`` (the Host sent, with
+its port) or the base URL; and the ``csrfmiddlewaretoken`` field or an ``X-CSRFToken`` header.
 """
 
 from __future__ import annotations
