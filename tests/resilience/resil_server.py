@@ -138,10 +138,16 @@ class Server:
 
 @contextlib.contextmanager
 def running_server(
-    env: dict[str, str], log: Path, *, workers: int = 4, timeout: float = 120
+    env: dict[str, str],
+    log: Path,
+    *,
+    workers: int = 4,
+    timeout: float = 120,
+    as_user: int | None = None,
 ) -> Iterator[Server]:
     """``aandacht serve --production`` (gunicorn) when available, else plain ``serve``;
-    always stopped (SIGTERM, then SIGKILL of its process group)."""
+    always stopped (SIGTERM, then SIGKILL of its process group). ``as_user``: run it as
+    that uid (and gid), which needs root."""
     port = free_port()
     production = supports_production_workers()
     command = [AANDACHT, "serve", "--host", "127.0.0.1", "--port", str(port)]
@@ -156,9 +162,14 @@ def running_server(
             "X-Forwarded-For": "127.0.0.1",
             "Referer": f"https://127.0.0.1:{port}/",
         }
+    command = as_user_command(as_user) + command
     with log.open("wb") as sink:
         process = subprocess.Popen(  # noqa: S603
-            command, env=server_env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
+            command,
+            env=server_env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     server = Server(process, port, log, production, headers)
     try:
@@ -172,6 +183,14 @@ def running_server(
         yield server
     finally:
         stop(process)
+
+
+def as_user_command(uid: int | None) -> list[str]:
+    """A prefix that runs a command as ``uid`` (util-linux's setpriv; Popen's ``user=``
+    cannot reach an interpreter under root's private home)."""
+    if uid is None:
+        return []
+    return ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups"]
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:

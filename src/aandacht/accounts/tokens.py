@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aandacht.accounts.models import AccessToken, Membership, Role, TokenScope, Vault
+from aandacht.web.faults import fault_of
 
 TOKEN_PREFIX = "aat_"  # noqa: S105 (a public marker, not a secret)
 # 32 random bytes: far beyond guessing, so a fast hash is safe to store.
@@ -113,9 +114,16 @@ def _mark_used(token: AccessToken) -> None:
     UPDATE keeps concurrent requests from writing it twice)."""
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        AccessToken.objects.filter(pk=token.pk).filter(
-            Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_RESOLUTION)
-        ).update(last_used_at=now)
+        try:
+            AccessToken.objects.filter(pk=token.pk).filter(
+                Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_RESOLUTION)
+            ).update(last_used_at=now)
+        except DatabaseError as error:
+            # Bookkeeping: on a full disk or a read-only database the token still reads
+            # (web/faults.py); anything else is a bug.
+            if fault_of(error) is None:
+                raise
+            return
         token.last_used_at = now
 
 
