@@ -19,8 +19,10 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -253,6 +255,111 @@ def test_static_files_are_compressed_and_cached_for_a_year(server: Server) -> No
     cache_control = response.getheader("Cache-Control", "")
     assert "immutable" in cache_control and "max-age=315360000" in cache_control
     assert body[:2] == b"\x1f\x8b"  # gzip
+
+
+class FormFields(HTMLParser):
+    """The named inputs and textareas of a page's forms, with their values."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        name = values.get("name")
+        if tag in {"input", "textarea"} and name and values.get("type") != "checkbox":
+            self.fields.setdefault(name, values.get("value") or "")
+
+
+def post(server: Server, path: str, fields: dict[str, str], cookies: str) -> int:
+    connection = server.connect()
+    try:
+        connection.request(
+            "POST",
+            path,
+            body=urllib.parse.urlencode(fields),
+            headers={
+                **PROXY_HEADERS,
+                "Cookie": cookies,
+                "Referer": f"{BASE_URL}{path}",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def cookies_of(response: http.client.HTTPResponse) -> dict[str, str]:
+    found = {}
+    for header in response.headers.get_all("Set-Cookie") or []:
+        name, _, value = header.split(";", 1)[0].partition("=")
+        found[name] = value
+    return found
+
+
+def test_one_form_sent_many_times_at_once_is_saved_once_across_workers(server: Server) -> None:
+    """The form's one-time token lives in the shared (database) cache: copies of one POST
+    that land on different worker processes still save one note."""
+    welcome, page = server.get("/welcome/")
+    jar = cookies_of(welcome)
+    parser = FormFields()
+    parser.feed(page.decode())
+    fields = {**parser.fields, "first_name": "Ann", "username": "ann"}
+    fields.update(password1="a-long-Password-42", password2="a-long-Password-42")
+    cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
+    connection = server.connect()
+    connection.request(
+        "POST",
+        "/welcome/",
+        body=urllib.parse.urlencode(fields),
+        headers={
+            **PROXY_HEADERS,
+            "Cookie": cookie,
+            "Referer": f"{BASE_URL}/welcome/",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
+    claimed = connection.getresponse()
+    claimed.read()
+    connection.close()
+    assert claimed.status == 302
+    jar.update(cookies_of(claimed))
+    cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
+    added = subprocess.run(
+        [sys.executable, "-m", "aandacht.cli", "add", "Jan de Vries"],
+        env=server_environment(server.data_dir),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    person = int(added.stdout.strip())
+    form_page, html = server.get(f"/people/{person}/note/", Cookie=cookie)
+    assert form_page.status == 200
+    parser = FormFields()
+    parser.feed(html.decode())
+    note = {**parser.fields, "body": "Sent eight times, saved once"}
+    assert note.get("token"), "the form carries its one-time token"
+    statuses: list[int] = []
+    threads = [
+        threading.Thread(
+            target=lambda: statuses.append(post(server, f"/people/{person}/note/", note, cookie))
+        )
+        for _ in range(8)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert statuses == [302] * 8
+    with sqlite3.connect(server.data_dir / "aandacht.sqlite3", timeout=20) as database:
+        (saved,) = database.execute(
+            "SELECT count(*) FROM timeline_note WHERE body = 'Sent eight times, saved once'"
+        ).fetchone()
+    assert saved == 1
 
 
 def test_a_body_over_the_limit_is_refused_before_it_is_sent(server: Server) -> None:
