@@ -11,6 +11,7 @@ leave reads working.
 from __future__ import annotations
 
 import errno
+import io
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from django.urls import reverse
 from aandacht.accounts.models import Vault
 from aandacht.accounts.sessions import SEEN_KEY
 from aandacht.accounts.tokens import create_token
+from aandacht.exchange import views as exchange_views
 from aandacht.people.models import Person
 from aandacht.people.services import create_person
 from aandacht.timeline.models import Note
@@ -230,6 +232,19 @@ def test_no_room_for_a_photo_file_gets_the_disk_full_page(
     assert_fault_page(response, "The server&#x27;s disk is full")
     ann.refresh_from_db()
     assert not ann.photo
+
+
+def test_no_room_for_an_export_file_gets_the_disk_full_page(
+    as_alice: Client, ann: Person, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class FullSpool(io.BytesIO):
+        def write(self, data: object) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(exchange_views.tempfile, "SpooledTemporaryFile", lambda **kw: FullSpool())
+    response = as_alice.get(reverse("exchange:export") + "?format=csv")
+
+    assert_fault_page(response, "The server&#x27;s disk is full")
 
 
 # --- read-only ------------------------------------------------------------------------------
