@@ -33,6 +33,8 @@ from aandacht.timeline.models import FollowUp, Interaction, Outcome
 MAX_DAYS_AHEAD = 90
 PREVIEW_DAYS = 6
 DONE_KINDS = ("call", "meeting", "video", "message")
+# More interactions than this on one day and outcomes_today asks the database to join.
+DAY_INTERACTIONS = 2000
 
 
 def short_date(day: dt.date) -> str:
@@ -205,9 +207,20 @@ def outcomes_today(user: User, people: list[int], today: dt.date) -> dict[int, s
         return {}
     zone = services.zone_of(services.settings_for(user))
     start = dt.datetime.combine(today, dt.time.min, tzinfo=zone)
-    rows = Interaction.objects.filter(
-        people__in=people, occurred_at__gte=start, occurred_at__lt=start + dt.timedelta(days=1)
-    ).values_list("people", "outcome")
+    day = Interaction.objects.filter(
+        occurred_at__gte=start, occurred_at__lt=start + dt.timedelta(days=1)
+    )
+    # The day's interactions first, then their links to these people: one query joining
+    # the two read every interaction of the pinned people (busy ones have thousands; 450 ms
+    # at 50,000 people), where a day holds a few dozen.
+    outcome_of = dict(day.values_list("id", "outcome")[: DAY_INTERACTIONS + 1])
+    if len(outcome_of) > DAY_INTERACTIONS:  # a day of a bulk import: the joined query
+        rows = list(day.filter(people__in=people).values_list("people", "outcome"))
+    else:
+        links = Interaction.people.through.objects.filter(
+            interaction_id__in=list(outcome_of), person_id__in=people
+        ).values_list("person_id", "interaction_id")
+        rows = [(pk, outcome_of[interaction]) for pk, interaction in links]
     found: dict[int, set[str]] = {}
     for pk, outcome in rows:
         found.setdefault(pk, set()).add(outcome)

@@ -378,7 +378,9 @@ class Standing:
 
 
 def _local(moment: dt.datetime | None, zone: zoneinfo.ZoneInfo) -> dt.date | None:
-    return timezone.localtime(moment, zone).date() if moment is not None else None
+    # astimezone directly: what timezone.localtime does for the aware datetimes the database
+    # gives, without its checks (called three times per person on a rhythm per agenda).
+    return moment.astimezone(zone).date() if moment is not None else None
 
 
 def standings(

@@ -440,8 +440,11 @@ def timeline_page(
     """
     querysets: list[tuple[EntryKind, QuerySet[Any]]] = [
         (
+            # No vault condition in SQL (the person's rows are their vault's; checked below):
+            # SQLite without statistics took "vault_id = ?" for selective and walked the whole
+            # vault's (vault, occurred_at) index for someone with no interactions (2.9 s).
             "interaction",
-            Interaction.objects.filter(people=person, vault_id=person.vault_id)
+            Interaction.objects.filter(people=person)
             .select_related("author")
             .prefetch_related("people"),
         ),
@@ -470,7 +473,13 @@ def timeline_page(
         if after is not None:
             queryset = queryset.filter(_before(after, kind))
         rows = queryset.order_by("-occurred_at", "-id")[: size + 1]
-        streams.append([TimelineEntry(kind, row.occurred_at, row) for row in rows])
+        streams.append(
+            [
+                TimelineEntry(kind, row.occurred_at, row)
+                for row in rows
+                if kind != "interaction" or row.vault_id == person.vault_id
+            ]
+        )
     merged = list(
         heapq.merge(
             *streams,
