@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -169,6 +170,12 @@ def backup(
         fail(
             _("The backup failed: %(error)s. Nothing was written to “%(path)s”.")
             % {"error": _os_reason(error), "path": output}
+        )
+    except sqlite3.Error as error:  # the snapshot's own file (SQLite's online backup)
+        reason = _("the disk is full") if "full" in str(error) else str(error)
+        fail(
+            _("The backup failed: %(error)s. Nothing was written to “%(path)s”.")
+            % {"error": reason, "path": output}
         )
     except DatabaseError as error:
         fail(

@@ -19,7 +19,7 @@ def main(argv: list[str]) -> int:
     from aandacht import bootstrap
 
     bootstrap.setup_django()
-    targets = json.loads(argv[1]) if len(argv) > 1 else None
+    targets = json.loads(argv[0]) if argv else None
     if targets is None:
         call_command("migrate", interactive=False, verbosity=0)
     else:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,11 @@ import aandacht
 from aandacht.backup import archive, rows
 
 Progress = Callable[[str], None]
+
+SQLITE_BUSY = 5
+SQLITE_LOCKED = 6
+#: How long the online backup waits for a database another connection keeps locked.
+BUSY_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -88,7 +94,10 @@ def create_backup(
     try:
         writer = archive.ArchiveWriter(zip_path)
         kind = vendor()
-        if kind == "sqlite" and not portable:
+        # Inside the caller's transaction (a test, a management shell) the JSON dump reads
+        # through that transaction, a snapshot too; the online backup would wait for it.
+        native = not portable and not connections["default"].in_atomic_block
+        if kind == "sqlite" and native:
             snapshot = archive.temp_file(target, ".sqlite3.part")
             if progress:
                 progress("database")
@@ -139,7 +148,7 @@ def _sqlite_snapshot(destination: Path) -> tuple[dict[str, int], dict[str, list[
     copy = sqlite3.connect(destination)
     try:
         # pages=-1: everything in one step, i.e. inside one read transaction: a snapshot.
-        source.backup(copy, pages=-1)
+        source.backup(copy, pages=-1, progress=_give_up_after(BUSY_SECONDS))
         problem = copy.execute("PRAGMA quick_check").fetchone()[0]
         if problem != "ok":
             raise sqlite3.DatabaseError(f"the copy failed its check: {problem}")
@@ -162,6 +171,17 @@ def _sqlite_snapshot(destination: Path) -> tuple[dict[str, int], dict[str, list[
     finally:
         copy.close()
     return counts, migrations
+
+
+def _give_up_after(seconds: float) -> Callable[[int, int, int], None]:
+    """SQLite's backup retries forever while the database is busy; stop after ``seconds``."""
+    deadline = time.monotonic() + seconds
+
+    def progress(status: int, remaining: int, total: int) -> None:
+        if status in (SQLITE_BUSY, SQLITE_LOCKED) and time.monotonic() > deadline:
+            raise sqlite3.OperationalError(f"the database stayed locked for {seconds:.0f}s")
+
+    return progress
 
 
 def _jsonl_snapshot(writer: archive.ArchiveWriter) -> tuple[dict[str, int], dict[str, list[str]]]:

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.apps.registry import Apps
 from django.conf import settings
 from django.db import connections, transaction
 from django.db.migrations.loader import MigrationLoader
@@ -144,11 +145,17 @@ def restore_backup(
                 if checked.needs_migration:
                     _migrate_file(temp_db, None)
             else:
-                _migrate_file(temp_db, _targets(manifest))
+                targets = _targets(manifest)
+                _migrate_file(temp_db, targets)
+                # An older backup's rows fit the models of its own migration state.
+                registry = _historical_models(targets) if checked.needs_migration else None
                 with opened.open(archive.JSONL_MEMBER) as lines, _sqlite_alias(temp_db) as alias:
-                    with transaction.atomic(using=alias):
-                        rows.empty_tables(alias)  # what post_migrate put there
-                        rows.load_jsonl(lines, alias)
+                    try:
+                        with transaction.atomic(using=alias):
+                            rows.empty_tables(alias)  # what post_migrate put there
+                            rows.load_jsonl(lines, alias, registry)
+                    except (rows.UnknownTable, ValueError) as error:
+                        raise RestoreFailed(f"the backup's rows do not fit: {error}") from None
                 if checked.needs_migration:
                     _migrate_file(temp_db, None)
             if progress:
@@ -198,6 +205,11 @@ def _targets(manifest: archive.Manifest) -> list[tuple[str, str]]:
         if not any(child.key[0] == node[0] and child.key in applied for child in children):
             targets.append(node)
     return targets
+
+
+def _historical_models(targets: list[tuple[str, str]]) -> Apps:
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    return loader.project_state(targets, at_end=True).apps
 
 
 def _check_sqlite(path: Path) -> None:
@@ -262,8 +274,11 @@ def _into_sqlite(temp_db: Path) -> dict[str, int]:
     live = connection.connection
     if connection.in_atomic_block:
         raise RestoreFailed("a restore cannot run inside a transaction")
-    with contextlib.closing(sqlite3.connect(temp_db)) as source:
-        source.backup(live, pages=-1)  # one step: one write transaction on the live file
+    try:
+        with contextlib.closing(sqlite3.connect(temp_db)) as source:
+            source.backup(live, pages=-1)  # one step: one write transaction on the live file
+    except sqlite3.Error as error:  # e.g. the disk is full: SQLite rolled the copy back
+        raise RestoreFailed(str(error)) from None
     connection.close()  # the next query opens the new database afresh
     return rows.count_rows("default")
 

@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.apps import apps
+from django.apps.registry import Apps
 from django.core.management.color import no_style
 from django.db import connections, models
 from django.utils.duration import duration_string
@@ -102,11 +103,17 @@ class UnknownTable(Exception):
     """A JSON dump names a table or column this schema does not have."""
 
 
-def load_jsonl(lines: Iterable[bytes], alias: str) -> dict[str, int]:
-    """Insert the rows of a JSON-lines dump into ``alias`` (whose tables are empty)."""
+def load_jsonl(lines: Iterable[bytes], alias: str, registry: Apps | None = None) -> dict[str, int]:
+    """Insert the rows of a JSON-lines dump into ``alias`` (whose tables are empty).
+
+    ``registry``: the models as they were at the dump's migration state (an older backup's
+    columns), else today's.
+    """
+    registry = registry or apps
     counts: dict[str, int] = {}
     model: type[models.Model] | None = None
     fields: list[models.Field[Any, Any]] = []
+    positions: list[int] = []
     batch: list[models.Model] = []
     for raw in lines:
         if not raw.strip():
@@ -117,16 +124,24 @@ def load_jsonl(lines: Iterable[bytes], alias: str) -> dict[str, int]:
                 _insert(model, fields, batch, alias)
                 batch = []
             try:
-                model = apps.get_model(item["model"])
-                by_name = {f.attname: f for f in stored_fields(model)}
-                fields = [by_name[name] for name in item["fields"]]
+                model = registry.get_model(item["model"])
+                header = list(item["fields"])
+                known = {f.attname for f in stored_fields(model)}
+                unknown = [name for name in header if name not in known]
+                if unknown:
+                    raise UnknownTable(f"{item['model']}: {', '.join(unknown)}")
+                # The model's own field order: Model.from_db expects the values in it.
+                fields = [f for f in stored_fields(model) if f.attname in header]
+                positions = [header.index(f.attname) for f in fields]
             except (LookupError, KeyError) as error:
                 raise UnknownTable(str(error)) from None
             counts[model._meta.label_lower] = 0
             continue
         if model is None:
             raise UnknownTable("a row before any table")
-        values = [_decode(f, v) for f, v in zip(fields, item, strict=True)]
+        if len(item) != len(positions):
+            raise UnknownTable(f"{model._meta.label_lower}: a row of {len(item)} values")
+        values = [_decode(f, item[p]) for f, p in zip(fields, positions, strict=True)]
         batch.append(model.from_db(alias, [f.attname for f in fields], values))
         counts[model._meta.label_lower] += 1
         if len(batch) >= INSERT_BATCH:
