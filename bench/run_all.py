@@ -5,8 +5,8 @@ after the other as child processes (their output passes straight through), so a 
 stops the run with its exit code; at the end their JSON lines are merged into one object and
 printed as the last line. A key two benchmarks share is prefixed with the benchmark's name.
 
-Usage: ``python bench/run_all.py [NAME …]`` (names: search, attention, import, carddav, pages; all by
-default).
+Usage: ``python bench/run_all.py [NAME …]`` (names: search, attention, import, carddav, pages;
+all by default).
 """
 
 from __future__ import annotations
