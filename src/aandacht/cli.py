@@ -687,6 +687,19 @@ def serve(
         refuse(_("--workers and --threads go with --production (gunicorn)."))
     ready()
     if settings.PRODUCTION:
+        from aandacht.web.production import is_loopback
+
+        if not is_loopback(host):
+            # Not a refusal: in a container the app binds 0.0.0.0 and the network isolates it.
+            say(
+                _(
+                    "Warning: listening on %(host)s, not on 127.0.0.1. The X-Forwarded-Proto "
+                    "header (and with AANDACHT_TRUSTED_PROXIES X-Forwarded-For) is believed "
+                    "from every address, so this port must be reachable by the reverse proxy "
+                    "only (a firewall or a private network); see docs/deployment.md."
+                )
+                % {"host": host}
+            )
         serve_production(host, port, workers, threads)
         return
     # WhiteNoise warns about a missing STATIC_ROOT; the files come from the apps (finders).

@@ -4,6 +4,7 @@ changes in the settings."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -23,6 +24,7 @@ from aandacht.web.production import (
     default_workers,
     forwarded_allow_ips,
     gunicorn_settings,
+    is_loopback,
     request_body_limit,
 )
 
@@ -82,6 +84,62 @@ def test_a_body_over_the_limit_gets_413_without_reaching_django() -> None:
     status, body = call(limited, {"CONTENT_LENGTH": "1001"})
     assert status.startswith("413") and b"too large" in body
     assert reached == [1, 1, 1]
+
+
+class Trickle(io.BytesIO):
+    """A chunked body as gunicorn hands it over: read() gives fewer bytes than asked."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        return super().read(min(size if size is not None and size >= 0 else 7, 7))
+
+
+def test_a_chunked_body_reaches_django_with_its_length() -> None:
+    seen: list[tuple[str, bytes, str | None]] = []
+
+    def django(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        length = environ["CONTENT_LENGTH"]
+        body = environ["wsgi.input"].read(int(length))
+        seen.append((length, body, environ.get("HTTP_TRANSFER_ENCODING")))
+        start_response("200 OK", [])
+        return [b"ok"]
+
+    limited = BodyLimit(django, limit=1000)
+    vcard = b"BEGIN:VCARD\r\nFN:Jan\r\nEND:VCARD\r\n"
+    environ = {"HTTP_TRANSFER_ENCODING": "chunked", "wsgi.input": Trickle(vcard)}
+    assert call(limited, environ) == ("200 OK", b"ok")
+    assert seen == [(str(len(vcard)), vcard, None)]
+    exactly = {"HTTP_TRANSFER_ENCODING": "Chunked", "wsgi.input": Trickle(b"x" * 1000)}
+    assert call(limited, exactly) == ("200 OK", b"ok")
+    assert seen[-1][0] == "1000"
+
+
+def test_a_chunked_body_over_the_limit_gets_413_after_limit_plus_one_bytes() -> None:
+    def django(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        raise AssertionError("reached Django")
+
+    stream = io.BytesIO(b"x" * 5000)
+    environ = {"HTTP_TRANSFER_ENCODING": "chunked", "wsgi.input": stream}
+    status, body = call(BodyLimit(django, limit=1000), environ)
+    assert status.startswith("413") and b"too large" in body
+    assert stream.tell() == 1001  # no more read than needed to know
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.0.1.1", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("localhost", True),
+        ("0.0.0.0", False),  # noqa: S104
+        ("::", False),
+        ("10.0.0.5", False),
+        ("crm.internal", False),
+    ],
+)
+def test_only_loopback_addresses_count_as_private(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
 
 
 def test_a_file_not_collected_keeps_its_plain_name(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ its port) or the base URL; and the ``csrfmiddlewaretoken`` field or an ``X-CSRFT
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -80,6 +81,22 @@ def default_workers(cores: int | None = None) -> int:
 def request_body_limit(import_max_bytes: int) -> int:
     """The same limit as plain ``serve`` (waitress): twice the import limit plus 1 MB."""
     return 2 * import_max_bytes + 1024 * 1024
+
+
+def is_loopback(host: str) -> bool:
+    """Whether only this machine can reach ``host`` (``localhost``, 127.0.0.0/8, ``::1``).
+
+    Any other address must be reachable by the reverse proxy alone: gunicorn and Django
+    believe its X-Forwarded-Proto (and X-Forwarded-For) headers from whoever connects.
+    """
+    import ipaddress
+
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a host name: it may resolve to anything
+        return False
 
 
 @dataclass(frozen=True)
@@ -210,11 +227,50 @@ def close_database_connections() -> None:
 # --- the WSGI side --------------------------------------------------------------------------
 
 
-class BodyLimit:
-    """Answer 413 to a request that announces a body over ``limit`` bytes, before reading it.
+CHUNK_READ_BYTES = 64 * 1024
 
-    waitress has this built in; gunicorn does not. Django reads no more than Content-Length,
-    and a body without one (chunked) is not read at all, so the header is what counts.
+
+def _too_large(start_response: StartResponse) -> Iterable[bytes]:
+    from django.utils.translation import gettext as _
+
+    body = (_("The request is too large.") + "\n").encode()
+    start_response(
+        "413 Content Too Large",
+        [
+            ("Content-Type", "text/plain; charset=utf-8"),
+            ("Content-Length", str(len(body))),
+            ("Connection", "close"),
+        ],
+    )
+    return [body]
+
+
+def _is_chunked(environ: WSGIEnvironment) -> bool:
+    return "chunked" in str(environ.get("HTTP_TRANSFER_ENCODING", "")).lower()
+
+
+def _read_at_most(stream: Any, limit: int) -> bytes | None:
+    """The whole body, or None when it is longer than ``limit`` (reads at most limit + 1)."""
+    parts: list[bytes] = []
+    size = 0
+    while size <= limit:
+        part = stream.read(min(CHUNK_READ_BYTES, limit + 1 - size))
+        if not part:
+            return b"".join(parts)
+        parts.append(part)
+        size += len(part)
+    return None
+
+
+class BodyLimit:
+    """Answer 413 to a request whose body is over ``limit`` bytes; give Django a chunked body
+    with its length.
+
+    waitress has the limit built in and de-chunks bodies itself; gunicorn does neither.
+    Django reads no more than Content-Length, so a body that announces one over the limit is
+    refused before it is read. A chunked body (a CardDAV client that streams a PUT) comes
+    without Content-Length, and Django would read it as empty: it is read here, up to the
+    limit, and handed on as a plain body of known length.
     """
 
     def __init__(self, application: WSGIApplication, limit: int) -> None:
@@ -222,23 +278,20 @@ class BodyLimit:
         self.limit = limit
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if _is_chunked(environ):
+            body = _read_at_most(environ["wsgi.input"], self.limit)
+            if body is None:
+                return _too_large(start_response)
+            environ["wsgi.input"] = io.BytesIO(body)
+            environ["CONTENT_LENGTH"] = str(len(body))
+            environ.pop("HTTP_TRANSFER_ENCODING", None)
+            return self.application(environ, start_response)
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
         if length > self.limit:
-            from django.utils.translation import gettext as _
-
-            body = (_("The request is too large.") + "\n").encode()
-            start_response(
-                "413 Content Too Large",
-                [
-                    ("Content-Type", "text/plain; charset=utf-8"),
-                    ("Content-Length", str(len(body))),
-                    ("Connection", "close"),
-                ],
-            )
-            return [body]
+            return _too_large(start_response)
         return self.application(environ, start_response)
 
 
