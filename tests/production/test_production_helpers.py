@@ -113,6 +113,21 @@ def test_a_chunked_body_reaches_django_with_its_length() -> None:
     assert seen[-1][0] == "1000"
 
 
+def test_a_big_chunked_body_is_spooled_whole() -> None:
+    """Over a megabyte it goes to a temporary file rather than memory; Django reads it all."""
+    received: list[bytes] = []
+
+    def django(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        received.append(environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"])))
+        start_response("200 OK", [])
+        return [b"ok"]
+
+    big = bytes(range(256)) * (production.SPOOL_IN_MEMORY_BYTES // 256 + 100)
+    environ = {"HTTP_TRANSFER_ENCODING": "chunked", "wsgi.input": io.BytesIO(big)}
+    assert call(BodyLimit(django, limit=len(big)), environ) == ("200 OK", b"ok")
+    assert received == [big]
+
+
 def test_a_chunked_body_over_the_limit_gets_413_after_limit_plus_one_bytes() -> None:
     def django(environ: dict[str, Any], start_response: Any) -> list[bytes]:
         raise AssertionError("reached Django")

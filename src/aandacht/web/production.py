@@ -30,14 +30,14 @@ its port) or the base URL; and the ``csrfmiddlewaretoken`` field or an ``X-CSRFT
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import os
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from whitenoise.storage import (  # type: ignore[import-untyped]
     CompressedManifestStaticFilesStorage,
@@ -228,6 +228,9 @@ def close_database_connections() -> None:
 
 
 CHUNK_READ_BYTES = 64 * 1024
+# A chunked body up to this size stays in memory; a bigger one (an import) goes to a temporary
+# file, as waitress spools bodies.
+SPOOL_IN_MEMORY_BYTES = 1024 * 1024
 
 
 def _too_large(start_response: StartResponse) -> Iterable[bytes]:
@@ -249,16 +252,19 @@ def _is_chunked(environ: WSGIEnvironment) -> bool:
     return "chunked" in str(environ.get("HTTP_TRANSFER_ENCODING", "")).lower()
 
 
-def _read_at_most(stream: Any, limit: int) -> bytes | None:
-    """The whole body, or None when it is longer than ``limit`` (reads at most limit + 1)."""
-    parts: list[bytes] = []
+def _spool_at_most(stream: Any, limit: int) -> tuple[IO[bytes], int] | None:
+    """The whole body in a file positioned at its start, and its length; None when it is
+    longer than ``limit`` (then no more than limit + 1 bytes were read)."""
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY_BYTES)  # noqa: SIM115
     size = 0
     while size <= limit:
         part = stream.read(min(CHUNK_READ_BYTES, limit + 1 - size))
         if not part:
-            return b"".join(parts)
-        parts.append(part)
+            spool.seek(0)
+            return spool, size
+        spool.write(part)
         size += len(part)
+    spool.close()
     return None
 
 
@@ -279,11 +285,11 @@ class BodyLimit:
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if _is_chunked(environ):
-            body = _read_at_most(environ["wsgi.input"], self.limit)
-            if body is None:
+            spooled = _spool_at_most(environ["wsgi.input"], self.limit)
+            if spooled is None:
                 return _too_large(start_response)
-            environ["wsgi.input"] = io.BytesIO(body)
-            environ["CONTENT_LENGTH"] = str(len(body))
+            environ["wsgi.input"], length = spooled
+            environ["CONTENT_LENGTH"] = str(length)
             environ.pop("HTTP_TRANSFER_ENCODING", None)
             return self.application(environ, start_response)
         try:
