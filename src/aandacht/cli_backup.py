@@ -214,6 +214,10 @@ def _archive_problem(path: str, problem: ArchiveProblem) -> NoReturn:
         "damaged_member": _("“%(path)s” is damaged: %(detail)s."),
         "checksum": _("“%(path)s” is damaged: “%(detail)s” does not match its checksum."),
         "bad_database": _("The database inside “%(path)s” is damaged: %(detail)s."),
+        "unlisted_member": _("“%(path)s” holds files its manifest does not list (%(detail)s); "
+                             "it was not written by aandacht backup, or was changed since."),
+        "duplicate_member": _("“%(path)s” holds the same file twice (%(detail)s); it was not "
+                              "written by aandacht backup, or was changed since."),
     }  # fmt: skip
     message = messages.get(problem.code, _("“%(path)s” cannot be restored: %(detail)s."))
     fail(
@@ -269,6 +273,18 @@ def restore(
               "backup. It holds:"),
             EXIT_REFUSED,
             details=[f"  {label}: {count}" for label, count in refused.found.items()],
+        )  # fmt: skip
+    except restoring.PartlyRestored as error:
+        media = (
+            _("The media files were replaced too.")
+            if error.media_replaced
+            else _("The media files are still the old ones.")
+        )
+        fail(
+            _("The restore failed after the database had been replaced with the backup's: "
+              "%(error)s. The database now holds the backup's data.")
+            % {"error": error},
+            details=[media],
         )  # fmt: skip
     except restoring.RestoreFailed as error:
         fail(_("The restore failed: %(error)s. Nothing was changed.") % {"error": error})

@@ -42,7 +42,9 @@ LEASE_NAME = "scheduler"
 INTERVAL_SECONDS = 60.0
 # Long enough to survive a slow tick, short enough that a successor takes over within minutes.
 LEASE_SECONDS = 150.0
-STOP_TIMEOUT_SECONDS = 30.0
+#: Shorter than gunicorn's graceful timeout (20 s, web/production.py), so that a stopping
+#: worker gets to release the lease before it is killed.
+STOP_TIMEOUT_SECONDS = 15.0
 
 Job = Callable[[], object]
 

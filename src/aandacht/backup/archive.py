@@ -22,6 +22,7 @@ import json
 import os
 import re
 import tempfile
+import time
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -86,8 +87,15 @@ def temp_prefix(target: Path) -> str:
     return f".{target.name}.{os.getpid()}."
 
 
+#: SQLite's own files beside the snapshot's temporary file (a killed backup leaves them).
+SQLITE_SIDE_FILES = "(?:-journal|-wal|-shm)?"
 #: The temporary files of scheduled backups (whose names change from run to run).
-SCHEDULED_TEMP_PATTERN = re.compile(r"^\.aandacht-backup-\d{8}T\d{6}Z\.zip\.(\d+)\..*\.part$")
+SCHEDULED_TEMP_PATTERN = re.compile(
+    rf"^\.aandacht-backup-\d{{8}}T\d{{6}}Z\.zip\.(\d+)\..*\.part{SQLITE_SIDE_FILES}$"
+)
+#: A temporary file unchanged this long is stale whatever its pid (the scheduler's own
+#: "in progress" window, :data:`aandacht.backup.schedule.IN_PROGRESS_SECONDS`).
+STALE_SECONDS = 600.0
 
 
 def remove_stale_temp_files(target: Path, pattern: re.Pattern[str] | None = None) -> list[Path]:
@@ -95,16 +103,30 @@ def remove_stale_temp_files(target: Path, pattern: re.Pattern[str] | None = None
     matching ``pattern``) whose process is gone (killed, or the machine lost power); a
     running backup's files are left alone."""
     removed: list[Path] = []
-    pattern = pattern or re.compile(rf"^\.{re.escape(target.name)}\.(\d+)\..*\.part$")
+    pattern = pattern or re.compile(
+        rf"^\.{re.escape(target.name)}\.(\d+)\..*\.part{SQLITE_SIDE_FILES}$"
+    )
+    now = time.time()
     with contextlib.suppress(OSError):
         for candidate in target.parent.iterdir():
             found = pattern.match(candidate.name)
-            if not found or _alive(int(found.group(1))):
+            if not found:
+                continue
+            if _alive(int(found.group(1))) and not _untouched_for(candidate, now, STALE_SECONDS):
                 continue
             with contextlib.suppress(OSError):
                 candidate.unlink()
                 removed.append(candidate)
     return removed
+
+
+def _untouched_for(path: Path, now: float, seconds: float) -> bool:
+    """A running backup writes its file all the time; one unchanged this long is left over
+    even if its process id is in use again (in a container, pids restart from 1)."""
+    try:
+        return now - path.stat().st_mtime > seconds
+    except OSError:
+        return False
 
 
 def _alive(pid: int) -> bool:
@@ -283,8 +305,16 @@ def read_manifest(archive: zipfile.ZipFile, supported_version: int = FORMAT_VERS
 
 
 def verify_members(archive: zipfile.ZipFile, manifest: Manifest) -> None:
-    """Every member the manifest lists is there, with its size and SHA-256 (and zip CRC)."""
-    names = set(archive.namelist())
+    """Every member the manifest lists is there, with its size and SHA-256 (and zip CRC), and
+    nothing else is: a member without a checksum in the manifest would be restored unchecked."""
+    listed = archive.namelist()
+    names = set(listed)
+    if len(names) != len(listed):
+        twice = sorted({name for name in listed if listed.count(name) > 1})
+        raise ArchiveProblem("duplicate_member", ", ".join(twice[:5]))
+    unlisted = sorted(names - set(manifest.files) - {MANIFEST})
+    if unlisted:
+        raise ArchiveProblem("unlisted_member", ", ".join(unlisted[:5]))
     for name, expected in manifest.files.items():
         if name not in names:
             raise ArchiveProblem("missing_member", name)
@@ -359,6 +389,17 @@ def backup_in_progress(directory: Path, now_timestamp: float, quiet_seconds: flo
                 if now_timestamp - candidate.stat().st_mtime < quiet_seconds:
                     return True
     return False
+
+
+#: Scheduled backups named later than now plus this came from a clock that was wrong.
+FUTURE_SLACK = dt.timedelta(minutes=5)
+
+
+def latest_before(names: Iterable[str], now: dt.datetime) -> dt.datetime | None:
+    """The newest scheduled backup's time, ignoring names in the future: one written while the
+    clock was ahead would otherwise stop the schedule until that time comes."""
+    stamps = [t for n in names if (t := scheduled_time(n)) is not None and t <= now + FUTURE_SLACK]
+    return max(stamps, default=None)
 
 
 def is_due(last: dt.datetime | None, now: dt.datetime, every_hours: float) -> bool:

@@ -149,6 +149,7 @@ def _sqlite_snapshot(destination: Path) -> tuple[dict[str, int], dict[str, list[
     try:
         # pages=-1: everything in one step, i.e. inside one read transaction: a snapshot.
         source.backup(copy, pages=-1, progress=_give_up_after(BUSY_SECONDS))
+        _forget_sessions(copy)
         problem = copy.execute("PRAGMA quick_check").fetchone()[0]
         if problem != "ok":
             raise sqlite3.DatabaseError(f"the copy failed its check: {problem}")
@@ -171,6 +172,17 @@ def _sqlite_snapshot(destination: Path) -> tuple[dict[str, int], dict[str, list[
     finally:
         copy.close()
     return counts, migrations
+
+
+def _forget_sessions(copy: sqlite3.Connection) -> None:
+    """Sign-ins stay out of the archive (see :data:`rows.LEFT_OUT`); secure_delete overwrites
+    the deleted rows, which would otherwise linger in the file's free pages."""
+    tables = {name for (name,) in copy.execute("SELECT name FROM sqlite_master")}
+    copy.execute("PRAGMA secure_delete = ON")
+    for table in rows.LEFT_OUT.values():
+        if table in tables:
+            copy.execute(f'DELETE FROM "{table}"')  # noqa: S608 - our constant table names
+    copy.commit()
 
 
 def _give_up_after(seconds: float) -> Callable[[int, int, int], None]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -39,8 +40,10 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.utils import load_backend
+from django.utils.translation import gettext as _
 
 from aandacht.backup import archive, rows
+from aandacht.backup.make import BUSY_SECONDS, _give_up_after
 
 RESTORE_ALIAS = "aandacht_restore"
 #: What makes an instance "not empty": a restore would overwrite these.
@@ -58,6 +61,20 @@ class InstanceNotEmpty(Exception):
 
 class RestoreFailed(Exception):
     """Something went wrong after the archive was found good; the live data is unchanged."""
+
+
+class PartlyRestored(Exception):
+    """The database was replaced, but a later step (media swap, final migrate) failed."""
+
+    def __init__(self, error: BaseException, *, media_replaced: bool) -> None:
+        super().__init__(str(error) or type(error).__name__)
+        self.media_replaced = media_replaced
+
+
+#: A restore's work folder: ``.restore-PID-random`` in DATA_DIR (the pid tells a later restore
+#: whether the folder was left by a killed one).
+WORK_PATTERN = re.compile(r"^\.restore-(\d+)-")
+OLD_MEDIA = "old-media"
 
 
 @dataclass(frozen=True)
@@ -133,7 +150,10 @@ def restore_backup(
         if found:
             raise InstanceNotEmpty(found)
     data_dir = Path(settings.DATA_DIR)
-    work = Path(tempfile.mkdtemp(prefix=".restore-", dir=data_dir))
+    remove_stale_work(data_dir)
+    _check_free_space(manifest, data_dir)
+    work = Path(tempfile.mkdtemp(prefix=f".restore-{os.getpid()}-", dir=data_dir))
+    keep_work = False
     try:
         temp_db = work / "restore.sqlite3"
         with archive.open_archive(path) as opened:
@@ -158,12 +178,15 @@ def restore_backup(
                         raise RestoreFailed(f"the backup's rows do not fit: {error}") from None
                 if checked.needs_migration:
                     _migrate_file(temp_db, None)
+            _forget_sessions(temp_db)
             if progress:
                 progress("media")
             staged_media = work / "media"
             staged_media.mkdir()
             media_count = 0
-            for name in opened.namelist():
+            # Only the members the manifest lists (and verify_members checked): nothing else
+            # is in the archive, each is extracted once.
+            for name in sorted(manifest.files):
                 if name.startswith(archive.MEDIA_PREFIX) and not name.endswith("/"):
                     destination = archive.safe_media_path(staged_media, name)
                     if destination is not None:
@@ -176,12 +199,18 @@ def restore_backup(
             counts = _into_sqlite(temp_db)
         else:
             counts = _into_other(temp_db)
-        _swap_media(staged_media, Path(settings.MEDIA_ROOT), work)
-        from django.core.management import call_command
-
-        call_command("migrate", interactive=False, verbosity=0)  # normally nothing left to do
+        media_replaced = False
+        try:
+            _swap_media(staged_media, Path(settings.MEDIA_ROOT), work)
+            media_replaced = True
+            _after_swap()
+        except Exception as error:
+            # The old media could not be put back: it stays in the work folder.
+            keep_work = not media_replaced and (work / OLD_MEDIA).exists()
+            raise PartlyRestored(error, media_replaced=media_replaced) from error
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if not keep_work:
+            shutil.rmtree(work, ignore_errors=True)
     return RestoreResult(
         path=path,
         source_vendor=manifest.vendor,
@@ -191,6 +220,58 @@ def restore_backup(
         counts=counts,
         media_files=media_count,
     )
+
+
+def _after_swap() -> None:
+    """Migrate (normally nothing left to do) and recreate the cache table: the restored
+    SQLite file replaced the live one, and with it the production cache's table."""
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)  # only DatabaseCache backends; idempotent
+
+
+def remove_stale_work(data_dir: Path) -> list[Path]:
+    """The work folders of restores that were killed (their process is gone). A folder that
+    still holds the old media of a failed swap is left alone: it is someone's photos."""
+    removed = []
+    with contextlib.suppress(OSError):
+        for candidate in data_dir.iterdir():
+            found = WORK_PATTERN.match(candidate.name)
+            if not found or not candidate.is_dir() or archive._alive(int(found.group(1))):
+                continue
+            if (candidate / OLD_MEDIA).exists():
+                continue
+            shutil.rmtree(candidate, ignore_errors=True)
+            removed.append(candidate)
+    return removed
+
+
+def _check_free_space(manifest: archive.Manifest, data_dir: Path) -> None:
+    """The unpacked database and media must fit beside the live data: refuse up front rather
+    than fill the disk half way."""
+    needed = sum(int(entry.get("size", 0)) for entry in manifest.files.values())
+    try:
+        free = shutil.disk_usage(data_dir).free
+    except OSError:
+        return
+    if needed > free:
+        raise RestoreFailed(
+            _("the backup needs %(needed)d MB unpacked, but only %(free)d MB are free in %(dir)s")
+            % {"needed": needed // 2**20 + 1, "free": free // 2**20, "dir": data_dir}
+        )
+
+
+def _forget_sessions(temp_db: Path) -> None:
+    """No sign-ins come back from a backup (an older one may hold them): everyone signs in
+    again. secure_delete overwrites the rows, since free pages are copied along."""
+    with contextlib.closing(sqlite3.connect(temp_db)) as db:
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
+        db.execute("PRAGMA secure_delete = ON")
+        for table in rows.LEFT_OUT.values():
+            if table in tables:
+                db.execute(f'DELETE FROM "{table}"')  # noqa: S608 - our constant table names
+        db.commit()
 
 
 def _targets(manifest: archive.Manifest) -> list[tuple[str, str]]:
@@ -276,7 +357,9 @@ def _into_sqlite(temp_db: Path) -> dict[str, int]:
         raise RestoreFailed("a restore cannot run inside a transaction")
     try:
         with contextlib.closing(sqlite3.connect(temp_db)) as source:
-            source.backup(live, pages=-1)  # one step: one write transaction on the live file
+            # One step: one write transaction on the live file. While a server holds the
+            # write lock the step keeps failing busy; give up after BUSY_SECONDS.
+            source.backup(live, pages=-1, progress=_give_up_after(BUSY_SECONDS))
     except sqlite3.Error as error:  # e.g. the disk is full: SQLite rolled the copy back
         raise RestoreFailed(str(error)) from None
     connection.close()  # the next query opens the new database afresh
@@ -294,15 +377,26 @@ def _into_other(temp_db: Path) -> dict[str, int]:
 
 def _swap_media(staged: Path, media_root: Path, work: Path) -> None:
     """The restored media folder in place of the current one (two renames)."""
-    old = work / "old-media"
+    old = work / OLD_MEDIA
     media_root.parent.mkdir(parents=True, exist_ok=True)
+    moved_aside = False
     if media_root.exists():
         try:
             os.replace(media_root, old)
+            moved_aside = True
         except OSError:  # another file system (a mount): copy instead
             shutil.copytree(staged, media_root, dirs_exist_ok=True)
             return
     try:
         os.replace(staged, media_root)
+        return
     except OSError:
+        pass
+    try:
         shutil.copytree(staged, media_root)
+    except BaseException:
+        if moved_aside:  # never lose the old media: put it back
+            if media_root.exists():  # what the failed copy left; the old media is in ``old``
+                shutil.rmtree(media_root, ignore_errors=True)
+            os.replace(old, media_root)
+        raise

@@ -40,9 +40,11 @@ def policy() -> Policy:
     )
 
 
-def latest(directory: Path) -> dt.datetime | None:
-    files = archive.scheduled_backups(directory)
-    return archive.scheduled_time(files[-1].name) if files else None
+def latest(directory: Path, now: dt.datetime | None = None) -> dt.datetime | None:
+    """The newest scheduled backup's time (not counting future-dated names, see
+    :func:`archive.latest_before`)."""
+    names = [p.name for p in archive.scheduled_backups(directory)]
+    return archive.latest_before(names, now or dt.datetime.now(dt.UTC))
 
 
 def prune(directory: Path, keep: int) -> list[Path]:
@@ -64,7 +66,7 @@ def run_scheduled_backup(
 
     now = now or dt.datetime.now(dt.UTC)
     rules = rules or policy()
-    if not archive.is_due(latest(rules.directory), now, rules.every_hours):
+    if not archive.is_due(latest(rules.directory, now), now, rules.every_hours):
         return None
     if archive.backup_in_progress(rules.directory, time.time(), IN_PROGRESS_SECONDS):
         # A backup longer than the scheduler's lease: the holder changed meanwhile, and the
