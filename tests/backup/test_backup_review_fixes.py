@@ -211,3 +211,26 @@ def test_a_restore_gives_up_when_the_live_database_stays_locked(
     finally:
         live.close()
         holder.close()
+
+
+def test_the_cli_says_the_database_was_replaced_when_a_later_step_failed(
+    monkeypatch: Any,
+) -> None:
+    from typer.testing import CliRunner
+
+    from aandacht import cli_backup
+    from aandacht.cli import app
+
+    def fails_after_the_swap(*args: Any, **kwargs: Any) -> None:
+        raise PartlyRestored(OSError("simulated: media swap"), media_replaced=False)
+
+    monkeypatch.setattr(cli_backup, "_prepare", lambda: None)
+    monkeypatch.setattr(restore, "check_archive", lambda path: object())
+    monkeypatch.setattr(restore, "restore_backup", fails_after_the_swap)
+
+    result = CliRunner().invoke(app, ["restore", "backup.zip"])
+
+    assert result.exit_code != 0
+    assert "Nothing was changed" not in result.output
+    assert "backup's data" in result.output
+    assert "still the old ones" in result.output
