@@ -98,7 +98,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    *(["aandacht.web.timing.ServerTiming"] if os.environ.get("AANDACHT_BENCH_TIMING") else []),
+    *(["aandacht.web.timing.ServerTiming"] if env_bool("AANDACHT_BENCH_TIMING", False) else []),
     # Content-Security-Policy and Permissions-Policy (Django 5.2 sets neither); outermost,
     # so static files and redirects carry them too.
     "aandacht.web.security.SecurityHeadersMiddleware",

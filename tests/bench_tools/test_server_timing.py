@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 
 from django.conf import settings
 from django.test import Client, override_settings
@@ -25,3 +28,21 @@ def test_server_timing_sums_the_requests_queries(as_alice: Client) -> None:
 
 def test_no_header_without_the_setting(as_alice: Client) -> None:
     assert "Server-Timing" not in as_alice.get("/people/")
+
+
+def test_bench_timing_zero_means_off() -> None:
+    """``AANDACHT_BENCH_TIMING=0`` is off, as every other boolean setting reads it."""
+    code = (
+        "from django.conf import settings; "
+        "print('aandacht.web.timing.ServerTiming' in settings.MIDDLEWARE)"
+    )
+    answers = []
+    for value in ("0", "1"):
+        env = {**os.environ, "AANDACHT_BENCH_TIMING": value}
+        env["DJANGO_SETTINGS_MODULE"] = "aandacht.settings"
+        done = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, done.stderr
+        answers.append(done.stdout.strip())
+    assert answers == ["False", "True"]

@@ -54,3 +54,16 @@ def test_no_conversation_no_last_contact(vault: Vault) -> None:
     log_interaction(vault, [cleo], "email", occurred_at=NOW - dt.timedelta(days=1))
 
     assert last_contact(cleo, NOW) is None
+
+
+def test_a_stale_stored_time_of_an_older_conversation_still_finds_the_latest(
+    vault: Vault,
+) -> None:
+    dirk = create_person(vault, "Dirk Example")
+    log_interaction(vault, [dirk], "call", occurred_at=NOW - dt.timedelta(days=30))
+    log_interaction(vault, [dirk], "meeting", occurred_at=NOW - dt.timedelta(days=10))
+    Rhythm.objects.filter(person=dirk).update(last_conversation_at=NOW - dt.timedelta(days=30))
+
+    found = last_contact(dirk, NOW)
+
+    assert found is not None and found.interaction.kind == "meeting"

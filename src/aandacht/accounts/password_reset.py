@@ -49,11 +49,16 @@ def claim_reset_mail(email: str) -> bool:
 
     Without this the form would let anyone fill someone's inbox. The key is a hash, so the
     cache holds no addresses. ``cache.add`` is atomic: two requests at once send one mail.
+    Its False is trusted only when the key really is there: the database cache also answers
+    False when its own write failed (a full disk), and a silently unsent mail is worse than
+    an unthrottled one.
     """
     normalised = email.strip().casefold()
     key = "aandacht:password-reset:" + hashlib.sha256(normalised.encode("utf-8")).hexdigest()
     interval = settings.PASSWORD_RESET_MAIL_INTERVAL.total_seconds()
-    return bool(cache.add(key, True, timeout=int(interval)))
+    if cache.add(key, True, timeout=int(interval)):
+        return True
+    return cache.get(key) is None
 
 
 def reset_url(context: dict[str, Any]) -> str:

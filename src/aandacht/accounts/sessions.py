@@ -138,29 +138,32 @@ def touch(request: HttpRequest, user: User) -> None:
     fresh = isinstance(seen, int) and 0 <= now_epoch - seen < TOUCH_EVERY
     if fresh and session.get(KEY_KEY) == key:
         return
-    now = timezone.now()
-    row_id = session.get(ROW_KEY)
-    updated = 0
-    if isinstance(row_id, int):
-        try:
-            with transaction.atomic():
-                updated = SignedInSession.objects.filter(pk=row_id, user=user).update(
-                    session_key=key, last_seen_at=now
-                )
-        except IntegrityError:  # another row already has the new key: use that one
-            SignedInSession.objects.filter(pk=row_id, user=user).delete()
-    if not updated:
-        updated = SignedInSession.objects.filter(session_key=key, user=user).update(
-            last_seen_at=now
-        )
-        if updated:
-            rows = SignedInSession.objects.filter(session_key=key).values_list("pk", flat=True)
-            session[ROW_KEY] = rows.first()
-    if not updated:
-        record_sign_in(request, user)
-        return
-    session[SEEN_KEY] = now_epoch
-    session[KEY_KEY] = key
+    # A savepoint: on PostgreSQL a refused write (a full disk, a read-only database) would
+    # otherwise abort a surrounding transaction (25P02 on its next query), not be skipped.
+    with transaction.atomic():
+        now = timezone.now()
+        row_id = session.get(ROW_KEY)
+        updated = 0
+        if isinstance(row_id, int):
+            try:
+                with transaction.atomic():
+                    updated = SignedInSession.objects.filter(pk=row_id, user=user).update(
+                        session_key=key, last_seen_at=now
+                    )
+            except IntegrityError:  # another row already has the new key: use that one
+                SignedInSession.objects.filter(pk=row_id, user=user).delete()
+        if not updated:
+            updated = SignedInSession.objects.filter(session_key=key, user=user).update(
+                last_seen_at=now
+            )
+            if updated:
+                rows = SignedInSession.objects.filter(session_key=key).values_list("pk", flat=True)
+                session[ROW_KEY] = rows.first()
+        if not updated:
+            record_sign_in(request, user)
+            return
+        session[SEEN_KEY] = now_epoch
+        session[KEY_KEY] = key
 
 
 class SessionActivityMiddleware:

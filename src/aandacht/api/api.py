@@ -181,6 +181,7 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     from aandacht.web import faults
 
     if (fault := faults.fault_of(exc)) is not None:  # a full disk, a read-only database: 503
+        faults.log_fault(request, fault, exc)
         return faults.fault_response(request, fault)
     logger.error(
         "Internal Server Error: %s",

@@ -201,14 +201,19 @@ def _handled_rows(today: dt.date, people: list[int]) -> dict[int, tuple[str, dt.
     return {pk: (how, until) for pk, how, until in rows}
 
 
-def outcomes_today(user: User, people: list[int], today: dt.date) -> dict[int, set[str]]:
-    """The outcomes of the interactions logged ``today`` with these people (one query)."""
+def outcomes_today(
+    user: User, vault: Vault, people: list[int], today: dt.date
+) -> dict[int, set[str]]:
+    """The outcomes of the interactions logged ``today`` in ``vault`` with these people.
+
+    Only the vault's day: the covering index answers it, and on an instance shared by many
+    the whole instance's day would overflow DAY_INTERACTIONS into the joined query."""
     if not people:
         return {}
     zone = services.zone_of(services.settings_for(user))
     start = dt.datetime.combine(today, dt.time.min, tzinfo=zone)
     day = Interaction.objects.filter(
-        occurred_at__gte=start, occurred_at__lt=start + dt.timedelta(days=1)
+        vault=vault, occurred_at__gte=start, occurred_at__lt=start + dt.timedelta(days=1)
     )
     # The day's interactions first, then their links to these people: one query joining
     # the two read every interaction of the pinned people (busy ones have thousands; 450 ms
@@ -230,12 +235,12 @@ def outcomes_today(user: User, people: list[int], today: dt.date) -> dict[int, s
 MARK_OUTCOME = {"done": Outcome.CONVERSATION, "attempted": Outcome.ATTEMPT}
 
 
-def settle(user: User, agenda: Agenda) -> set[int]:
+def settle(user: User, vault: Vault, agenda: Agenda) -> set[int]:
     """Check today's marks against the timeline: a "done" or "no answer" whose interaction
     was deleted is not handled (the person goes back on the list). Returns the pinned people
     talked with today. Also says how each person was handled ("snoozed until Tue 24 Nov")."""
     people = sorted({item.person.pk for item in [*agenda.pinned, *agenda.handled]})
-    outcomes = outcomes_today(user, people, agenda.today)
+    outcomes = outcomes_today(user, vault, people, agenda.today)
     rows = _handled_rows(agenda.today, [item.person.pk for item in agenda.handled])
     kept: list[AgendaItem] = []
     for item in agenda.handled:
@@ -273,7 +278,7 @@ def today_page(user: User, vault: Vault, day: dt.date | None = None) -> TodayPag
     page = TodayPage(agenda=agenda)
     _shorten(agenda.pinned, agenda.day)
     if agenda.day == agenda.today:
-        page.pinned_done = settle(user, agenda)
+        page.pinned_done = settle(user, vault, agenda)
         page.follow_ups_done = follow_ups_done_on(vault, user, agenda.today)
         pinned = {item.person.pk for item in page.open_pinned}
         if pinned and not agenda.items:
@@ -510,7 +515,7 @@ def call_list(user: User, vault: Vault, at: int) -> CallList:
     """
     agenda = services.agenda_for(user, vault)
     _shorten(agenda.pinned, agenda.day)
-    called = settle(user, agenda)
+    called = settle(user, vault, agenda)
     calls = agenda.calls
     handled = {item.person.pk: item.handled_as for item in agenda.handled}
     for pk in called:

@@ -295,13 +295,15 @@ def last_contact(person: Person, now: dt.datetime | None = None) -> LastContact 
     conversations = Interaction.objects.filter(people=person, outcome=Outcome.CONVERSATION)
     fields = ("id", "kind", "occurred_at", "outcome")
     # The rhythm keeps the time of the last conversation (attention.signals): asking for the
-    # conversations at that time reads one index entry instead of sorting all of someone's
-    # interactions (110 ms for someone with 50,000). No rhythm, or a stale one: the sort.
+    # latest conversation from that time on reads a few index entries instead of sorting all
+    # of someone's interactions (110 ms for someone with 50,000). From, not at: a stale time
+    # that equals an older conversation still finds the newer ones. No rhythm, or a time
+    # after every conversation (the latest was deleted): the sort.
     from aandacht.attention.models import Rhythm
 
     stored = Rhythm.objects.filter(person_id=person.pk).values("last_conversation_at")[:1]
     latest = (
-        conversations.filter(occurred_at=Subquery(stored))
+        conversations.filter(occurred_at__gte=Subquery(stored))
         .order_by("-occurred_at", "-id")
         .only(*fields)
         .first()

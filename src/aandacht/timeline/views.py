@@ -100,11 +100,18 @@ def _first_time(request: HtmxHttpRequest, form: Form) -> bool:
     """Claim the form's one-time token; False when this very form was saved already.
 
     ``cache.add`` is atomic, so two copies of one POST arriving together cannot both win.
+    Its False is trusted only when the token really is there: the database cache (production)
+    also answers False when its own write failed (a full disk, a read-only database), and
+    then the form must go on to the real write, which answers with the fault's page
+    (web/faults.py) instead of "saved" with nothing stored.
     """
     token = form.cleaned_data.get("token")
     if not token:
         return True
-    return bool(cache.add(_token_key(request, token), 1, ONCE_SECONDS))
+    key = _token_key(request, token)
+    if cache.add(key, 1, ONCE_SECONDS):
+        return True
+    return cache.get(key) is None
 
 
 def _token_key(request: HtmxHttpRequest, token: str) -> str:

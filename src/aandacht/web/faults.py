@@ -62,7 +62,8 @@ def _fault_of_one(error: BaseException) -> Fault | None:
             if primary == SQLITE_READONLY:
                 return Fault.READ_ONLY
         return None
-    sqlstate = getattr(error, "sqlstate", None)  # psycopg's errors; no import needed
+    # psycopg 3 names the SQLSTATE ``sqlstate``, psycopg2 ``pgcode``; no import needed.
+    sqlstate = getattr(error, "sqlstate", None) or getattr(error, "pgcode", None)
     if isinstance(sqlstate, str):
         if sqlstate == SQLSTATE_DISK_FULL:
             return Fault.DISK_FULL
@@ -78,8 +79,12 @@ def _fault_of_one(error: BaseException) -> Fault | None:
 
 
 def fault_of(error: BaseException) -> Fault | None:
-    """The fault behind an error, following its causes: Django wraps the driver's error
-    (``django.db.utils.OperationalError`` from ``sqlite3.OperationalError``)."""
+    """The fault behind an error, following its explicit causes: Django wraps the driver's
+    error with ``raise ... from`` (``django.db.utils.OperationalError`` from
+    ``sqlite3.OperationalError``).
+
+    Only ``__cause__``, not ``__context__``: a bug raised while handling a full disk (in an
+    ``except`` block) is still a bug, and must not be answered as the fault."""
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen and len(seen) < 10:
@@ -87,7 +92,7 @@ def fault_of(error: BaseException) -> Fault | None:
         fault = _fault_of_one(current)
         if fault is not None:
             return fault
-        current = current.__cause__ or current.__context__
+        current = current.__cause__
     return None
 
 
@@ -155,9 +160,9 @@ def fault_response(request: HttpRequest, fault: Fault) -> HttpResponse:
     return response
 
 
-def _log(request: HttpRequest, fault: Fault, error: BaseException) -> None:
-    # One line, no traceback: this is the server's condition, and the log is where the
-    # administrator looks first.
+def log_fault(request: HttpRequest, fault: Fault, error: BaseException) -> None:
+    """One line, no traceback: this is the server's condition, and the log is where the
+    administrator looks first (also for the API's faults, answered in api.api)."""
     logger.error("%s %s refused: %s (%s)", request.method, request.path, fault.value, error)
 
 
@@ -169,7 +174,7 @@ def _note_fault(sender: Any, request: HttpRequest | None = None, **kwargs: Any) 
     fault = fault_of(error)
     if fault is not None:
         setattr(request, FAULT_ATTRIBUTE, fault)
-        _log(request, fault, error)
+        log_fault(request, fault, error)
 
 
 got_request_exception.connect(_note_fault, dispatch_uid="aandacht.web.faults")
@@ -192,5 +197,5 @@ class FaultMiddleware:
         fault = fault_of(exception)
         if fault is None:
             return None
-        _log(request, fault, exception)
+        log_fault(request, fault, exception)
         return fault_response(request, fault)
