@@ -105,10 +105,8 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+# "Aandacht is running at http://127.0.0.1:PORT/" (in any language): the port `--port 0` got.
+ANNOUNCED_PORT = re.compile(r"http://127\.0\.0\.1:(\d+)/")
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -265,7 +263,7 @@ def prepare_sqlite(target: Target, people: int, seed: int, cache: Path | None) -
 
 
 def start_server(target: Target, workers: int | None) -> None:
-    target.port = free_port()
+    target.port = 0  # known once the server says where it listens
     env = dict(target.env)
     env["AANDACHT_BASE_URL"] = f"https://{BASE_HOST}"
     env["AANDACHT_TRUSTED_PROXIES"] = "1"
@@ -277,7 +275,7 @@ def start_server(target: Target, workers: int | None) -> None:
         "--host",
         "127.0.0.1",
         "--port",
-        str(target.port),
+        "0",  # the kernel picks a free port; read back from the server's announcement
     ]
     if workers:
         command += ["--workers", str(workers)]
@@ -295,6 +293,12 @@ def start_server(target: Target, workers: int | None) -> None:
     while time.monotonic() < deadline:
         if target.process.poll() is not None:
             raise SystemExit(f"the {target.db} server exited:\n{log.read_text()[-3000:]}")
+        if not target.port:
+            found = ANNOUNCED_PORT.search(log.read_text(errors="replace"))
+            if found is None:
+                time.sleep(0.3)
+                continue
+            target.port = int(found.group(1))
         try:
             with socket.create_connection(("127.0.0.1", target.port), timeout=1):
                 return

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -35,12 +36,6 @@ def leg_database_url() -> str:
     return url if url.startswith(("postgres://", "postgresql://")) else ""
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _admin_connection(url: str) -> psycopg.Connection[tuple[object, ...]]:
     config = dj_database_url.parse(url)
     return psycopg.connect(
@@ -50,7 +45,7 @@ def _admin_connection(url: str) -> psycopg.Connection[tuple[object, ...]]:
         host=config.get("HOST") or None,
         port=config.get("PORT") or None,
         autocommit=True,
-        connect_timeout=5,
+        connect_timeout=30,
     )
 
 
@@ -105,19 +100,6 @@ def run_python(env: dict[str, str], code: str, timeout: float = 300) -> str:
     return done.stdout
 
 
-def supports_production_workers() -> bool:
-    """Whether ``aandacht serve --production`` runs gunicorn (``--workers``) yet."""
-    done = subprocess.run(  # noqa: S603
-        [AANDACHT, "serve", "--help"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={**os.environ, "COLUMNS": "200"},
-    )
-    return "--workers" in done.stdout
-
-
 @dataclass
 class Server:
     """A running ``aandacht serve``; its stderr and stdout go to ``log``."""
@@ -125,7 +107,6 @@ class Server:
     process: subprocess.Popen[bytes]
     port: int
     log: Path
-    production: bool
     headers: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -136,32 +117,29 @@ class Server:
         return self.log.read_text(errors="replace")
 
 
+ANNOUNCED = re.compile(r"running at http://127\.0\.0\.1:(\d+)/")
+
+
 @contextlib.contextmanager
 def running_server(
     env: dict[str, str],
     log: Path,
     *,
     workers: int = 4,
+    threads: int = 4,
     timeout: float = 120,
     as_user: int | None = None,
 ) -> Iterator[Server]:
-    """``aandacht serve --production`` (gunicorn) when available, else plain ``serve``;
-    always stopped (SIGTERM, then SIGKILL of its process group). ``as_user``: run it as
-    that uid (and gid), which needs root."""
-    port = free_port()
-    production = supports_production_workers()
-    command = [AANDACHT, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    """``aandacht serve --production`` (gunicorn) on a port the kernel picks (``--port 0``;
+    the port is read from what the server announces, so no other process can take it in
+    between); always stopped (SIGTERM, then SIGKILL of its process group). ``as_user``: run
+    it as that uid (and gid), which needs root."""
+    command = [AANDACHT, "serve", "--host", "127.0.0.1", "--port", "0", "--production"]
+    command += ["--workers", str(workers), "--threads", str(threads)]
     server_env = dict(env)
-    headers: dict[str, str] = {}
-    if production:
-        command += ["--production", "--workers", str(workers)]
-        server_env.update(AANDACHT_BASE_URL=BASE_URL, AANDACHT_TRUSTED_PROXIES="1")
-        # The recipe of aandacht.web.production: this script plays the https proxy.
-        headers = {
-            "X-Forwarded-Proto": "https",
-            "X-Forwarded-For": "127.0.0.1",
-            "Referer": f"https://127.0.0.1:{port}/",
-        }
+    server_env.update(
+        AANDACHT_BASE_URL=BASE_URL, AANDACHT_TRUSTED_PROXIES="1", AANDACHT_LANGUAGE="en"
+    )
     command = as_user_command(as_user) + command
     with log.open("wb") as sink:
         process = subprocess.Popen(  # noqa: S603
@@ -171,18 +149,41 @@ def running_server(
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    server = Server(process, port, log, production, headers)
     try:
+        port = announced_port(process, log, timeout)
+        # The recipe of aandacht.web.production: this script plays the https proxy.
+        headers = {
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-For": "127.0.0.1",
+            "Referer": f"https://127.0.0.1:{port}/",
+        }
+        server = Server(process, port, log, headers)
         deadline = time.monotonic() + timeout
         while True:
             assert process.poll() is None, f"the server stopped:\n{server.log_text()[-4000:]}"
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 5):
                 break
             assert time.monotonic() < deadline, f"no server after {timeout} s:\n{server.log_text()}"
             time.sleep(0.2)
         yield server
     finally:
         stop(process)
+
+
+def announced_port(process: subprocess.Popen[bytes], log: Path, timeout: float) -> int:
+    """The port of "Aandacht is running at http://127.0.0.1:PORT/" once the server has said
+    "Press Ctrl-C" (gunicorn, and so the production mode, is then certainly running)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        said = log.read_text(errors="replace")
+        found = ANNOUNCED.search(said)
+        if found and "Press Ctrl-C" in said:
+            # Never quietly another server: production mode (gunicorn) or a failed test.
+            assert "Production mode" in said, f"not the production server:\n{said[-4000:]}"
+            return int(found.group(1))
+        assert process.poll() is None, f"the server stopped:\n{said[-4000:]}"
+        assert time.monotonic() < deadline, f"no server after {timeout} s:\n{said[-4000:]}"
+        time.sleep(0.2)
 
 
 def as_user_command(uid: int | None) -> list[str]:
@@ -194,16 +195,17 @@ def as_user_command(uid: int | None) -> list[str]:
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
+    """SIGTERM to the whole process group (the arbiter and its workers), a bounded wait for
+    a graceful stop, then SIGKILL to the group in any case: a worker that outlived its
+    arbiter must not hold the database or the port into the next test."""
+    group = process.pid  # start_new_session: the group's id is the leader's pid
     with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
+        os.killpg(group, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(group, signal.SIGKILL)
+    process.wait(timeout=30)
 
 
 def loads_last_line(output: str) -> object:
