@@ -56,7 +56,9 @@ store = SessionStore()
 store[SESSION_KEY] = str(user.pk)
 store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
 store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-store["aandacht_signed_in_seen"] = 2**40  # far ahead: no "last seen" write per request
+# No "last seen" time yet: the first request records it (sessions.touch; a time in the
+# future would not count as fresh, so it would write on every request). The visits before
+# the database turns read-only make it fresh; a later one due again skips the failed write.
 store.create()
 print(json.dumps({"person": person.pk, "vault": vault.pk, "session": store.session_key,
                   "token": create_token(user, "t", "write", vault=vault).secret}))
