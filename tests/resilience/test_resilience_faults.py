@@ -60,6 +60,17 @@ def disk_full(ann: Person, as_alice: Client) -> Iterator[None]:
     as_alice.get("/")  # the session bookkeeping of the first request is written before
     with connection.cursor() as cursor:
         if on_sqlite():
+            # Free pages inside the file (left by earlier tests' deleted rows) would take the
+            # new rows without growing it: fill them first, so every insert needs a new page.
+            cursor.execute("PRAGMA freelist_count")
+            (free,) = cursor.fetchone()
+            if free:
+                cursor.execute("PRAGMA page_size")
+                (page_size,) = cursor.fetchone()
+                cursor.execute("CREATE TABLE fault_filler (b BLOB)")
+                cursor.execute(
+                    "INSERT INTO fault_filler VALUES (zeroblob(%s))", [int(free) * int(page_size)]
+                )
             cursor.execute("PRAGMA page_count")
             (pages,) = cursor.fetchone()
             cursor.execute(f"PRAGMA max_page_count = {int(pages)}")
@@ -78,6 +89,7 @@ def disk_full(ann: Person, as_alice: Client) -> Iterator[None]:
     if on_sqlite():
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA max_page_count = 1073741823")
+            cursor.execute("DROP TABLE IF EXISTS fault_filler")
 
 
 @pytest.fixture
