@@ -19,6 +19,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -139,6 +140,26 @@ def test_a_database_turned_read_only_keeps_reads_and_refuses_writes_clearly(
         seed = json.loads(run_python(env, SEED).strip().splitlines()[-1])
         as_user = NOBODY if on_sqlite and os.geteuid() == 0 else None
         if as_user is not None:
+            # root writes read-only files anyway, so the server runs as nobody: the checkout
+            # (its .venv) must be readable by others, as a usual clone is (not a 0700 one).
+            reachable = subprocess.run(  # noqa: S603
+                [
+                    "setpriv",
+                    f"--reuid={NOBODY}",
+                    f"--regid={NOBODY}",
+                    "--clear-groups",
+                    sys.executable,
+                    "-c",
+                    "import aandacht",
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert reachable.returncode == 0, (
+                "user nobody cannot run this checkout's Python (make the path to the "
+                f"checkout readable by others, e.g. chmod o+rx):\n{reachable.stderr[-2000:]}"
+            )
             subprocess.run(["chown", "-R", f"{NOBODY}:{NOBODY}", str(data_dir)], check=True)  # noqa: S603, S607
         database_file = Path(database_url.removeprefix("sqlite:///"))
         person = f"/people/{seed['person']}/"
