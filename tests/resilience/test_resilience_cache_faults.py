@@ -13,13 +13,12 @@ read-only PostgreSQL (sub)transaction.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import reverse
+from refusing_writes import refusing_writes
 
 from aandacht.accounts.models import Vault
 from aandacht.accounts.password_reset import claim_reset_mail
@@ -51,27 +50,6 @@ def database_cache() -> Iterator[None]:
 @pytest.fixture
 def ann(vault: Vault) -> Person:
     return create_person(vault, "Ann Smith")
-
-
-def on_sqlite() -> bool:
-    return connection.vendor == "sqlite"
-
-
-@contextmanager
-def refusing_writes() -> Iterator[None]:
-    """SQLite's query_only; on PostgreSQL a read-only (sub)transaction, undone by rolling
-    back its savepoint so the test's own teardown can write again."""
-    savepoint = None if on_sqlite() else transaction.savepoint()
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA query_only = ON" if on_sqlite() else "SET TRANSACTION READ ONLY")
-    try:
-        yield
-    finally:
-        if savepoint is None:
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA query_only = OFF")
-        else:
-            transaction.savepoint_rollback(savepoint)
 
 
 def test_a_form_whose_token_the_cache_cannot_store_gets_the_fault_page_not_saved(

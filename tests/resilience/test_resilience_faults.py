@@ -14,16 +14,16 @@ import errno
 import io
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import psycopg
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import DatabaseError, OperationalError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from refusing_writes import on_sqlite, refusing_writes
 
 from aandacht.accounts.models import Vault
 from aandacht.accounts.sessions import SEEN_KEY
@@ -41,10 +41,6 @@ HTMX = {"HX-Request": "true"}
 BIG_NOTE = "A long story about the holidays. " * 280  # ~10 KB: needs pages the disk lacks
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 FULL_TABLES = ("people_person", "timeline_note", "timeline_interaction")
-
-
-def on_sqlite() -> bool:
-    return connection.vendor == "sqlite"
 
 
 @pytest.fixture
@@ -98,23 +94,6 @@ def read_only(ann: Person, as_alice: Client) -> Iterator[None]:
     as_alice.get("/")
     with refusing_writes():
         yield
-
-
-@contextmanager
-def refusing_writes() -> Iterator[None]:
-    """SQLite's query_only; on PostgreSQL a read-only (sub)transaction, undone by rolling
-    back its savepoint so the test's own teardown can write again."""
-    savepoint = None if on_sqlite() else transaction.savepoint()
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA query_only = ON" if on_sqlite() else "SET TRANSACTION READ ONLY")
-    try:
-        yield
-    finally:
-        if savepoint is None:
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA query_only = OFF")
-        else:
-            transaction.savepoint_rollback(savepoint)
 
 
 def note_url(person: Person) -> str:
