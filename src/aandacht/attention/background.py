@@ -2,7 +2,8 @@
 
 A daemon thread wakes every minute and, if this process holds the scheduler lease, calls
 :func:`aandacht.attention.digest.send_due_digests` and then makes the scheduled backup when one
-is due (:func:`aandacht.backup.schedule.run_scheduled_backup`; AANDACHT_BACKUP_EVERY_HOURS).
+is due (:func:`aandacht.backup.schedule.run_scheduled_backup`; AANDACHT_BACKUP_EVERY_HOURS),
+and once a day, on SQLite, refreshes the query planner's statistics (:func:`refresh_statistics`).
 Each job fails on its own: a full backup disk does not stop the digests, nor the reverse.
 
 The lease is one ``SchedulerLease`` row
@@ -45,6 +46,9 @@ LEASE_SECONDS = 150.0
 #: Shorter than gunicorn's graceful timeout (20 s, web/production.py), so that a stopping
 #: worker gets to release the lease before it is killed.
 STOP_TIMEOUT_SECONDS = 15.0
+#: SQLite's query-planner statistics are refreshed once per this period (refresh_statistics).
+STATISTICS_LEASE = "planner-statistics"
+STATISTICS_EVERY = dt.timedelta(days=1)
 
 Job = Callable[[], object]
 
@@ -116,11 +120,32 @@ def make_scheduled_backup(now: dt.datetime | None = None) -> None:
     run_scheduled_backup(now)
 
 
+def refresh_statistics(now: dt.datetime | None = None) -> bool:
+    """SQLite's query-planner statistics, once a day (:mod:`aandacht.planner_statistics`);
+    True when they were refreshed. Nothing on PostgreSQL, where autovacuum analyzes.
+
+    The day is a lease too (:data:`STATISTICS_LEASE`, held for :data:`STATISTICS_EVERY`): a
+    holder of its own each time, so only its expiry lets the next run in, whichever process
+    holds the scheduler then, and a restart does not run it again. It is taken before the
+    step runs, so a failing step is tried again the next day, not every minute.
+    """
+    from aandacht import planner_statistics
+
+    if connections["default"].vendor != "sqlite":
+        return False
+    seconds = STATISTICS_EVERY.total_seconds()
+    if not acquire_lease(new_holder(), now=now, seconds=seconds, name=STATISTICS_LEASE):
+        return False
+    return planner_statistics.refresh_quietly("daily") is not None
+
+
 def run_jobs(now: dt.datetime | None = None) -> None:
-    """The lease holder's work of one tick: the digests, then a backup if one is due."""
+    """The lease holder's work of one tick: the digests, then a backup if one is due, then
+    the daily statistics."""
     jobs: list[tuple[str, Callable[[], object]]] = [
         ("digests", send_digests),
         ("backup", lambda: make_scheduled_backup(now)),
+        ("statistics", lambda: refresh_statistics(now)),
     ]
     for name, job in jobs:
         try:

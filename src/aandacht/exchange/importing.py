@@ -26,6 +26,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
 from typing import Any, NamedTuple
 
@@ -37,6 +38,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from aandacht import planner_statistics
 from aandacht.accounts.models import Vault
 from aandacht.exchange import bulk
 from aandacht.exchange.exporting import NOTE_SEPARATOR, derived_uid_for
@@ -73,6 +75,9 @@ SKIPPED_LINE_CODES = frozenset({"not_a_property", "outside", "bad_date"})
 _NAME_FIELDS = {"given_name", "particles", "family_name"}
 PHOTOS_PENDING = 64  # photos handed to the writing thread before the finished ones are counted
 DETAIL_LIMIT = 200  # new and updated people listed by name in a report (the rest counted)
+#: An import that created or updated this many people refreshes SQLite's query-planner
+#: statistics afterwards (aandacht.planner_statistics); smaller ones change too little.
+STATISTICS_AFTER_PEOPLE = 1000
 
 
 @dataclass
@@ -207,6 +212,10 @@ def import_records(
         for name in stored_files:
             default_storage.delete(name)
         raise
+    if not dry_run and report.created + report.updated >= STATISTICS_AFTER_PEOPLE:
+        # After the commit (at once, or when a caller's outer transaction commits), never in
+        # it: the import is stored whatever the statistics step does (it logs a failure).
+        transaction.on_commit(partial(planner_statistics.refresh_quietly, "import"))
     return report
 
 

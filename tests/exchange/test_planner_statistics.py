@@ -1,0 +1,218 @@
+"""SQLite's query-planner statistics: after a big import, daily from the scheduler, never on
+PostgreSQL, and never at the cost of the import (aandacht.planner_statistics)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+
+from aandacht import planner_statistics
+from aandacht.accounts.models import Vault
+from aandacht.attention import background
+from aandacht.attention.models import SchedulerLease
+from aandacht.exchange import importing
+from aandacht.exchange.importing import import_records
+from aandacht.exchange.records import Record
+from aandacht.people.models import Person
+
+T0 = dt.datetime(2026, 12, 6, 3, 0, tzinfo=dt.UTC)
+
+on_sqlite = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's statistics (the SQLite leg)"
+)
+on_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL: nothing to do (the PostgreSQL leg)"
+)
+
+
+def people(count: int) -> list[Record]:
+    return [
+        Record(number=n, given_name=f"Person{n}", family_name="Statistiek") for n in range(count)
+    ]
+
+
+def stat_rows() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if cursor.fetchone()[0] == 0:
+            return 0
+        cursor.execute("SELECT count(*) FROM sqlite_stat1")
+        return int(cursor.fetchone()[0])
+
+
+def no_statistics() -> None:
+    """Start without statistics (a restore test may have left some in the test database);
+    the test's transaction brings them back."""
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS sqlite_stat1")
+    assert stat_rows() == 0
+
+
+@pytest.fixture
+def few_are_many(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importing, "STATISTICS_AFTER_PEOPLE", 3)
+
+
+# --- after an import ----------------------------------------------------------------------
+
+
+@on_sqlite
+@pytest.mark.django_db
+def test_a_big_import_leaves_statistics_after_its_commit(
+    vault: Vault,
+    alice: User,
+    few_are_many: None,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    no_statistics()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        report = import_records(vault, people(3), user=alice)
+        assert stat_rows() == 0  # not inside the import's transaction
+    assert report.created == 3 and len(callbacks) == 1
+    assert stat_rows() > 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tbl FROM sqlite_stat1")
+        assert "people_person" in {row[0] for row in cursor.fetchall()}
+
+
+@on_sqlite
+@pytest.mark.django_db
+def test_a_small_import_or_a_dry_run_leaves_the_statistics_alone(
+    vault: Vault,
+    alice: User,
+    few_are_many: None,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    no_statistics()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        import_records(vault, people(2), user=alice)
+        import_records(vault, people(5), user=alice, dry_run=True)
+    assert callbacks == [] and stat_rows() == 0
+
+
+@pytest.mark.django_db
+def test_a_failing_statistics_step_does_not_fail_the_import(
+    vault: Vault,
+    alice: User,
+    few_are_many: None,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    def broken(cursor: Any, *args: Any) -> str:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(planner_statistics, "refresh_sqlite", broken)
+    caplog.set_level(logging.WARNING, logger="aandacht.planner_statistics")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        report = import_records(vault, people(4), user=alice)
+    assert report.created == 4 and len(callbacks) == 1
+    assert Person.objects.filter(vault=vault, family_name="Statistiek").count() == 4
+    if connection.vendor == "sqlite":
+        assert "statistics were not refreshed (import): database or disk is full" in caplog.text
+    else:
+        assert caplog.text == ""  # PostgreSQL: the step does nothing, so nothing fails
+
+
+# --- the daily tick -------------------------------------------------------------------------
+
+
+@on_sqlite
+@pytest.mark.django_db
+def test_the_daily_tick_gathers_statistics_once_a_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    no_statistics()
+    monkeypatch.setattr(background, "send_digests", lambda: None)
+    monkeypatch.setattr(background, "make_scheduled_backup", lambda now=None: None)
+    clock = [T0]
+    scheduler = background.Scheduler(holder="me", clock=lambda: clock[0])
+    assert scheduler.tick() is True
+    assert stat_rows() > 0
+    lease = SchedulerLease.objects.get(name=background.STATISTICS_LEASE)
+    assert lease.expires_at == T0 + dt.timedelta(days=1)
+
+    no_statistics()
+    clock[0] = T0 + dt.timedelta(hours=23)
+    assert scheduler.tick() is True
+    assert background.refresh_statistics(clock[0]) is False  # the same day: not again
+    assert stat_rows() == 0
+
+    clock[0] = T0 + dt.timedelta(days=1, minutes=1)
+    assert scheduler.tick() is True
+    assert stat_rows() > 0
+
+
+@on_sqlite
+@pytest.mark.django_db
+def test_only_the_scheduler_lease_holder_gathers_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    no_statistics()
+    monkeypatch.setattr(background, "send_digests", lambda: None)
+    monkeypatch.setattr(background, "make_scheduled_backup", lambda now=None: None)
+    assert background.acquire_lease("another process", now=T0)
+    assert background.Scheduler(holder="me", clock=lambda: T0).tick() is False
+    assert stat_rows() == 0
+    assert not SchedulerLease.objects.filter(name=background.STATISTICS_LEASE).exists()
+
+
+@on_sqlite
+@pytest.mark.django_db
+def test_a_failing_daily_step_is_logged_and_the_tick_goes_on(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(cursor: Any, *args: Any) -> str:
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    sent: list[int] = []
+    monkeypatch.setattr(planner_statistics, "refresh_sqlite", broken)
+    monkeypatch.setattr(background, "send_digests", lambda: sent.append(1))
+    monkeypatch.setattr(background, "make_scheduled_backup", lambda now=None: None)
+    caplog.set_level(logging.WARNING)
+    assert background.Scheduler(holder="me", clock=lambda: T0).tick() is True
+    assert sent == [1]
+    assert "statistics were not refreshed (daily): attempt to write a readonly" in caplog.text
+
+
+@on_postgres
+@pytest.mark.django_db
+def test_nothing_happens_on_postgresql(
+    vault: Vault,
+    alice: User,
+    few_are_many: None,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    def must_not_run(cursor: Any, *args: Any) -> str:
+        raise AssertionError("no SQLite statistics on PostgreSQL")
+
+    monkeypatch.setattr(planner_statistics, "refresh_sqlite", must_not_run)
+    assert planner_statistics.refresh() is None
+    assert background.refresh_statistics(T0) is False
+    assert not SchedulerLease.objects.filter(name=background.STATISTICS_LEASE).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert import_records(vault, people(3), user=alice).created == 3
+
+
+# --- which statement ------------------------------------------------------------------------
+
+
+def test_the_first_time_analyze_then_optimize_where_sqlite_has_it(tmp_path: Any) -> None:
+    with sqlite3.connect(tmp_path / "s.sqlite3", isolation_level=None) as db:
+        db.execute("CREATE TABLE t (a INTEGER, b TEXT)")
+        db.execute("CREATE INDEX t_a ON t (a)")
+        db.executemany("INSERT INTO t VALUES (?, ?)", [(n % 7, "x") for n in range(200)])
+        cursor = db.cursor()
+        assert not planner_statistics.has_statistics(cursor)
+        assert planner_statistics.refresh_sqlite(cursor, (3, 46, 0)) == "analyze"
+        assert planner_statistics.has_statistics(cursor)
+        # Older SQLite's optimize only looks at tables this connection used: ANALYZE again.
+        assert planner_statistics.refresh_sqlite(cursor, (3, 40, 1)) == "analyze"
+        if sqlite3.sqlite_version_info >= (3, 46, 0):
+            assert planner_statistics.refresh_sqlite(cursor) == "optimize"
+        stats = db.execute("SELECT stat FROM sqlite_stat1 WHERE idx = 't_a'").fetchone()
+        assert stats == ("200 29",)
