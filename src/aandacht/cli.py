@@ -141,6 +141,8 @@ def ready() -> User:
     try:
         return bootstrap.ensure_ready(notify=say)
     except (ImproperlyConfigured, DatabaseError) as error:
+        if storage_fault_message(error) is not None:
+            raise  # a full disk or a read-only database: main() says so
         fail(_("The database cannot be used: %(error)s") % {"error": error})
 
 
@@ -1174,9 +1176,84 @@ from aandacht import (  # noqa: E402, F401
 )
 
 
+def database_description() -> str:
+    """The configured database for a message: the SQLite file, or the server's URL without
+    its password."""
+    from django.conf import settings
+
+    config = settings.DATABASES["default"]
+    if "sqlite" in str(config.get("ENGINE", "")):
+        return str(config.get("NAME", ""))
+    user = f"{config['USER']}@" if config.get("USER") else ""
+    port = f":{config['PORT']}" if config.get("PORT") else ""
+    host = config.get("HOST") or "localhost"
+    return f"postgres://{user}{host}{port}/{config.get('NAME', '')}"
+
+
+def storage_fault_message(error: BaseException) -> str | None:
+    """One line for a write refused by a full disk or a read-only database or file system
+    (recognised as web/faults.py does), or ``None`` for any other error."""
+    from django.conf import settings
+
+    if not settings.configured:  # before Django: no translations, no database yet
+        return None
+    from aandacht.web.faults import Fault, fault_of
+
+    fault = fault_of(error)
+    if fault is None:
+        return None
+    cause: BaseException | None = error
+    while cause is not None and not isinstance(cause, OSError):
+        cause = cause.__cause__
+    if isinstance(cause, OSError) and cause.filename:
+        where = {"path": str(cause.filename)}
+        if fault is Fault.DISK_FULL:
+            return (
+                _(
+                    "Nothing was saved: the disk that holds “%(path)s” is full. Free some space "
+                    "on it and try again."
+                )
+                % where
+            )
+        return (
+            _(
+                "Nothing was saved: “%(path)s” is on a read-only file system. Make it writable "
+                "and try again."
+            )
+            % where
+        )
+    where = {"database": database_description()}
+    if fault is Fault.DISK_FULL:
+        return (
+            _(
+                "Nothing was saved: the disk that holds the database %(database)s is full. Free "
+                "some space on it and try again."
+            )
+            % where
+        )
+    return (
+        _(
+            "Nothing was saved: the database %(database)s is read-only. Make it (and its folder) "
+            "writable for this user, or point DATABASE_URL at a writable database, and try again."
+        )
+        % where
+    )
+
+
 def main() -> None:
-    """The console script: ``aandacht``."""
-    app()
+    """The console script: ``aandacht``.
+
+    A write refused by a full disk or a read-only database is the machine's condition, not a
+    bug: one line saying so (which database, what to do) and exit 1, instead of a traceback.
+    Every command's writes are transactional, so nothing was half written."""
+    try:
+        app()
+    except Exception as error:
+        message = storage_fault_message(error)
+        if message is None:
+            raise
+        err.print(Text(message, style="bold red"), soft_wrap=True)
+        sys.exit(EXIT_FAILED)
 
 
 if __name__ == "__main__":
