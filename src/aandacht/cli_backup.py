@@ -221,7 +221,7 @@ def _archive_problem(path: str, problem: ArchiveProblem) -> NoReturn:
     }  # fmt: skip
     message = messages.get(problem.code, _("“%(path)s” cannot be restored: %(detail)s."))
     fail(
-        message % {"path": path, "detail": problem.message},
+        message % {"path": path, "detail": problem.detail(_)},
         EXIT_REFUSED,
         details=[_("Nothing was changed.")],
     )

@@ -24,7 +24,7 @@ import re
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -45,13 +45,32 @@ SCHEDULED_PATTERN = re.compile(r"^aandacht-backup-(\d{8}T\d{6}Z)\.zip$")
 SCHEDULED_STAMP = "%Y%m%dT%H%M%SZ"
 
 
-class ArchiveProblem(Exception):
-    """An archive that cannot be restored; ``code`` names the problem for scripts and tests."""
+def gettext_noop(message: str) -> str:
+    """Marks an English message for the translation catalogue (``makemessages`` knows the
+    name) without importing Django here; :meth:`ArchiveProblem.detail` translates it."""
+    return message
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
+
+class ArchiveProblem(Exception):
+    """An archive that cannot be restored; ``code`` names the problem for scripts and tests.
+
+    ``message`` is data (a member's name, the database's own error) when ``params`` is
+    ``None``; otherwise a :func:`gettext_noop` template with named placeholders, filled with
+    ``params`` (``message`` holds it filled in English).
+    """
+
+    def __init__(self, code: str, message: str, params: dict[str, object] | None = None) -> None:
+        self.template = message
+        self.params = params
+        self.message = message % params if params is not None else message
+        super().__init__(self.message)
         self.code = code
-        self.message = message
+
+    def detail(self, translate: Callable[[str], str] | None = None) -> str:
+        """The detail in the reader's language (``translate``: Django's ``gettext``)."""
+        if self.params is None or translate is None:
+            return self.message
+        return translate(self.template) % self.params
 
 
 @dataclass
@@ -258,31 +277,36 @@ def media_files(root: Path) -> Iterable[tuple[Path, str]]:
 def open_archive(path: Path) -> zipfile.ZipFile:
     """The zip at ``path``, or :class:`ArchiveProblem` saying why it is none."""
     if not path.is_file():
-        raise ArchiveProblem("missing", f"no file {path}")
+        raise ArchiveProblem("missing", gettext_noop("no file %(path)s"), {"path": str(path)})
     with path.open("rb") as handle:
         start = handle.read(4)
     try:
         return zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
         if start == ZIP_MAGIC:
-            raise ArchiveProblem("truncated", "truncated or damaged zip") from None
-        raise ArchiveProblem("not_archive", "not a zip archive") from None
+            damaged = gettext_noop("truncated or damaged zip")
+            raise ArchiveProblem("truncated", damaged, {}) from None
+        raise ArchiveProblem("not_archive", gettext_noop("not a zip archive"), {}) from None
 
 
 def read_manifest(archive: zipfile.ZipFile, supported_version: int = FORMAT_VERSION) -> Manifest:
     try:
         raw = json.loads(archive.read(MANIFEST))
     except KeyError:
-        raise ArchiveProblem("no_manifest", "no manifest.json") from None
+        raise ArchiveProblem("no_manifest", gettext_noop("no manifest.json"), {}) from None
     except (zipfile.BadZipFile, ValueError, OSError) as error:
-        raise ArchiveProblem("bad_manifest", f"manifest unreadable: {error}") from None
+        raise ArchiveProblem(
+            "bad_manifest", gettext_noop("manifest unreadable: %(error)s"), {"error": str(error)}
+        ) from None
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
-        raise ArchiveProblem("bad_manifest", "not an Aandacht backup manifest")
+        raise ArchiveProblem("bad_manifest", gettext_noop("not an Aandacht backup manifest"), {})
     version = raw.get("format_version")
     if not isinstance(version, int):
-        raise ArchiveProblem("bad_manifest", "manifest without a format version")
+        raise ArchiveProblem("bad_manifest", gettext_noop("manifest without a format version"), {})
     if version > supported_version:
-        raise ArchiveProblem("newer_format", f"format version {version}")
+        raise ArchiveProblem(
+            "newer_format", gettext_noop("format version %(version)d"), {"version": version}
+        )
     try:
         manifest = Manifest(
             vendor=str(raw["vendor"]),
@@ -295,12 +319,14 @@ def read_manifest(archive: zipfile.ZipFile, supported_version: int = FORMAT_VERS
             format_version=version,
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
-        raise ArchiveProblem("bad_manifest", f"manifest incomplete: {error}") from None
+        raise ArchiveProblem(
+            "bad_manifest", gettext_noop("manifest incomplete: %(error)s"), {"error": str(error)}
+        ) from None
     if (
         manifest.payload not in (SQLITE_MEMBER, JSONL_MEMBER)
         or manifest.payload not in manifest.files
     ):
-        raise ArchiveProblem("bad_manifest", "manifest names no database")
+        raise ArchiveProblem("bad_manifest", gettext_noop("manifest names no database"), {})
     return manifest
 
 

@@ -27,6 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
+from django.utils.translation import gettext as _
 
 import aandacht
 from aandacht.backup import archive, rows
@@ -152,7 +153,9 @@ def _sqlite_snapshot(destination: Path) -> tuple[dict[str, int], dict[str, list[
         _forget_sessions(copy)
         problem = copy.execute("PRAGMA quick_check").fetchone()[0]
         if problem != "ok":
-            raise sqlite3.DatabaseError(f"the copy failed its check: {problem}")
+            raise sqlite3.DatabaseError(
+                _("the copy failed its check: %(problem)s") % {"problem": problem}
+            )
         tables = {
             name for (name,) in copy.execute("SELECT name FROM sqlite_master WHERE type='table'")
         }
@@ -191,7 +194,9 @@ def _give_up_after(seconds: float) -> Callable[[int, int, int], None]:
 
     def progress(status: int, remaining: int, total: int) -> None:
         if status in (SQLITE_BUSY, SQLITE_LOCKED) and time.monotonic() > deadline:
-            raise sqlite3.OperationalError(f"the database stayed locked for {seconds:.0f}s")
+            raise sqlite3.OperationalError(
+                _("the database stayed locked for %(seconds)d s") % {"seconds": round(seconds)}
+            )
 
     return progress
 

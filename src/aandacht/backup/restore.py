@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -44,6 +45,8 @@ from django.utils.translation import gettext as _
 
 from aandacht.backup import archive, rows
 from aandacht.backup.make import BUSY_SECONDS, _give_up_after
+
+logger = logging.getLogger(__name__)
 
 RESTORE_ALIAS = "aandacht_restore"
 #: What makes an instance "not empty": a restore would overwrite these.
@@ -175,7 +178,9 @@ def restore_backup(
                             rows.empty_tables(alias)  # what post_migrate put there
                             rows.load_jsonl(lines, alias, registry)
                     except (rows.UnknownTable, ValueError) as error:
-                        raise RestoreFailed(f"the backup's rows do not fit: {error}") from None
+                        raise RestoreFailed(
+                            _("the backup's rows do not fit: %(error)s") % {"error": error}
+                        ) from None
                 if checked.needs_migration:
                     _migrate_file(temp_db, None)
             _forget_sessions(temp_db)
@@ -196,6 +201,7 @@ def restore_backup(
             progress("swap")
         target_vendor = str(connections["default"].vendor)
         if target_vendor == "sqlite":
+            _gather_statistics(temp_db)
             counts = _into_sqlite(temp_db)
         else:
             counts = _into_other(temp_db)
@@ -303,6 +309,31 @@ def _check_sqlite(path: Path) -> None:
         raise archive.ArchiveProblem("bad_database", str(result))
 
 
+def _gather_statistics(temp_db: Path) -> None:
+    """The query planner's statistics in the restored file before it is swapped in (a
+    JSON-lines backup has none; a SQLite one may be old): see :mod:`aandacht.planner_statistics`.
+    Only a speed-up, so a failure is logged and the restore goes on."""
+    from aandacht import planner_statistics
+
+    try:
+        with contextlib.closing(sqlite3.connect(temp_db, isolation_level=None)) as db:
+            planner_statistics.refresh_sqlite(db.cursor())
+    except sqlite3.Error as error:
+        logger.warning("the restored database was not analyzed: %s", error)
+
+
+def _database_refused(error: sqlite3.Error) -> str:
+    """Why the live SQLite database refused the restored one, in the reader's language."""
+    from aandacht.web.faults import Fault, fault_of
+
+    fault = fault_of(error)
+    if fault is Fault.DISK_FULL:
+        return _("the disk is full (%(error)s)") % {"error": error}
+    if fault is Fault.READ_ONLY:
+        return _("the database cannot be written to (%(error)s)") % {"error": error}
+    return _("the database said “%(error)s”") % {"error": error}
+
+
 def _migrate_file(path: Path, targets: list[tuple[str, str]] | None) -> None:
     env = dict(os.environ)
     env.update(
@@ -324,7 +355,9 @@ def _migrate_file(path: Path, targets: list[tuple[str, str]] | None) -> None:
     )
     if completed.returncode != 0:
         tail = (completed.stderr or completed.stdout).strip().splitlines()[-3:]
-        raise RestoreFailed("migrating the backup failed: " + " / ".join(tail))
+        raise RestoreFailed(
+            _("migrating the backup failed: %(output)s") % {"output": " / ".join(tail)}
+        )
 
 
 @contextlib.contextmanager
@@ -354,14 +387,14 @@ def _into_sqlite(temp_db: Path) -> dict[str, int]:
     connection.ensure_connection()
     live = connection.connection
     if connection.in_atomic_block:
-        raise RestoreFailed("a restore cannot run inside a transaction")
+        raise RestoreFailed(_("a restore cannot run inside a transaction"))
     try:
         with contextlib.closing(sqlite3.connect(temp_db)) as source:
             # One step: one write transaction on the live file. While a server holds the
             # write lock the step keeps failing busy; give up after BUSY_SECONDS.
             source.backup(live, pages=-1, progress=_give_up_after(BUSY_SECONDS))
     except sqlite3.Error as error:  # e.g. the disk is full: SQLite rolled the copy back
-        raise RestoreFailed(str(error)) from None
+        raise RestoreFailed(_database_refused(error)) from None
     connection.close()  # the next query opens the new database afresh
     return rows.count_rows("default")
 
