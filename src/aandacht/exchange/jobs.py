@@ -10,6 +10,12 @@ commits.
 A job whose thread is gone (the server stopped mid-way) stays "previewing" or "importing" in
 the database; :func:`is_interrupted` recognises it, and :func:`retry` starts it again. The
 import is atomic, so an interrupted one wrote nothing and trying again is safe.
+
+Several server processes (gunicorn's workers, several app servers on one database) see the
+same jobs, but only the one running a job knows its thread. So a running job also holds its
+lock (:mod:`~aandacht.exchange.job_lock`) from before its status says "running" until its work
+has ended, and the lock dies with the process: a job is interrupted only when nobody holds it.
+Every start takes the lock first, so no job runs twice at the same time.
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from aandacht.accounts.models import Membership, Role, Vault
-from aandacht.exchange import csv_sources, json_document, sources
+from aandacht.exchange import csv_sources, job_lock, json_document, sources
 from aandacht.exchange.importing import import_records
 from aandacht.exchange.models import ImportFormat, ImportJob, ImportStatus
 from aandacht.exchange.records import Problem, Record, UnreadableFile
@@ -49,7 +55,8 @@ R = TypeVar("R")
 SYNC_MAX_BYTES = 256 * 1024
 # How much of a file format detection looks at.
 HEAD_BYTES = 64 * 1024
-# A running job that made no progress for this long, with no thread here, was interrupted.
+# A running job that made no progress for this long, with no thread here and nobody holding its
+# lock, was interrupted. (The lock decides; this only spares a fresh job the lock's look-up.)
 STALE_AFTER = dt.timedelta(minutes=1)
 # An upload left waiting this long (not imported, not cancelled) is dropped with its file.
 ABANDONED_AFTER = dt.timedelta(days=7)
@@ -205,35 +212,57 @@ def claim(job: ImportJob, from_statuses: Iterable[str], to_status: str) -> bool:
 
 def start_preview(job: ImportJob) -> bool:
     """Read the file and work out what importing it would do, writing nothing."""
-    if not claim(
+    return _claim_and_launch(
         job,
         {ImportStatus.UPLOADED, ImportStatus.PREVIEWED, ImportStatus.FAILED},
         ImportStatus.PREVIEWING,
-    ):
-        return False
-    _launch(job, dry_run=True)
-    return True
+    )
 
 
 def start_import(job: ImportJob) -> bool:
     """Import the previewed file; False when it is not (or no longer) waiting to be imported."""
-    if not claim(job, {ImportStatus.PREVIEWED}, ImportStatus.IMPORTING):
-        return False
-    _launch(job, dry_run=False)
+    return _claim_and_launch(job, {ImportStatus.PREVIEWED}, ImportStatus.IMPORTING)
+
+
+def _claim_and_launch(job: ImportJob, from_statuses: Iterable[str], to_status: str) -> bool:
+    # The lock before the status: from the moment the job says it runs, someone holds it.
+    lock = job_lock.acquire(job.pk)
+    if lock is None:
+        return False  # its last run has not let go yet, or another process starts it now
+    try:
+        if not claim(job, from_statuses, to_status):
+            lock.release()
+            return False
+    except BaseException:
+        lock.release()
+        raise
+    _launch(job, dry_run=to_status == ImportStatus.PREVIEWING, lock=lock)
     return True
 
 
 def retry(job: ImportJob) -> bool:
-    """Start an interrupted job again from where it can be: a preview, or the whole import."""
+    """Start an interrupted job again from where it can be: a preview, or the whole import.
+
+    False when it is not interrupted, or another process retries (or cancels) it first: the
+    job's lock is taken before anything changes, so of two retries at once only one runs.
+    """
     if not is_interrupted(job):
         return False
-    won = ImportJob.objects.filter(pk=job.pk, status=job.status, updated_at=job.updated_at).update(
-        updated_at=timezone.now(), bytes_read=0, records_read=0
-    )
-    if not won:
+    lock = job_lock.acquire(job.pk)
+    if lock is None:
+        return False
+    try:
+        won = ImportJob.objects.filter(
+            pk=job.pk, status=job.status, updated_at=job.updated_at
+        ).update(updated_at=timezone.now(), bytes_read=0, records_read=0)
+    except BaseException:
+        lock.release()
+        raise
+    if not won:  # retried (or cancelled) and maybe already finished by someone else
+        lock.release()
         return False
     job.bytes_read = job.records_read = 0
-    _launch(job, dry_run=job.status == ImportStatus.PREVIEWING)
+    _launch(job, dry_run=job.status == ImportStatus.PREVIEWING, lock=lock)
     return True
 
 
@@ -248,10 +277,19 @@ def is_running_here(job_id: int) -> bool:
 
 
 def is_interrupted(job: ImportJob, *, now: dt.datetime | None = None) -> bool:
-    """A job that says it is running but whose work has stopped (a restart, a crash)."""
+    """A job that says it is running but whose work has stopped (a restart, a crash).
+
+    Its work runs nowhere when no process holds its lock. The lock is looked at only for a job
+    that has not changed for :data:`STALE_AFTER`: the page of a running job asks every second,
+    and a job seen moving is not interrupted. The minute also covers the moment a thread started
+    from inside a transaction takes the lock itself (see :func:`_launch`), and a job run by a
+    server from before these locks while it still writes progress (its preview).
+    """
     if job.status not in RUNNING or is_running_here(job.pk):
         return False
-    return job.updated_at < (now or timezone.now()) - STALE_AFTER
+    if job.updated_at >= (now or timezone.now()) - STALE_AFTER:
+        return False
+    return not job_lock.is_held(job.pk)
 
 
 def progress_of(job: ImportJob) -> tuple[int, int]:
@@ -314,14 +352,27 @@ def wait(job_id: int, timeout: float | None = None) -> None:
 
 
 def cancel(job: ImportJob) -> bool:
-    """Drop a job that is not running: its uploaded file goes, its row stays as history."""
+    """Drop a job that is not running: its uploaded file goes, its row stays as history.
+
+    An interrupted job is cancelled under its lock, on the status and time it was seen with: a
+    retry in another process either comes first (and the cancel is refused) or finds the job
+    cancelled.
+    """
     if job.status in RUNNING and not is_interrupted(job):
         return False
     if job.status == ImportStatus.DONE:
         return False
-    won = ImportJob.objects.filter(pk=job.pk, status=job.status).update(
-        status=ImportStatus.CANCELLED, updated_at=timezone.now()
-    )
+    lock = job_lock.acquire(job.pk) if job.status in RUNNING else None
+    if job.status in RUNNING and lock is None:
+        return False
+    try:
+        seen = ImportJob.objects.filter(pk=job.pk, status=job.status)
+        if lock is not None:
+            seen = seen.filter(updated_at=job.updated_at)
+        won = seen.update(status=ImportStatus.CANCELLED, updated_at=timezone.now())
+    finally:
+        if lock is not None:
+            lock.release()
     if not won:
         return False
     job.status = ImportStatus.CANCELLED
@@ -366,7 +417,8 @@ def delete_upload(job: ImportJob) -> None:
         ImportJob.objects.filter(pk=job.pk).update(upload="")
 
 
-def _launch(job: ImportJob, *, dry_run: bool) -> None:
+def _launch(job: ImportJob, *, dry_run: bool, lock: job_lock.HeldLock) -> None:
+    """Run the claimed job, here or in a thread, and release its lock once it has ended."""
     if job.size <= SYNC_MAX_BYTES:
         with _live_lock:
             _live[job.pk] = Live(thread=None)
@@ -375,11 +427,20 @@ def _launch(job: ImportJob, *, dry_run: bool) -> None:
         finally:
             with _live_lock:
                 _live.pop(job.pk, None)
+            lock.release()
         job.refresh_from_db()
         return
+    handed_over: job_lock.HeldLock | None = lock
+    if connection.in_atomic_block:
+        # The thread starts when this transaction commits, and nothing is told when it rolls
+        # back instead: a lock handed over would then stay held until the process ends. The
+        # thread takes the lock itself; until then the job's fresh updated_at keeps other
+        # processes from calling it interrupted (STALE_AFTER).
+        lock.release()
+        handed_over = None
     thread = threading.Thread(
         target=_run_in_thread,
-        args=(job.pk, dry_run, translation.get_language()),
+        args=(job.pk, dry_run, translation.get_language(), handed_over),
         name=f"import-{job.pk}",
         daemon=True,
     )
@@ -423,15 +484,29 @@ def _start_waiting_threads(**kwargs: Any) -> None:
         thread.start()
 
 
-def _run_in_thread(job_id: int, dry_run: bool, language: str | None) -> None:
+def _run_in_thread(
+    job_id: int, dry_run: bool, language: str | None, lock: job_lock.HeldLock | None
+) -> None:
     close_old_connections()
     if language:
         translation.activate(language)  # messages stored on the job, in the user's language
     try:
+        if lock is None:
+            try:
+                lock = job_lock.acquire(job_id)
+            except Exception:
+                log.exception("import job %s: could not take its lock", job_id)
+            if lock is None:
+                # Another process runs it (or the lock could not be had): not twice. Left as
+                # it is, the job counts as interrupted once nobody holds its lock.
+                log.warning("import job %s not started: its lock is held elsewhere", job_id)
+                return
         run(job_id, dry_run=dry_run)
     finally:
         with _live_lock:
             _live.pop(job_id, None)
+        if lock is not None:
+            lock.release()
         connections.close_all()
 
 
