@@ -46,3 +46,24 @@ def test_bench_timing_zero_means_off() -> None:
         assert done.returncode == 0, done.stderr
         answers.append(done.stdout.strip())
     assert answers == ["False", "True"]
+
+
+def test_reading_the_rows_counts_as_sql(as_alice: Client) -> None:
+    """SQLite does a query's work while its rows are read: a query whose rows take a while to
+    fetch must show in ``db``, not only the time ``execute`` took."""
+    from django.db import connection
+
+    from aandacht.web.timing import _QueryClock
+
+    clock = _QueryClock()
+    with connection.execute_wrapper(clock), connection.cursor() as cursor:
+        cursor.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) "
+            "SELECT i FROM n"
+        )
+        executed = clock.seconds
+        rows = cursor.fetchall()
+        cursor.fetchone()
+    assert len(rows) == 300000
+    assert clock.count == 1
+    assert clock.seconds > executed

@@ -5,6 +5,10 @@ can put the SQL time beside each page's time measured in the same run. Outermost
 covers every middleware and ``db`` every query of the request, sessions and sign-in included.
 The header is standard (browsers show it in their network panel); it tells nothing about the
 data, only durations and a query count.
+
+``db`` counts reading the rows too, not only ``execute``: SQLite does most of a query's work
+while the rows are fetched (``execute`` only steps to the first one), so timing ``execute``
+alone reported 20 ms of SQL for a page whose queries took 380 ms.
 """
 
 from __future__ import annotations
@@ -16,9 +20,12 @@ from typing import Any
 from django.db import connections
 from django.http import HttpRequest, HttpResponseBase
 
+FETCHES = ("fetchone", "fetchmany", "fetchall")
+
 
 class _QueryClock:
-    """Sums the wall time of every query run through one connection (an execute wrapper)."""
+    """Sums the wall time of every query run through one connection (an execute wrapper),
+    its rows' fetching included."""
 
     def __init__(self) -> None:
         self.seconds = 0.0
@@ -27,12 +34,33 @@ class _QueryClock:
     def __call__(
         self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
     ) -> Any:
+        self._time_fetches(context["cursor"])
         started = time.perf_counter()
         try:
             return execute(sql, params, many, context)
         finally:
             self.seconds += time.perf_counter() - started
             self.count += 1
+
+    def _time_fetches(self, cursor: Any) -> None:
+        """Time the cursor's fetches as well. Django's ``CursorWrapper`` hands ``fetch*`` out
+        through ``__getattr__``, so an attribute set on the wrapper takes their place; the ORM
+        reads every row through them (``fetchmany`` in chunks, ``fetchone``)."""
+        if getattr(cursor, "_aandacht_timed", False):
+            return
+        for name in FETCHES:
+            setattr(cursor, name, self._timed(getattr(cursor, name)))
+        cursor._aandacht_timed = True
+
+    def _timed(self, fetch: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return fetch(*args)
+            finally:
+                self.seconds += time.perf_counter() - started
+
+        return timed
 
 
 class ServerTiming:
