@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 from django import template
+from django.utils.dateformat import format as date_format
+from django.utils.html import conditional_escape as escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
 from aandacht.people.models import Person
+
+if TYPE_CHECKING:
+    from aandacht.attention.services import AgendaItem
 
 register = template.Library()
 
@@ -37,3 +45,125 @@ def every_days(days: int | None) -> str:
 def get_item(mapping: dict[Any, Any], key: Any) -> Any:
     """``mapping|get_item:key``: a value looked up by a variable key (photo URLs by person)."""
     return mapping.get(key, "") if isinstance(mapping, dict) else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Today's list: each shape of item rendered once, the rest filled in
+
+
+_PERSON_PK = 987654321987  # stands in for a person's id while a shape is rendered
+_FOLLOW_UP_PK = 987654321989
+_STAMP = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)  # a photo's ?v= (4102444800)
+_MARK = "\ue000"  # a private-use character: escaping leaves it alone, no text holds it
+
+
+def _mark(name: str) -> str:
+    return f"{_MARK}{name}{_MARK}"
+
+
+@dataclass
+class _StandInPerson:
+    pk: int
+    name: str
+    initials: str
+    photo: bool
+    updated_at: dt.datetime
+
+
+@dataclass
+class _StandInFollowUp:
+    pk: int
+    text: str
+    direction: str
+
+
+@dataclass
+class _StandInDate:
+    label: str
+
+    def get_kind_display(self) -> str:
+        return self.label
+
+
+@dataclass
+class _StandInItem:
+    person: _StandInPerson
+    kind: str
+    key: str
+    reason: str
+    follow_up: _StandInFollowUp | None
+    important_date: _StandInDate | None
+
+
+def _shape(item: AgendaItem, focused: bool) -> tuple[object, ...]:
+    follow_up = item.follow_up
+    date = item.important_date
+    return (
+        item.kind,
+        follow_up.direction if follow_up is not None else None,
+        str(date.get_kind_display()) if date is not None else None,
+        bool(item.person.photo),
+        focused,
+    )
+
+
+def _stand_in(item: AgendaItem) -> _StandInItem:
+    follow_up = item.follow_up
+    date = item.important_date
+    return _StandInItem(
+        person=_StandInPerson(
+            _PERSON_PK, _mark("name"), _mark("initials"), bool(item.person.photo), _STAMP
+        ),
+        kind=item.kind,
+        key=_mark("key"),
+        reason=_mark("reason"),
+        follow_up=_StandInFollowUp(_FOLLOW_UP_PK, _mark("text"), follow_up.direction)
+        if follow_up is not None
+        else None,
+        important_date=_StandInDate(str(date.get_kind_display())) if date is not None else None,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def agenda_items(context: template.Context, items: list[AgendaItem]) -> str:
+    """``{% agenda_items items %}``: ``attention/includes/agenda_item.html`` for each item, the
+    same markup as including it per item, in a fraction of the time (Today at 50,000 people
+    lists ~150 birthdays and promises, each with four or five forms: rendered one by one that
+    was most of the page). Each shape of item (kind, badge, photo or initials, focused) is
+    rendered once with stand-in values; every item then gets its own values put in, escaped
+    as the template escapes them. The forms share one CSRF token (any masked token is
+    valid)."""
+    # Per render: the shapes hold this request's CSRF token and language.
+    shapes = cast(
+        dict[tuple[object, ...], str],
+        context.render_context.setdefault("attention_agenda_shapes", {}),  # type: ignore[arg-type]
+    )
+    focus = str(context.get("focus", "") or "")
+    parts: list[str] = []
+    for item in items:
+        focused = bool(focus) and focus == item.key
+        shape = _shape(item, focused)
+        skeleton = shapes.get(shape)
+        if skeleton is None:
+            stand_in = _stand_in(item)
+            with context.push(item=stand_in, focus=stand_in.key if focused else ""):
+                assert context.template is not None
+                skeleton = shapes[shape] = context.template.engine.get_template(
+                    "attention/includes/agenda_item.html"
+                ).render(context)
+        person = item.person
+        values = {
+            str(_PERSON_PK): str(person.pk),
+            str(_FOLLOW_UP_PK): str(item.follow_up.pk) if item.follow_up is not None else "",
+            date_format(_STAMP, "U"): (date_format(person.updated_at, "U") if person.photo else ""),
+            _mark("name"): escape(person.name),
+            _mark("initials"): escape(person.initials),
+            _mark("key"): escape(item.key),
+            _mark("reason"): escape(item.reason),
+            _mark("text"): escape(item.follow_up.text) if item.follow_up is not None else "",
+        }
+        html = skeleton
+        for stand_in_value, real in values.items():
+            html = html.replace(stand_in_value, real)
+        parts.append(html)
+    return mark_safe("".join(parts))  # noqa: S308 - rendered by the template, values escaped

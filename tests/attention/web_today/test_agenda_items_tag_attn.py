@@ -1,0 +1,87 @@
+"""``{% agenda_items %}`` renders each shape of agenda item once and fills in the rest: its
+markup must be exactly what including ``attention/includes/agenda_item.html`` per item gives,
+for every kind and badge, a photo or initials, the focused item, a reader without write
+access and another day's agenda, with names and texts that need escaping."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.template import engines
+
+from aandacht.accounts.models import Vault
+from aandacht.attention.services import AgendaItem
+from aandacht.people.models import DateKind, ImportantDate
+from aandacht.people.services import create_person
+from aandacht.timeline.models import FollowUp
+
+INCLUDED = '{% for item in items %}{% include "attention/includes/agenda_item.html" %}{% endfor %}'
+TAGGED = "{% load attention_tags %}{% agenda_items items %}"
+
+
+def _render(source: str, context: dict[str, Any]) -> str:
+    html = engines["django"].from_string(source).render(context)
+    # Each {% csrf_token %} masks the token anew; the tag's forms share one.
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'value="X"', html)
+
+
+def _items(vault: Vault) -> list[AgendaItem]:
+    anna = create_person(vault, "Anna <b>\"&' de Vries")
+    bram = create_person(vault, "Bram Bakker")
+    cor = create_person(vault, "Cor <script>")
+    cor.photo.name = "photos/2026/cor.jpg"
+    ask = FollowUp(pk=41, person=anna, text="send the <i>book</i> & more", direction="request")
+    promise = FollowUp(pk=42, person=bram, text="call back", direction="promise")
+    birthday = ImportantDate(pk=7, person=cor, kind=DateKind.BIRTHDAY, month=1, day=2)
+    other = ImportantDate(pk=8, person=anna, kind=DateKind.ANNIVERSARY, month=1, day=2)
+    return [
+        AgendaItem(person=anna, kind="due", reason="last talked 47 days ago, <monthly>"),
+        AgendaItem(person=bram, kind="retry", reason="tried 3 days ago & again"),
+        AgendaItem(person=cor, kind="due", reason="photo & due"),
+        AgendaItem(person=anna, kind="follow_up", reason="x < y", follow_up=ask),
+        AgendaItem(person=bram, kind="follow_up", reason="promise", follow_up=promise),
+        AgendaItem(person=cor, kind="date", reason="turns 40", important_date=birthday),
+        AgendaItem(person=anna, kind="date", reason="wedding: 5 years", important_date=other),
+        AgendaItem(person=bram, kind="due", reason="second of a shape"),
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("can_act", [True, False])
+@pytest.mark.parametrize("focus", ["", "person-{bram}", "follow-up-41", "date-7", "gone"])
+@pytest.mark.parametrize("is_today", [True, False])
+def test_the_same_markup_as_including_each_item(
+    vault: Vault, can_act: bool, focus: str, is_today: bool
+) -> None:
+    items = _items(vault)
+    day = dt.date(2026, 11, 23)
+    context = {
+        "items": items,
+        "can_act": can_act,
+        "focus": focus.format(bram=items[1].person.pk),
+        "page": SimpleNamespace(is_today=is_today),
+        "agenda": SimpleNamespace(day=day),
+        "here": "/today/?date=2026-11-23",
+        "tomorrow": day + dt.timedelta(days=1),
+        "next_week": day + dt.timedelta(days=7),
+        "latest_snooze": day + dt.timedelta(days=366),
+        "done_kinds": [("call", "Call"), ("message", "Message <b>")],
+        "csrf_token": "a" * 64,
+    }
+    included = _render(INCLUDED, context)
+    tagged = _render(TAGGED, context)
+    assert tagged == included
+    assert "&lt;script&gt;" in tagged and "<script>" not in tagged
+    assert tagged.count('class="agenda-item ') == len(items)
+    if focus and focus != "gone":
+        # Bram is on the list twice (a retry and a due item): both carry his key.
+        assert tagged.count("is-focused") == (2 if focus.startswith("person") else 1)
+
+
+@pytest.mark.django_db
+def test_no_items_no_markup(vault: Vault) -> None:
+    assert _render(TAGGED, {"items": [], "can_act": True}) == ""
