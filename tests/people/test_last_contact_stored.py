@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from aandacht.accounts.models import Vault
 from aandacht.attention.models import Rhythm
+from aandacht.people import briefing
 from aandacht.people.briefing import last_contact
 from aandacht.people.services import create_person
 from aandacht.timeline.services import log_interaction
@@ -66,4 +67,30 @@ def test_a_stale_stored_time_of_an_older_conversation_still_finds_the_latest(
 
     found = last_contact(dirk, NOW)
 
+    assert found is not None and found.interaction.kind == "meeting"
+
+
+def test_someone_with_many_interactions_is_looked_up_among_the_latest(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(briefing, "MANY_INTERACTIONS", 3)
+    monkeypatch.setattr(briefing, "RECENT_CONVERSATIONS", 2)
+    eve, fay = create_person(vault, "Eve Example"), create_person(vault, "Fay Example")
+    for days in (40, 30, 20):
+        log_interaction(vault, [eve], "call", occurred_at=NOW - dt.timedelta(days=days))
+    log_interaction(vault, [eve], "meeting", occurred_at=NOW - dt.timedelta(days=15))
+    log_interaction(vault, [eve], "email", occurred_at=NOW - dt.timedelta(days=1))  # one-way
+    log_interaction(vault, [fay], "video", occurred_at=NOW - dt.timedelta(days=2))
+
+    found = last_contact(eve, NOW)  # the vault's latest two conversations: Fay's, then Eve's
+    assert found is not None and found.interaction.kind == "meeting"
+
+    for days in (4, 3):  # now Eve's latest conversation is not among the vault's latest two
+        log_interaction(vault, [fay], "call", occurred_at=NOW - dt.timedelta(days=days))
+    Rhythm.objects.filter(person=eve).update(last_conversation_at=NOW - dt.timedelta(days=40))
+    found = last_contact(eve, NOW)
+    assert found is not None and found.interaction.kind == "meeting"
+
+    Rhythm.objects.filter(person=eve).delete()
+    found = last_contact(eve, NOW)
     assert found is not None and found.interaction.kind == "meeting"

@@ -20,7 +20,7 @@ from aandacht.people.models import Person
 from aandacht.people.services import create_person
 from aandacht.timeline.forms import SUMMARY_MAX
 from aandacht.timeline.models import FollowUp, Interaction, Moment, Note
-from aandacht.timeline.panel import person_url
+from aandacht.timeline.panel import FIRST_PAGE_SIZE, person_url
 from aandacht.timeline.services import (
     Cursor,
     add_follow_up,
@@ -611,18 +611,24 @@ def fill_timeline(person: Person, author: User, count: int = 60) -> None:
                 add_follow_up(person.vault, person, f"entry {index}", occurred_at=when)
 
 
-def test_the_panel_shows_newest_first_and_fifty_at_a_time(
-    alice: User, ann: Person, django_assert_max_num_queries: Any
+def test_the_panel_shows_the_newest_twenty_then_fifty_at_a_time(
+    as_alice: Client, alice: User, ann: Person, django_assert_max_num_queries: Any
 ) -> None:
     fill_timeline(ann, alice)
 
-    # 7: the sixth is the check-in steps done (they show on the timeline too).
-    with django_assert_max_num_queries(7):
+    # 8: one per kind of entry (the fifth is the check-in steps done, they show on the
+    # timeline too), the people of the interactions, and two for the log form's "with others".
+    with django_assert_max_num_queries(8):
         html = render_panel(ann, alice)
 
     shown = [int(part.split("<")[0]) for part in html.split('class="entry__text">entry ')[1:]]
-    assert shown == list(range(59, 9, -1))
+    assert shown == list(range(59, 39, -1)) and FIRST_PAGE_SIZE == 20
     assert "Show more" in html
+    more = html.split('hx-get="')[-1].split('"')[0].replace("&amp;", "&")
+    fragment = as_alice.get(more, headers=HTMX).content.decode()
+    shown = [int(part.split("<")[0]) for part in fragment.split('class="entry__text">entry ')[1:]]
+    assert shown == list(range(39, -1, -1))  # the remaining forty: a page holds fifty
+    assert "Show more" not in fragment
 
 
 def test_show_more_continues_where_the_page_ended(

@@ -28,6 +28,7 @@ from aandacht.timeline.models import (
     MomentKind,
     Outcome,
 )
+from aandacht.timeline.widget_html import RENDERER
 from aandacht.web.access import positive_id
 
 SUMMARY_MAX = 2000
@@ -89,13 +90,28 @@ class _ShownChoices(ModelChoiceIterator):
         if narrowed is None:
             yield from super().__iter__()
             return
-        rows = list(self.queryset[: OTHERS_LISTED + 1])
+        # Up to one past the limit, as plain rows: building 501 people only to find the vault
+        # is big cost milliseconds on every person page. A small vault's people are built
+        # from these rows, so its list still costs one query.
+        fields = _LISTED_FIELDS
+        rows = list(self.queryset.values_list(*fields)[: OTHERS_LISTED + 1])
         if len(rows) > OTHERS_LISTED:
-            rows = list(narrowed())
             # Rendered after the widget (includes/field.html): says why someone is missing.
             self.field.help_text = BIG_VAULT_OTHERS_HELP
-        for person in rows:
+            people: Any = narrowed()
+        else:
+            alias = self.queryset.db
+            people = (Person.from_db(alias, fields, row) for row in rows)
+        for person in people:
             yield self.choice(person)
+
+
+# What an option needs (its value and the name), in the model's field order (``from_db``).
+_LISTED_FIELDS = tuple(
+    field.attname
+    for field in Person._meta.concrete_fields
+    if field.attname == "id" or field.attname in NAME_FIELDS
+)
 
 
 class PeopleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
@@ -187,6 +203,8 @@ class OnceMixin(forms.Form):
 
 class LogForm(WhenMixin, OnceMixin, forms.Form):
     """Click 1 picks the kind, click 2 saves; everything else has a sensible default."""
+
+    default_renderer = RENDERER  # the widgets without a template each (widget_html)
 
     kind = forms.ChoiceField(
         label=_("Log"),
@@ -285,6 +303,8 @@ class EditInteractionForm(LogForm):
 
 
 class NoteForm(WhenMixin, OnceMixin, forms.Form):
+    default_renderer = RENDERER  # the widgets without a template each (widget_html)
+
     body = forms.CharField(
         label=_("Note"),
         max_length=TEXT_MAX,
@@ -318,6 +338,8 @@ class NoteForm(WhenMixin, OnceMixin, forms.Form):
 
 
 class MomentForm(WhenMixin, OnceMixin, forms.Form):
+    default_renderer = RENDERER  # the widgets without a template each (widget_html)
+
     kind = forms.ChoiceField(
         label=_("Kind of moment"),
         choices=MOMENT_KINDS,
@@ -359,6 +381,8 @@ class MomentForm(WhenMixin, OnceMixin, forms.Form):
 
 
 class FollowUpForm(OnceMixin, forms.Form):
+    default_renderer = RENDERER  # the widgets without a template each (widget_html)
+
     direction = forms.ChoiceField(
         label=_("Whose turn"),
         choices=FollowUpDirection.choices,

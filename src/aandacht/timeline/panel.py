@@ -13,6 +13,10 @@ from aandacht.timeline.forms import FollowUpForm, LogForm, MomentForm, NoteForm
 from aandacht.timeline.services import Cursor, timeline_page
 
 PAGE_SIZE = 50
+# The person page opens with the latest few; "Show more" continues PAGE_SIZE at a time. Every
+# entry shown costs its rows and its rendering on each visit of the page (a third of the page's
+# time for someone with a long history), while the top of the timeline is what a briefing reads.
+FIRST_PAGE_SIZE = 20
 CAPTURE_FORMS = ("log", "note", "moment", "follow_up")
 
 
@@ -51,7 +55,8 @@ def panel_context(
 
     ``bound`` is a submitted form with errors, shown in place of its fresh one and opened.
     """
-    page = timeline_page(person, viewer_of(request), after=after, size=PAGE_SIZE)
+    size = PAGE_SIZE if after is not None else FIRST_PAGE_SIZE
+    page = timeline_page(person, viewer_of(request), after=after, size=size)
     forms = capture_forms(person) if can_write else {}
     if bound is not None:
         forms[bound[0]] = bound[1]

@@ -14,7 +14,16 @@ from django.utils.translation import gettext_lazy
 from aandacht.people.models import Person
 from aandacht.rounds.models import CheckInStep, StepKind
 from aandacht.timeline.forms import MOMENT_HINTS, MOMENT_KINDS
-from aandacht.timeline.models import DEFAULT_OUTCOME, FollowUp, Initiator, Interaction, Moment
+from aandacht.timeline.models import (
+    DEFAULT_OUTCOME,
+    FollowUp,
+    FollowUpDirection,
+    Initiator,
+    Interaction,
+    InteractionKind,
+    Moment,
+    Outcome,
+)
 from aandacht.timeline.panel import PAGE_SIZE, panel_context
 from aandacht.timeline.services import TimelineEntry
 
@@ -22,6 +31,18 @@ register = template.Library()
 
 TIMELINE_PAGE = PAGE_SIZE
 _MOMENT_LABELS = dict(MOMENT_KINDS)
+# The choices' labels by value. ``get_kind_display()`` builds a hashable copy of every choice
+# on each call, translating each label to hash it: a millisecond per timeline entry.
+_KIND_LABELS: dict[str, Any] = dict(InteractionKind.choices)
+_OUTCOME_LABELS: dict[str, Any] = dict(Outcome.choices)
+_DIRECTION_LABELS: dict[str, Any] = dict(FollowUpDirection.choices)
+
+
+def _shown(labels: dict[str, Any], value: str) -> str:
+    """The label of a stored value, or the value itself (as ``get_FOO_display`` does)."""
+    return str(labels.get(value, value))
+
+
 _STEP_LABELS: dict[str, Any] = {
     StepKind.EMPATHY: gettext_lazy("empathy"),
     StepKind.TIP: gettext_lazy("a concrete tip"),
@@ -76,11 +97,11 @@ def entry_slug(kind: str) -> str:
 def entry_label(entry: TimelineEntry) -> str:
     item = entry.item
     if isinstance(item, Interaction):
-        return str(item.get_kind_display()).capitalize()
+        return _shown(_KIND_LABELS, item.kind).capitalize()
     if isinstance(item, Moment):
         return _("Moment · %(kind)s") % {"kind": _MOMENT_LABELS.get(item.kind, item.kind)}
     if isinstance(item, FollowUp):
-        return str(item.get_direction_display()).capitalize()
+        return _shown(_DIRECTION_LABELS, item.direction).capitalize()
     if isinstance(item, CheckInStep):
         return _("Check-in round “%(round)s”: %(step)s") % {
             "round": item.check_in.round.name,
@@ -122,7 +143,7 @@ def entry_details(entry: TimelineEntry, person: Person) -> list[str]:
     if others:
         details.append(_("with %(names)s") % {"names": ", ".join(others)})
     if item.outcome != DEFAULT_OUTCOME.get(item.kind):
-        details.append(str(item.get_outcome_display()))
+        details.append(_shown(_OUTCOME_LABELS, item.outcome))
     if item.initiated_by == Initiator.ME:
         details.append(_("I reached out"))
     elif item.initiated_by == Initiator.THEM:
@@ -160,7 +181,7 @@ def entry_noun(entry: TimelineEntry) -> str:
     """What the entry is, as a noun inside a sentence ("Delete this call?")."""
     item = entry.item
     if isinstance(item, Interaction):
-        return str(item.get_kind_display())
+        return _shown(_KIND_LABELS, item.kind)
     return {
         "note": _("note"),
         "moment": _("moment"),

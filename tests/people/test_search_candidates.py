@@ -1,0 +1,42 @@
+"""Search reads its candidates as plain rows; the hits are still whole people, filtered alike."""
+
+from __future__ import annotations
+
+import pytest
+
+from aandacht.accounts.models import Vault
+from aandacht.people.lifecycle import trash_person
+from aandacht.people.models import Person
+from aandacht.people.search import search_people
+from aandacht.people.services import create_person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_hits_are_people_with_what_callers_read(vault: Vault) -> None:
+    ann = create_person(vault, "Annemarie Kuipers", organisation="Rijkswaterstaat")
+    Person.objects.filter(pk=ann.pk).update(archived=True)
+
+    [hit] = search_people(vault, "annemarie kuipers")
+
+    assert hit.person.pk == ann.pk and hit.person.name == "Annemarie Kuipers"
+    assert hit.person.archived is True and hit.person.deceased is False
+    assert hit.person.organisation == "Rijkswaterstaat"
+    assert hit.person.vault_id == vault.pk
+    assert search_people(vault, "annemarie kuipers", include_archived=False) == []
+
+
+def test_the_trash_and_other_vaults_stay_out(vault: Vault, other_vault: Vault) -> None:
+    kept = create_person(vault, "Bartholomeus Visser")
+    gone = create_person(vault, "Bartholomeus Visscher")
+    create_person(other_vault, "Bartholomeus Vissers")
+    trash_person(gone)
+
+    assert [hit.person.pk for hit in search_people(vault, "bartholomeus")] == [kept.pk]
+
+
+@pytest.mark.parametrize("query", ["100%", "a_b", "back\\slash", "50%_"])
+def test_like_characters_are_taken_literally(vault: Vault, query: str) -> None:
+    create_person(vault, "Willemijn Tuinstra", organisation="Acme")
+
+    assert search_people(vault, query) == []
