@@ -290,6 +290,9 @@ BACKUP_DIR = Path(
 BACKUP_EVERY_HOURS = env_int("AANDACHT_BACKUP_EVERY_HOURS", 24)
 BACKUP_KEEP = env_int("AANDACHT_BACKUP_KEEP", 7, minimum=1)
 
+# Django's database sessions, read with one fixed statement instead of the ORM (the first
+# query of every signed-in request; accounts/session_store.py).
+SESSION_ENGINE = "aandacht.accounts.session_store"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION or BASE_URL.startswith("https://")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -13,6 +13,7 @@ from typing import TypeVar
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, models
+from django.db.models import F
 from django.http import Http404, HttpRequest
 from django_htmx.middleware import HtmxDetails
 
@@ -105,7 +106,17 @@ def _member_vault(user: User, raw_id: str) -> Vault:
     return vault
 
 
+# Set by object_in_vault on the vault it found: (user pk, role), read in the same query that
+# checked the membership, so the view's role_of on that vault costs no second query.
+_KNOWN_ROLE = "_aandacht_known_role"
+_ROLE_ANNOTATION = "_aandacht_member_role"
+
+
 def role_of(user: User, vault: Vault) -> str | None:
+    known = getattr(vault, _KNOWN_ROLE, None)
+    if known is not None and known[0] == user.pk:
+        role: str | None = known[1]
+        return role
     return Membership.objects.filter(user=user, vault=vault).values_list("role", flat=True).first()
 
 
@@ -134,14 +145,17 @@ def object_in_vault(
     rules of ``person_for``, for any model that belongs to a vault.
     """
     user = signed_in_user(request)
-    found = (
+    found: VaultObject | None = (
         queryset.select_related(vault_field)
         .filter(pk=pk, **{f"{vault_field}__memberships__user": user})
+        # The same join as the filter: this user's membership of the object's vault.
+        .annotate(**{_ROLE_ANNOTATION: F(f"{vault_field}__memberships__role")})
         .first()
     )
     if found is None:
         raise Http404(f"no such {queryset.model._meta.model_name}")
     vault = _vault_of(found, vault_field)
+    setattr(vault, _KNOWN_ROLE, (user.pk, getattr(found, _ROLE_ANNOTATION)))
     if write:
         require_writer(user, vault)
     remember_vault(request, vault.pk)
