@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -54,11 +55,25 @@ def get_item(mapping: dict[Any, Any], key: Any) -> Any:
 _PERSON_PK = 987654321987  # stands in for a person's id while a shape is rendered
 _FOLLOW_UP_PK = 987654321989
 _STAMP = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)  # a photo's ?v= (4102444800)
+_STAMP_TEXT = str(int(_STAMP.timestamp()))
 _MARK = "\ue000"  # a private-use character: escaping leaves it alone, no text holds it
 
 
 def _mark(name: str) -> str:
     return f"{_MARK}{name}{_MARK}"
+
+
+_STAND_INS = re.compile(
+    "|".join(
+        re.escape(stand_in)
+        for stand_in in (
+            str(_PERSON_PK),
+            str(_FOLLOW_UP_PK),
+            _STAMP_TEXT,
+            *(_mark(name) for name in ("name", "initials", "key", "reason", "text")),
+        )
+    )
+)
 
 
 @dataclass
@@ -155,15 +170,14 @@ def agenda_items(context: template.Context, items: list[AgendaItem]) -> str:
         values = {
             str(_PERSON_PK): str(person.pk),
             str(_FOLLOW_UP_PK): str(item.follow_up.pk) if item.follow_up is not None else "",
-            date_format(_STAMP, "U"): (date_format(person.updated_at, "U") if person.photo else ""),
+            _STAMP_TEXT: date_format(person.updated_at, "U") if person.photo else "",
             _mark("name"): escape(person.name),
             _mark("initials"): escape(person.initials),
             _mark("key"): escape(item.key),
             _mark("reason"): escape(item.reason),
             _mark("text"): escape(item.follow_up.text) if item.follow_up is not None else "",
         }
-        html = skeleton
-        for stand_in_value, real in values.items():
-            html = html.replace(stand_in_value, real)
-        parts.append(html)
+        # One pass: a value put in is never searched again, so a name or text that happens to
+        # hold a stand-in cannot pull another item's value into it.
+        parts.append(_STAND_INS.sub(lambda found, values=values: values[found[0]], skeleton))
     return mark_safe("".join(parts))  # noqa: S308 - rendered by the template, values escaped
