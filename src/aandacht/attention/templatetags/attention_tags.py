@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
@@ -139,6 +140,10 @@ def _stand_in(item: AgendaItem) -> _StandInItem:
     )
 
 
+def _put_in(values: dict[str, str], found: re.Match[str]) -> str:
+    return values[found[0]]
+
+
 @register.simple_tag(takes_context=True)
 def agenda_items(context: template.Context, items: list[AgendaItem]) -> str:
     """``{% agenda_items items %}``: ``attention/includes/agenda_item.html`` for each item, the
@@ -179,5 +184,5 @@ def agenda_items(context: template.Context, items: list[AgendaItem]) -> str:
         }
         # One pass: a value put in is never searched again, so a name or text that happens to
         # hold a stand-in cannot pull another item's value into it.
-        parts.append(_STAND_INS.sub(lambda found, values=values: values[found[0]], skeleton))
+        parts.append(_STAND_INS.sub(functools.partial(_put_in, values), skeleton))
     return mark_safe("".join(parts))  # noqa: S308 - rendered by the template, values escaped
