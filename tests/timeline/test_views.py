@@ -20,7 +20,7 @@ from aandacht.people.models import Person
 from aandacht.people.services import create_person
 from aandacht.timeline.forms import SUMMARY_MAX
 from aandacht.timeline.models import FollowUp, Interaction, Moment, Note
-from aandacht.timeline.panel import FIRST_PAGE_SIZE, person_url
+from aandacht.timeline.panel import FIRST_PAGE_SIZE, PAGE_SIZE, person_url
 from aandacht.timeline.services import (
     Cursor,
     add_follow_up,
@@ -688,3 +688,25 @@ def test_relative_and_language_dates(alice: User, ann: Person) -> None:
     assert "3\xa0days ago" in html
     assert "in 2\xa0weeks" in html
     assert "17 October 2026" in html
+
+
+def test_an_entry_opened_with_show_more_is_still_there_after_editing_it(
+    as_alice: Client, alice: User, ann: Person
+) -> None:
+    """Saving or cancelling an inline edit renders the panel body again: as long as a "Show
+    more" page, so the entry just edited (here the 35th) does not disappear."""
+    fill_timeline(ann, alice)
+    note = Note.objects.get(person=ann, body="entry 25")
+    edit_url = url("edit", ann.pk, "note", note.pk)
+    shown = as_alice.get(edit_url, headers=HTMX).context["form"]["occurred_at"].value()
+
+    saved = as_alice.post(
+        edit_url,
+        {"body": "entry 25 edited", "occurred_at": shown, "shown_at": shown},
+        headers=HTMX,
+    ).content.decode()
+    assert "entry 25 edited" in saved
+    assert saved.count('class="entry__text">entry ') == PAGE_SIZE
+
+    cancelled = as_alice.get(url("more", ann.pk), headers=HTMX).content.decode()
+    assert "entry 25 edited" in cancelled

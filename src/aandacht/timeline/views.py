@@ -34,7 +34,7 @@ from aandacht.timeline.forms import (
     NoteForm,
 )
 from aandacht.timeline.models import FollowUp, Interaction, InteractionKind, Moment, Note
-from aandacht.timeline.panel import panel_context, person_url
+from aandacht.timeline.panel import PAGE_SIZE, panel_context, person_url
 from aandacht.timeline.services import (
     Cursor,
     TimelineEntry,
@@ -80,7 +80,7 @@ def _panel(
     bound: tuple[str, Form] | None = None,
 ) -> HttpResponse:
     """The panel body for htmx, with the status line swapped in out of band."""
-    context = panel_context(request, person, can_write=True, bound=bound)
+    context = panel_context(request, person, can_write=True, bound=bound, first_size=PAGE_SIZE)
     context["status"] = status
     response = render(request, "timeline/panel.html#body_and_status", context)
     if status:
@@ -410,7 +410,8 @@ def more(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if raw and cursor is None:
         raise Http404("no such page of the timeline")
     writer = can_write(signed_in_user(request), person.vault)
-    context = panel_context(request, person, can_write=writer, after=cursor)
+    # Without ``before``: the body again (an inline edit cancelled), as long as after an edit.
+    context = panel_context(request, person, can_write=writer, after=cursor, first_size=PAGE_SIZE)
     if request.htmx:
         template = "timeline/panel.html#entries" if cursor else "timeline/panel.html#body"
         return render(request, template, context)
