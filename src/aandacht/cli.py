@@ -1190,6 +1190,22 @@ def database_description() -> str:
     return f"postgres://{user}{host}{port}/{config.get('NAME', '')}"
 
 
+def _from_the_database(error: BaseException) -> bool:
+    """Whether the database refused the write (rather than a file of the command's own)."""
+    import sqlite3
+
+    from django.db import Error as DjangoDatabaseError
+
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, DjangoDatabaseError | sqlite3.Error):
+            return True
+        if type(cause).__module__.startswith("psycopg"):
+            return True
+        cause = cause.__cause__
+    return False
+
+
 def storage_fault_message(error: BaseException) -> str | None:
     """One line for a write refused by a full disk or a read-only database or file system
     (recognised as web/faults.py does), or ``None`` for any other error."""
@@ -1222,6 +1238,14 @@ def storage_fault_message(error: BaseException) -> str | None:
             )
             % where
         )
+    if not _from_the_database(error):
+        # A file without a name (a redirected output, a stream already open): not the
+        # database's disk, and the file may be partly written.
+        if fault is Fault.DISK_FULL:
+            return _(
+                "A file could not be written: the disk is full. Free some space and try again."
+            )
+        return _("A file could not be written: the file system is read-only.")
     where = {"database": database_description()}
     if fault is Fault.DISK_FULL:
         return (

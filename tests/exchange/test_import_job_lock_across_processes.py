@@ -396,3 +396,56 @@ def test_an_import_running_in_another_server_process_is_left_alone_then_retried_
     assert not jobs.retry(ImportJob.objects.get(pk=job.pk))
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE and Person.objects.count() == 2
+
+
+def test_a_released_lock_is_not_confirmed(holder: Any) -> None:
+    lock = job_lock.acquire(434343)
+    assert lock is not None
+    lock.confirm()  # held: nothing happens
+    lock.release()
+    with pytest.raises(job_lock.LockLost):
+        lock.confirm()
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's advisory lock (PostgreSQL leg)"
+)
+def test_an_import_whose_lock_connection_ends_is_rolled_back(
+    client: Client, owner: tuple[User, Vault], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lock's own connection is ended while the import runs (an idle timeout on the way,
+    ``pg_terminate_backend``): the lock is gone, so another worker may start the job; this
+    import must then not commit. It confirms its lock just before committing and is rolled
+    back, the job failed with a message saying so."""
+    job = previewed_job(client, owner)
+    name = f"aandacht import {job.pk}"
+
+    def lock_sessions() -> int:
+        with connections["default"].cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", [name]
+            )
+            row = cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    def ends_its_lock(*args: Any, **kwargs: Any) -> Any:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE application_name = %s",
+                [name],
+            )
+        assert eventually(lambda: lock_sessions() == 0)
+        return import_records(*args, **kwargs)
+
+    monkeypatch.setattr(jobs, "import_records", ends_its_lock)
+
+    assert jobs.start_import(job)
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert job.result["error"]["code"] == "lock_lost"
+    assert "nothing was written" in job.error
+    assert Person.objects.count() == 0
+    assert not job_lock.is_held(job.pk)

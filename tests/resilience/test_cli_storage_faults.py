@@ -136,6 +136,17 @@ def test_a_file_the_disk_has_no_room_for_is_named(tmp_path: Path) -> None:
     )
 
 
+def test_a_nameless_file_on_a_full_disk_does_not_blame_the_database() -> None:
+    """A write to an already open file (a redirected output) has no file name: the message
+    must not send the administrator to the database's disk."""
+    assert cli.storage_fault_message(OSError(errno.ENOSPC, "No space left on device")) == (
+        "A file could not be written: the disk is full. Free some space and try again."
+    )
+    assert cli.storage_fault_message(OSError(errno.EROFS, "Read-only file system")) == (
+        "A file could not be written: the file system is read-only."
+    )
+
+
 def test_other_errors_keep_their_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
     def app() -> None:
         raise RuntimeError("a bug")

@@ -75,9 +75,12 @@ SKIPPED_LINE_CODES = frozenset({"not_a_property", "outside", "bad_date"})
 _NAME_FIELDS = {"given_name", "particles", "family_name"}
 PHOTOS_PENDING = 64  # photos handed to the writing thread before the finished ones are counted
 DETAIL_LIMIT = 200  # new and updated people listed by name in a report (the rest counted)
-#: An import that created or updated this many people refreshes SQLite's query-planner
-#: statistics afterwards (aandacht.planner_statistics); smaller ones change too little.
+#: An import that created or updated this many people, and at least this share of all the
+#: people stored, refreshes SQLite's query-planner statistics afterwards
+#: (aandacht.planner_statistics); smaller ones change the figures too little to pay for an
+#: ANALYZE (2.5 s at 50,000 people, holding the write lock; the daily refresh catches up).
 STATISTICS_AFTER_PEOPLE = 1000
+STATISTICS_AFTER_SHARE = 0.1
 
 
 @dataclass
@@ -166,8 +169,12 @@ def import_records(
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
     chunk_size: int = CHUNK_SIZE,
+    before_commit: Callable[[], None] | None = None,
 ) -> ImportReport:
     """Import ``records`` into ``vault`` in one transaction; see the module docstring.
+
+    ``before_commit`` runs last inside the transaction (not for a dry run): an exception from
+    it rolls the whole import back (a web job confirms there that it still holds its lock).
 
     Raises :class:`UnreadableFile` (``no_records``) when no record could be read — nothing is
     written then — and lets a source's own ``UnreadableFile`` through, also writing nothing.
@@ -203,6 +210,8 @@ def import_records(
                 raise UnreadableFile("no_records", _no_records_message(report))
             if dry_run:
                 raise _DryRun  # the rollback restores the trigger too
+            if before_commit is not None:
+                before_commit()
             if index_paused:
                 search_index_sql.resume_sqlite_insert_trigger(connection)
     except _DryRun:
@@ -212,11 +221,17 @@ def import_records(
         for name in stored_files:
             default_storage.delete(name)
         raise
-    if not dry_run and report.created + report.updated >= STATISTICS_AFTER_PEOPLE:
+    if not dry_run and _changes_the_statistics(report.created + report.updated):
         # After the commit (at once, or when a caller's outer transaction commits), never in
         # it: the import is stored whatever the statistics step does (it logs a failure).
         transaction.on_commit(partial(planner_statistics.refresh_quietly, "import"))
     return report
+
+
+def _changes_the_statistics(people: int) -> bool:
+    if people < STATISTICS_AFTER_PEOPLE:
+        return False
+    return people >= STATISTICS_AFTER_SHARE * Person.objects.count()
 
 
 class _PhotoWriter:

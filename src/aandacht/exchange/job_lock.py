@@ -39,10 +39,24 @@ ATTEMPTS = 5
 PAUSE = 0.02
 
 
+# How often a running job makes sure it still holds its lock (and keeps its connection busy,
+# so no idle timeout of the server or of something in between ends it).
+CONFIRM_EVERY = 10.0
+
+
+class LockLost(Exception):
+    """The job's lock went while it ran (its connection was ended: a server or proxy idle
+    timeout, ``pg_terminate_backend``): another process may have started the job, so this
+    one must not commit."""
+
+
 class HeldLock(Protocol):
     """A job's lock that this process holds; :meth:`release` may be called more than once."""
 
     job_id: int
+
+    def confirm(self) -> None:
+        """Raise :class:`LockLost` when the lock is no longer held."""
 
     def release(self) -> None: ...
 
@@ -75,6 +89,18 @@ class _AdvisoryLock:
         self.job_id = job_id
         self._raw: Any = raw
 
+    def confirm(self) -> None:
+        """The lock lives as long as its session: a statement that still runs on the very
+        connection that took it (psycopg never reconnects by itself) proves it is held."""
+        raw = self._raw
+        if raw is None:
+            raise LockLost(f"import job {self.job_id}: its lock was released")
+        try:
+            with raw.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except Exception as error:
+            raise LockLost(f"import job {self.job_id}: its lock's connection ended") from error
+
     def release(self) -> None:
         raw, self._raw = self._raw, None
         if raw is None:
@@ -93,6 +119,12 @@ class _AdvisoryLock:
 def _acquire_advisory(job_id: int) -> HeldLock | None:
     params = connection.get_connection_params()
     params.setdefault("application_name", f"aandacht import {job_id}")
+    # TCP keepalives: a connection silently dropped on the way is noticed by the server within
+    # a minute or two, and the lock freed, rather than after the system's two hours.
+    params.setdefault("keepalives", 1)
+    params.setdefault("keepalives_idle", 30)
+    params.setdefault("keepalives_interval", 10)
+    params.setdefault("keepalives_count", 3)
     raw: Any = cast(Any, connection).Database.connect(**params)
     try:
         raw.autocommit = True
@@ -138,6 +170,11 @@ class _FileLock:
         self.job_id = job_id
         self._fd: int | None = fd
         self._path = path
+
+    def confirm(self) -> None:
+        """A flock is held until its holder closes the file; only :meth:`release` does."""
+        if self._fd is None:
+            raise LockLost(f"import job {self.job_id}: its lock was released")
 
     def release(self) -> None:
         fd, self._fd = self._fd, None

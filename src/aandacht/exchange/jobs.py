@@ -423,7 +423,7 @@ def _launch(job: ImportJob, *, dry_run: bool, lock: job_lock.HeldLock) -> None:
         with _live_lock:
             _live[job.pk] = Live(thread=None)
         try:
-            run(job.pk, dry_run=dry_run)
+            run(job.pk, dry_run=dry_run, lock=lock)
         finally:
             with _live_lock:
                 _live.pop(job.pk, None)
@@ -501,7 +501,7 @@ def _run_in_thread(
                 # it is, the job counts as interrupted once nobody holds its lock.
                 log.warning("import job %s not started: its lock is held elsewhere", job_id)
                 return
-        run(job_id, dry_run=dry_run)
+        run(job_id, dry_run=dry_run, lock=lock)
     finally:
         with _live_lock:
             _live.pop(job_id, None)
@@ -522,11 +522,15 @@ class Progress:
     become visible at the end, and be rolled back with it).
     """
 
-    def __init__(self, job_id: int, reader: CountingReader) -> None:
+    def __init__(
+        self, job_id: int, reader: CountingReader, lock: job_lock.HeldLock | None = None
+    ) -> None:
         self.job_id = job_id
         self.reader = reader
+        self.lock = lock
         self.records = 0
         self.saved_at = 0.0
+        self.confirmed_at = time.monotonic()
 
     def __call__(self, records: int) -> None:
         self.records = records
@@ -535,6 +539,9 @@ class Progress:
             if live is not None:
                 live.records_read = records
         moment = time.monotonic()
+        if self.lock is not None and moment - self.confirmed_at >= job_lock.CONFIRM_EVERY:
+            self.confirmed_at = moment
+            self.lock.confirm()  # LockLost ends the import, rolled back, as a failed job
         if moment - self.saved_at >= PROGRESS_EVERY and not connection.in_atomic_block:
             self.saved_at = moment
             self.save()
@@ -553,10 +560,13 @@ def records_of(job: ImportJob, stream: IO[bytes]) -> Iterable[Record | Problem]:
     return sources.read_records(stream, effective_format(job), mapping=mapping or None)
 
 
-def run(job_id: int, *, dry_run: bool) -> None:
+def run(job_id: int, *, dry_run: bool, lock: job_lock.HeldLock | None = None) -> None:
     """Preview (``dry_run``) or import one job's file and store the report on the job.
 
     Never raises: whatever goes wrong ends as a failed job with a message a person can read.
+    ``lock``, the job's lock this process holds, is confirmed every
+    :data:`job_lock.CONFIRM_EVERY` seconds and once more just before the import commits: an
+    import whose lock went (so another process may run it) is rolled back, never stored twice.
     """
     job = ImportJob.objects.select_related("vault", "user").get(pk=job_id)
     if not job.upload:
@@ -569,15 +579,32 @@ def run(job_id: int, *, dry_run: bool) -> None:
                 live = _live.get(job_id)
                 if live is not None:
                     live.reader = reader
-            progress = Progress(job_id, reader)
+            progress = Progress(job_id, reader, lock)
             if effective_format(job) == ImportFormat.JSON:
                 summary = _restore(job, cast(IO[bytes], reader), dry_run=dry_run)
             else:
-                summary = _import(job, cast(IO[bytes], reader), dry_run=dry_run, progress=progress)
+                summary = _import(
+                    job,
+                    cast(IO[bytes], reader),
+                    dry_run=dry_run,
+                    progress=progress,
+                    before_commit=lock.confirm if lock is not None else None,
+                )
             progress.records = max(progress.records, report_total(summary))
             reader.furthest = max(reader.furthest, job.size)
     except UnreadableFile as problem:
         _fail(job_id, problem.code, str(problem))
+        return
+    except job_lock.LockLost:
+        log.exception("import job %s rolled back: its lock went while it ran", job_id)
+        _fail(
+            job_id,
+            "lock_lost",
+            _(
+                "The import was stopped and nothing was written: the server lost track of it "
+                "while it ran. Try again."
+            ),
+        )
         return
     except Exception:
         log.exception("import job %s failed", job_id)
@@ -596,10 +623,20 @@ def run(job_id: int, *, dry_run: bool) -> None:
 
 
 def _import(
-    job: ImportJob, stream: IO[bytes], *, dry_run: bool, progress: Progress
+    job: ImportJob,
+    stream: IO[bytes],
+    *,
+    dry_run: bool,
+    progress: Progress,
+    before_commit: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
     report = import_records(
-        job.vault, records_of(job, stream), user=job.user, dry_run=dry_run, progress=progress
+        job.vault,
+        records_of(job, stream),
+        user=job.user,
+        dry_run=dry_run,
+        progress=progress,
+        before_commit=before_commit,
     )
     return report.as_json()
 
