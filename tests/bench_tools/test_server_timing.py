@@ -67,3 +67,21 @@ def test_reading_the_rows_counts_as_sql(as_alice: Client) -> None:
     assert len(rows) == 300000
     assert clock.count == 1
     assert clock.seconds > executed
+
+
+def test_rows_read_by_iterating_the_cursor_count_too(as_alice: Client) -> None:
+    """A raw query's rows are read by iterating the cursor (``RawQuerySet``), not by fetch*."""
+    from django.db import connection
+
+    from aandacht.web.timing import _QueryClock
+
+    clock = _QueryClock()
+    with connection.execute_wrapper(clock), connection.cursor() as cursor:
+        cursor.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) "
+            "SELECT i FROM n"
+        )
+        executed = clock.seconds
+        rows = list(cursor)
+    assert len(rows) == 300000 and rows[-1] == (300000,)
+    assert clock.seconds > executed

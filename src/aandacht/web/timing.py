@@ -14,7 +14,7 @@ alone reported 20 ms of SQL for a page whose queries took 380 ms.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db import connections
@@ -45,11 +45,15 @@ class _QueryClock:
     def _time_fetches(self, cursor: Any) -> None:
         """Time the cursor's fetches as well. Django's ``CursorWrapper`` hands ``fetch*`` out
         through ``__getattr__``, so an attribute set on the wrapper takes their place; the ORM
-        reads every row through them (``fetchmany`` in chunks, ``fetchone``)."""
+        reads every row through them (``fetchmany`` in chunks, ``fetchone``). A raw query's
+        rows are read by iterating the wrapper, and ``iter()`` looks ``__iter__`` up on the
+        class: the wrapper becomes an instance of a subclass whose ``__iter__`` is timed."""
         if getattr(cursor, "_aandacht_timed", False):
             return
         for name in FETCHES:
             setattr(cursor, name, self._timed(getattr(cursor, name)))
+        cursor.__class__ = _timed_iteration(type(cursor))
+        cursor._aandacht_clock = self
         cursor._aandacht_timed = True
 
     def _timed(self, fetch: Callable[..., Any]) -> Callable[..., Any]:
@@ -61,6 +65,33 @@ class _QueryClock:
                 self.seconds += time.perf_counter() - started
 
         return timed
+
+
+_TIMED_CLASSES: dict[type[Any], type[Any]] = {}
+
+
+def _timed_iteration(wrapper: type[Any]) -> type[Any]:
+    """A subclass of a cursor wrapper class whose iteration adds to its ``_aandacht_clock``."""
+    timed = _TIMED_CLASSES.get(wrapper)
+    if timed is None:
+
+        def __iter__(self: Any) -> Iterator[Any]:  # noqa: N807 - the special method itself
+            rows = wrapper.__iter__(self)
+            clock: _QueryClock = self._aandacht_clock
+            while True:
+                started = time.perf_counter()
+                try:
+                    row = next(rows)
+                except StopIteration:
+                    return
+                finally:
+                    clock.seconds += time.perf_counter() - started
+                yield row
+
+        timed = _TIMED_CLASSES[wrapper] = type(
+            f"Timed{wrapper.__name__}", (wrapper,), {"__iter__": __iter__}
+        )
+    return timed
 
 
 class ServerTiming:
