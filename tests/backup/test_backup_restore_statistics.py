@@ -29,13 +29,9 @@ on_sqlite = pytest.mark.skipif(
 )
 
 
-def stat_rows() -> int:
+def has_statistics() -> bool:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
-        if cursor.fetchone()[0] == 0:
-            return 0
-        cursor.execute("SELECT count(*) FROM sqlite_stat1")
-        return int(cursor.fetchone()[0])
+        return planner_statistics.has_statistics(cursor)
 
 
 @pytest.fixture
@@ -62,7 +58,7 @@ def test_a_restore_of_json_lines_into_sqlite_has_statistics(
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS sqlite_stat1")
     restore_backup(backup, force=True)
-    assert stat_rows() > 0
+    assert has_statistics()
     with connection.cursor() as cursor:
         cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
         assert {"people_person", "timeline_note"} <= {row[0] for row in cursor.fetchall()}

@@ -12,10 +12,12 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -184,6 +186,21 @@ def announced_port(process: subprocess.Popen[bytes], log: Path, timeout: float) 
         assert process.poll() is None, f"the server stopped:\n{said[-4000:]}"
         assert time.monotonic() < deadline, f"no server after {timeout} s:\n{said[-4000:]}"
         time.sleep(0.2)
+
+
+# The unprivileged user the read-only tests run the app as (root writes to anything).
+NOBODY = 65534
+
+
+@contextlib.contextmanager
+def reachable_temp_dir(prefix: str) -> Iterator[Path]:
+    """A temporary folder outside pytest's private tmp folder, so ``nobody`` can reach it."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    path.chmod(0o755)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def as_user_command(uid: int | None) -> list[str]:

@@ -10,32 +10,23 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.db import OperationalError
-from resil_server import AANDACHT, aandacht_env, as_user_command
+from resil_server import AANDACHT, NOBODY, aandacht_env, as_user_command, reachable_temp_dir
 
 from aandacht import cli
-
-NOBODY = 65534
 
 
 @pytest.fixture
 def data_dir() -> Iterator[Path]:
-    """Outside pytest's private tmp folder, so ``nobody`` can reach it."""
-    path = Path(tempfile.mkdtemp(prefix="aandacht-cli-ro-"))
-    path.chmod(0o755)
-    try:
+    with reachable_temp_dir("aandacht-cli-ro-") as path:
         yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
 
 
 def run(

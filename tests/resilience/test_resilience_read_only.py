@@ -16,11 +16,9 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,15 +26,16 @@ import dj_database_url
 import psycopg
 import pytest
 from resil_server import (
+    NOBODY,
     Server,
     aandacht_env,
     leg_database_url,
+    reachable_temp_dir,
     run_python,
     running_server,
     scratch_database,
 )
 
-NOBODY = 65534
 CSRF_SECRET = "resiliencereadonlycsrfsecret0000"
 
 SEED = """
@@ -68,13 +67,8 @@ print(json.dumps({"person": person.pk, "vault": vault.pk, "session": store.sessi
 
 @pytest.fixture
 def data_dir() -> Iterator[Path]:
-    """Outside pytest's private tmp folder, so ``nobody`` can reach it."""
-    path = Path(tempfile.mkdtemp(prefix="aandacht-resil-ro-"))
-    path.chmod(0o755)
-    try:
+    with reachable_temp_dir("aandacht-resil-ro-") as path:
         yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
 
 
 def ask(
