@@ -2,9 +2,9 @@
 
 Shared by the report page and ``aandacht report``. Everything is counted in a fixed number of
 queries, whatever the size of the vault, and counted in the database: the weeks per week,
-kind and outcome; the history of the circles' people as one row per person (their last
-contact before each week's end), read only for the people in a circle. So the work follows
-the number of people on a rhythm, not the vault's whole history. Who is in which circle comes
+kind and outcome; the circles' people's last contact before each week's end, read by date
+(the trend's weeks and a short lookback) with the stored last contact for the rest, so no
+one's whole history is read (see ``_last_contacts``). Who is in which circle comes
 from the agenda's own ``services.standings``, so the report and Today agree on cadences and on
 what counts as contact. The arithmetic lives in ``report_core`` (pure); the charts are drawn
 by ``svg``.
@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
+from django.db import connection
+from django.db.models import Case, CharField, Count, IntegerField, Max, Q, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -51,6 +53,9 @@ DEEP_KINDS = (InteractionKind.CALL, InteractionKind.MEETING, InteractionKind.VID
 LIGHT_KINDS = (InteractionKind.MESSAGE, InteractionKind.EMAIL)
 GIFT_KINDS = (InteractionKind.CARD, InteractionKind.GIFT)
 PERSONAL = "personal"  # the key of the group of people with only a personal cadence
+# How far before the trend's first week the history is read by date (see ``_last_contacts``).
+LOOKBACK = dt.timedelta(weeks=4)
+HISTORY_CHUNK = 500  # people per query when older history must be read person by person
 
 
 @dataclass(frozen=True)
@@ -265,12 +270,14 @@ def _circles(
     candidates, known = services.standings(vault, prefs, today)
     since = {candidate.person_id: candidate.since for candidate in candidates}
     in_circles = _in_circles(vault)
-    extra = {
-        pk: (one_way, paused)
-        for pk, one_way, paused in Rhythm.objects.filter(
-            in_circles, person__vault=vault
-        ).values_list("person_id", "last_one_way_at", "paused_until")
-    }
+    extra: dict[int, tuple[dt.datetime | None, dt.date | None]] = {}
+    stored: dict[int, dt.datetime | None] = {}
+    for pk, conversation, one_way, paused in Rhythm.objects.filter(
+        in_circles, person__vault=vault
+    ).values_list("person_id", "last_conversation_at", "last_one_way_at", "paused_until"):
+        extra[pk] = (one_way, paused)
+        counted = [conversation, one_way] if prefs.one_way_resets else [conversation]
+        stored[pk] = max((at for at in counted if at is not None), default=None)
     zone = services.zone_of(prefs)
     groups: dict[str, CircleFigures] = {
         f"circle-{circle.pk}": CircleFigures(
@@ -312,7 +319,7 @@ def _circles(
         members.setdefault(key, []).append(
             core.Member(person_id, standing.cadence.days, since[person_id])
         )
-    history = _last_contacts(vault, prefs, buckets, members, in_circles)
+    history = _last_contacts(vault, prefs, buckets, members, stored)
     for key, group in groups.items():
         people = [
             core.Member(m.person_id, m.cadence_days, m.since, history.get(m.person_id, ()))
@@ -351,13 +358,23 @@ def _last_contacts(
     prefs: AgendaSettings,
     buckets: list[core.Period],
     members: dict[str, list[core.Member]],
-    in_circles: Q,
+    stored: dict[int, dt.datetime | None],
 ) -> dict[int, tuple[dt.date, ...]]:
-    """Per member, their last contact on or before each week's end, in one query that returns
-    one row per person (a ``Max`` per week, grouped by person) and reads only the contacts of
-    the people in the circles since the longest cadence before the first week's end (older
-    ones cannot make anyone within). What counts as contact is what the agenda counts: a
-    conversation; a card, gift or email too when the user's settings say so.
+    """Per member, their last contact on or before each week's end. What counts as contact
+    is what the agenda counts: a conversation; a one-way contact too when the user's
+    settings say so.
+
+    The link between an interaction and its people has no date, so a person's whole history
+    can only be read through their interactions: for the busiest people that is most of a
+    vault's million rows. So the history is read from the other side, by date. One query
+    reads the contacts of the trend's weeks and of ``LOOKBACK`` before them (the interactions
+    of a few months, by the index on the vault and the date), one row per person. Whoever
+    has no contact in the lookback before the first week's end needs the last one before it:
+    it is their stored last contact (``Rhythm``, kept by the signals, which Today reads too)
+    when that is older than the lookback; only the few people contacted lately after a long
+    silence, or whose stored contact is missing, have their older history read, in one
+    query for all of them. Contacts before the longest cadence ahead of the first week's end
+    cannot make anyone within and are left out.
 
     The days come back sorted, as ``core.Member.contacts``: the last one on or before a
     week's end is that week's, so ``core.share_on`` gives what it gives on every contact."""
@@ -370,36 +387,101 @@ def _last_contacts(
         buckets[0].end - dt.timedelta(days=longest), dt.time.min, tzinfo=zone
     )
     ends = [_bounds(bucket, zone)[1] for bucket in buckets]
-    outcomes = [Outcome.CONVERSATION]
+    lower = max(earliest, ends[0] - LOOKBACK)
+    outcomes: list[str] = [Outcome.CONVERSATION]
     if prefs.one_way_resets:
         outcomes.append(Outcome.ONE_WAY)
-    through = Interaction.people.through
-    # No filter on the interaction's vault: the circles' people are this vault's, and without
-    # it the database starts from those people's rows rather than from the whole vault's.
+    recent = _lasts_before(vault, outcomes, lower, ends, wanted)
+    first: dict[int, dt.datetime | None] = {}
+    older: list[int] = []
+    for person_id in wanted:
+        lasts = recent.get(person_id)
+        if lasts is not None and lasts[0] is not None:
+            continue
+        if person_id in stored:
+            last = stored[person_id]
+            if last is None or last < lower:
+                first[person_id] = last if last is not None and last >= earliest else None
+                continue
+        older.append(person_id)
+    first.update(_lasts_between(vault, outcomes, earliest, lower, older))
+    found: dict[int, tuple[dt.date, ...]] = {}
+    for person_id in wanted:
+        lasts = list(recent.get(person_id, [None] * len(ends)))
+        if lasts[0] is None:
+            start = first.get(person_id)
+            lasts = [last or start for last in lasts]
+        days = {timezone.localtime(last, zone).date() for last in lasts if last}
+        if days:
+            found[person_id] = tuple(sorted(days))
+    return found
+
+
+def _lasts_before(
+    vault: Vault,
+    outcomes: list[str],
+    lower: dt.datetime,
+    ends: list[dt.datetime],
+    wanted: set[int],
+) -> dict[int, list[dt.datetime | None]]:
+    """Per person contacted since ``lower``: their last contact before each of ``ends``
+    (``None`` where there is none since ``lower``), in one query driven by the interactions
+    of that period; people outside ``wanted`` are dropped here, not in SQL, so the database
+    has no reason to start from their links."""
+    as_text = connection.vendor == "sqlite"
+    lasts = {
+        f"last_{index}": Max("interaction__occurred_at", filter=Q(interaction__occurred_at__lt=end))
+        for index, end in enumerate(ends)
+    }
     rows = (
-        through.objects.filter(
-            in_circles,
+        Interaction.people.through.objects.filter(
+            interaction__vault=vault,
             interaction__outcome__in=outcomes,
-            interaction__occurred_at__gte=earliest,
+            interaction__occurred_at__gte=lower,
             interaction__occurred_at__lt=ends[-1],
         )
         .values("person_id")
         .annotate(
-            **{
-                f"last_{index}": Max(
-                    "interaction__occurred_at", filter=Q(interaction__occurred_at__lt=end)
-                )
-                for index, end in enumerate(ends)
-            }
-        )
-        .values_list("person_id", *(f"last_{index}" for index in range(len(ends))))
-    )
-    found: dict[int, tuple[dt.date, ...]] = {}
-    for person_id, *lasts in rows:
-        if person_id in wanted:
-            found[person_id] = tuple(
-                sorted({timezone.localtime(last, zone).date() for last in lasts if last})
+            **(
+                {name: Cast(last, output_field=CharField()) for name, last in lasts.items()}
+                if as_text
+                else lasts
             )
+        )
+        .values_list("person_id", *lasts)
+    )
+    if not as_text:
+        return {person_id: found for person_id, *found in rows if person_id in wanted}
+    # On SQLite the moments come as text, parsed with ``fromisoformat`` (C) and only for the
+    # people wanted: Django's converters (a regular expression per value) cost more than the
+    # query on the tens of thousands of rows of a busy vault.
+    moment = dt.datetime.fromisoformat
+    utc = dt.UTC
+    return {
+        person_id: [moment(text).replace(tzinfo=utc) if text else None for text in texts]
+        for person_id, *texts in rows
+        if person_id in wanted
+    }
+
+
+def _lasts_between(
+    vault: Vault, outcomes: list[str], earliest: dt.datetime, lower: dt.datetime, people: list[int]
+) -> dict[int, dt.datetime | None]:
+    """The last contact in ``[earliest, lower)`` of each of ``people`` (a few, usually none)."""
+    found: dict[int, dt.datetime | None] = {}
+    for start in range(0, len(people), HISTORY_CHUNK):
+        chunk = people[start : start + HISTORY_CHUNK]
+        found.update(
+            Interaction.people.through.objects.filter(
+                person_id__in=chunk,
+                interaction__vault=vault,
+                interaction__outcome__in=outcomes,
+                interaction__occurred_at__gte=earliest,
+                interaction__occurred_at__lt=lower,
+            )
+            .values_list("person_id")
+            .annotate(Max("interaction__occurred_at"))
+        )
     return found
 
 

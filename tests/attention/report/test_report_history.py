@@ -207,16 +207,122 @@ def test_history_outside_the_circles_is_not_read(
     weeks = [sql for sql in after if "CASE WHEN" in sql.upper()]
     assert len(weeks) == 1
     assert after[weeks[0]] <= core.TREND_POINTS * len(InteractionKind) * len(Outcome)
-    # Every other query returns as many rows as before: none of the outsiders' rows is read.
-    assert sorted(n for sql, n in after.items() if sql not in weeks) == sorted(
-        n for sql, n in before.items() if "CASE WHEN" not in sql.upper()
-    )
-    # The history is one row per member, and its query names the circles' people.
+    # The history is read by date: one row per person contacted in the trend's weeks and the
+    # lookback before them (so the outsiders contacted lately, not their years of history).
     history = [sql for sql in after if "MAX(" in sql.upper()]
-    assert len(history) == 1
-    assert after[history[0]] == len(members)
-    assert Rhythm._meta.db_table in history[0]
+    by_date = [sql for sql in history if "FILTER" in sql.upper()]
+    assert len(by_date) == 1
+    # The members contacted lately after a silence longer than the lookback have their
+    # older history read, named by id: only members, one row each.
+    for sql in set(history) - set(by_date):
+        assert after[sql] <= len(members)
+        assert not any(f" {o.pk}," in sql or f" {o.pk})" in sql for o in outsiders)
+    recently = {
+        person.pk
+        for person in [*members, *outsiders]
+        if Interaction.objects.filter(
+            people=person, outcome=Outcome.CONVERSATION, occurred_at__gte=NOW - HISTORY_SPAN
+        ).exists()
+    }
+    assert after[by_date[0]] == len(recently) < len(members) + len(outsiders)
+    # Every other query returns as many rows as before the outsiders came.
+    assert sorted(n for sql, n in after.items() if sql not in weeks + history) == sorted(
+        n for sql, n in before.items() if "CASE WHEN" not in sql.upper() and "MAX(" not in sql
+    )
     # No other query returns more rows than there are people on a rhythm plus the circles.
-    assert max(n for sql, n in after.items() if sql not in weeks) <= len(members) + (
+    assert max(n for sql, n in after.items() if sql not in weeks + history) <= len(members) + (
         Circle.objects.filter(vault=vault).count()
     )
+
+
+# The trend's twelve weeks plus the lookback before the first week's end.
+HISTORY_SPAN = dt.timedelta(weeks=12) + report.LOOKBACK
+
+
+def reference_history(
+    people: list[Person], zone: dt.tzinfo, buckets: list[core.Period], one_way: bool
+) -> dict[int, tuple[dt.date, ...]]:
+    """The last contact on or before each week's end from every contact of every person (the
+    definition of ``report._last_contacts``, without its shortcuts)."""
+    outcomes = [Outcome.CONVERSATION, *([Outcome.ONE_WAY] if one_way else [])]
+    longest = max(Rhythm.objects.get(person=p).cadence_days or 0 for p in people)
+    earliest = dt.datetime.combine(
+        buckets[0].end - dt.timedelta(days=longest), dt.time.min, tzinfo=zone
+    )
+    ends = [
+        dt.datetime.combine(bucket.end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+        for bucket in buckets
+    ]
+    found = {}
+    for person in people:
+        moments = list(
+            Interaction.objects.filter(people=person, outcome__in=outcomes).values_list(
+                "occurred_at", flat=True
+            )
+        )
+        lasts = {max((m for m in moments if earliest <= m < end), default=None) for end in ends}
+        days = {timezone.localtime(m, zone).date() for m in lasts if m is not None}
+        if days:
+            found[person.pk] = tuple(sorted(days))
+    return found
+
+
+@pytest.mark.parametrize("one_way_resets", [False, True])
+def test_history_by_date_gives_every_contact_the_full_history_gives(
+    vault: Vault,
+    alice: User,
+    make_person: MakePerson,
+    today: dt.date,
+    monkeypatch: pytest.MonkeyPatch,
+    one_way_resets: bool,
+) -> None:
+    """Each shortcut of the history read by date against every contact read in full: contacts
+    in the weeks, in the lookback, only before it (the stored last contact), long silences
+    ended lately (older history read), contacts dated after today, one-way contacts and
+    attempts, and a member with no rhythm row at all."""
+    prefs = services.settings_for(alice)
+    prefs.one_way_resets = one_way_resets
+    prefs.save()
+    zone = services.zone_of(prefs)
+    buckets = core.trend_buckets(services.local_today(prefs), 12)
+    since = today - dt.timedelta(days=3000)
+    histories = {
+        "weekly for two years": [(days, "call") for days in range(0, 730, 7)],
+        "in the lookback only": [(100, "call"), (400, "meeting")],
+        "before the lookback only": [(200, "call"), (300, "video")],
+        "silent, then lately": [(700, "call"), (10, "meeting")],
+        "silent, then in the first week": [(500, "call"), (80, "call")],
+        "after today too": [(-30, "call"), (150, "call")],
+        "only after today": [(-3, "meeting")],
+        "one-way lately": [(12, "email"), (250, "call")],
+        "one-way long ago, talk lately": [(160, "email"), (20, "call")],
+        "attempts only": [(5, "voicemail"), (60, "voicemail")],
+        "beyond the longest cadence": [(1500, "call")],
+        "nothing": [],
+    }
+    people = []
+    for number, (name, contacts) in enumerate(histories.items()):
+        person = make_person(name, cadence=(30, 90, 365)[number % 3], since=since)
+        people.append(person)
+        for days, kind in contacts:
+            outcome = Outcome.ONE_WAY if kind == "email" else None
+            moment = NOW - dt.timedelta(days=days, hours=number)
+            log_interaction(vault, [person], kind, outcome=outcome, occurred_at=moment)
+    Rhythm.objects.filter(person=people[-1]).update(cadence_days=None)  # kept by the tag
+    tagged = make_person("Tagged, no rhythm", tags=("family",))
+    Circle.objects.create(vault=vault, name="Family", cadence_days=14, tag=tagged.tags.get())
+    Rhythm.objects.filter(person=tagged).delete()
+    found: dict[int, tuple[dt.date, ...]] = {}
+    read = report._last_contacts
+
+    def keep(*args: Any) -> dict[int, tuple[dt.date, ...]]:
+        found.update(read(*args))
+        return found
+
+    monkeypatch.setattr(report, "_last_contacts", keep)
+    report.build(alice, vault)
+    on_a_rhythm = [p for p in people if Rhythm.objects.filter(person=p).exclude(cadence_days=None)]
+    expected = reference_history(on_a_rhythm, zone, buckets, one_way_resets)
+    assert {pk: days for pk, days in found.items() if pk != tagged.pk} == expected
+    assert tagged.pk not in found
+    assert len(expected) >= 8  # most of the shortcuts are taken
