@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import connection
 from django.db.models import Case, CharField, Count, IntegerField, Max, Q, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -55,7 +54,7 @@ GIFT_KINDS = (InteractionKind.CARD, InteractionKind.GIFT)
 PERSONAL = "personal"  # the key of the group of people with only a personal cadence
 # How far before the trend's first week the history is read by date (see ``_last_contacts``).
 LOOKBACK = dt.timedelta(weeks=4)
-HISTORY_CHUNK = 500  # people per query when older history must be read person by person
+HISTORY_CHUNK = 5000  # people per query of older history (one query, usually; bounded parameters)
 
 
 @dataclass(frozen=True)
@@ -428,7 +427,6 @@ def _lasts_before(
     (``None`` where there is none since ``lower``), in one query driven by the interactions
     of that period; people outside ``wanted`` are dropped here, not in SQL, so the database
     has no reason to start from their links."""
-    as_text = connection.vendor == "sqlite"
     lasts = {
         f"last_{index}": Max("interaction__occurred_at", filter=Q(interaction__occurred_at__lt=end))
         for index, end in enumerate(ends)
@@ -441,27 +439,23 @@ def _lasts_before(
             interaction__occurred_at__lt=ends[-1],
         )
         .values("person_id")
-        .annotate(
-            **(
-                {name: Cast(last, output_field=CharField()) for name, last in lasts.items()}
-                if as_text
-                else lasts
-            )
-        )
+        .annotate(**{name: Cast(last, output_field=CharField()) for name, last in lasts.items()})
         .values_list("person_id", *lasts)
     )
-    if not as_text:
-        return {person_id: found for person_id, *found in rows if person_id in wanted}
-    # On SQLite the moments come as text, parsed with ``fromisoformat`` (C) and only for the
-    # people wanted: Django's converters (a regular expression per value) cost more than the
-    # query on the tens of thousands of rows of a busy vault.
+    # The moments come as text, parsed with ``fromisoformat`` (C) and only for the people
+    # wanted: the drivers' and Django's datetime conversions (a regular expression per value)
+    # cost more than the query on the tens of thousands of rows of a busy vault. SQLite's text
+    # is UTC without an offset; PostgreSQL's carries the session's offset (UTC too).
     moment = dt.datetime.fromisoformat
-    utc = dt.UTC
     return {
-        person_id: [moment(text).replace(tzinfo=utc) if text else None for text in texts]
+        person_id: [_aware(moment(text)) if text else None for text in texts]
         for person_id, *texts in rows
         if person_id in wanted
     }
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 def _lasts_between(
