@@ -11,7 +11,10 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
+from django.urls import reverse
 
 from aandacht import planner_statistics
 from aandacht.accounts.models import Vault
@@ -19,6 +22,7 @@ from aandacht.attention import background
 from aandacht.attention.models import SchedulerLease
 from aandacht.exchange import importing
 from aandacht.exchange.importing import import_records
+from aandacht.exchange.models import ImportJob, ImportStatus
 from aandacht.exchange.records import Record
 from aandacht.people.models import Person
 
@@ -228,3 +232,36 @@ def test_the_first_time_analyze_then_optimize_where_sqlite_has_it(tmp_path: Any)
             assert planner_statistics.refresh_sqlite(cursor) == "optimize"
         stats = db.execute("SELECT stat FROM sqlite_stat1 WHERE idx = 't_a'").fetchone()
         assert stats == ("200 29",)
+
+
+# --- a web import ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_big_web_import_refreshes_the_statistics_once_it_shows_as_done(
+    as_alice: Client, vault: Vault, few_are_many: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The person watching sees "done" first; the ANALYZE (seconds on a big database) runs
+    after that, in the import's own thread, once."""
+    seen: list[str] = []
+
+    def refresh(reason: str) -> None:
+        seen.append(f"{reason}: {ImportJob.objects.get(vault=vault).status}")
+
+    monkeypatch.setattr(planner_statistics, "refresh_quietly", refresh)
+    cards = b"".join(
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nN:Statistiek;Person%d;;;\r\nFN:Person%d Statistiek\r\n"
+        b"END:VCARD\r\n" % (n, n)
+        for n in range(4)
+    )
+    as_alice.post(
+        f"{reverse('exchange:import')}?vault={vault.pk}",
+        {"format": "auto", "file": SimpleUploadedFile("big.vcf", cards)},
+    )
+    job = ImportJob.objects.get(vault=vault)
+    assert job.status == ImportStatus.PREVIEWED and seen == []  # a preview never refreshes
+    as_alice.post(reverse("exchange:run", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE and job.result is not None
+    assert job.result["created"] == 4 and "statistics_due" not in job.result
+    assert seen == [f"import: {ImportStatus.DONE}"]

@@ -119,6 +119,8 @@ class ImportReport:
     new_people_more: int = 0
     updated_people: list[dict[str, Any]] = field(default_factory=list)
     updated_people_more: int = 0
+    # Big enough to refresh SQLite's planner statistics (not part of the report's JSON).
+    statistics_due: bool = False
 
     @property
     def records(self) -> int:
@@ -170,11 +172,17 @@ def import_records(
     progress: Callable[[int], None] | None = None,
     chunk_size: int = CHUNK_SIZE,
     before_commit: Callable[[], None] | None = None,
+    defer_statistics: bool = False,
 ) -> ImportReport:
     """Import ``records`` into ``vault`` in one transaction; see the module docstring.
 
     ``before_commit`` runs last inside the transaction (not for a dry run): an exception from
     it rolls the whole import back (a web job confirms there that it still holds its lock).
+
+    A big import refreshes SQLite's planner statistics after its commit; with
+    ``defer_statistics`` it only says so (``report.statistics_due``) and the caller runs
+    :func:`planner_statistics.refresh_quietly` when it suits (a web job: once the person
+    watching has been told the import is done).
 
     Raises :class:`UnreadableFile` (``no_records``) when no record could be read — nothing is
     written then — and lets a source's own ``UnreadableFile`` through, also writing nothing.
@@ -222,9 +230,11 @@ def import_records(
             default_storage.delete(name)
         raise
     if not dry_run and _changes_the_statistics(report.created + report.updated):
-        # After the commit (at once, or when a caller's outer transaction commits), never in
-        # it: the import is stored whatever the statistics step does (it logs a failure).
-        transaction.on_commit(partial(planner_statistics.refresh_quietly, "import"))
+        report.statistics_due = True
+        if not defer_statistics:
+            # After the commit (at once, or when a caller's outer transaction commits), never
+            # in it: the import is stored whatever the statistics step does (it logs a failure).
+            transaction.on_commit(partial(planner_statistics.refresh_quietly, "import"))
     return report
 
 

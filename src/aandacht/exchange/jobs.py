@@ -40,6 +40,7 @@ from django.dispatch import receiver
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from aandacht import planner_statistics
 from aandacht.accounts.models import Membership, Role, Vault
 from aandacht.exchange import csv_sources, job_lock, json_document, sources
 from aandacht.exchange.importing import import_records
@@ -580,10 +581,11 @@ def run(job_id: int, *, dry_run: bool, lock: job_lock.HeldLock | None = None) ->
                 if live is not None:
                     live.reader = reader
             progress = Progress(job_id, reader, lock)
+            statistics_due = False
             if effective_format(job) == ImportFormat.JSON:
                 summary = _restore(job, cast(IO[bytes], reader), dry_run=dry_run)
             else:
-                summary = _import(
+                summary, statistics_due = _import(
                     job,
                     cast(IO[bytes], reader),
                     dry_run=dry_run,
@@ -620,6 +622,9 @@ def run(job_id: int, *, dry_run: bool, lock: job_lock.HeldLock | None = None) ->
         progress.save(status=ImportStatus.DONE, result=summary)
         job.refresh_from_db()
         delete_upload(job)
+        if statistics_due:
+            # After "done" is shown: the person watching need not wait for the ANALYZE.
+            planner_statistics.refresh_quietly("import")
 
 
 def _import(
@@ -629,7 +634,9 @@ def _import(
     dry_run: bool,
     progress: Progress,
     before_commit: Callable[[], None] | None = None,
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], bool]:
+    """The import's report, and whether it is big enough to refresh the planner statistics
+    (done by :func:`run` once the job shows as done)."""
     report = import_records(
         job.vault,
         records_of(job, stream),
@@ -637,8 +644,9 @@ def _import(
         dry_run=dry_run,
         progress=progress,
         before_commit=before_commit,
+        defer_statistics=True,
     )
-    return report.as_json()
+    return report.as_json(), report.statistics_due
 
 
 def _restore(job: ImportJob, stream: IO[bytes], *, dry_run: bool) -> dict[str, Any]:
