@@ -29,6 +29,8 @@ from typing import Any, Protocol, cast
 from django.conf import settings
 from django.db import connection
 
+from aandacht.web.faults import UnwritableFolder, fault_of
+
 log = logging.getLogger(__name__)
 
 # The first key of a job's advisory lock ("Aand"): import jobs among anything else in the
@@ -200,12 +202,25 @@ def _same_file(fd: int, path: Path) -> bool:
     return (opened.st_dev, opened.st_ino) == (named.st_dev, named.st_ino)
 
 
+def _open_for_locking(path: Path) -> int:
+    """The lock file, created with its folder if need be. A folder that cannot be written to
+    (permissions, a file in its place) is the server's condition, answered as such
+    (``UnwritableFolder``: the read-only page, 503), not as a bug; a full disk or a read-only
+    file system already is."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as error:
+        if fault_of(error) is not None:
+            raise
+        raise UnwritableFolder(f"{path.parent}: {error.strerror or error}") from error
+
+
 def _acquire_file(job_id: int) -> HeldLock | None:
     path = lock_path(job_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
     attempts = 0
     while attempts < ATTEMPTS:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = _open_for_locking(path)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -228,8 +243,10 @@ def _file_held(job_id: int) -> bool:
     for _attempt in range(ATTEMPTS):
         try:
             fd = os.open(path, os.O_RDONLY)
-        except FileNotFoundError:
-            return False  # a holder keeps its file until it lets go
+        except (FileNotFoundError, NotADirectoryError):
+            return False  # a holder keeps its file until it lets go (and needs its folder)
+        except OSError as error:
+            raise UnwritableFolder(f"{path.parent}: {error.strerror or error}") from error
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)

@@ -52,7 +52,15 @@ class Fault(enum.Enum):
     READ_ONLY = "read_only"
 
 
+class UnwritableFolder(Exception):
+    """A folder under DATA_DIR that Aandacht must write to cannot be written to (its
+    permissions, or a file where the folder should be): the same fault, for the person in
+    front of the page, as a read-only database."""
+
+
 def _fault_of_one(error: BaseException) -> Fault | None:
+    if isinstance(error, UnwritableFolder):
+        return Fault.READ_ONLY
     if isinstance(error, sqlite3.Error):
         code = getattr(error, "sqlite_errorcode", None)
         if isinstance(code, int):
