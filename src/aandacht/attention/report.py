@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.db import connection
 from django.db.models import Case, CharField, Count, IntegerField, Max, Q, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -397,7 +398,9 @@ def _last_contacts(
         lasts = recent.get(person_id)
         if lasts is not None and lasts[0] is not None:
             continue
-        if person_id in stored:
+        if person_id in stored and (lasts is None or not any(lasts)):
+            # (A stored contact before ``lower`` beside a contact read since is stale, so
+            # such a person's history is read instead of trusted.)
             last = stored[person_id]
             if last is None or last < lower:
                 first[person_id] = last if last is not None and last >= earliest else None
@@ -455,7 +458,8 @@ def _lasts_before(
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+    """SQLite's text has no offset: it is in the database's time zone (UTC by default)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=connection.timezone)
 
 
 def _lasts_between(
@@ -463,8 +467,10 @@ def _lasts_between(
 ) -> dict[int, dt.datetime | None]:
     """The last contact in ``[earliest, lower)`` of each of ``people`` (a few, usually none)."""
     found: dict[int, dt.datetime | None] = {}
-    for start in range(0, len(people), HISTORY_CHUNK):
-        chunk = people[start : start + HISTORY_CHUNK]
+    limit = connection.features.max_query_params
+    size = min(HISTORY_CHUNK, limit - 16) if limit else HISTORY_CHUNK  # (an old SQLite: 999)
+    for start in range(0, len(people), size):
+        chunk = people[start : start + size]
         found.update(
             Interaction.people.through.objects.filter(
                 person_id__in=chunk,

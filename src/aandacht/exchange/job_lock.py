@@ -19,6 +19,7 @@ other as the holder.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import logging
 import os
@@ -29,7 +30,7 @@ from typing import Any, Protocol, cast
 from django.conf import settings
 from django.db import connection
 
-from aandacht.web.faults import UnwritableFolder, fault_of
+from aandacht.web.faults import UnwritableFolder
 
 log = logging.getLogger(__name__)
 
@@ -163,6 +164,12 @@ def _advisory_held(job_id: int) -> bool:
 # SQLite: a lock file
 
 
+# What a lock folder the server's user cannot use gives (permissions, a file in its place).
+UNWRITABLE_FOLDER_ERRNOS = frozenset(
+    {errno.EACCES, errno.EPERM, errno.ENOTDIR, errno.EEXIST, errno.EISDIR}
+)
+
+
 def lock_path(job_id: int) -> Path:
     return Path(settings.DATA_DIR) / "locks" / f"import-{job_id}.lock"
 
@@ -211,8 +218,8 @@ def _open_for_locking(path: Path) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         return os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError as error:
-        if fault_of(error) is not None:
-            raise
+        if error.errno not in UNWRITABLE_FOLDER_ERRNOS:
+            raise  # a full disk or read-only file system (a fault already), or not ours
         raise UnwritableFolder(f"{path.parent}: {error.strerror or error}") from error
 
 
@@ -223,6 +230,7 @@ def _acquire_file(job_id: int) -> HeldLock | None:
         fd = _open_for_locking(path)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            same = _same_file(fd, path)
         except BlockingIOError:
             os.close(fd)
             attempts += 1
@@ -232,7 +240,7 @@ def _acquire_file(job_id: int) -> HeldLock | None:
         except BaseException:
             os.close(fd)
             raise
-        if _same_file(fd, path):
+        if same:
             return _FileLock(job_id, fd, path)
         os.close(fd)  # locked a file its last holder had just removed: open the name again
     return None
@@ -246,6 +254,8 @@ def _file_held(job_id: int) -> bool:
         except (FileNotFoundError, NotADirectoryError):
             return False  # a holder keeps its file until it lets go (and needs its folder)
         except OSError as error:
+            if error.errno not in UNWRITABLE_FOLDER_ERRNOS:
+                raise
             raise UnwritableFolder(f"{path.parent}: {error.strerror or error}") from error
         try:
             try:

@@ -619,12 +619,15 @@ def run(job_id: int, *, dry_run: bool, lock: job_lock.HeldLock | None = None) ->
     if dry_run:
         progress.save(status=ImportStatus.PREVIEWED, preview=summary)
     else:
-        progress.save(status=ImportStatus.DONE, result=summary)
-        job.refresh_from_db()
-        delete_upload(job)
-        if statistics_due:
-            # After "done" is shown: the person watching need not wait for the ANALYZE.
-            planner_statistics.refresh_quietly("import")
+        try:
+            progress.save(status=ImportStatus.DONE, result=summary)
+            job.refresh_from_db()
+            delete_upload(job)
+        finally:
+            if statistics_due:
+                # After "done" is shown: the person watching need not wait for the ANALYZE.
+                # (It never raises; it logs a failure.)
+                planner_statistics.refresh_quietly("import")
 
 
 def _import(

@@ -239,13 +239,10 @@ def test_history_outside_the_circles_is_not_read(
 HISTORY_SPAN = dt.timedelta(weeks=12) + report.LOOKBACK
 
 
-def reference_history(
-    people: list[Person], zone: dt.tzinfo, buckets: list[core.Period], one_way: bool
-) -> dict[int, tuple[dt.date, ...]]:
-    """The last contact on or before each week's end from every contact of every person (the
-    definition of ``report._last_contacts``, without its shortcuts)."""
-    outcomes = [Outcome.CONVERSATION, *([Outcome.ONE_WAY] if one_way else [])]
-    longest = max(Rhythm.objects.get(person=p).cadence_days or 0 for p in people)
+def history_bounds(
+    zone: dt.tzinfo, buckets: list[core.Period], longest: int
+) -> tuple[dt.datetime, list[dt.datetime]]:
+    """The earliest contact the history counts, and each week's end (local midnights)."""
     earliest = dt.datetime.combine(
         buckets[0].end - dt.timedelta(days=longest), dt.time.min, tzinfo=zone
     )
@@ -253,6 +250,16 @@ def reference_history(
         dt.datetime.combine(bucket.end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
         for bucket in buckets
     ]
+    return earliest, ends
+
+
+def reference_history(
+    people: list[Person], zone: dt.tzinfo, buckets: list[core.Period], one_way: bool, longest: int
+) -> dict[int, tuple[dt.date, ...]]:
+    """The last contact on or before each week's end from every contact of every person (the
+    definition of ``report._last_contacts``, without its shortcuts)."""
+    outcomes = [Outcome.CONVERSATION, *([Outcome.ONE_WAY] if one_way else [])]
+    earliest, ends = history_bounds(zone, buckets, longest)
     found = {}
     for person in people:
         moments = list(
@@ -279,7 +286,9 @@ def test_history_by_date_gives_every_contact_the_full_history_gives(
     """Each shortcut of the history read by date against every contact read in full: contacts
     in the weeks, in the lookback, only before it (the stored last contact), long silences
     ended lately (older history read), contacts dated after today, one-way contacts and
-    attempts, and a member with no rhythm row at all."""
+    attempts, a member with no rhythm row at all, a stale stored contact, and contacts on
+    each boundary (and a second before it): the lookback's start, the first week's end and
+    the earliest contact counted."""
     prefs = services.settings_for(alice)
     prefs.one_way_resets = one_way_resets
     prefs.save()
@@ -308,9 +317,37 @@ def test_history_by_date_gives_every_contact_the_full_history_gives(
             outcome = Outcome.ONE_WAY if kind == "email" else None
             moment = NOW - dt.timedelta(days=days, hours=number)
             log_interaction(vault, [person], kind, outcome=outcome, occurred_at=moment)
-    Rhythm.objects.filter(person=people[-1]).update(cadence_days=None)  # kept by the tag
+    longest = 365  # the longest of the cadences above
+    earliest, ends = history_bounds(zone, buckets, longest)
+    lower = max(earliest, ends[0] - report.LOOKBACK)
+    second = dt.timedelta(seconds=1)
+    boundaries = {
+        "at the lookback's start": lower,
+        "a second before the lookback": lower - second,
+        "at the first week's end": ends[0],
+        "a second before the first week's end": ends[0] - second,
+        "at the earliest counted": earliest,
+        "a second before the earliest counted": earliest - second,
+        "at a later week's end": ends[5],
+        "only at the earliest counted": earliest,
+        "only a second before the earliest counted": earliest - second,
+    }
+    for name, moment in boundaries.items():
+        person = make_person(name, cadence=longest, since=since)
+        people.append(person)
+        log_interaction(vault, [person], "call", occurred_at=moment)
+        if not name.startswith("only"):  # then lately too: the older history is read
+            log_interaction(vault, [person], "call", occurred_at=NOW - dt.timedelta(days=9))
+    stale = make_person("Stored contact stale", cadence=30, since=since)
+    people.append(stale)
+    log_interaction(vault, [stale], "call", occurred_at=NOW - dt.timedelta(days=200))
+    log_interaction(vault, [stale], "call", occurred_at=NOW - dt.timedelta(days=6))
+    Rhythm.objects.filter(person=stale).update(last_conversation_at=NOW - dt.timedelta(days=300))
+    Rhythm.objects.filter(person=people[len(histories) - 1]).update(cadence_days=None)  # tag
     tagged = make_person("Tagged, no rhythm", tags=("family",))
     Circle.objects.create(vault=vault, name="Family", cadence_days=14, tag=tagged.tags.get())
+    for days in (150, 40):  # before the lookback, and in a later week
+        log_interaction(vault, [tagged], "call", occurred_at=NOW - dt.timedelta(days=days))
     Rhythm.objects.filter(person=tagged).delete()
     found: dict[int, tuple[dt.date, ...]] = {}
     read = report._last_contacts
@@ -322,7 +359,7 @@ def test_history_by_date_gives_every_contact_the_full_history_gives(
     monkeypatch.setattr(report, "_last_contacts", keep)
     report.build(alice, vault)
     on_a_rhythm = [p for p in people if Rhythm.objects.filter(person=p).exclude(cadence_days=None)]
-    expected = reference_history(on_a_rhythm, zone, buckets, one_way_resets)
-    assert {pk: days for pk, days in found.items() if pk != tagged.pk} == expected
-    assert tagged.pk not in found
-    assert len(expected) >= 8  # most of the shortcuts are taken
+    expected = reference_history([*on_a_rhythm, tagged], zone, buckets, one_way_resets, longest)
+    assert found == expected
+    assert tagged.pk in found and stale.pk in found
+    assert len(expected) >= 15  # most of the shortcuts are taken
