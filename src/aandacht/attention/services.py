@@ -588,6 +588,9 @@ class Agenda:
     standings: tuple[list[core.Candidate], dict[int, Standing]] | None = field(
         default=None, repr=False, compare=False
     )
+    # The plan the items came from, from today on (``None`` for a past day): with
+    # ``plan_days`` it covers that many active days, so the preview needs no plan of its own.
+    plan: core.Plan | None = field(default=None, repr=False, compare=False)
 
     @property
     def calls(self) -> list[AgendaItem]:
@@ -710,13 +713,20 @@ def follow_ups_on(vault: Vault, day: dt.date, *, include_overdue: bool) -> list[
 
 
 def agenda_for(
-    user: User, vault: Vault, day: dt.date | None = None, *, now: dt.datetime | None = None
+    user: User,
+    vault: Vault,
+    day: dt.date | None = None,
+    *,
+    now: dt.datetime | None = None,
+    plan_days: int = 0,
 ) -> Agenda:
     """The agenda of one day (default: today in the user's time zone).
 
     Today counts the items already handled; a later day is planned as if today's list were
     done as planned. Pinned items always show on their own day and take no slot. ``now``
-    stands in for the clock (``aandacht digest --now``).
+    stands in for the clock (``aandacht digest --now``). ``plan_days``: plan at least that
+    many active days from today (``agenda.plan``; planning further does not change a day's
+    people, as each day only takes whoever is released by then).
     """
     prefs = settings_for(user)
     today = local_today(prefs, now)
@@ -724,13 +734,21 @@ def agenda_for(
     candidates, known = standings(vault, prefs, today)
     rules = rules_for(prefs)
     handled_ids = handled_today(known, today)
+    plan: core.Plan | None = None
     if day < today:
         day_plan: list[core.Suggestion] = []
     else:
         span = len([d for d in _date_range(today, day) if d.isoweekday() in rules.weekdays]) or 1
+        span = max(span, plan_days)
         plan = core.plan(candidates, today, rules, days=span, used_today=len(handled_ids))
         day_plan = plan.on(day)
-    agenda = Agenda(day=day, today=today, capacity=rules.capacity, standings=(candidates, known))
+    agenda = Agenda(
+        day=day,
+        today=today,
+        capacity=rules.capacity,
+        standings=(candidates, known),
+        plan=plan,
+    )
     wanted = {s.person_id for s in day_plan} | (set(handled_ids) if day == today else set())
     people = Person.objects.in_bulk(list(wanted))
     for suggestion in day_plan:
