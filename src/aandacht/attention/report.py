@@ -153,7 +153,11 @@ def build(user: User, vault: Vault, weeks: int = 12, *, today: dt.date | None = 
     buckets = core.trend_buckets(today, weeks)
     zone = services.zone_of(prefs)
     start, end = _bounds(period, zone)
-    totals = _interaction_totals(vault, start, end)
+    counted = _counted_by_week(vault, buckets, zone)
+    if (buckets[0].start, buckets[-1].end) == (period.start, period.end):
+        totals = _totals_of(counted)  # the weeks are the period: one query counts both
+    else:
+        totals = _interaction_totals(vault, start, end)
     moments = Moment.objects.visible_to(user).filter(
         vault=vault, occurred_at__gte=start, occurred_at__lt=end
     )
@@ -197,7 +201,7 @@ def build(user: User, vault: Vault, weeks: int = 12, *, today: dt.date | None = 
         cards=totals["cards"],
         appreciation=appreciation,
         check_in_steps=steps,
-        trend=_weeks(vault, buckets, zone),
+        trend=_weeks(buckets, counted),
     )
 
 
@@ -231,27 +235,35 @@ def _interaction_totals(vault: Vault, start: dt.datetime, end: dt.datetime) -> d
     return {key: value or 0 for key, value in found.items()}
 
 
-def _weeks(vault: Vault, buckets: list[core.Period], zone: dt.tzinfo) -> list[Week]:
-    """Interactions per week by depth, counted in SQL in one query: each interaction gets the
-    number of its week (weeks bounded by local midnights, so they follow the user's time zone,
-    daylight saving time included) and the database counts them per week, kind and outcome; a
-    few dozen rows at most come back. An interaction with several people counts once."""
+# (week index, kind, outcome, initiated_by, count): the period's interactions counted.
+_Counted = list[tuple[int, str, str, str, int]]
+
+
+def _counted_by_week(vault: Vault, buckets: list[core.Period], zone: dt.tzinfo) -> _Counted:
+    """Interactions per week, kind, outcome and initiator, counted in SQL in one query: each
+    interaction gets the number of its week (weeks bounded by local midnights, so they follow
+    the user's time zone, daylight saving time included) and the database counts them; a few
+    hundred rows at most come back. An interaction with several people counts once."""
     spans = [_bounds(bucket, zone) for bucket in buckets]
     week = Case(
         *(When(occurred_at__lt=end, then=Value(index)) for index, (_s, end) in enumerate(spans)),
         output_field=IntegerField(),
     )
-    rows = (
+    return list(
         Interaction.objects.filter(
             vault=vault, occurred_at__gte=spans[0][0], occurred_at__lt=spans[-1][1]
         )
         .order_by()
         .annotate(week=week)
-        .values_list("week", "kind", "outcome")
+        .values_list("week", "kind", "outcome", "initiated_by")
         .annotate(count=Count("id"))
     )
+
+
+def _weeks(buckets: list[core.Period], counted: _Counted) -> list[Week]:
+    """The trend: each week's interactions by depth (attempts apart)."""
     counts = [{"deep": 0, "light": 0, "cards_and_gifts": 0, "attempts": 0} for _b in buckets]
-    for index, kind, outcome, count in rows:
+    for index, kind, outcome, _initiator, count in counted:
         if outcome == Outcome.ATTEMPT:
             counts[index]["attempts"] += count
         elif kind in DEEP_KINDS:
@@ -261,6 +273,50 @@ def _weeks(vault: Vault, buckets: list[core.Period], zone: dt.tzinfo) -> list[We
         elif kind in GIFT_KINDS:
             counts[index]["cards_and_gifts"] += count
     return [Week(bucket, **count) for bucket, count in zip(buckets, counts, strict=True)]
+
+
+def _totals_of(counted: _Counted) -> dict[str, int]:
+    """What :func:`_interaction_totals` counts, from the weeks' counts (when the weeks are
+    the whole period)."""
+    totals = dict.fromkeys(_TOTALS, 0)
+    for _index, kind, outcome, initiator, count in counted:
+        reached = outcome != Outcome.ATTEMPT
+        if reached and kind in DEEP_KINDS:
+            totals["deep"] += count
+        elif reached and kind in LIGHT_KINDS:
+            totals["light"] += count
+        elif reached and kind in GIFT_KINDS:
+            totals["cards_and_gifts"] += count
+        if outcome == Outcome.CONVERSATION:
+            totals["conversations"] += count
+            if initiator in _BY:  # (no other value is stored; none would count, as in SQL)
+                totals[_BY[initiator]] += count
+        elif outcome == Outcome.ATTEMPT:
+            totals["attempts"] += count
+        elif outcome == Outcome.ONE_WAY:
+            totals["one_way"] += count
+        if kind == InteractionKind.CARD:
+            totals["cards"] += count
+    return totals
+
+
+_TOTALS = (
+    "deep",
+    "light",
+    "cards_and_gifts",
+    "conversations",
+    "attempts",
+    "one_way",
+    "by_me",
+    "by_them",
+    "by_unknown",
+    "cards",
+)
+_BY: dict[str, str] = {
+    Initiator.ME: "by_me",
+    Initiator.THEM: "by_them",
+    Initiator.UNKNOWN: "by_unknown",
+}
 
 
 def _circles(

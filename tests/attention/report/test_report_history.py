@@ -29,7 +29,7 @@ from aandacht.attention import report_core as core
 from aandacht.attention.models import Circle, Rhythm
 from aandacht.attention.report import DEEP_KINDS, GIFT_KINDS, LIGHT_KINDS
 from aandacht.people.models import Person
-from aandacht.timeline.models import Interaction, InteractionKind, Outcome
+from aandacht.timeline.models import Initiator, Interaction, InteractionKind, Outcome
 from aandacht.timeline.services import log_interaction
 
 KINDS = ["call", "message", "card", "voicemail", "email", "meeting", "gift", "video"]
@@ -138,6 +138,50 @@ def test_weeks_and_shares_follow_the_users_time_zone_to_the_second(
     assert {within for within, _counted in expected} != {0}  # some weeks someone is within
 
 
+@pytest.mark.parametrize("weeks", [12, 4, 15])
+def test_the_totals_counted_with_the_weeks_are_the_totals_counted_apart(
+    vault: Vault, alice: User, make_person: MakePerson, today: dt.date, weeks: int
+) -> None:
+    """The period's totals come from the weeks' counts when the weeks are the period (12, 4),
+    and from a query of their own when they are not (15 weeks: the trend's seven spans of two
+    weeks leave the first week out): the same figures either way."""
+    people = [make_person(f"Counted {n}", cadence=30) for n in range(3)]
+    initiators = [Initiator.ME, Initiator.THEM, Initiator.UNKNOWN]
+    for number in range(140):
+        log_interaction(
+            vault,
+            people[number % 3 : number % 3 + 1 + number % 2],
+            KINDS[number % len(KINDS)],
+            outcome=[None, Outcome.ONE_WAY, Outcome.CONVERSATION, Outcome.ATTEMPT][number % 9 % 4],
+            initiated_by=initiators[number % 5 % 3],
+            occurred_at=NOW - dt.timedelta(days=number * 0.8, hours=number % 24),
+        )
+    prefs = services.settings_for(alice)
+    zone = services.zone_of(prefs)
+    period = core.period_ending(today, weeks)
+    start, end = report._bounds(period, zone)
+    apart = report._interaction_totals(vault, start, end)
+    assert min(apart.values()) > 0  # every figure counts something
+    buckets = core.trend_buckets(today, weeks)
+    if (buckets[0].start, buckets[-1].end) == (period.start, period.end):
+        assert report._totals_of(report._counted_by_week(vault, buckets, zone)) == apart
+    else:
+        assert weeks == 15
+    found = report.build(alice, vault, weeks)
+    assert found.depth == {k: apart[k] for k in ("deep", "light", "cards_and_gifts")}
+    assert found.initiated == {
+        "me": apart["by_me"],
+        "them": apart["by_them"],
+        "unknown": apart["by_unknown"],
+    }
+    assert found.outcomes == {
+        "conversations": apart["conversations"],
+        "attempts": apart["attempts"],
+        "one_way": apart["one_way"],
+    }
+    assert found.cards == apart["cards"]
+
+
 def test_an_interaction_with_several_people_counts_once_a_week(
     vault: Vault, alice: User, make_person: MakePerson, circles: dict[str, Circle], today: dt.date
 ) -> None:
@@ -206,7 +250,9 @@ def test_history_outside_the_circles_is_not_read(
     # The weeks come back counted per week, kind and outcome: a bounded number of rows.
     weeks = [sql for sql in after if "CASE WHEN" in sql.upper()]
     assert len(weeks) == 1
-    assert after[weeks[0]] <= core.TREND_POINTS * len(InteractionKind) * len(Outcome)
+    assert after[weeks[0]] <= (
+        core.TREND_POINTS * len(InteractionKind) * len(Outcome) * len(Initiator)
+    )
     # The history is read by date: one row per person contacted in the trend's weeks and the
     # lookback before them (so the outsiders contacted lately, not their years of history).
     history = [sql for sql in after if "MAX(" in sql.upper()]
