@@ -429,21 +429,18 @@ def _last_contacts(
     it is their stored last contact (``Rhythm``, kept by the signals, which Today reads too)
     when that is older than the lookback; only the few people contacted lately after a long
     silence, or whose stored contact is missing, have their older history read, in one
-    query for all of them. Contacts before the longest cadence ahead of the first week's end
-    cannot make anyone within and are left out.
+    query for all of them. However old, a last contact counts: it cannot make anyone within
+    their cadence, but it makes them overdue rather than new (never contacted, not due yet),
+    as Today's figure above the trend says.
 
     The days come back sorted, as ``core.Member.contacts``: the last one on or before a
     week's end is that week's, so ``core.share_on`` gives what it gives on every contact."""
     wanted = {m.person_id for group in members.values() for m in group}
     if not wanted:
         return {}
-    longest = max(m.cadence_days for group in members.values() for m in group)
     zone = services.zone_of(prefs)
-    earliest = dt.datetime.combine(
-        buckets[0].end - dt.timedelta(days=longest), dt.time.min, tzinfo=zone
-    )
     ends = [_bounds(bucket, zone)[1] for bucket in buckets]
-    lower = max(earliest, ends[0] - LOOKBACK)
+    lower = ends[0] - LOOKBACK
     outcomes: list[str] = [Outcome.CONVERSATION]
     if prefs.one_way_resets:
         outcomes.append(Outcome.ONE_WAY)
@@ -459,10 +456,10 @@ def _last_contacts(
             # such a person's history is read instead of trusted.)
             last = stored[person_id]
             if last is None or last < lower:
-                first[person_id] = last if last is not None and last >= earliest else None
+                first[person_id] = last
                 continue
         older.append(person_id)
-    first.update(_lasts_between(vault, outcomes, earliest, lower, older))
+    first.update(_lasts_before_lower(vault, outcomes, lower, older))
     found: dict[int, tuple[dt.date, ...]] = {}
     for person_id in wanted:
         lasts = list(recent.get(person_id, [None] * len(ends)))
@@ -518,10 +515,10 @@ def _aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=connection.timezone)
 
 
-def _lasts_between(
-    vault: Vault, outcomes: list[str], earliest: dt.datetime, lower: dt.datetime, people: list[int]
+def _lasts_before_lower(
+    vault: Vault, outcomes: list[str], lower: dt.datetime, people: list[int]
 ) -> dict[int, dt.datetime | None]:
-    """The last contact in ``[earliest, lower)`` of each of ``people`` (a few, usually none)."""
+    """The last contact before ``lower`` of each of ``people`` (a few, usually none)."""
     found: dict[int, dt.datetime | None] = {}
     limit = connection.features.max_query_params
     size = min(HISTORY_CHUNK, limit - 16) if limit else HISTORY_CHUNK  # (an old SQLite: 999)
@@ -532,7 +529,6 @@ def _lasts_between(
                 person_id__in=chunk,
                 interaction__vault=vault,
                 interaction__outcome__in=outcomes,
-                interaction__occurred_at__gte=earliest,
                 interaction__occurred_at__lt=lower,
             )
             .values_list("person_id")

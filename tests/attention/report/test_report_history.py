@@ -182,6 +182,28 @@ def test_the_totals_counted_with_the_weeks_are_the_totals_counted_apart(
     assert found.cards == apart["cards"]
 
 
+def test_the_trend_ends_where_todays_figure_is_for_people_with_an_old_last_contact(
+    vault: Vault, alice: User, make_person: MakePerson, circles: dict[str, Circle], today: dt.date
+) -> None:
+    """Someone who joined a circle lately but was last spoken to years ago is overdue today,
+    not new, and so in the trend's last week (it ends today): the figure above the chart and
+    the chart's last point agree. (The history once left out contacts older than the
+    longest cadence, which turned such people into "new" in the trend.)"""
+    monthly = circles["monthly"]
+    joined = today - dt.timedelta(days=3)
+    old_friend = make_person("Old Friend", circle=monthly, since=joined)
+    log_interaction(vault, [old_friend], "call", occurred_at=NOW - dt.timedelta(days=2000))
+    newcomer = make_person("New Comer", circle=monthly, since=joined)
+    found = report.build(alice, vault)
+    figures = next(c for c in found.circles if c.circle_id == monthly.pk)
+    assert (figures.within, figures.new, figures.counted) == (0, 1, 2)
+    assert [o.person_id for o in figures.overdue] == [old_friend.pk]
+    last = figures.trend[-1]
+    assert found.trend[-1].period.end == today
+    assert (last.within, last.new, last.counted) == (0, 1, 2)
+    assert newcomer.pk not in [o.person_id for o in figures.overdue]
+
+
 def test_an_interaction_with_several_people_counts_once_a_week(
     vault: Vault, alice: User, make_person: MakePerson, circles: dict[str, Circle], today: dt.date
 ) -> None:
@@ -288,7 +310,8 @@ HISTORY_SPAN = dt.timedelta(weeks=12) + report.LOOKBACK
 def history_bounds(
     zone: dt.tzinfo, buckets: list[core.Period], longest: int
 ) -> tuple[dt.datetime, list[dt.datetime]]:
-    """The earliest contact the history counts, and each week's end (local midnights)."""
+    """The longest cadence before the first week's end (older contacts cannot make anyone
+    within, but still make them overdue rather than new), and each week's end."""
     earliest = dt.datetime.combine(
         buckets[0].end - dt.timedelta(days=longest), dt.time.min, tzinfo=zone
     )
@@ -305,7 +328,7 @@ def reference_history(
     """The last contact on or before each week's end from every contact of every person (the
     definition of ``report._last_contacts``, without its shortcuts)."""
     outcomes = [Outcome.CONVERSATION, *([Outcome.ONE_WAY] if one_way else [])]
-    earliest, ends = history_bounds(zone, buckets, longest)
+    _earliest, ends = history_bounds(zone, buckets, longest)
     found = {}
     for person in people:
         moments = list(
@@ -313,7 +336,7 @@ def reference_history(
                 "occurred_at", flat=True
             )
         )
-        lasts = {max((m for m in moments if earliest <= m < end), default=None) for end in ends}
+        lasts = {max((m for m in moments if m < end), default=None) for end in ends}
         days = {timezone.localtime(m, zone).date() for m in lasts if m is not None}
         if days:
             found[person.pk] = tuple(sorted(days))
@@ -334,7 +357,7 @@ def test_history_by_date_gives_every_contact_the_full_history_gives(
     ended lately (older history read), contacts dated after today, one-way contacts and
     attempts, a member with no rhythm row at all, a stale stored contact, and contacts on
     each boundary (and a second before it): the lookback's start, the first week's end and
-    the earliest contact counted."""
+    a longest cadence before the first week's end."""
     prefs = services.settings_for(alice)
     prefs.one_way_resets = one_way_resets
     prefs.save()
@@ -372,11 +395,11 @@ def test_history_by_date_gives_every_contact_the_full_history_gives(
         "a second before the lookback": lower - second,
         "at the first week's end": ends[0],
         "a second before the first week's end": ends[0] - second,
-        "at the earliest counted": earliest,
-        "a second before the earliest counted": earliest - second,
+        "a longest cadence before": earliest,
+        "a second before a longest cadence before": earliest - second,
         "at a later week's end": ends[5],
-        "only at the earliest counted": earliest,
-        "only a second before the earliest counted": earliest - second,
+        "only a longest cadence before": earliest,
+        "only a second before a longest cadence before": earliest - second,
     }
     for name, moment in boundaries.items():
         person = make_person(name, cadence=longest, since=since)
