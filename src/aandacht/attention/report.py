@@ -260,18 +260,28 @@ def _counted_by_week(vault: Vault, buckets: list[core.Period], zone: dt.tzinfo) 
     )
 
 
+def _depth_of(kind: str, outcome: str) -> str | None:
+    """Which of a week's figures an interaction counts in: attempts apart, then by how deep
+    its kind is (the same split as :func:`_interaction_totals`'s filters); None for a kind
+    of no depth."""
+    if outcome == Outcome.ATTEMPT:
+        return "attempts"
+    if kind in DEEP_KINDS:
+        return "deep"
+    if kind in LIGHT_KINDS:
+        return "light"
+    if kind in GIFT_KINDS:
+        return "cards_and_gifts"
+    return None
+
+
 def _weeks(buckets: list[core.Period], counted: _Counted) -> list[Week]:
     """The trend: each week's interactions by depth (attempts apart)."""
     counts = [{"deep": 0, "light": 0, "cards_and_gifts": 0, "attempts": 0} for _b in buckets]
     for index, kind, outcome, _initiator, count in counted:
-        if outcome == Outcome.ATTEMPT:
-            counts[index]["attempts"] += count
-        elif kind in DEEP_KINDS:
-            counts[index]["deep"] += count
-        elif kind in LIGHT_KINDS:
-            counts[index]["light"] += count
-        elif kind in GIFT_KINDS:
-            counts[index]["cards_and_gifts"] += count
+        depth = _depth_of(kind, outcome)
+        if depth is not None:
+            counts[index][depth] += count
     return [Week(bucket, **count) for bucket, count in zip(buckets, counts, strict=True)]
 
 
@@ -280,19 +290,13 @@ def _totals_of(counted: _Counted) -> dict[str, int]:
     the whole period)."""
     totals = dict.fromkeys(_TOTALS, 0)
     for _index, kind, outcome, initiator, count in counted:
-        reached = outcome != Outcome.ATTEMPT
-        if reached and kind in DEEP_KINDS:
-            totals["deep"] += count
-        elif reached and kind in LIGHT_KINDS:
-            totals["light"] += count
-        elif reached and kind in GIFT_KINDS:
-            totals["cards_and_gifts"] += count
+        depth = _depth_of(kind, outcome)
+        if depth is not None:  # (attempts included: counted once, as in SQL)
+            totals[depth] += count
         if outcome == Outcome.CONVERSATION:
             totals["conversations"] += count
             if initiator in _BY:  # (no other value is stored; none would count, as in SQL)
                 totals[_BY[initiator]] += count
-        elif outcome == Outcome.ATTEMPT:
-            totals["attempts"] += count
         elif outcome == Outcome.ONE_WAY:
             totals["one_way"] += count
         if kind == InteractionKind.CARD:
@@ -498,21 +502,13 @@ def _lasts_before(
         .annotate(**{name: Cast(last, output_field=CharField()) for name, last in lasts.items()})
         .values_list("person_id", *lasts)
     )
-    # The moments come as text, parsed with ``fromisoformat`` (C) and only for the people
-    # wanted: the drivers' and Django's datetime conversions (a regular expression per value)
-    # cost more than the query on the tens of thousands of rows of a busy vault. SQLite's text
-    # is UTC without an offset; PostgreSQL's carries the session's offset (UTC too).
-    moment = dt.datetime.fromisoformat
+    # As text, parsed only for the people wanted (see ``services.moment_from_text``).
+    moment = services.moment_from_text
     return {
-        person_id: [_aware(moment(text)) if text else None for text in texts]
+        person_id: [moment(text) if text else None for text in texts]
         for person_id, *texts in rows
         if person_id in wanted
     }
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    """SQLite's text has no offset: it is in the database's time zone (UTC by default)."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=connection.timezone)
 
 
 def _lasts_before_lower(
