@@ -4,6 +4,7 @@ changes in the settings."""
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import os
@@ -57,6 +58,26 @@ def test_gunicorn_accepts_every_setting(host: str) -> None:
     assert config.secure_scheme_headers == {"X-FORWARDED-PROTO": "https"}
     assert config.control_socket_disable is True
     assert config.bind == ["[::1]:8123" if host == "::1" else "127.0.0.1:8123"]
+    assert config.post_request is production._post_request
+
+
+def test_a_worker_freezes_its_memory_after_its_first_request_and_once_more_later(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What lives after the first requests goes to the permanent generation, so the
+    collections a busy page sets off no longer walk all of Django (docs/benchmarks.md)."""
+    monkeypatch.setattr(production, "_served", 0)
+    frozen_at: list[int] = []
+    try:
+        gc.unfreeze()
+        for request in range(1, 251):
+            before = gc.get_freeze_count()
+            production._post_request(None, None, None, None)
+            if gc.get_freeze_count() > before:
+                frozen_at.append(request)
+    finally:
+        gc.unfreeze()  # (the test process goes back to collecting everything)
+    assert frozen_at == sorted(production.SETTLE_AFTER_REQUESTS) == [1, 200]
 
 
 def call(app: Any, environ: dict[str, Any]) -> tuple[str, bytes]:

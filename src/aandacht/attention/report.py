@@ -502,8 +502,8 @@ def _lasts_before(
         .annotate(**{name: Cast(last, output_field=CharField()) for name, last in lasts.items()})
         .values_list("person_id", *lasts)
     )
-    # As text, parsed only for the people wanted (see ``services.moment_from_text``).
-    moment = services.moment_from_text
+    # As text, parsed only for the people wanted (see ``services.moments_from_text``).
+    moment = services.moments_from_text()
     return {
         person_id: [moment(text) if text else None for text in texts]
         for person_id, *texts in rows

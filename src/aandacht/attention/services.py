@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal, cast
 
@@ -404,14 +404,21 @@ _Row = tuple[int, int | None, int | None, bool, _Moment, _Moment, _Moment, _Day,
              dt.date, _Day, str]  # fmt: skip
 
 
-def moment_from_text(text: str) -> dt.datetime:
-    """A datetime the database gave as text (``Cast(..., CharField())``), aware. Parsed with
-    ``fromisoformat`` (C): Django's and the drivers' conversions (a regular expression per
-    value) cost more than the query on the tens of thousands of rows of a busy vault. SQLite's
-    text has no offset: it is in the database's time zone (UTC by default); PostgreSQL's
+def moments_from_text() -> Callable[[str], dt.datetime]:
+    """A reader of datetimes the database gave as text (``Cast(..., CharField())``), aware.
+    Parsed with ``fromisoformat`` (C): Django's and the drivers' conversions (a regular
+    expression per value) cost more than the query on the tens of thousands of rows of a busy
+    vault. SQLite's text has no offset: it is in the database's time zone (UTC by default),
+    looked up once (through the connection proxy it cost more than the parsing); PostgreSQL's
     carries the session's offset."""
-    moment = dt.datetime.fromisoformat(text)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=connection.timezone)
+    parse = dt.datetime.fromisoformat
+    zone = connection.timezone
+
+    def moment(text: str) -> dt.datetime:
+        found = parse(text)
+        return found if found.tzinfo is not None else found.replace(tzinfo=zone)
+
+    return moment
 
 
 def _standing_rows(rows: QuerySet[Rhythm]) -> list[_Row]:
@@ -425,7 +432,7 @@ def _standing_rows(rows: QuerySet[Rhythm]) -> list[_Row]:
     found = rows.annotate(**{f"{name}_text": text for name, text in texts.items()}).values_list(
         *(f"{name}_text" if name in texts else name for name in _STANDING_FIELDS)
     )
-    moment = moment_from_text
+    moment = moments_from_text()
     day = dt.date.fromisoformat
     result: list[tuple[object, ...]] = []
     for pid, circle, cadence, muted, conv, one_way, attempt, *days, handled_as in found:
