@@ -68,9 +68,11 @@ def test_a_worker_freezes_its_memory_after_its_first_request_and_once_more_later
     collections a busy page sets off no longer walk all of Django (docs/benchmarks.md)."""
     monkeypatch.setattr(production, "_served", 0)
     frozen_at: list[int] = []
+    loaded: list[list[int]] = []  # what the pages keep (caches): frozen with the rest
     try:
         gc.unfreeze()
         for request in range(1, 251):
+            loaded.append([request])
             before = gc.get_freeze_count()
             production._post_request(None, None, None, None)
             if gc.get_freeze_count() > before:
