@@ -706,8 +706,10 @@ def serve(
         return
     # WhiteNoise warns about a missing STATIC_ROOT; the files come from the apps (finders).
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
-    from aandacht.wsgi import application
+    from aandacht.web.memory import SettleMemory
+    from aandacht.wsgi import application as django_application
 
+    application = SettleMemory(django_application)
     try:
         # waitress spools a request body (up to 1 GB by default) before Django sees it. Up to
         # twice the import limit Django answers with its own page; beyond that waitress says

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from gunicorn.config import Config
 
-from aandacht.web import production
+from aandacht.web import memory, production
 from aandacht.web.production import (
     BodyLimit,
     ProductionStaticStorage,
@@ -66,7 +66,7 @@ def test_a_worker_freezes_its_memory_after_its_first_request_and_once_more_later
 ) -> None:
     """What lives after the first requests goes to the permanent generation, so the
     collections a busy page sets off no longer walk all of Django (docs/benchmarks.md)."""
-    monkeypatch.setattr(production, "_served", 0)
+    monkeypatch.setattr(memory, "_served", 0)
     frozen_at: list[int] = []
     loaded: list[list[int]] = []  # what the pages keep (caches): frozen with the rest
     try:
@@ -79,7 +79,7 @@ def test_a_worker_freezes_its_memory_after_its_first_request_and_once_more_later
                 frozen_at.append(request)
     finally:
         gc.unfreeze()  # (the test process goes back to collecting everything)
-    assert frozen_at == sorted(production.SETTLE_AFTER_REQUESTS) == [1, 200]
+    assert frozen_at == sorted(memory.SETTLE_AFTER_REQUESTS) == [1, 200]
 
 
 def call(app: Any, environ: dict[str, Any]) -> tuple[str, bytes]:
@@ -239,3 +239,27 @@ def test_production_mode_shares_the_cache_and_keeps_connections(tmp_path: Path) 
     assert plain["cache"].endswith("LocMemCache") and plain["finders"] is True
     assert (plain["max_age"], plain["health_checks"]) == (0, False)
     assert production.CACHE_TABLE == "aandacht_cache"
+
+
+def test_the_one_process_server_counts_every_answered_request_even_a_failed_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``aandacht serve`` (waitress) settles its memory as the gunicorn workers do."""
+    monkeypatch.setattr(memory, "_served", 0)
+    settled: list[int] = []
+    monkeypatch.setattr(memory, "settle", lambda: settled.append(memory._served))
+
+    def answer(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        if environ.get("PATH_INFO") == "/fails/":
+            raise RuntimeError("a view that fails")
+        start_response("200 OK", [])
+        return [b"ok"]
+
+    app = memory.SettleMemory(answer)
+    assert call(app, {"PATH_INFO": "/"}) == ("200 OK", b"ok")
+    with pytest.raises(RuntimeError):
+        call(app, {"PATH_INFO": "/fails/"})
+    for _ in range(198):
+        call(app, {"PATH_INFO": "/"})
+    assert memory._served == 200
+    assert settled == [1, 200]

@@ -29,12 +29,10 @@ its port) or the base URL; and the ``csrfmiddlewaretoken`` field or an ``X-CSRFT
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
 import os
 import tempfile
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -44,6 +42,8 @@ from typing import IO, TYPE_CHECKING, Any
 from whitenoise.storage import (  # type: ignore[import-untyped]
     CompressedManifestStaticFilesStorage,
 )
+
+from aandacht.web import memory
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -219,34 +219,8 @@ def warm_up() -> None:
     resolver.reverse_dict  # noqa: B018 - fills the reverse lookup table
 
 
-# Requests after which a worker moves what it holds to the garbage collector's permanent
-# generation: the first (templates, translations, the database connection) and a later one
-# (whatever the other pages loaded on their first visit).
-SETTLE_AFTER_REQUESTS = frozenset({1, 200})
-_served = 0
-_settling = threading.Lock()
-
-
-def settle_memory() -> None:
-    """Collect once, then freeze what is left (``gc.freeze``), so later collections skip it.
-
-    A page that builds many objects (Today plans from every rhythm, the report counts every
-    circle's people) sets off full collections, and each one walked every object Django and
-    the loaded pages hold: 300 ms for Today at 50,000 people went to 215 ms once frozen (see
-    docs/benchmarks.md). Only what is alive after a collection is frozen; what is frozen is
-    still freed by reference counting, only a reference cycle among it would stay.
-    """
-    gc.collect()
-    gc.freeze()
-
-
 def _post_request(worker: Worker, request: object, environ: object, response: object) -> None:
-    """Settle the worker's memory after its first requests (see ``SETTLE_AFTER_REQUESTS``)."""
-    global _served
-    with _settling:  # gthread: requests end on several threads
-        _served += 1
-        if _served in SETTLE_AFTER_REQUESTS:
-            settle_memory()
+    memory.request_done()  # settles the worker's memory after its first requests
 
 
 def close_database_connections() -> None:
@@ -431,7 +405,7 @@ def run(options: ServeOptions, announce: Announce, notify: Callable[[str], None]
     warm_up()
     application = BodyLimit(django_application, request_body_limit(int(settings.IMPORT_MAX_BYTES)))
     close_database_connections()
-    settle_memory()  # the workers inherit it: loaded Django is frozen in each, and shared
+    memory.settle()  # the workers inherit it: loaded Django is frozen in each, and shared
 
     behind_proxy = bool(settings.PRODUCTION or settings.TRUSTED_PROXIES)
     config = gunicorn_settings(options, behind_proxy=behind_proxy)
