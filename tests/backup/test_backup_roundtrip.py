@@ -62,6 +62,17 @@ def test_a_restore_brings_back_every_row_photo_token_and_card(
     assert token is not None and token.user.username == "alice"
     # The search index came back too (FTS5 on SQLite, trigrams on PostgreSQL).
     assert [hit.person.name for hit in search_people(vault, "Anna")] == ["Anna de Vries"]
+    # The link rows have their interaction's date again (the database's triggers dated them
+    # as the rows came back, in whatever order: timeline.0004_link_dates).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), count(l.occurred_at), "
+            "sum(CASE WHEN l.occurred_at = i.occurred_at THEN 1 ELSE 0 END) "
+            "FROM timeline_interaction_people l "
+            "JOIN timeline_interaction i ON i.id = l.interaction_id"
+        )
+        links, dated, agreeing = cursor.fetchone()
+    assert links > 0 and links == dated == agreeing
     # New rows get fresh ids after a restore (PostgreSQL's sequences were reset).
     newcomer = create_person(vault, "Na de restore")
     assert newcomer.pk > max(Person.objects.exclude(pk=newcomer.pk).values_list("pk", flat=True))

@@ -10,8 +10,9 @@ from typing import Any, Literal
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as UserModel
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -416,6 +417,30 @@ def _before(cursor: Cursor, kind: EntryKind) -> Q:
     )
 
 
+def _latest_linked(person: Person, after: Cursor | None, wanted: int) -> RawSQL:
+    """The ids of someone's ``wanted`` latest interactions (older than ``after``), from the
+    dates on their link rows: a few entries of the (person, date, interaction) index instead of
+    sorting all their interactions (see migration ``timeline.0004_link_dates``)."""
+    links = Interaction.people.through._meta.db_table
+    condition = ""
+    params: list[Any] = []
+    if after is not None:
+        when = connection.ops.adapt_datetimefield_value(after.occurred_at)
+        rank, cursor_rank = _KIND_RANK["interaction"], _KIND_RANK[after.kind]
+        if rank < cursor_rank:
+            condition, params = "AND occurred_at <= %s", [when]
+        elif rank > cursor_rank:
+            condition, params = "AND occurred_at < %s", [when]
+        else:  # as _before: same time, then the id
+            condition = "AND (occurred_at < %s OR (occurred_at = %s AND interaction_id < %s))"
+            params = [when, when, after.pk]
+    return RawSQL(  # noqa: S611 - the values go as parameters; the text is this function's
+        f"SELECT interaction_id FROM {links} WHERE person_id = %s {condition} "  # noqa: S608
+        "ORDER BY occurred_at DESC, interaction_id DESC LIMIT %s",
+        [person.pk, *params, wanted],
+    )
+
+
 def completed_check_in_steps(person: Person) -> QuerySet[CheckInStep]:
     """The person's done check-in round steps, with ``occurred_at`` (when they were done)."""
     return (
@@ -444,7 +469,7 @@ def timeline_page(
             # SQLite without statistics took "vault_id = ?" for selective and walked the whole
             # vault's (vault, occurred_at) index for someone with no interactions (2.9 s).
             "interaction",
-            Interaction.objects.filter(people=person)
+            Interaction.objects.filter(pk__in=_latest_linked(person, after, size + 1))
             .select_related("author")
             .prefetch_related("people"),
         ),
@@ -470,7 +495,7 @@ def timeline_page(
     ]
     streams: list[list[TimelineEntry]] = []
     for kind, queryset in querysets:
-        if after is not None:
+        if after is not None and kind != "interaction":  # (its ids come after ``after``)
             queryset = queryset.filter(_before(after, kind))
         rows = queryset.order_by("-occurred_at", "-id")[: size + 1]
         streams.append(
