@@ -116,6 +116,9 @@ class Note(models.Model):
         verbose_name = _("note")
         verbose_name_plural = _("notes")
         ordering = ["-occurred_at", "-id"]
+        # Someone's timeline opens with their latest notes: a few index entries instead of
+        # sorting all of theirs (1,800 for a busy person of the 50,000-person benchmark).
+        indexes = [models.Index(fields=["person", "occurred_at", "id"], name="note_person_when")]
 
     def __str__(self) -> str:
         return self.body[:60]
@@ -151,7 +154,10 @@ class Moment(models.Model):
         ordering = ["-occurred_at", "-id"]
         # Today's appreciation nudge counts one vault's strength and grateful moments: without
         # it every Today page read all of the vault's moments (340 ms at 200,000).
-        indexes = [models.Index(fields=["vault", "kind", "person"], name="moment_vault_kind")]
+        indexes = [
+            models.Index(fields=["vault", "kind", "person"], name="moment_vault_kind"),
+            models.Index(fields=["person", "occurred_at", "id"], name="moment_person_when"),
+        ]
 
     def __str__(self) -> str:
         return self.text[:60]

@@ -11,13 +11,13 @@ from typing import Any, Literal
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as UserModel
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aandacht.accounts.models import Vault
-from aandacht.people.models import Person
+from aandacht.people.models import NAME_FIELDS, Person
 from aandacht.rounds.models import CheckInStep
 from aandacht.timeline.models import (
     DEFAULT_OUTCOME,
@@ -471,7 +471,8 @@ def timeline_page(
             "interaction",
             Interaction.objects.filter(pk__in=_latest_linked(person, after, size + 1))
             .select_related("author")
-            .prefetch_related("people"),
+            # Only their names ("with Ann, Ben"): a meeting may hold dozens of people.
+            .prefetch_related(Prefetch("people", queryset=Person.objects.only(*NAME_FIELDS))),
         ),
         (
             "note",
