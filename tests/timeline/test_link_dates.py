@@ -4,12 +4,15 @@ the database on every way of writing, and what someone's timeline pages by."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from aandacht.accounts.models import Vault
+from aandacht.backup import rows
 from aandacht.people.models import Person
 from aandacht.people.services import create_person
 from aandacht.timeline.models import Interaction
@@ -171,12 +174,9 @@ def test_the_first_page_reads_a_few_index_entries_not_all_their_interactions(
     page = timeline_page(person, alice, size=5)
     assert [e.occurred_at.day for e in page.entries] == [28, 27, 26, 25, 24]
     if connection.vendor == "sqlite":
+        query = _latest_linked(person, None, 6)  # what the page runs
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"EXPLAIN QUERY PLAN SELECT interaction_id FROM {LINKS} "  # noqa: S608
-                "WHERE person_id = %s ORDER BY occurred_at DESC, interaction_id DESC LIMIT 6",
-                [ann.pk],
-            )
+            cursor.execute(f"EXPLAIN QUERY PLAN {query.sql}", query.params)
             plan = " ".join(str(row[-1]) for row in cursor.fetchall())
         assert "interaction_link_person_when" in plan and "TEMP B-TREE" not in plan
 
@@ -201,3 +201,60 @@ def test_after_a_cursor_of_any_kind_come_exactly_the_older_interactions(vault: V
                     found = Interaction.objects.filter(pk__in=_latest_linked(ann, cursor, size))
                     ids = list(found.order_by("-occurred_at", "-id").values_list("pk", flat=True))
                     assert ids == older[:size], (kind, when, cursor_pk, size)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="two writers at once on one interaction (PostgreSQL leg; SQLite's writers take turns)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_link_written_while_its_interaction_is_redated_gets_the_new_date(vault: Vault) -> None:
+    """One request adds someone to an interaction while another moves it to another day:
+    whichever commits last, the link ends with the interaction's date (the link's trigger
+    reads the interaction FOR SHARE; without it the link kept the old date)."""
+    ann = create_person(vault, "Ann Smith")
+    ben = create_person(vault, "Ben Jones")
+    call = log_interaction(vault, [ann], "call", occurred_at=at(1))
+    linked, redating = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def add_ben() -> None:
+        try:
+            with transaction.atomic():
+                call.people.add(ben)
+                linked.set()
+                redating.wait(5)
+                time.sleep(0.3)  # the redating transaction is in its UPDATE by now
+        except BaseException as error:  # reported below, in the test's thread
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    def redate() -> None:
+        try:
+            linked.wait(5)
+            with transaction.atomic():
+                redating.set()
+                Interaction.objects.filter(pk=call.pk).update(occurred_at=at(20))
+        except BaseException as error:
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=add_ben), threading.Thread(target=redate)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not failures and not any(thread.is_alive() for thread in threads)
+    assert len(link_dates()) == 2
+    assert disagreeing() == []
+
+
+def test_a_backup_writes_and_restores_the_link_tables_after_the_rows_they_link() -> None:
+    """So the triggers date each link row as it comes back, instead of writing it twice."""
+    order = rows.all_models()
+    linked = [m for m in order if m._meta.auto_created]
+    assert Links in linked and Interaction in order
+    assert order[-len(linked) :] == linked

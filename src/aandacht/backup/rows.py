@@ -42,13 +42,19 @@ Progress = Callable[[str, int], None]
 
 
 def all_models(alias: str = "default") -> list[type[models.Model]]:
-    """The models with a table of their own, m2m link tables included, that exist in ``alias``."""
+    """The models with a table of their own, m2m link tables included, that exist in ``alias``.
+
+    The link tables come last, after the rows they link: the database's triggers copy an
+    interaction's date onto its link rows as they are written (``timeline.0004_link_dates``);
+    links written before their interaction were written twice (Django lists the link tables
+    first)."""
     existing = set(connections[alias].introspection.table_names())
-    return [
+    found = [
         model
         for model in apps.get_models(include_auto_created=True)
         if model._meta.managed and not model._meta.proxy and model._meta.db_table in existing
     ]
+    return sorted(found, key=lambda model: bool(model._meta.auto_created))
 
 
 def stored_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:

@@ -11,9 +11,13 @@ the API, imports, CardDAV, merges, restores, raw inserts. ``occurred_at`` is cop
 link is written, when an interaction's date changes, and when an interaction is written after
 its links (a restore may load the tables in any order).
 
-Django remakes a table on SQLite for some schema changes and would drop the column and these
-triggers with it: ``tests/timeline/test_link_dates.py`` fails if a later migration does that;
-such a migration must run :data:`SQLITE` again.
+A later migration that makes Django rebuild either table on SQLite (a check constraint, some
+field changes: it copies the table into a new one and renames it) fails while renaming, as
+the triggers name the old table. Such a migration must drop the triggers first and create
+them again after (``SQLITE_DROP_TRIGGERS``, ``SQLITE_TRIGGERS``; if it rebuilds the link
+table, the column, its fill and its index too: ``SQLITE_COLUMN``). Load this module with
+``importlib.import_module("aandacht.timeline.migrations.0004_link_dates")``.
+``tests/timeline/test_link_dates.py`` checks that the column, index and triggers are there.
 """
 
 # ruff: noqa: S608 - the statements are built from this module's constant names, no input
@@ -28,12 +32,15 @@ LINKS = "timeline_interaction_people"
 INTERACTIONS = "timeline_interaction"
 INDEX = "interaction_link_person_when"
 
-SQLITE = [
+SQLITE_COLUMN = [
     f"ALTER TABLE {LINKS} ADD COLUMN occurred_at datetime NULL",
     f"UPDATE {LINKS} SET occurred_at = "
     f"(SELECT i.occurred_at FROM {INTERACTIONS} i WHERE i.id = {LINKS}.interaction_id)",
     f"CREATE INDEX {INDEX} ON {LINKS} (person_id, occurred_at, interaction_id)",
-    # SQLite's BEFORE triggers cannot change the new row: it is dated right after.
+]
+SQLITE_TRIGGERS = [
+    # SQLite's BEFORE triggers cannot change the new row: it is dated right after. (Its
+    # writers take turns, so no other transaction can redate the interaction in between.)
     f"CREATE TRIGGER interaction_link_dated AFTER INSERT ON {LINKS} BEGIN "
     f"UPDATE {LINKS} SET occurred_at = "
     f"(SELECT i.occurred_at FROM {INTERACTIONS} i WHERE i.id = NEW.interaction_id) "
@@ -47,11 +54,16 @@ SQLITE = [
     f"CREATE TRIGGER interaction_redated AFTER UPDATE OF occurred_at ON {INTERACTIONS} "
     f"BEGIN UPDATE {LINKS} SET occurred_at = NEW.occurred_at WHERE interaction_id = NEW.id; END",
 ]
-SQLITE_REVERSE = [
+SQLITE_DROP_TRIGGERS = [
     "DROP TRIGGER IF EXISTS interaction_link_dated",
     "DROP TRIGGER IF EXISTS interaction_link_moved",
     "DROP TRIGGER IF EXISTS interaction_written",
     "DROP TRIGGER IF EXISTS interaction_redated",
+]
+SQLITE = [*SQLITE_COLUMN, *SQLITE_TRIGGERS]
+# (Dropping a column needs SQLite 3.35 or newer.)
+SQLITE_REVERSE = [
+    *SQLITE_DROP_TRIGGERS,
     f"DROP INDEX IF EXISTS {INDEX}",
     f"ALTER TABLE {LINKS} DROP COLUMN occurred_at",
 ]
@@ -61,9 +73,12 @@ POSTGRESQL = [
     f"UPDATE {LINKS} l SET occurred_at = i.occurred_at FROM {INTERACTIONS} i "
     "WHERE i.id = l.interaction_id",
     f"CREATE INDEX {INDEX} ON {LINKS} (person_id, occurred_at, interaction_id)",
+    # FOR SHARE: a link written while another transaction redates its interaction waits for
+    # it and reads the new date; if the link comes first, the redating waits and then finds
+    # it. Without the lock each could miss the other, and the link kept the old date.
     "CREATE FUNCTION aandacht_link_dated() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
     f"NEW.occurred_at := (SELECT i.occurred_at FROM {INTERACTIONS} i "
-    "WHERE i.id = NEW.interaction_id); RETURN NEW; END $$",
+    "WHERE i.id = NEW.interaction_id FOR SHARE); RETURN NEW; END $$",
     f"CREATE TRIGGER interaction_link_dated BEFORE INSERT OR UPDATE OF interaction_id "
     f"ON {LINKS} FOR EACH ROW EXECUTE FUNCTION aandacht_link_dated()",
     "CREATE FUNCTION aandacht_interaction_dated() RETURNS trigger LANGUAGE plpgsql AS $$ "
