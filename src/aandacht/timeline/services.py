@@ -405,12 +405,27 @@ class TimelinePage:
     next_cursor: Cursor | None
 
 
-def _before(cursor: Cursor, kind: EntryKind) -> Q:
-    """Rows that sort after ``cursor`` (older) in the merged order (when, kind rank, id)."""
+# Which rows of a kind sort after a cursor (older) in the merged order (when, kind rank, id):
+# those at its time too (a kind ranked below the cursor's), only earlier ones (ranked above),
+# or earlier ones and those at its time with a lower id (the cursor's own kind).
+_Older = Literal["at_or_before", "before", "before_or_lower_id"]
+
+
+def _older_rule(cursor: Cursor, kind: EntryKind) -> _Older:
     rank, cursor_rank = _KIND_RANK[kind], _KIND_RANK[cursor.kind]
     if rank < cursor_rank:
-        return Q(occurred_at__lte=cursor.occurred_at)
+        return "at_or_before"
     if rank > cursor_rank:
+        return "before"
+    return "before_or_lower_id"
+
+
+def _before(cursor: Cursor, kind: EntryKind) -> Q:
+    """Rows of ``kind`` that sort after ``cursor`` (see :func:`_older_rule`)."""
+    rule = _older_rule(cursor, kind)
+    if rule == "at_or_before":
+        return Q(occurred_at__lte=cursor.occurred_at)
+    if rule == "before":
         return Q(occurred_at__lt=cursor.occurred_at)
     return Q(occurred_at__lt=cursor.occurred_at) | Q(
         occurred_at=cursor.occurred_at, pk__lt=cursor.pk
@@ -426,12 +441,12 @@ def _latest_linked(person: Person, after: Cursor | None, wanted: int) -> RawSQL:
     params: list[Any] = []
     if after is not None:
         when = connection.ops.adapt_datetimefield_value(after.occurred_at)
-        rank, cursor_rank = _KIND_RANK["interaction"], _KIND_RANK[after.kind]
-        if rank < cursor_rank:
+        rule = _older_rule(after, "interaction")  # as :func:`_before`, in SQL
+        if rule == "at_or_before":
             condition, params = "AND occurred_at <= %s", [when]
-        elif rank > cursor_rank:
+        elif rule == "before":
             condition, params = "AND occurred_at < %s", [when]
-        else:  # as _before: same time, then the id
+        else:
             condition = "AND (occurred_at < %s OR (occurred_at = %s AND interaction_id < %s))"
             params = [when, when, after.pk]
     return RawSQL(  # noqa: S611 - the values go as parameters; the text is this function's
