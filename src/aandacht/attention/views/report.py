@@ -53,7 +53,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
     form = PeriodForm({"period": raw if raw is not None else core.DEFAULT_PERIOD})
     valid = form.is_valid()
     key = form.cleaned_data["period"] if valid else core.DEFAULT_PERIOD
-    figures = report.build(user, vault, core.PERIODS[key])
+    figures = report.kept(user, vault, core.PERIODS[key])
     context = _context(figures)
     context.update(form=form, period_key=key)
     return render(request, "attention/report.html", context, status=200 if valid else 400)

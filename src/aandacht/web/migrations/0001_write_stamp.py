@@ -1,0 +1,38 @@
+"""The write stamp's table (and on PostgreSQL its trigger function); see ``aandacht.web.stamp``.
+
+The table is the database's, not a model's: Django's flush (tests) and a restore leave it
+alone, so the stamp never goes back. The triggers themselves are installed after every
+``migrate`` (``stamp.install`` on ``post_migrate``), for whichever tables exist then."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import migrations
+
+from aandacht.web import stamp
+
+
+def create(apps: Any, schema_editor: Any) -> None:
+    for statement in stamp.CREATE_TABLE.get(schema_editor.connection.vendor, []):
+        schema_editor.execute(statement)
+
+
+def drop(apps: Any, schema_editor: Any) -> None:
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+                [f"{stamp.TRIGGER}_%"],
+            )
+            names = [name for (name,) in cursor.fetchall()]
+        for name in names:
+            schema_editor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+    for statement in stamp.DROP_TABLE.get(vendor, []):
+        schema_editor.execute(statement)
+
+
+class Migration(migrations.Migration):
+    dependencies: list[tuple[str, str]] = []
+    operations = [migrations.RunPython(create, drop, elidable=False)]

@@ -1,0 +1,232 @@
+"""The write stamp (``aandacht.web.stamp``): every committed write raises it, reading never
+does, and what is kept under it (the report, Today's standings and plan) is computed afresh
+after any write, whichever way it was written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection, connections, transaction
+from django.test import Client
+from django.utils import timezone
+
+from aandacht.accounts.models import Vault
+from aandacht.accounts.tokens import create_token
+from aandacht.attention import report, services
+from aandacht.attention.models import Rhythm
+from aandacht.backup import rows
+from aandacht.people.models import Person, Tag
+from aandacht.people.services import create_person
+from aandacht.timeline.models import Interaction
+from aandacht.timeline.services import log_interaction
+from aandacht.web import stamp
+
+# Outside a test's transaction: the stamp is only read (and anything kept) in autocommit.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _nothing_kept() -> None:
+    stamp.forget()
+
+
+def now() -> int:
+    found = stamp.current()
+    assert found is not None
+    return found
+
+
+def test_every_table_of_the_data_has_the_trigger_and_the_unwatched_none() -> None:
+    watched = stamp.watched_tables()
+    assert {"people_person", "timeline_interaction", "timeline_interaction_people"} <= set(
+        watched
+    )
+    assert "auth_user" in watched and "attention_rhythm" in watched
+    counted = stamp.counted_tables()
+    assert set(watched) <= counted
+    assert not counted & stamp.UNWATCHED
+    # Not a model's table: flushes and restores leave it alone, so it never goes back.
+    assert stamp.TABLE not in {m._meta.db_table for m in rows.all_models()}
+
+
+def test_install_gives_a_table_that_lost_its_trigger_a_new_one() -> None:
+    """A table SQLite rebuilt in a migration lost its triggers; the next migrate's
+    ``post_migrate`` installs them again (and a second install changes nothing)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"DROP TRIGGER {stamp.TRIGGER} ON people_tag")
+        else:
+            for event in stamp.SQLITE_EVENTS:
+                cursor.execute(f"DROP TRIGGER {stamp.TRIGGER}_{event}_people_tag")
+    assert "people_tag" not in stamp.counted_tables()
+    assert stamp.install() == ["people_tag"]
+    assert stamp.install() == []
+    assert "people_tag" in stamp.counted_tables()
+
+
+def test_every_way_of_writing_raises_it(vault: Vault) -> None:
+    ann = create_person(vault, "Ann Smith")
+    ways = {
+        "save": lambda: Person.objects.filter(pk=ann.pk).first().save(),  # type: ignore[union-attr]
+        "create": lambda: create_person(vault, "Ben Jones"),
+        "update": lambda: Person.objects.filter(pk=ann.pk).update(nickname="Annie"),
+        "bulk_create": lambda: Tag.objects.bulk_create([Tag(vault=vault, name="Golf")]),
+        "m2m": lambda: ann.tags.add(Tag.objects.get(name="Golf")),
+        "delete": lambda: Tag.objects.filter(name="Golf").delete(),
+        "log": lambda: log_interaction(vault, [ann], "call"),
+        "raw SQL": lambda: connection.cursor().execute(
+            "UPDATE timeline_interaction SET summary = 'raw'"
+        ),
+        "a restore's emptying": lambda: transaction.atomic()(rows.empty_tables)("default"),
+    }
+    for name, write in ways.items():
+        before = now()
+        write()
+        assert now() > before, name
+
+
+def test_a_rolled_back_write_leaves_it_and_a_transaction_keeps_nothing(vault: Vault) -> None:
+    before = now()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        create_person(vault, "Ann Smith")
+        assert stamp.current() is None  # inside a transaction: nothing read, nothing kept
+        calls: list[int] = []
+        for _ in range(2):
+            stamp.remember("key", lambda: calls.append(1))
+        assert calls == [1, 1]
+        raise RuntimeError
+    assert now() == before
+    assert not stamp._kept
+
+
+def test_remember_reuses_until_a_write(vault: Vault) -> None:
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert stamp.remember("key", compute) == 1
+    assert stamp.remember("key", compute) == 1
+    assert stamp.remember("other key", compute) == 2
+    create_person(vault, "Ann Smith")
+    assert stamp.remember("key", compute) == 3
+    for number in range(stamp.KEPT + 5):
+        stamp.remember(("many", number), lambda: 0)
+    assert len(stamp._kept) == stamp.KEPT
+
+
+def test_reading_the_pages_does_not_raise_it(alice: User, vault: Vault) -> None:
+    ann = create_person(vault, "Ann Smith")
+    services.set_cadence(ann, 7)
+    log_interaction(vault, [ann], "call", occurred_at=timezone.now() - dt.timedelta(days=30))
+    browser = Client()
+    browser.force_login(alice)
+    api = Client(
+        headers={"Authorization": f"Bearer {create_token(alice, 'read', 'read', None).secret}"}
+    )
+    pages = [
+        "/today/",
+        "/report/",
+        "/people/",
+        f"/people/{ann.pk}/",
+        "/people/?q=anne+smth",
+        "/today/summary/",
+    ]
+    for path in pages:  # a first visit may set things up (the default circles)
+        browser.get(path)
+    api.get("/api/today")
+    before = now()
+    for path in pages:
+        assert browser.get(path).status_code == 200, path
+    assert api.get("/api/today").status_code == 200
+    assert api.get(f"/api/people/{ann.pk}").status_code == 200
+    assert now() == before
+
+
+def test_the_report_counts_afresh_after_a_write(alice: User, vault: Vault) -> None:
+    ann = create_person(vault, "Ann Smith")
+    browser = Client()
+    browser.force_login(alice)
+    first = browser.get("/report/").context["report"]
+    assert browser.get("/report/").context["report"] is first  # kept
+    log_interaction(vault, [ann], "call")
+    second = browser.get("/report/").context["report"]
+    assert second.depth["deep"] == first.depth["deep"] + 1
+    Interaction.objects.all().delete()
+    assert browser.get("/report/").context["report"].depth["deep"] == 0
+    # Another user of the vault, or another language, never gets alice's copy.
+    assert report.kept(alice, vault) is browser.get("/report/").context["report"]
+
+
+def test_today_plans_afresh_after_a_write(alice: User, vault: Vault) -> None:
+    ann = create_person(vault, "Ann Smith")
+    services.set_cadence(ann, 7)
+    log_interaction(vault, [ann], "call", occurred_at=timezone.now() - dt.timedelta(days=30))
+    browser = Client()
+    browser.force_login(alice)
+
+    def planned() -> list[int]:
+        page = browser.get("/today/").context["page"]
+        return [item.person.pk for item in page.agenda.items]
+
+    assert planned() == [ann.pk]
+    assert planned() == [ann.pk]
+    services.mark_done(alice, ann)
+    page = browser.get("/today/").context["page"]
+    assert [item.person.pk for item in page.agenda.items] == []
+    assert [item.person.pk for item in page.agenda.handled] == [ann.pk]
+    # Written behind the app's back: a raw update of the rhythm.
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE attention_rhythm SET handled_on = NULL, handled_as = ''")
+    assert planned() == []  # handled only: not planned again (and read afresh)
+    Rhythm.objects.update(last_conversation_at=timezone.now() - dt.timedelta(days=30))
+    assert planned() == [ann.pk]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="concurrent writers (PostgreSQL leg; SQLite's writers take turns anyway)",
+)
+def test_postgres_writers_do_not_wait_for_each_other_and_folding_keeps_it(vault: Vault) -> None:
+    """Each transaction counts itself in a row of its own: a writer holding its transaction
+    open does not hold up another's write (before, a single counter row would have)."""
+    ann = create_person(vault, "Ann Smith")
+    ben = create_person(vault, "Ben Jones")
+    before = now()
+    holding, done = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def hold_open() -> None:
+        try:
+            with transaction.atomic():
+                Person.objects.filter(pk=ann.pk).update(nickname="Annie")
+                holding.set()
+                done.wait(10)
+        except BaseException as error:
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=hold_open)
+    thread.start()
+    try:
+        assert holding.wait(10)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '2s'")
+            Person.objects.filter(pk=ben.pk).update(nickname="Benny")
+        assert now() == before + 1  # the open one is not counted until it commits
+    finally:
+        done.set()
+        thread.join(30)
+    assert not failures
+    assert now() == before + 2
+    stamp.compact()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {stamp.TABLE}")
+        assert cursor.fetchone()[0] == 1
+    assert now() == before + 2
