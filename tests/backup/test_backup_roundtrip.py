@@ -19,6 +19,7 @@ from aandacht.carddav.models import Card
 from aandacht.people.models import Person
 from aandacht.people.search import search_people
 from aandacht.people.services import create_person
+from aandacht.web import stamp
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -89,3 +90,19 @@ def test_a_restore_refuses_an_instance_that_is_not_empty(
     assert refused.value.found["people.person"] == 4
     assert refused.value.found["auth.user"] == 2
     assert Person.objects.filter(pk=added.pk).exists()
+
+
+@pytest.mark.parametrize("portable", [False, True], ids=["native", "json-lines"])
+def test_a_restore_raises_the_write_stamp(
+    portable: bool, tmp_path: Path, media: Path, vault: Vault
+) -> None:
+    """The backup holds the stamp of its day, which the running processes have seen: figures
+    they kept under it must not come back after the restore (``web.stamp``)."""
+    create_person(vault, "Ann Smith")
+    result = create_backup(tmp_path / "backup.zip", portable=portable)
+    create_person(vault, "Ben Jones")
+    before = stamp.current()
+    assert before is not None
+    restore_backup(result.path, force=True)
+    after = stamp.current()
+    assert after is not None and after > before

@@ -147,9 +147,11 @@ def kept(user: User, vault: Vault, weeks: int = 12) -> Report:
     """``build`` for today, reused until the data changes (``web.stamp``): counting a large
     vault's contacts takes seconds (400,000 in the 12 weeks at 50,000 people), and the figures
     only change when something is written. The first look after a write counts afresh."""
-    today = services.local_today(services.settings_for(user))
-    key = ("report", vault.pk, user.pk, weeks, today, get_language())
-    return stamp.remember(key, lambda: build(user, vault, weeks, today=today))
+    at = stamp.current()  # before anything it counts is read, the settings included
+    prefs = services.settings_for(user)
+    today = services.local_today(prefs)
+    key = ("report", vault.pk, user.pk, services.prefs_key(prefs), weeks, today, get_language())
+    return stamp.remember_at(at, key, lambda: build(user, vault, weeks, today=today))
 
 
 def build(user: User, vault: Vault, weeks: int = 12, *, today: dt.date | None = None) -> Report:
@@ -337,7 +339,7 @@ def _circles(
     vault: Vault, prefs: AgendaSettings, today: dt.date, buckets: list[core.Period]
 ) -> list[CircleFigures]:
     """Per circle: its people today (as the agenda sees them) and the weekly shares."""
-    candidates, known = services.kept_standings(vault, prefs, today)
+    candidates, known = services.standings(vault, prefs, today)
     since = {candidate.person_id: candidate.since for candidate in candidates}
     in_circles = _in_circles(vault)
     extra: dict[int, tuple[dt.datetime | None, dt.date | None]] = {}

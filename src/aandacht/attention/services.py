@@ -454,14 +454,22 @@ def _standing_rows(rows: QuerySet[Rhythm]) -> list[_Row]:
 
 
 def kept_standings(
-    vault: Vault, prefs: AgendaSettings, today: dt.date
+    vault: Vault, prefs: AgendaSettings, today: dt.date, at: int | None
 ) -> tuple[list[core.Candidate], dict[int, Standing]]:
-    """``standings``, reused until the data changes (``web.stamp``): reading and judging
-    everyone's rhythm (16,500 at 50,000 people, ~120 ms) is most of Today's cost. Shared:
-    callers must not change what it returns."""
-    return stamp.remember(
-        ("standings", vault.pk, prefs.pk, today), lambda: standings(vault, prefs, today)
+    """``standings``, reused until the data changes (``web.stamp``; ``at``: the stamp read
+    before ``prefs``): reading and judging everyone's rhythm (16,500 at 50,000 people,
+    ~120 ms) is most of Today's cost. Shared: callers must not change what it returns."""
+    return stamp.remember_at(
+        at,
+        ("standings", vault.pk, prefs_key(prefs), today),
+        lambda: standings(vault, prefs, today),
     )
+
+
+def prefs_key(prefs: AgendaSettings) -> tuple[object, ...]:
+    """Everything stored in the agenda settings, for the keys of kept figures: settings read
+    before a change committed are never kept under the stamp after it."""
+    return tuple(getattr(prefs, field.attname) for field in prefs._meta.concrete_fields)
 
 
 def standings(
@@ -756,10 +764,11 @@ def agenda_for(
     many active days from today (``agenda.plan``; planning further does not change a day's
     people, as each day only takes whoever is released by then).
     """
+    at = stamp.current()  # one stamp for the standings and the plan made from them
     prefs = settings_for(user)
     today = local_today(prefs, now)
     day = day or today
-    candidates, known = kept_standings(vault, prefs, today)
+    candidates, known = kept_standings(vault, prefs, today, at)
     rules = rules_for(prefs)
     handled_ids = handled_today(known, today)
     plan: core.Plan | None = None
@@ -769,8 +778,9 @@ def agenda_for(
         span = len([d for d in _date_range(today, day) if d.isoweekday() in rules.weekdays]) or 1
         span = max(span, plan_days)
         used = len(handled_ids)
-        plan = stamp.remember(
-            ("plan", vault.pk, prefs.pk, today, span, used),
+        plan = stamp.remember_at(
+            at,
+            ("plan", vault.pk, prefs_key(prefs), today, span, used),
             lambda: core.plan(candidates, today, rules, days=span, used_today=used),
         )
         day_plan = plan.on(day)
@@ -851,7 +861,7 @@ def plan_ahead(
 ) -> tuple[core.Plan, dict[int, Standing]]:
     """The plan of the next ``days`` active days, with the standings its reasons need
     (``read``: standings of ``today`` already read, e.g. by :func:`agenda_for`)."""
-    candidates, known = read if read is not None else kept_standings(vault, prefs, today)
+    candidates, known = read if read is not None else standings(vault, prefs, today)
     used = len(handled_today(known, today))
     return core.plan(candidates, today, rules_for(prefs), days=days, used_today=used), known
 

@@ -45,6 +45,7 @@ from django.utils.translation import gettext as _
 
 from aandacht.backup import archive, rows
 from aandacht.backup.make import BUSY_SECONDS, _give_up_after
+from aandacht.web import stamp
 
 logger = logging.getLogger(__name__)
 
@@ -390,6 +391,7 @@ def _into_sqlite(temp_db: Path) -> dict[str, int]:
         raise RestoreFailed(_("a restore cannot run inside a transaction"))
     try:
         with contextlib.closing(sqlite3.connect(temp_db)) as source:
+            stamp.raise_past(source, live)  # the live processes' kept figures are older
             # One step: one write transaction on the live file. While a server holds the
             # write lock the step keeps failing busy; give up after BUSY_SECONDS.
             source.backup(live, pages=-1, progress=_give_up_after(BUSY_SECONDS))

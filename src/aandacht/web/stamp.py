@@ -28,6 +28,7 @@ drops the old table's triggers).
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -59,16 +60,22 @@ UNWATCHED = frozenset(
 )
 COMPACT_AFTER = 500  # PostgreSQL: rows of committed transactions before they are folded
 KEPT = 32  # figures kept per process
+SEED_RANGE = 2**40  # a new table's stamp starts somewhere below this
+RESTORE_MARGIN = 10**6  # a restored SQLite file's stamp starts this far past the live one
 
 CREATE_TABLE = {
     "sqlite": [
         f"CREATE TABLE IF NOT EXISTS {TABLE} ("
         "id integer PRIMARY KEY AUTOINCREMENT, tx integer UNIQUE, weight integer NOT NULL)",
-        f"INSERT OR IGNORE INTO {TABLE} (tx, weight) VALUES (0, 0)",
+        # From a random point: a table made anew (migrated back and forth) never meets
+        # figures kept under the old one's values.
+        f"INSERT OR IGNORE INTO {TABLE} (tx, weight) VALUES (0, abs(random() % {SEED_RANGE}))",
     ],
     "postgresql": [
         f"CREATE TABLE IF NOT EXISTS {TABLE} ("
         "id bigserial PRIMARY KEY, tx bigint UNIQUE, weight bigint NOT NULL)",
+        f"INSERT INTO {TABLE} (tx, weight) SELECT NULL, floor(random() * {SEED_RANGE})::bigint "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {TABLE})",
         f"CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ "
         f"BEGIN INSERT INTO {TABLE} (tx, weight) VALUES (txid_current(), 1) "
         "ON CONFLICT (tx) DO NOTHING; RETURN NULL; END $$",
@@ -133,13 +140,14 @@ def _trigger_sql(connection: BaseDatabaseWrapper, table: str) -> list[str]:
     ]
 
 
-def install(using: str = "default") -> list[str]:
-    """Give every watched table that lacks it the counting trigger; returns those tables."""
+def install(using: str = "default") -> list[str] | None:
+    """Give every watched table that lacks it the counting trigger; returns those tables
+    (``None`` when the database has no stamp: another vendor, or migrated back before it)."""
     connection = connections[using]
     if connection.vendor not in CREATE_TABLE:
-        return []
+        return None
     if TABLE not in connection.introspection.table_names():
-        return []  # migrated back before the stamp
+        return None
     missing = [table for table in watched_tables(using) if table not in counted_tables(using)]
     if missing:
         with transaction.atomic(using=using), connection.cursor() as cursor:
@@ -152,8 +160,39 @@ def install(using: str = "default") -> list[str]:
 
 
 def installed(sender: Any, using: str = "default", **kwargs: Any) -> None:
-    """``post_migrate``: after every migration, the triggers of new or rebuilt tables."""
-    install(using)
+    """``post_migrate``: after every migration, the triggers of new or rebuilt tables, and
+    the stamp raised (a migration may change the data without the triggers: a rebuilt
+    table's copy, a new column's default)."""
+    if install(using) is not None:
+        bump(using)
+
+
+def bump(using: str = "default") -> None:
+    """Raise the stamp, as a write would."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {TABLE} (tx, weight) VALUES (txid_current(), 1) "
+                "ON CONFLICT (tx) DO NOTHING"
+            )
+        else:
+            cursor.execute(f"UPDATE {TABLE} SET weight = weight + 1 WHERE tx = 0")
+
+
+def raise_past(restored: sqlite3.Connection, live: sqlite3.Connection) -> None:
+    """Before a restored SQLite file replaces the live one: its stamp goes past the live
+    one's (a backup holds the stamp of its day, which the live processes have seen)."""
+    try:
+        (live_stamp,) = live.execute(f"SELECT coalesce(sum(weight), 0) FROM {TABLE}").fetchone()
+    except sqlite3.OperationalError:  # the live database predates the stamp
+        live_stamp = 0
+    with restored:
+        restored.execute(CREATE_TABLE["sqlite"][0])
+        restored.execute(CREATE_TABLE["sqlite"][1])
+        restored.execute(
+            f"UPDATE {TABLE} SET weight = ? WHERE tx = 0", [live_stamp + RESTORE_MARGIN]
+        )
 
 
 # --- Reading -----------------------------------------------------------------------------
@@ -197,7 +236,14 @@ def remember(key: Hashable, compute: Callable[[], _T], using: str = "default") -
 
     ``key`` must name everything the result depends on besides the stored data: the vault,
     the user, the day, the language. The result is shared: callers must not change it."""
-    stamp = current(using)
+    return remember_at(current(using), key, compute, using)
+
+
+def remember_at(
+    stamp: int | None, key: Hashable, compute: Callable[[], _T], using: str = "default"
+) -> _T:
+    """``remember`` under a stamp read before: figures built from other kept figures must
+    be kept under the same stamp as those (read once, before any of them)."""
     if stamp is None:
         return compute()
     full_key = (connections[using].settings_dict["NAME"], key)

@@ -1,7 +1,8 @@
 """The write stamp's table (and on PostgreSQL its trigger function); see ``aandacht.web.stamp``.
 
-The table is the database's, not a model's: Django's flush (tests) and a restore leave it
-alone, so the stamp never goes back. The triggers themselves are installed after every
+The table is the database's, not a model's: Django's flush (tests) and a restore of rows leave
+it alone; a restore of a SQLite file raises the file's stamp past the live one first
+(``stamp.raise_past``), and a table made anew starts from a random point. The triggers themselves are installed after every
 ``migrate`` (``stamp.install`` on ``post_migrate``), for whichever tables exist then."""
 
 from __future__ import annotations
