@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import connection, connections, transaction
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from aandacht.accounts.models import Vault
 from aandacht.accounts.tokens import create_token
@@ -154,10 +154,16 @@ def test_remember_reuses_until_a_write(vault: Vault) -> None:
     assert len(stamp._kept) == stamp.KEPT
 
 
-def test_reading_the_pages_does_not_raise_it(alice: User, vault: Vault) -> None:
+def due_on_a_rhythm(vault: Vault) -> Person:
+    """Ann: weekly, last called a month ago, so due today."""
     ann = create_person(vault, "Ann Smith")
     services.set_cadence(ann, 7)
     log_interaction(vault, [ann], "call", occurred_at=timezone.now() - dt.timedelta(days=30))
+    return ann
+
+
+def test_reading_the_pages_does_not_raise_it(alice: User, vault: Vault) -> None:
+    ann = due_on_a_rhythm(vault)
     browser = Client()
     browser.force_login(alice)
     api = Client(
@@ -182,7 +188,7 @@ def test_reading_the_pages_does_not_raise_it(alice: User, vault: Vault) -> None:
     assert now() == before
 
 
-def test_the_report_counts_afresh_after_a_write(alice: User, vault: Vault) -> None:
+def test_the_report_counts_afresh_after_a_write(alice: User, bob: User, vault: Vault) -> None:
     ann = create_person(vault, "Ann Smith")
     browser = Client()
     browser.force_login(alice)
@@ -193,15 +199,18 @@ def test_the_report_counts_afresh_after_a_write(alice: User, vault: Vault) -> No
     second = browser.get("/report/").context["report"]
     assert second.depth["deep"] == first.depth["deep"] + 1
     Interaction.objects.all().delete()
-    assert browser.get("/report/").context["report"].depth["deep"] == 0
-    # Another user of the vault, or another language, never gets alice's copy.
-    assert report.kept(alice, vault) is browser.get("/report/").context["report"]
+    kept = browser.get("/report/").context["report"]
+    assert kept.depth["deep"] == 0
+    assert report.kept(alice, vault) is kept
+    # Another user of the vault (who may not see alice's private moments), or another
+    # language (the circles' names), never gets alice's copy.
+    assert report.kept(bob, vault) is not kept
+    with translation.override("nl"):
+        assert report.kept(alice, vault) is not kept
 
 
 def test_today_plans_afresh_after_a_write(alice: User, vault: Vault) -> None:
-    ann = create_person(vault, "Ann Smith")
-    services.set_cadence(ann, 7)
-    log_interaction(vault, [ann], "call", occurred_at=timezone.now() - dt.timedelta(days=30))
+    ann = due_on_a_rhythm(vault)
     browser = Client()
     browser.force_login(alice)
 
