@@ -5,6 +5,7 @@ after any write, whichever way it was written."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import threading
 
 import pytest
@@ -18,6 +19,7 @@ from aandacht.accounts.tokens import create_token
 from aandacht.attention import report, services
 from aandacht.attention.models import Rhythm
 from aandacht.backup import rows
+from aandacht.exchange import importing, sources
 from aandacht.people.models import Person, Tag
 from aandacht.people.services import create_person
 from aandacht.timeline.models import Interaction
@@ -275,3 +277,20 @@ def test_postgres_writers_do_not_wait_for_each_other_and_folding_keeps_it(vault:
         cursor.execute(f"SELECT count(*) FROM {stamp.TABLE}")  # noqa: S608 - a constant
         assert cursor.fetchone()[0] == 1
     assert now() == before + 2
+
+
+def test_an_import_counts_once_and_keeps_every_trigger(vault: Vault) -> None:
+    """On SQLite the import drops the counting triggers for its rows and counts once before
+    it commits; a dry run (rolled back) leaves the stamp and the triggers as they were."""
+    card = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Smith\r\nN:Smith;Ann;;;\r\n" + (
+        b"EMAIL:ann@example.org\r\nEND:VCARD\r\n"
+    )
+    watched = set(stamp.watched_tables())
+    before = now()
+    importing.import_records(vault, sources.read_records(io.BytesIO(card), "vcard"), dry_run=True)
+    assert now() == before
+    assert watched <= stamp.counted_tables()
+    importing.import_records(vault, sources.read_records(io.BytesIO(card), "vcard"))
+    assert now() > before
+    assert watched <= stamp.counted_tables()
+    assert Person.objects.filter(family_name="Smith").count() == 1

@@ -65,6 +65,7 @@ from aandacht.people.models import (
 )
 from aandacht.people.search import build_documents, refresh_search_fields
 from aandacht.timeline.models import Note
+from aandacht.web import stamp
 
 CHUNK_SIZE = 1000
 IMPORT_CACHE_KIB = 65536  # SQLite page cache during an import (see _large_page_cache)
@@ -193,6 +194,7 @@ def import_records(
     try:
         with _large_page_cache(), _settled_objects() as settle, transaction.atomic():
             index_paused = search_index_sql.pause_sqlite_insert_trigger(connection)
+            stamp_paused = stamp.pause_sqlite(connection)
             importer = _Importer(
                 vault,
                 user,
@@ -222,6 +224,8 @@ def import_records(
                 before_commit()
             if index_paused:
                 search_index_sql.resume_sqlite_insert_trigger(connection)
+            if stamp_paused:
+                stamp.resume_sqlite(connection)
     except _DryRun:
         pass
     except BaseException:
