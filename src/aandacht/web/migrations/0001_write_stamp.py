@@ -2,8 +2,9 @@
 
 The table is the database's, not a model's: Django's flush (tests) and a restore of rows leave
 it alone; a restore of a SQLite file raises the file's stamp past the live one first
-(``stamp.raise_past``), and a table made anew starts from a random point. The triggers themselves are installed after every
-``migrate`` (``stamp.install`` on ``post_migrate``), for whichever tables exist then."""
+(``stamp.raise_past``), and a table made anew starts from a random point. The triggers
+themselves are installed after every ``migrate`` (``stamp.install`` on ``post_migrate``), for
+whichever tables exist then."""
 
 from __future__ import annotations
 
@@ -22,14 +23,7 @@ def create(apps: Any, schema_editor: Any) -> None:
 def drop(apps: Any, schema_editor: Any) -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "sqlite":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
-                [f"{stamp.TRIGGER}_%"],
-            )
-            names = [name for (name,) in cursor.fetchall()]
-        for name in names:
-            schema_editor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+        stamp.drop_sqlite_triggers(schema_editor.connection)
     for statement in stamp.DROP_TABLE.get(vendor, []):
         schema_editor.execute(statement)
 
