@@ -148,7 +148,8 @@ def install(using: str = "default") -> list[str] | None:
         return None
     if TABLE not in connection.introspection.table_names():
         return None
-    missing = [table for table in watched_tables(using) if table not in counted_tables(using)]
+    counted = counted_tables(using)
+    missing = [table for table in watched_tables(using) if table not in counted]
     if missing:
         with transaction.atomic(using=using), connection.cursor() as cursor:
             if connection.vendor == "sqlite":
