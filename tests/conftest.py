@@ -21,6 +21,7 @@ from hypothesis import settings as hypothesis_settings
 from pytest_django.live_server_helper import LiveServer
 
 from aandacht.accounts.models import Membership, Role, Vault
+from aandacht.web import kept_pages, stamp
 from mail_server import Inbox, free_port
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -42,6 +43,14 @@ def _default_language() -> Iterator[None]:
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _nothing_kept() -> None:
+    """Each test starts with no figures or pages kept from another (web/stamp.py and
+    web/kept_pages.py keep them per process, until something is written)."""
+    stamp.forget()
+    kept_pages.forget()
 
 
 def make_user(username: str) -> User:

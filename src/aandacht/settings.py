@@ -108,6 +108,9 @@ MIDDLEWARE = [
     "aandacht.web.faults.FaultMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Reads the write stamp before the session's user or anything a page shows: the stamp a
+    # kept page is kept under (web/kept_pages.py).
+    "aandacht.web.kept_pages.StampFirstMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -146,6 +149,10 @@ TEMPLATES: list[dict[str, Any]] = [
         },
     }
 ]
+
+# Whole pages each process keeps until something is written (web/kept_pages.py), in MB;
+# 0 builds every page afresh.
+KEPT_PAGES_BYTES = env_int("AANDACHT_KEPT_PAGES_MB", 32) * 1024 * 1024
 
 _default_database_url = f"sqlite:///{DATA_DIR / 'aandacht.sqlite3'}"
 try:

@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.db import connection, connections, transaction
 from django.test import Client
 from django.utils import timezone, translation
+from pytest_django.fixtures import Settings
 
 from aandacht.accounts.models import Vault
 from aandacht.accounts.tokens import create_token
@@ -31,8 +32,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
-def _nothing_kept() -> None:
+def _nothing_kept(settings: Settings) -> None:
     stamp.forget()
+    # The figures under the pages, read from each answer's context: whole pages are not kept
+    # here (tests/web/test_kept_pages.py checks those).
+    settings.KEPT_PAGES_BYTES = 0
 
 
 def now() -> int:

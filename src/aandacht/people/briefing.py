@@ -35,6 +35,7 @@ from aandacht.people.models import (
     Relationship,
 )
 from aandacht.timeline.models import FollowUp, Interaction, Moment, MomentKind, Outcome
+from aandacht.web import kept_pages
 
 # The other person's role, read as "<other> — <role>" on this person's page ("them" is the
 # person whose page it is). The kind stored on a relationship describes its ``from_person``.
@@ -304,6 +305,7 @@ def last_contact(person: Person, now: dt.datetime | None = None) -> LastContact 
     if latest is None:
         return None
     when = now or timezone.now()
+    kept_pages.fresh_for_unit(latest.occurred_at.timestamp(), when.timestamp())
     return LastContact(
         interaction=latest,
         kind_label=str(latest.get_kind_display()),
@@ -371,7 +373,11 @@ def _load_rounds(person: Person, user: Any) -> dict[str, Any]:
 
 
 def _load_name(person: Person, user: Any) -> dict[str, Any]:
-    return {"local_time": local_time(person.time_zone, timezone.now())}
+    now = timezone.now()
+    shown = local_time(person.time_zone, now)
+    if shown is not None:  # shown to the minute: a kept page holds until the next one
+        kept_pages.fresh_until((now.timestamp() // 60 + 1) * 60)
+    return {"local_time": shown}
 
 
 LOADERS: dict[str, Loader] = {

@@ -29,6 +29,7 @@ from aandacht.timeline.models import (
     Outcome,
 )
 from aandacht.timeline.widget_html import RENDERER
+from aandacht.web import kept_pages
 from aandacht.web.access import positive_id
 
 SUMMARY_MAX = 2000
@@ -178,7 +179,11 @@ class WhenMixin(forms.Form):
 
     def init_when(self, original: dt.datetime | None) -> None:
         self.original_when = original
-        shown = local_minute(original or timezone.now())
+        if original is None:
+            # A kept page (web/kept_pages) gets the minute it goes out, not the one it was built.
+            shown = kept_pages.per_response(lambda: local_minute(timezone.now()))
+        else:
+            shown = local_minute(original)
         self.fields["occurred_at"].initial = shown
         self.fields["shown_at"].initial = shown
 
@@ -198,7 +203,8 @@ class OnceMixin(forms.Form):
     )
 
     def init_token(self) -> None:
-        self.fields["token"].initial = new_token()
+        # Each copy of a kept page (web/kept_pages) gets a token of its own.
+        self.fields["token"].initial = kept_pages.per_response(new_token)
 
 
 class LogForm(WhenMixin, OnceMixin, forms.Form):

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET
 from aandacht.attention import report
 from aandacht.attention import report_core as core
 from aandacht.web.access import current_vault, signed_in_user
+from aandacht.web.kept_pages import kept_page
 
 OVERDUE_SHOWN = 8
 
@@ -46,6 +47,7 @@ class PeriodForm(forms.Form):
 
 @require_GET
 @login_required
+@kept_page
 def report_page(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     vault = current_vault(request)

@@ -47,6 +47,7 @@ from aandacht.web.access import (
     person_for,
     signed_in_user,
 )
+from aandacht.web.kept_pages import kept_page
 
 # --- Reading -------------------------------------------------------------------------------
 
@@ -97,6 +98,7 @@ def _agenda_url(day: dt.date, today: dt.date) -> str:
 
 @require_GET
 @login_required
+@kept_page
 def today(request: HtmxHttpRequest) -> HttpResponse:
     """The calm list of the day: the people planned, the pinned promises and dates, and what
     is already dealt with. ``?date=`` looks at another day; ``?focus=<key>`` highlights one

@@ -31,6 +31,7 @@ from aandacht.web.access import (
     require_writer,
     signed_in_user,
 )
+from aandacht.web.kept_pages import kept_page
 
 RESULTS_ID = "people-results"
 CURSORS = ("after", "before", "from")
@@ -146,6 +147,7 @@ def list_url(vault: Vault, **params: Any) -> str:
 
 @require_GET
 @login_required
+@kept_page
 def people_list(request: HtmxHttpRequest) -> HttpResponse:
     """Everyone in the current vault, A to Z by surname; or the best matches for ``q``."""
     vault = current_vault(request)

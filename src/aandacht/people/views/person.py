@@ -34,6 +34,7 @@ from aandacht.people.models import (
     Person,
 )
 from aandacht.web.access import HtmxHttpRequest, can_write, person_for, signed_in_user
+from aandacht.web.kept_pages import kept_page
 
 # Sections -------------------------------------------------------------------------------------
 
@@ -113,6 +114,7 @@ def _people_list_url() -> str:
 
 @require_GET
 @login_required
+@kept_page
 def detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The briefing: who they are, how you met, how to reach them, what is coming up."""
     person = person_for(request, pk, include_trashed=True)

@@ -26,6 +26,7 @@ from aandacht.timeline.models import (
 )
 from aandacht.timeline.panel import PAGE_SIZE, panel_context
 from aandacht.timeline.services import TimelineEntry
+from aandacht.web import kept_pages
 
 register = template.Library()
 
@@ -80,6 +81,8 @@ def ago(when: dt.datetime | dt.date | None) -> str:
             return _("today")
         now = dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC)
         when = dt.datetime.combine(when, dt.time(), tzinfo=dt.UTC)
+    else:  # shown to the minute or hour: a kept page (web/kept_pages) holds until it changes
+        kept_pages.fresh_for_unit(when.timestamp(), now.timestamp())
     if abs(now - when) < dt.timedelta(minutes=1):
         return _("just now")
     if when > now:
