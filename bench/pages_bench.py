@@ -29,6 +29,11 @@ created and dropped by this run — skipped, and said so, when no server answers
      size), 5 dormant ones (nothing for 3+ years) and 5 others;
    * ``report``: the attention report, ``/report/``.
 
+   Each page is measured twice: first *built* (every request a hard reload, ``Cache-Control:
+   no-cache``, so the page is rendered afresh; the report's and Today's figures stay kept, as
+   ``web/stamp.py`` keeps them), then as a browser meets it while nothing is written: the page
+   *kept* (``web/kept_pages.py``) and sent again.
+
 4. Throughput: the person page (the same spread) from 16 concurrent connections for
    ``--seconds`` (10) seconds: requests per second and errors (non-200 or failed). The load
    generator (one Python process) runs on the same 2 cores as the server and takes its share.
@@ -39,7 +44,8 @@ something failed (a page not 200, the server not starting).
 
 The last line is one flat JSON object: ``<db>_<page>_p95_ms``, ``<db>_<page>_median_ms``,
 ``<db>_<page>_sql_ms`` for db in sqlite, postgres and page in today, search, people, person,
-report, plus ``<db>_person_rps``, ``<db>_errors``, ``<db>_targets_met`` and ``people``.
+report (as kept; the same with ``<page>_built`` for the pages built afresh), plus
+``<db>_person_rps``, ``<db>_errors``, ``<db>_targets_met`` and ``people``.
 
 A page gets ``--repeat`` (40) measured requests after ``--warm-up`` (5), but stops after
 ``--budget`` (30) seconds once it has 10 (after four budgets once it has 3): the table's
@@ -550,7 +556,8 @@ def print_table(targets: list[Target], people: int, commit: str) -> None:
             f"{target.errors} errors (the load generator shares the machine's cores)"
         )
     print("(median/p95: client time on loopback; sql/app: the server's Server-Timing, medians;")
-    print(" built: a hard reload, the page built afresh as after a write; else as kept)")
+    print(" built: a hard reload, the page rendered afresh (the report's and Today's figures")
+    print(" stay kept: after a write those are computed again too); else the page as kept)")
 
 
 def summarise(targets: list[Target], people: int, commit: str) -> dict[str, Any]:

@@ -116,6 +116,7 @@ def test_a_distance_shown_in_one_unit_holds_until_that_unit_turns() -> None:
     assert expires(0, 2 * 3600 + 5) == 3 * 3600  # "2 hours ago"
     assert expires(0, 3 * 86400 + 5) == 4 * 86400  # "3 days ago"
     assert expires(1000 + 150, 1000) == 1000 + 30  # "in 2 minutes" becomes "in 1 minute"
+    assert expires(1000 + 3600, 1000) == 1000  # "in 1 hour" is "in 59 minutes" at once
     kept_pages.fresh_for_unit(0, 10)  # outside a kept page: nothing to do, no error
 
 
@@ -368,3 +369,47 @@ def test_a_hard_reload_builds_the_page_afresh_and_keeps_it(alice: User, ann: Per
     built_get(client, person_url(ann), HTTP_CACHE_CONTROL="no-cache")
     built_get(client, person_url(ann), HTTP_PRAGMA="no-cache")
     kept_get(client, person_url(ann))
+
+
+def test_made_up_headers_and_long_queries_do_not_multiply_the_pages_kept(
+    alice: User, ann: Person, settings: Settings
+) -> None:
+    """Only the htmx headers a page may differ by are in the key; a request whose key would
+    be long is answered but not kept, and every page kept counts its key too."""
+    client = browser(alice)
+    search = reverse("people:list")
+    hx = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "people-results"}
+    built_get(client, f"{search}?q=ann", **hx)
+    for number in range(3):
+        kept_get(client, f"{search}?q=ann", HTTP_HX_PAD=f"{number}" * 4000, **hx)
+    assert kept_pages.kept_count() == 1
+    for _ in range(2):
+        built_get(client, f"{search}?q={'x' * 9000}", **hx)
+    assert kept_pages.kept_count() == 1
+    # The limit holds the keys as well as the bodies.
+    body = len(client.get(f"{search}?q=ann", **hx).content)
+    settings.KEPT_PAGES_BYTES = body + kept_pages.ENTRY_OVERHEAD + 200
+    kept_pages.forget()
+    built_get(client, f"{search}?q=ann", **hx)
+    assert kept_pages.kept_count() == 0
+
+
+def test_pages_that_are_not_kept_do_not_read_the_stamp(alice: User) -> None:
+    client = browser(alice)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("accounts:sessions")).status_code == 200
+    assert not any(stamp.TABLE in query["sql"] for query in queries.captured_queries)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("attention:today")).status_code == 200
+    assert any(stamp.TABLE in query["sql"] for query in queries.captured_queries)
+
+
+def test_at_most_so_many_pages_are_kept(
+    alice: User, ann: Person, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(kept_pages, "MOST_KEPT", 2)
+    client = browser(alice)
+    hx = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "people-results"}
+    for query in ("a", "b", "c", "d"):
+        built_get(client, f"{reverse('people:list')}?q={query}", **hx)
+    assert kept_pages.kept_count() == 2

@@ -47,6 +47,7 @@ from django.db import DatabaseError, connections
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
 from django.template.response import SimpleTemplateResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 
 from aandacht.accounts.sessions import SEEN_KEY
@@ -56,6 +57,21 @@ from aandacht.web import stamp
 CLOCK_SESSION_KEYS = frozenset({SEEN_KEY})
 QUARTER_HOUR = 900  # seconds: the longest a page is kept
 LARGEST_KEPT = 2 * 1024 * 1024  # a bigger page is not kept
+#: The htmx headers a page may be built differently for (django-htmx's ``request.htmx``);
+#: any other header is left out of the key, so made-up ones cannot multiply the pages kept.
+HTMX_HEADERS = (
+    "HX-Request",
+    "HX-Boosted",
+    "HX-Target",
+    "HX-Trigger",
+    "HX-Trigger-Name",
+    "HX-History-Restore-Request",
+    "HX-Prompt",
+    "HX-Current-URL",
+)
+LONGEST_KEY = 8 * 1024  # characters: a request with a longer path or headers is not kept
+ENTRY_OVERHEAD = 2 * 1024  # bytes counted per page on top of its body and key
+MOST_KEPT = 2000  # pages per process, however small
 STAMP_ATTRIBUTE = "aandacht_write_stamp"
 MESSAGES_SESSION_KEY = "_messages"  # django.contrib.messages' SessionStorage
 
@@ -92,8 +108,8 @@ def fresh_for_unit(when: float, now: float) -> None:
     unit = 60.0 if distance < 3600 else 3600.0 if distance < 86400 else 86400.0
     if when <= now:  # "… ago" grows: the next whole unit
         fresh_until(when + (distance // unit + 1) * unit)
-    else:  # "in …" shrinks: the next whole unit down
-        fresh_until(now + (distance % unit or unit))
+    else:  # "in …" shrinks: at the next whole unit down (now, when it is on one)
+        fresh_until(now + distance % unit)
 
 
 def per_response(make: Callable[[], str]) -> str:
@@ -127,6 +143,7 @@ class _Kept:
     headers: tuple[tuple[str, str], ...]
     content: bytes
     fills: dict[bytes, Callable[[], str]]
+    cost: int  # what it is counted as against the limit: body, key and the rest
 
     def response(self) -> HttpResponse:
         return HttpResponse(_filled(self.content, self.fills), headers=dict(self.headers))
@@ -151,12 +168,12 @@ def _keep(key: Hashable, page: _Kept) -> None:
     with _kept_lock:
         old = _kept.pop(key, None)
         if old is not None:
-            _kept_bytes -= len(old.content)
+            _kept_bytes -= old.cost
         _kept[key] = page
-        _kept_bytes += len(page.content)
-        while _kept_bytes > settings.KEPT_PAGES_BYTES and _kept:
+        _kept_bytes += page.cost
+        while _kept and (_kept_bytes > settings.KEPT_PAGES_BYTES or len(_kept) > MOST_KEPT):
             _, gone = _kept.popitem(last=False)
-            _kept_bytes -= len(gone.content)
+            _kept_bytes -= gone.cost
 
 
 def forget() -> None:
@@ -175,6 +192,15 @@ def kept_count() -> int:
 # --- The stamp, read first ---------------------------------------------------------------------
 
 
+def _keeps_page(path: str) -> bool:
+    """Whether the view at ``path`` is a :func:`kept_page` (the others need no stamp)."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return bool(getattr(match.func, "keeps_page", False))
+
+
 class StampFirstMiddleware:
     """Reads the write stamp for a signed-in browser's GET before anything the page shows is
     read (the session's user, the vaults in the navigation): the stamp a page is kept under."""
@@ -183,7 +209,11 @@ class StampFirstMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if request.method == "GET" and settings.SESSION_COOKIE_NAME in request.COOKIES:
+        if (
+            request.method == "GET"
+            and settings.SESSION_COOKIE_NAME in request.COOKIES
+            and _keeps_page(request.path_info)
+        ):
             try:
                 setattr(request, STAMP_ATTRIBUTE, stamp.current())
             except DatabaseError:
@@ -208,20 +238,15 @@ def _key(request: HttpRequest, view: str) -> Hashable | None:
     csrf = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
     if session.session_key is None or not csrf or settings.CSRF_USE_SESSIONS:
         return None
-    if request.COOKIES.get("messages") or MESSAGES_SESSION_KEY in session:
+    messages_cookie = getattr(settings, "MESSAGE_COOKIE_NAME", "messages")
+    if request.COOKIES.get(messages_cookie) or MESSAGES_SESSION_KEY in session:
         return None  # messages to show: the page is built, and shows them
     values = tuple(
         sorted(
             (name, repr(value)) for name, value in session.items() if name not in CLOCK_SESSION_KEYS
         )
     )
-    htmx = tuple(
-        sorted(
-            (name.lower(), value)
-            for name, value in request.headers.items()
-            if name.lower().startswith("hx-")
-        )
-    )
+    htmx = tuple(request.headers.get(name) for name in HTMX_HEADERS)
     return (
         connections["default"].settings_dict["NAME"],
         view,
@@ -294,7 +319,11 @@ def kept_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespon
             and building.expires > timezone.now().timestamp()
         ):
             headers = tuple((header, value) for header, value in plain.headers.items())
-            _keep(key, _Kept(write_stamp, building.expires, headers, content, building.fills))
+            key_size = len(repr(key))
+            if key_size <= LONGEST_KEY:
+                cost = len(content) + key_size + ENTRY_OVERHEAD
+                page = _Kept(write_stamp, building.expires, headers, content, building.fills, cost)
+                _keep(key, page)
         if building.fills:
             plain.content = _filled(content, building.fills)
         return response
