@@ -1196,3 +1196,16 @@ def test_the_next_date_is_highlighted_only_within_a_month(
     add_important_date(jeroen, "anniversary", near.month, near.day)
     html = page(alice_client.get(detail_url(jeroen)))
     assert html.count("date--next") == 1
+
+
+def test_the_last_contact_of_a_moment_ago_reads_just_now(
+    alice_client: Client, jeroen: Person
+) -> None:
+    called = dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)
+    log_interaction(jeroen.vault, [jeroen], "call", occurred_at=called)
+    with time_machine.travel(called + dt.timedelta(seconds=20), tick=False):
+        assert "Last contact: call, just now" in page(alice_client.get(detail_url(jeroen)))
+        dutch = page(alice_client.get(detail_url(jeroen), HTTP_ACCEPT_LANGUAGE="nl"))
+        assert "Laatste contact: " in dutch and ", zojuist" in dutch
+    with time_machine.travel(called + dt.timedelta(minutes=3), tick=False):
+        assert "Last contact: call, 3\xa0minutes ago" in page(alice_client.get(detail_url(jeroen)))

@@ -286,6 +286,7 @@ class LastContact:
     interaction: Interaction
     kind_label: str
     ago: str
+    just_now: bool = False  # under a minute ago: "just now", not "0 minutes ago"
 
 
 # Someone with at least this many interactions has their latest conversation looked up among
@@ -310,6 +311,7 @@ def last_contact(person: Person, now: dt.datetime | None = None) -> LastContact 
         interaction=latest,
         kind_label=str(latest.get_kind_display()),
         ago=timesince(min(latest.occurred_at, when), when, depth=1),
+        just_now=when - latest.occurred_at < dt.timedelta(minutes=1),
     )
 
 
