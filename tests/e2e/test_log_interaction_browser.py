@@ -125,3 +125,26 @@ def test_the_panel_is_accessible_and_edits_in_place(
     expect(timeline.locator(".entry--editing")).to_have_count(0)
     expect(timeline).to_contain_text("Loves sailing, owns a small boat")
     expect(page.locator(f"#timeline-status-{ann.pk}")).to_have_text("Saved.")
+
+
+def test_two_tabs_of_a_kept_person_page_each_log_their_call(
+    page: Page, ann: Person, screenshot: Screenshot
+) -> None:
+    """The second tab gets the page as kept (web/kept_pages.py); its forms still carry tokens
+    of their own, so both calls are saved, and the page shows both afterwards."""
+    address = person_page(ann)
+    sign_in(page, "marieke")
+    page.goto(address)
+    other = page.context.new_page()
+    other.goto(address)
+    for tab, summary in ((page, "Call from the first tab"), (other, "Call from the second tab")):
+        timeline = tab.locator(f"#timeline-{ann.pk}")
+        timeline.get_by_role("radio", name="Call", exact=True).click()
+        timeline.get_by_label("Summary").press_sequentially(summary)
+        timeline.get_by_role("button", name="Save", exact=True).click()
+        expect(tab.locator(f"#timeline-status-{ann.pk}")).to_have_text("Logged: call.")
+    page.reload()
+    entries = page.locator(f"#timeline-{ann.pk} .timeline__list > li")
+    expect(entries.filter(has_text="Call from the first tab")).to_have_count(1)
+    expect(entries.filter(has_text="Call from the second tab")).to_have_count(1)
+    screenshot(page)
