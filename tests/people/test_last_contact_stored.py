@@ -27,16 +27,16 @@ def test_the_latest_conversation_whichever_way_it_is_found(vault: Vault, alice: 
         log_interaction(vault, [ann], kind, occurred_at=NOW - dt.timedelta(days=days))
 
     with CaptureQueriesContext(connection) as queries:
-        found = last_contact(ann, NOW)
+        found = last_contact(ann)
     assert found is not None and found.interaction.kind == "meeting"
     assert len(queries) == 1  # the interaction at the time the rhythm stored
 
     Rhythm.objects.filter(person=ann).update(last_conversation_at=NOW)  # stale
-    stale = last_contact(ann, NOW)
+    stale = last_contact(ann)
     assert stale is not None and stale.interaction.kind == "meeting"
 
     Rhythm.objects.filter(person=ann).delete()
-    without = last_contact(ann, NOW)
+    without = last_contact(ann)
     assert without is not None and without.interaction.kind == "meeting"
 
 
@@ -45,7 +45,7 @@ def test_two_conversations_at_the_same_minute_give_the_later_logged(vault: Vault
     log_interaction(vault, [ben], "call", occurred_at=NOW - dt.timedelta(days=1))
     log_interaction(vault, [ben], "video", occurred_at=NOW - dt.timedelta(days=1))
 
-    found = last_contact(ben, NOW)
+    found = last_contact(ben)
 
     assert found is not None and found.interaction.kind == "video"
 
@@ -54,7 +54,7 @@ def test_no_conversation_no_last_contact(vault: Vault) -> None:
     cleo = create_person(vault, "Cleo Example")
     log_interaction(vault, [cleo], "email", occurred_at=NOW - dt.timedelta(days=1))
 
-    assert last_contact(cleo, NOW) is None
+    assert last_contact(cleo) is None
 
 
 def test_a_stale_stored_time_of_an_older_conversation_still_finds_the_latest(
@@ -65,7 +65,7 @@ def test_a_stale_stored_time_of_an_older_conversation_still_finds_the_latest(
     log_interaction(vault, [dirk], "meeting", occurred_at=NOW - dt.timedelta(days=10))
     Rhythm.objects.filter(person=dirk).update(last_conversation_at=NOW - dt.timedelta(days=30))
 
-    found = last_contact(dirk, NOW)
+    found = last_contact(dirk)
 
     assert found is not None and found.interaction.kind == "meeting"
 
@@ -82,15 +82,15 @@ def test_someone_with_many_interactions_is_looked_up_among_the_latest(
     log_interaction(vault, [eve], "email", occurred_at=NOW - dt.timedelta(days=1))  # one-way
     log_interaction(vault, [fay], "video", occurred_at=NOW - dt.timedelta(days=2))
 
-    found = last_contact(eve, NOW)  # the vault's latest two conversations: Fay's, then Eve's
+    found = last_contact(eve)  # the vault's latest two conversations: Fay's, then Eve's
     assert found is not None and found.interaction.kind == "meeting"
 
     for days in (4, 3):  # now Eve's latest conversation is not among the vault's latest two
         log_interaction(vault, [fay], "call", occurred_at=NOW - dt.timedelta(days=days))
     Rhythm.objects.filter(person=eve).update(last_conversation_at=NOW - dt.timedelta(days=40))
-    found = last_contact(eve, NOW)
+    found = last_contact(eve)
     assert found is not None and found.interaction.kind == "meeting"
 
     Rhythm.objects.filter(person=eve).delete()
-    found = last_contact(eve, NOW)
+    found = last_contact(eve)
     assert found is not None and found.interaction.kind == "meeting"

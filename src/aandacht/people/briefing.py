@@ -21,7 +21,6 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.functional import Promise
-from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from aandacht.people import contact
@@ -281,12 +280,11 @@ def _load_moments(person: Person, user: Any) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class LastContact:
-    """The latest conversation with someone: what it was, and how long ago in words."""
+    """The latest conversation with someone and what it was (the page says how long ago
+    with the timeline's ``ago``)."""
 
     interaction: Interaction
     kind_label: str
-    ago: str
-    just_now: bool = False  # under a minute ago: "just now", not "0 minutes ago"
 
 
 # Someone with at least this many interactions has their latest conversation looked up among
@@ -295,7 +293,7 @@ MANY_INTERACTIONS = 500
 RECENT_CONVERSATIONS = 2000
 
 
-def last_contact(person: Person, now: dt.datetime | None = None) -> LastContact | None:
+def last_contact(person: Person) -> LastContact | None:
     """The most recent conversation (an unanswered call is an attempt, not contact), or None.
 
     One query, however long the history (:func:`_latest_conversation_sql`).
@@ -305,14 +303,7 @@ def last_contact(person: Person, now: dt.datetime | None = None) -> LastContact 
     latest = next(iter(Interaction.objects.raw(sql, [values[name] for name in params])), None)
     if latest is None:
         return None
-    when = now or timezone.now()
-    kept_pages.fresh_for_unit(latest.occurred_at.timestamp(), when.timestamp())
-    return LastContact(
-        interaction=latest,
-        kind_label=str(latest.get_kind_display()),
-        ago=timesince(min(latest.occurred_at, when), when, depth=1),
-        just_now=when - latest.occurred_at < dt.timedelta(minutes=1),
-    )
+    return LastContact(interaction=latest, kind_label=str(latest.get_kind_display()))
 
 
 @cache
