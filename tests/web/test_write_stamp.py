@@ -32,10 +32,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
-def _nothing_kept(settings: Settings) -> None:
-    stamp.forget()
+def _no_pages_kept(settings: Settings) -> None:
     # The figures under the pages, read from each answer's context: whole pages are not kept
-    # here (tests/web/test_kept_pages.py checks those).
+    # here (tests/web/test_kept_pages.py checks those). tests/conftest.py forgets the kept
+    # figures before every test.
     settings.KEPT_PAGES_BYTES = 0
 
 
