@@ -40,3 +40,21 @@ def test_like_characters_are_taken_literally(vault: Vault, query: str) -> None:
     create_person(vault, "Willemijn Tuinstra", organisation="Acme")
 
     assert search_people(vault, query) == []
+
+
+def test_people_matching_every_word_keep_one_word_matches_out(vault: Vault) -> None:
+    """'jeron vd berg': Jeroen van den Berg is shown, Björn Berg (one word) is not."""
+    jeroen = create_person(vault, "Jeroen van den Berg")
+    create_person(vault, "Björn Berg")
+
+    assert [hit.person.pk for hit in search_people(vault, "jeron vd berg")] == [jeroen.pk]
+
+
+def test_one_word_matches_are_shown_when_nobody_matches_every_word(vault: Vault) -> None:
+    """'ivan petrov' with only Iwan Petrov (no three letters of 'ivan' in place): still found."""
+    iwan = create_person(vault, "Iwan Petrov")
+    create_person(vault, "Ilse Jansen")
+
+    [hit] = search_people(vault, "ivan petrov")
+
+    assert hit.person.pk == iwan.pk
