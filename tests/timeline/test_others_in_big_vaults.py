@@ -61,3 +61,15 @@ def test_an_edit_lists_the_people_of_that_interaction(
     form = EditInteractionForm(person=big[3], original=original)
 
     assert big[4].pk in _options(form)
+
+
+def test_a_vault_is_big_from_one_past_the_limit(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(forms, "OTHERS_LISTED", 3)
+    people = [create_person(vault, f"Person {n} Edge") for n in range(4)]
+
+    assert _options(LogForm(person=people[0])) == {p.pk for p in people[1:]}  # 3 others: all
+
+    create_person(vault, "Person 4 Edge")  # 4 others: only who was logged together (nobody)
+    assert _options(LogForm(person=people[0])) == set()
