@@ -27,7 +27,7 @@ from aandacht.accounts.models import Vault
 from aandacht.attention import appreciation_core as core
 from aandacht.attention import services
 from aandacht.attention.models import AgendaSettings, AppreciationNudge, NudgeOutcome
-from aandacht.people.models import Person
+from aandacht.people.models import Person, search_columns
 from aandacht.timeline import services as timeline
 from aandacht.timeline.models import Initiator, InteractionKind, Moment, MomentKind
 
@@ -194,6 +194,7 @@ def _latest(user: User, vault: Vault, day: dt.date) -> AppreciationNudge | None:
     return (
         AppreciationNudge.objects.filter(user=user, vault=vault, offered_on__lte=day)
         .select_related("person", "person__rhythm", "interaction")
+        .defer(*search_columns("person__"))
         .order_by("-offered_on", "-id")
         .first()
     )

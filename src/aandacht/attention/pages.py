@@ -26,7 +26,7 @@ from aandacht.attention import core, services
 from aandacht.attention.models import Circle, Rhythm
 from aandacht.attention.services import Agenda, AgendaItem
 from aandacht.people.briefing import ContactLink, contact_links, local_time
-from aandacht.people.models import ContactKind, ContactMethod, DateKind, Person
+from aandacht.people.models import ContactKind, ContactMethod, DateKind, Person, search_columns
 from aandacht.timeline.models import FollowUp, Interaction, Outcome
 
 # How far the page lets you look: planning far ahead is guesswork, and costs time.
@@ -308,6 +308,7 @@ def follow_ups_done_on(vault: Vault, user: User, day: dt.date) -> list[AgendaIte
             person__trashed_at__isnull=True,
         )
         .select_related("person")
+        .defer(*search_columns("person__"))
         .order_by("done_at", "id")
     )
     return [

@@ -32,7 +32,7 @@ from aandacht.attention.models import (
     Circle,
     Rhythm,
 )
-from aandacht.people.models import DateKind, ImportantDate, Person
+from aandacht.people.models import DateKind, ImportantDate, Person, search_columns
 from aandacht.timeline import services as timeline
 from aandacht.timeline.models import (
     DEFAULT_OUTCOME,
@@ -726,6 +726,7 @@ def dates_on(vault: Vault, day: dt.date, muted: set[int] | None = None) -> list[
         .exclude(person__rhythm__muted=True)
         .exclude(person__rhythm__paused_until__gt=day)
         .select_related("person")
+        .defer(*search_columns("person__"))
         .order_by("person__sort_key", "id")
     )
     return [d for d in found if not muted or d.person_id not in muted]
@@ -744,6 +745,7 @@ def follow_ups_on(vault: Vault, day: dt.date, *, include_overdue: bool) -> list[
             person__deceased=False,
         )
         .select_related("person")
+        .defer(*search_columns("person__"))
         .order_by("due_on", "id")
     )
 
@@ -792,7 +794,7 @@ def agenda_for(
         plan=plan,
     )
     wanted = {s.person_id for s in day_plan} | (set(handled_ids) if day == today else set())
-    people = Person.objects.in_bulk(list(wanted))
+    people = Person.objects.defer(*search_columns()).in_bulk(list(wanted))
     for suggestion in day_plan:
         standing = known[suggestion.person_id]
         kind: ItemKind = "retry" if suggestion.kind == core.Kind.RETRY else "due"

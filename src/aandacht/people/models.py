@@ -55,6 +55,16 @@ class PersonQuerySet(models.QuerySet["Person"]):
 NAME_FIELDS = ("given_name", "particles", "family_name", "nickname", "organisation")
 
 
+def search_columns(prefix: str = "") -> tuple[str, ...]:
+    """The search columns (``prefix`` for a related person: ``"person__"``), for ``defer()``.
+
+    They hold every way of writing the name and all public notes, up to 120,000 characters
+    for a busy person: pages that list people do not show them, and reading them made Today's
+    follow-ups take 9 ms instead of 5 at 50,000 people.
+    """
+    return (f"{prefix}search_names", f"{prefix}search_text")
+
+
 class Person(models.Model):
     vault = models.ForeignKey(Vault, on_delete=models.CASCADE, related_name="people")
     given_name = models.CharField(_("given name"), max_length=150, blank=True)
