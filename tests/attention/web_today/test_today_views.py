@@ -238,6 +238,8 @@ def test_query_count_does_not_grow_with_people_on_a_rhythm(
     assert response.status_code == 200
     assert len(many) == len(few), "\n".join(q["sql"][:150] for q in many.captured_queries)
     assert len(few) <= 24  # about 19: session, user, shell, the agenda, the preview
+    # The people are read without their search columns (all of someone's public notes).
+    assert not [q["sql"][:150] for q in many.captured_queries if "search_text" in q["sql"]]
     with django_assert_max_num_queries(len(few)):
         alice_client.get(TODAY_URL, {"focus": "person-1"})
 
