@@ -108,7 +108,7 @@ _fold_name = lru_cache(maxsize=50_000)(fold)
 
 @dataclass
 class Ranker:
-    """Scores many candidates for one query exactly as :func:`score` does, faster.
+    """Scores many candidates for one query (:func:`score` is one candidate's).
 
     A search ranks up to 900 candidates whose names share a few thousand words: each distinct
     word is compared with the query's words once, not once per candidate that carries it (the
