@@ -341,6 +341,16 @@ def test_similar_people_are_close_both_ways(
     assert similar_people(vault, added) == ([before] if similar else [])
 
 
+def test_a_twin_sharing_no_three_letters_of_a_short_name_is_still_similar(vault: Vault) -> None:
+    """'Eva' and 'Evi' share no trigram: a search asking for every word first misses Evi,
+    so duplicate finding asks for any word (and another Eva matching every word is no excuse)."""
+    evi = create_person(vault, "Evi de Vries")
+    create_person(vault, "Eva Vriesendorp")
+    added = create_person(vault, "Eva de Vries")
+
+    assert similar_people(vault, added) == [evi]
+
+
 def test_similar_people_leaves_out_the_trash_and_other_vaults(
     vault: Vault, other_vault: Vault
 ) -> None:

@@ -58,3 +58,14 @@ def test_one_word_matches_are_shown_when_nobody_matches_every_word(vault: Vault)
     [hit] = search_people(vault, "ivan petrov")
 
     assert hit.person.pk == iwan.pk
+
+
+def test_ignored_people_are_not_returned_nor_count_as_hits(vault: Vault) -> None:
+    """Every word matches only the ignored person: the search asks for any word and finds Iwan."""
+    ivan = create_person(vault, "Ivan Petrov")
+    iwan = create_person(vault, "Iwan Petrov")
+
+    assert [hit.person.pk for hit in search_people(vault, "ivan petrov")] == [ivan.pk]
+    assert [hit.person.pk for hit in search_people(vault, "ivan petrov", ignore={ivan.pk})] == [
+        iwan.pk
+    ]

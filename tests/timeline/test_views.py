@@ -710,3 +710,25 @@ def test_an_entry_opened_with_show_more_is_still_there_after_editing_it(
 
     cancelled = as_alice.get(url("more", ann.pk), headers=HTMX).content.decode()
     assert "entry 25 edited" in cancelled
+
+
+def test_what_people_wrote_is_escaped_on_the_timeline(
+    vault: Vault, ann: Person, alice: User, bob: User
+) -> None:
+    """Entries are written in Python (timeline_tags.entry_html): every value escaped."""
+    bob.first_name = "<b>Bob</b>"
+    bob.save()
+    other = create_person(vault, "Eve <img src=x onerror=alert(1)>")
+    log_interaction(vault, [ann, other], "call", summary="<script>alert(1)</script>\nline two")
+    add_note(vault, ann, 'Said "no" & <i>left</i>', author=bob)
+    add_follow_up(vault, ann, "<svg onload=alert(2)>", due_on=dt.date(2026, 10, 1), author=alice)
+
+    page = render_panel(ann, alice)
+
+    for raw in ("<script>", "<b>Bob</b>", "<img src=x", "<i>left</i>", "<svg onload"):
+        assert raw not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;<br>line two" in page
+    assert "by &lt;b&gt;Bob&lt;/b&gt;" in page
+    assert "with Eve &lt;img src=x onerror=alert(1)&gt;" in page
+    assert "Said &quot;no&quot; &amp; &lt;i&gt;left&lt;/i&gt;" in page
+    assert "&lt;svg onload=alert(2)&gt;" in page  # the follow-up and its Done button's label

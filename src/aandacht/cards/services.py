@@ -532,6 +532,5 @@ def mark_unsent(person: Person, user: User, year: int) -> Card | None:
 
 def people_to_add(vault: Vault, query: str, exclude: Iterable[int]) -> list[Person]:
     """The person picker: people matching a search who are not on the list yet."""
-    skip = set(exclude)
-    hits = search_people(vault, query, limit=12, include_archived=False)
-    return [hit.person for hit in hits if hit.person.pk not in skip and not hit.person.deceased][:8]
+    hits = search_people(vault, query, limit=12, include_archived=False, ignore=set(exclude))
+    return [hit.person for hit in hits if not hit.person.deceased][:8]

@@ -230,12 +230,10 @@ def similar_people(vault: Vault, person: Person, *, limit: int = 3) -> list[Pers
     "Jeroen van de Ven" are not (a first name alone matches too many people).
     """
     mine = ranking.NameFields(person.given_name, person.particles, person.family_name, "")
-    hits = search_people(vault, person.name, limit=10)
+    hits = search_people(vault, person.name, limit=10, ignore={person.pk}, any_word=True)
     similar = []
     for hit in hits:
         other = hit.person
-        if other.pk == person.pk:
-            continue
         theirs = ranking.NameFields(other.given_name, other.particles, other.family_name, "")
         forward = ranking.score_name(ranking.prepare_query(person.name), theirs)
         backward = ranking.score_name(ranking.prepare_query(other.name), mine)

@@ -83,8 +83,8 @@ def local_minute(when: dt.datetime) -> str:
 class _ShownChoices(ModelChoiceIterator):
     """The options a :class:`PeopleField` renders: everyone, or in a big vault (more than
     ``OTHERS_LISTED``) what ``field.narrowed()`` gives. Decided while rendering, so a form
-    that is only validated reads nothing, and a small vault's list costs the one query it
-    always did."""
+    that is only validated reads nothing; a small vault's list costs two queries (is anyone
+    past the limit, then the list), a big vault's the probe and the narrowed list."""
 
     def __iter__(self) -> Any:
         narrowed = getattr(self.field, "narrowed", None)

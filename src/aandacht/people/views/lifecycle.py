@@ -368,9 +368,8 @@ def _merge_search(request: HtmxHttpRequest, kept: Person, error: str = "") -> Ht
     if query:
         hits = [
             hit.person
-            for hit in search_people(kept.vault, query, limit=MERGE_SEARCH_LIMIT + 1)
-            if hit.person.pk != kept.pk
-        ][:MERGE_SEARCH_LIMIT]
+            for hit in search_people(kept.vault, query, limit=MERGE_SEARCH_LIMIT, ignore={kept.pk})
+        ]
     suggestions = [] if query else similar_people(kept.vault, kept, limit=5)
     context = {
         "person": kept,

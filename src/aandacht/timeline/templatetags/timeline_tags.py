@@ -327,7 +327,8 @@ def _entry_meta(entry: TimelineEntry, item: Any, person: Person, user: Any, shar
             parts.append(f'<span class="entry__state">{shared.open}</span>')
     parts.extend(f"<span>{escape(detail)}</span>" for detail in details)
     if author:
-        parts.append(f"<span>{_('by %(author)s') % {'author': escape(author)}}</span>")
+        by_author = _("by %(author)s") % {"author": escape(author)}
+        parts.append(f"<span>{by_author}</span>")
     parts.append("</p>")
     return "".join(parts)
 
