@@ -292,11 +292,11 @@ def search_people(
         return []
     ranker = ranking.Ranker(query)
     scored: list[tuple[float, str, int, Candidate]] = []
-    seen: set[int] = set()
+    seen: set[int] = set(ignore)  # the ignored count as seen: skipped in both questions
 
     def rank(rows: list[Candidate]) -> None:
         for row in rows:
-            if row[_AT["id"]] in seen or row[_AT["id"]] in ignore:
+            if row[_AT["id"]] in seen:
                 continue
             seen.add(row[_AT["id"]])
             fields = ranking.NameFields(
