@@ -34,6 +34,13 @@ created and dropped by this run — skipped, and said so, when no server answers
    ``web/stamp.py`` keeps them), then as a browser meets it while nothing is written: the page
    *kept* (``web/kept_pages.py``) and sent again.
 
+   A baseline is measured in the same run, interleaved with every page: after each measured
+   request, one request for the password-change page (``/accounts/password/``): signed in,
+   the same middleware and base layout, a form and no vault data, never kept. Each page's
+   ``ratio`` is its median over the median of the baseline requests made between its own, so a
+   machine slower this hour shows in the baseline, not only in the figures (the machine is
+   shared and its speed varies by 1.5-2x between hours).
+
 4. Throughput: the person page (the same spread) from 16 concurrent connections for
    ``--seconds`` (10) seconds: requests per second and errors (non-200 or failed). The load
    generator (one Python process) runs on the same 2 cores as the server and takes its share.
@@ -45,7 +52,9 @@ something failed (a page not 200, the server not starting).
 The last line is one flat JSON object: ``<db>_<page>_p95_ms``, ``<db>_<page>_median_ms``,
 ``<db>_<page>_sql_ms`` for db in sqlite, postgres and page in today, search, people, person,
 report (as kept; the same with ``<page>_built`` for the pages built afresh), plus
-``<db>_person_rps``, ``<db>_errors``, ``<db>_targets_met`` and ``people``.
+``<db>_<page>_ratio`` (median over the interleaved baseline's), ``<db>_baseline_median_ms``
+(every baseline request of the run), ``<db>_person_rps``, ``<db>_errors``,
+``<db>_targets_met`` and ``people``.
 
 A page gets ``--repeat`` (40) measured requests after ``--warm-up`` (5), but stops after
 ``--budget`` (30) seconds once it has 10 (after four budgets once it has 3): the table's
@@ -104,6 +113,7 @@ SEARCHES = [
     "wim bakkr",
     "nguyen thao",
 ]
+BASELINE_PATH = "/accounts/password/"  # signed in, the base layout and a form, no vault data
 TIMING = re.compile(r"db;dur=([\d.]+)(?:;desc=\"(\d+) queries\")?.*app;dur=([\d.]+)")
 
 
@@ -198,7 +208,10 @@ class Target:
     process: subprocess.Popen[bytes] | None = None
     port: int = 0
     figures: dict[str, float] = field(default_factory=dict)
-    rows: list[tuple[str, str, float, float, float, float, int]] = field(default_factory=list)
+    rows: list[tuple[str, str, float, float, float, float, float, int]] = field(
+        default_factory=list
+    )
+    baseline_ms: list[float] = field(default_factory=list)
     errors: int = 0
     page_failures: int = 0
 
@@ -439,6 +452,7 @@ async def measure_page(
     budget: float,
 ) -> None:
     client_ms: list[float] = []
+    baseline_ms: list[float] = []
     sql_ms: list[float] = []
     app_ms: list[float] = []
     # A slow page stops after its time budget (with at least MIN_SAMPLES): at full size
@@ -466,19 +480,33 @@ async def measure_page(
         if db is not None and app is not None:
             sql_ms.append(db)
             app_ms.append(app)
+        # The baseline right after: what the same stack costs this very moment.
+        status, elapsed, *_ = await client.get(BASELINE_PATH)
+        if status != 200:
+            target.errors += 1
+            target.page_failures += 1
+            say(f"{target.db}: {BASELINE_PATH} answered {status}")
+            continue
+        baseline_ms.append(elapsed)
     if not client_ms:
         raise SystemExit(f"{target.db}: no successful request for {page}")
     median = statistics.median(client_ms)
     p95 = percentile(client_ms, 0.95)
     sql = statistics.median(sql_ms) if sql_ms else float("nan")
     app = statistics.median(app_ms) if app_ms else float("nan")
+    ratio = median / statistics.median(baseline_ms) if baseline_ms else float("nan")
+    target.baseline_ms.extend(baseline_ms)
     name = f"{page}_built" if built else page
     target.figures[f"{name}_median_ms"] = round(median, 1)
     target.figures[f"{name}_p95_ms"] = round(p95, 1)
     target.figures[f"{name}_sql_ms"] = round(sql, 1)
+    target.figures[f"{name}_ratio"] = round(ratio, 2)
     shown = f"{page} (built)" if built else page
-    target.rows.append((shown, requests[0][0], median, p95, sql, app, len(client_ms)))
-    say(f"{target.db}: {shown}: median {median:.1f} ms, p95 {p95:.1f} ms, sql {sql:.1f} ms")
+    target.rows.append((shown, requests[0][0], median, p95, sql, app, ratio, len(client_ms)))
+    say(
+        f"{target.db}: {shown}: median {median:.1f} ms, p95 {p95:.1f} ms, sql {sql:.1f} ms, "
+        f"{ratio:.2f}x the baseline"
+    )
 
 
 async def measure_throughput(target: Target, seconds: float) -> None:
@@ -540,15 +568,21 @@ def run_target(target: Target, arguments: argparse.Namespace) -> None:
 def print_table(targets: list[Target], people: int, commit: str) -> None:
     print(f"\nPages at scale: {people:,} people, commit {commit}, {os.cpu_count()} cores")
     print(
-        f"{'db':<9}{'page':<16}{'median ms':>10}{'p95 ms':>9}{'sql ms':>8}{'app ms':>8}{'n':>4}"
-        "  request"
+        f"{'db':<9}{'page':<16}{'median ms':>10}{'p95 ms':>9}{'sql ms':>8}{'app ms':>8}"
+        f"{'ratio':>7}{'n':>4}  request"
     )
     for target in targets:
-        for page, path, median, p95, sql, app, samples in target.rows:
+        for page, path, median, p95, sql, app, ratio, samples in target.rows:
             flag = "" if p95 <= TARGET_P95_MS else "  > 50 ms"
             print(
                 f"{target.db:<9}{page:<16}{median:>10.1f}{p95:>9.1f}{sql:>8.1f}{app:>8.1f}"
-                f"{samples:>4}  {path}{flag}"
+                f"{ratio:>7.2f}{samples:>4}  {path}{flag}"
+            )
+        if target.baseline_ms:
+            print(
+                f"{target.db:<9}{'baseline':<16}{statistics.median(target.baseline_ms):>10.1f}"
+                f"{percentile(target.baseline_ms, 0.95):>9.1f}{'':>16}{1:>7.2f}"
+                f"{len(target.baseline_ms):>4}  {BASELINE_PATH}"
             )
         rps = target.figures.get("person_rps", 0.0)
         print(
@@ -557,18 +591,22 @@ def print_table(targets: list[Target], people: int, commit: str) -> None:
         )
     print("(median/p95: client time on loopback; sql/app: the server's Server-Timing, medians;")
     print(" built: a hard reload, the page rendered afresh (the report's and Today's figures")
-    print(" stay kept: after a write those are computed again too); else the page as kept)")
+    print(" stay kept: after a write those are computed again too); else the page as kept;")
+    print(" ratio: the median over that of the baseline requests interleaved with the page's)")
 
 
 def summarise(targets: list[Target], people: int, commit: str) -> dict[str, Any]:
     figures: dict[str, Any] = {"people": people, "commit": commit}
     for target in targets:
         for page in PAGES:
-            for measure in ("p95_ms", "median_ms", "sql_ms"):
+            for measure in ("p95_ms", "median_ms", "sql_ms", "ratio"):
                 figures[f"{target.db}_{page}_{measure}"] = target.figures.get(f"{page}_{measure}")
                 figures[f"{target.db}_{page}_built_{measure}"] = target.figures.get(
                     f"{page}_built_{measure}"
                 )
+        figures[f"{target.db}_baseline_median_ms"] = (
+            round(statistics.median(target.baseline_ms), 1) if target.baseline_ms else None
+        )
         figures[f"{target.db}_person_rps"] = target.figures.get("person_rps")
         figures[f"{target.db}_errors"] = target.errors
         figures[f"{target.db}_targets_met"] = (

@@ -30,10 +30,13 @@ def test_the_bench_prints_every_figure_as_one_json_line(
     assert code == 0, out
     figures = json.loads(out.strip().splitlines()[-1])
     for page in pages_bench.PAGES:
-        for measure in ("p95_ms", "median_ms", "sql_ms"):
+        for measure in ("p95_ms", "median_ms", "sql_ms", "ratio"):
             for name in (page, f"{page}_built"):  # as kept, and built afresh (a hard reload)
                 value = figures[f"sqlite_{name}_{measure}"]
                 assert isinstance(value, float) and value > 0, (name, measure, value)
+    # The baseline interleaved with every page: each page's ratio is read against it.
+    assert figures["sqlite_baseline_median_ms"] > 0
+    assert "baseline" in out and "/accounts/password/" in out
     assert figures["sqlite_person_rps"] > 0
     assert figures["sqlite_errors"] == 0
     assert figures["people"] == 300
