@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -33,8 +33,6 @@ from aandacht.timeline.models import FollowUp, Interaction, Outcome
 MAX_DAYS_AHEAD = 90
 PREVIEW_DAYS = 6
 DONE_KINDS = ("call", "meeting", "video", "message")
-# More interactions than this on one day and outcomes_today asks the database to join.
-DAY_INTERACTIONS = 2000
 
 
 def short_date(day: dt.date) -> str:
@@ -206,26 +204,26 @@ def outcomes_today(
 ) -> dict[int, set[str]]:
     """The outcomes of the interactions logged ``today`` in ``vault`` with these people.
 
-    Only the vault's day: the covering index answers it, and on an instance shared by many
-    the whole instance's day would overflow DAY_INTERACTIONS into the joined query."""
+    From the dates on the link rows (``timeline.0004_link_dates``): each person's day is a
+    short range of the (person, date, interaction) index. Neither the whole vault's day (a
+    busy or imported day holds hundreds) nor a busy person's thousands of interactions are
+    read, and no list of the day's interaction ids is sent back to the database."""
     if not people:
         return {}
     zone = services.zone_of(services.settings_for(user))
     start = dt.datetime.combine(today, dt.time.min, tzinfo=zone)
-    day = Interaction.objects.filter(
-        vault=vault, occurred_at__gte=start, occurred_at__lt=start + dt.timedelta(days=1)
+    adapt = connection.ops.adapt_datetimefield_value
+    links = Interaction.people.through._meta.db_table
+    marks = ", ".join(["%s"] * len(people))
+    sql = (
+        f"SELECT l.person_id, i.outcome FROM {links} l "  # noqa: S608 - names are the models'
+        f"JOIN {Interaction._meta.db_table} i ON i.id = l.interaction_id "
+        f"WHERE l.person_id IN ({marks}) AND l.occurred_at >= %s AND l.occurred_at < %s "
+        "AND i.vault_id = %s"
     )
-    # The day's interactions first, then their links to these people: one query joining
-    # the two read every interaction of the pinned people (busy ones have thousands; 450 ms
-    # at 50,000 people), where a day holds a few dozen.
-    outcome_of = dict(day.values_list("id", "outcome")[: DAY_INTERACTIONS + 1])
-    if len(outcome_of) > DAY_INTERACTIONS:  # a day of a bulk import: the joined query
-        rows = list(day.filter(people__in=people).values_list("people", "outcome"))
-    else:
-        links = Interaction.people.through.objects.filter(
-            interaction_id__in=list(outcome_of), person_id__in=people
-        ).values_list("person_id", "interaction_id")
-        rows = [(pk, outcome_of[interaction]) for pk, interaction in links]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*people, adapt(start), adapt(start + dt.timedelta(days=1)), vault.pk])
+        rows = cursor.fetchall()
     found: dict[int, set[str]] = {}
     for pk, outcome in rows:
         found.setdefault(pk, set()).add(outcome)

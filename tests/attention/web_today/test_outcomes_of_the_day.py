@@ -1,62 +1,81 @@
-"""Today's outcomes per person are the same whether the day is read first or joined."""
+"""Today's outcomes per person, read from the dates on the link rows (timeline 0004)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-from attention_helpers import MakePerson, Talk
+from attention_helpers import NOW, MakePerson, Talk
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from aandacht.accounts.models import Vault
-from aandacht.attention import pages
+from aandacht.attention import pages, services
+from aandacht.timeline.services import log_interaction
 
 pytestmark = pytest.mark.django_db
 
 
-def test_both_ways_agree(
-    alice: User,
-    vault: Vault,
-    make_person: MakePerson,
-    talk: Talk,
-    today: dt.date,
-    monkeypatch: pytest.MonkeyPatch,
+def test_each_persons_outcomes_of_the_day(
+    alice: User, vault: Vault, make_person: MakePerson, talk: Talk, today: dt.date
 ) -> None:
     ria, sem, tom = (make_person(name) for name in ("Ria Bakker", "Sem de Vries", "Tom Jansen"))
     talk(ria, kind="call", days_ago=0)
     talk(ria, kind="voicemail", days_ago=0)
     talk(sem, kind="voicemail", days_ago=0)
     talk(tom, kind="call", days_ago=1)  # yesterday: not today's
-    people = [ria.pk, sem.pk, tom.pk]
+    services.settings_for(alice)  # made once, read from then on
 
-    read_first = pages.outcomes_today(alice, vault, people, today)
-    monkeypatch.setattr(pages, "DAY_INTERACTIONS", 0)
-    joined = pages.outcomes_today(alice, vault, people, today)
+    with CaptureQueriesContext(connection) as queries:
+        found = pages.outcomes_today(alice, vault, [ria.pk, sem.pk, tom.pk], today)
 
-    assert read_first == joined == {ria.pk: {"conversation", "attempt"}, sem.pk: {"attempt"}}
+    assert found == {ria.pk: {"conversation", "attempt"}, sem.pk: {"attempt"}}
+    assert len(queries) == 2  # the settings (time zone), then the day's links
 
 
-def test_only_the_vaults_day_is_read(
+def test_the_day_is_the_users_own(
+    alice: User, vault: Vault, make_person: MakePerson, today: dt.date
+) -> None:
+    """Amsterdam's day: 23:30 the evening before is not today's, 00:10 this morning is."""
+    eve, dawn = make_person("Eva Avond"), make_person("Daan Ochtend")
+    evening = dt.datetime(2026, 11, 22, 22, 30, tzinfo=dt.UTC)  # 23:30 in Amsterdam
+    morning = dt.datetime(2026, 11, 22, 23, 10, tzinfo=dt.UTC)  # 00:10 on the 23rd
+    log_interaction(vault, [eve], "call", occurred_at=evening, author=alice)
+    log_interaction(vault, [dawn], "call", occurred_at=morning, author=alice)
+
+    assert pages.outcomes_today(alice, vault, [eve.pk, dawn.pk], today) == {
+        dawn.pk: {"conversation"}
+    }
+
+
+def test_a_call_moved_to_another_day_no_longer_counts(
+    alice: User, vault: Vault, make_person: MakePerson, talk: Talk, today: dt.date
+) -> None:
+    """The link rows' dates follow the interaction's (the database's triggers)."""
+    ria = make_person("Ria Bakker")
+    call = talk(ria, kind="call", days_ago=0)
+    call.occurred_at = NOW - dt.timedelta(days=2)
+    call.save(update_fields=["occurred_at"])
+
+    assert pages.outcomes_today(alice, vault, [ria.pk], today) == {}
+
+
+def test_only_these_people_in_this_vault(
     alice: User,
     vault: Vault,
     other_vault: Vault,
     make_person: MakePerson,
     talk: Talk,
     today: dt.date,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A busy day in another vault (a shared instance) does not push this vault's few
-    interactions into the joined query."""
-    ria = make_person("Ria Bakker")
-    talk(ria, kind="call", days_ago=0)
+    """Someone else's call with them today (a meeting of three) counts for them; others'
+    calls, in this vault or another, do not show."""
+    ria, sem = make_person("Ria Bakker"), make_person("Sem de Vries")
+    talk(ria, sem, kind="meeting", days_ago=0)
+    talk(sem, kind="voicemail", days_ago=0)
     for name in ("Ann Other", "Ben Other", "Cas Other"):
         talk(make_person(name, in_vault=other_vault), kind="call", days_ago=0)
-    monkeypatch.setattr(pages, "DAY_INTERACTIONS", 2)
 
-    with CaptureQueriesContext(connection) as queries:
-        found = pages.outcomes_today(alice, vault, [ria.pk], today)
-
-    assert found == {ria.pk: {"conversation"}}
-    assert not any("JOIN" in query["sql"] for query in queries)  # the day read first
+    assert pages.outcomes_today(alice, vault, [ria.pk], today) == {ria.pk: {"conversation"}}
+    assert pages.outcomes_today(alice, vault, [], today) == {}
