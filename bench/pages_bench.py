@@ -12,7 +12,9 @@ created and dropped by this run — skipped, and said so, when no server answers
 2. ``aandacht serve --production`` (gunicorn; ``--workers``, default the server's own: 2 x
    cores + 1) on 127.0.0.1, as production runs it behind a proxy: ``AANDACHT_BASE_URL=https://…``,
    ``AANDACHT_TRUSTED_PROXIES=1`` and every request with ``X-Forwarded-Proto: https``
-   (the recipe in ``aandacht.web.production``). ``AANDACHT_BENCH_TIMING=1`` makes the server
+   (the recipe in ``aandacht.web.production``), scheduled backups off
+   (``AANDACHT_BACKUP_EVERY_HOURS=0``: the first one would run while the pages are measured).
+   ``AANDACHT_BENCH_TIMING=1`` makes the server
    add ``Server-Timing: db;dur=…, app;dur=…`` (``aandacht.web.timing``): the SQL time of the
    very requests measured.
 3. Sign in through the real sign-in form (aiohttp, one client, cookies kept by hand), open the
@@ -287,6 +289,11 @@ def start_server(target: Target, workers: int | None) -> None:
     env["AANDACHT_BASE_URL"] = f"https://{BASE_HOST}"
     env["AANDACHT_TRUSTED_PROXIES"] = "1"
     env["AANDACHT_BENCH_TIMING"] = "1"
+    # No scheduled backup while the pages are measured: a new data directory has none, so
+    # the first tick makes one, and on PostgreSQL that portable dump of 1.25 million rows
+    # runs in one worker for minutes. Requests that land on that worker wait for the
+    # interpreter lock; every page, the baseline too, took 3-4x as long (2026-12-07).
+    env["AANDACHT_BACKUP_EVERY_HOURS"] = "0"
     command = [
         *aandacht_command(),
         "serve",
