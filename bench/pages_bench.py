@@ -59,8 +59,8 @@ report (as kept; the same with ``<page>_built`` for the pages built afresh), plu
 ``<db>_targets_met`` and ``people``.
 
 A page gets ``--repeat`` (40) measured requests after ``--warm-up`` (5), but stops after
-``--budget`` (30) seconds once it has 10 (after four budgets once it has 3): the table's
-``n`` says how many were measured.
+``--budget`` (30) seconds once it has 10 (after four budgets once it has 3; its baseline
+requests count towards that time): the table's ``n`` says how many were measured.
 
 Usage: ``python bench/pages_bench.py [--people N] [--databases sqlite,postgres] [--repeat R]
 [--warm-up W] [--budget S] [--seconds S] [--workers W] [--cache DIR | --no-cache]

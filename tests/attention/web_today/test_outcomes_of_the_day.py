@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from aandacht.accounts.models import Vault
 from aandacht.attention import pages, services
+from aandacht.timeline.models import Interaction
 from aandacht.timeline.services import log_interaction
 
 pytestmark = pytest.mark.django_db
@@ -37,15 +38,23 @@ def test_each_persons_outcomes_of_the_day(
 def test_the_day_is_the_users_own(
     alice: User, vault: Vault, make_person: MakePerson, today: dt.date
 ) -> None:
-    """Amsterdam's day: 23:30 the evening before is not today's, 00:10 this morning is."""
-    eve, dawn = make_person("Eva Avond"), make_person("Daan Ochtend")
-    evening = dt.datetime(2026, 11, 22, 22, 30, tzinfo=dt.UTC)  # 23:30 in Amsterdam
-    morning = dt.datetime(2026, 11, 22, 23, 10, tzinfo=dt.UTC)  # 00:10 on the 23rd
-    log_interaction(vault, [eve], "call", occurred_at=evening, author=alice)
-    log_interaction(vault, [dawn], "call", occurred_at=morning, author=alice)
+    """Amsterdam's day: 23:30 the evening before is not today's, 00:10 this morning and
+    23:50 tonight are, 00:10 tomorrow is not."""
+    eve, dawn, late, next_day = (
+        make_person(name) for name in ("Eva Avond", "Daan Ochtend", "Lot Laat", "Mo Morgen")
+    )
+    at = {
+        eve: dt.datetime(2026, 11, 22, 22, 30, tzinfo=dt.UTC),  # 23:30 on the 22nd
+        dawn: dt.datetime(2026, 11, 22, 23, 10, tzinfo=dt.UTC),  # 00:10 on the 23rd
+        late: dt.datetime(2026, 11, 23, 22, 50, tzinfo=dt.UTC),  # 23:50 on the 23rd
+        next_day: dt.datetime(2026, 11, 23, 23, 10, tzinfo=dt.UTC),  # 00:10 on the 24th
+    }
+    for person, when in at.items():
+        log_interaction(vault, [person], "call", occurred_at=when, author=alice)
 
-    assert pages.outcomes_today(alice, vault, [eve.pk, dawn.pk], today) == {
-        dawn.pk: {"conversation"}
+    assert pages.outcomes_today(alice, vault, [p.pk for p in at], today) == {
+        dawn.pk: {"conversation"},
+        late.pk: {"conversation"},
     }
 
 
@@ -79,3 +88,21 @@ def test_only_these_people_in_this_vault(
 
     assert pages.outcomes_today(alice, vault, [ria.pk], today) == {ria.pk: {"conversation"}}
     assert pages.outcomes_today(alice, vault, [], today) == {}
+
+
+def test_a_link_to_another_vaults_interaction_does_not_count(
+    alice: User,
+    vault: Vault,
+    other_vault: Vault,
+    make_person: MakePerson,
+    talk: Talk,
+    today: dt.date,
+) -> None:
+    """Only this vault's interactions answer, even if a link row crossed vaults (no path
+    writes one; a hand-edited database could)."""
+    ria, ann = make_person("Ria Bakker"), make_person("Ann Other", in_vault=other_vault)
+    elsewhere = talk(ann, kind="call", days_ago=0)
+    Interaction.people.through.objects.create(interaction=elsewhere, person=ria)
+
+    assert pages.outcomes_today(alice, vault, [ria.pk], today) == {}
+    assert pages.outcomes_today(alice, other_vault, [ria.pk], today) == {ria.pk: {"conversation"}}
