@@ -21,6 +21,7 @@ from aandacht.attention import report, services
 from aandacht.attention.models import Rhythm
 from aandacht.backup import rows
 from aandacht.exchange import importing, sources
+from aandacht.people import directory
 from aandacht.people.models import Person, Tag
 from aandacht.people.services import create_person
 from aandacht.timeline.models import Interaction
@@ -236,6 +237,32 @@ def test_today_plans_afresh_after_a_write(alice: User, vault: Vault) -> None:
     assert planned() == []  # handled only: not planned again (and read afresh)
     Rhythm.objects.update(last_conversation_at=timezone.now() - dt.timedelta(days=30))
     assert planned() == [ann.pk]
+
+
+def test_the_people_lists_letters_count_afresh_after_a_write(alice: User, vault: Vault) -> None:
+    create_person(vault, "Ann Smith")
+    create_person(vault, "Bob Stone")
+    browser = Client()
+    browser.force_login(alice)
+
+    def letters() -> dict[str, int]:
+        page = browser.get(f"/people/?vault={vault.pk}")
+        return {link.label: link.count for link in page.context["sections"]}
+
+    assert letters() == {"S": 2}
+    kept = directory.kept_sections(vault)
+    assert directory.kept_sections(vault) is kept  # counted once until a write
+    # Each list its own: with archived people, or one tag's.
+    assert directory.kept_sections(vault, include_archived=True) is not kept
+    cor = create_person(vault, "Cor de Vries")  # under V, the particle aside
+    assert letters() == {"S": 2, "V": 1}
+    Person.objects.filter(pk=cor.pk).update(archived=True)  # behind the app's back
+    assert letters() == {"S": 2}
+    friends = Tag.objects.create(vault=vault, name="friends")
+    cor.tags.add(friends)
+    assert directory.kept_sections(vault, tag=friends) == ()  # archived: not listed
+    Person.objects.filter(pk=cor.pk).update(archived=False)
+    assert [section.count for section in directory.kept_sections(vault, tag=friends)] == [1]
 
 
 @pytest.mark.postgres

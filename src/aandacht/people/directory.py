@@ -17,6 +17,7 @@ from aandacht.accounts.models import Vault
 from aandacht.people.models import Person, PersonQuerySet, Tag
 from aandacht.people.names import fold
 from aandacht.people.search import search_people
+from aandacht.web import stamp
 from aandacht.web.access import positive_id
 
 PAGE_SIZE = 50
@@ -109,6 +110,19 @@ def sections(people: PersonQuerySet) -> list[Section]:
         else:
             result.append(Section(label, initial, count))
     return result
+
+
+def kept_sections(
+    vault: Vault, *, tag: Tag | None = None, include_archived: bool = False
+) -> tuple[Section, ...]:
+    """:func:`sections` of a list, kept until something is written (``web/stamp.py``), as
+    the report's and Today's figures are: it is the one query of the list that counts the
+    whole vault (12 ms on SQLite, 20 on PostgreSQL at 50,000 people), on every look at it."""
+    key = ("people-sections", vault.pk, tag.pk if tag is not None else None, include_archived)
+    return stamp.remember(
+        key,
+        lambda: tuple(sections(listed_people(vault, tag=tag, include_archived=include_archived))),
+    )
 
 
 def cursor_of(vault: Vault, raw_id: str | None) -> Cursor | None:

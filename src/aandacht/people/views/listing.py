@@ -249,7 +249,7 @@ def list_context(
         shown = people
     else:
         listed = directory.listed_people(vault, tag=tag, include_archived=include_archived)
-        sections = directory.sections(listed)
+        sections = directory.kept_sections(vault, tag=tag, include_archived=include_archived)
         total = sum(section.count for section in sections)
         window = directory.Window([], has_previous=False, has_next=False)
         if total:
