@@ -32,8 +32,8 @@ created and dropped by this run — skipped, and said so, when no server answers
    * ``report``: the attention report, ``/report/``.
 
    Each page is measured twice: first *built* (every request a hard reload, ``Cache-Control:
-   no-cache``, so the page is rendered afresh; the report's and Today's figures stay kept, as
-   ``web/stamp.py`` keeps them), then as a browser meets it while nothing is written: the page
+   no-cache``, so the page is rendered afresh; the report's and Today's figures and the
+   people list's letter counts stay kept, as ``web/stamp.py`` keeps them), then as a browser meets it while nothing is written: the page
    *kept* (``web/kept_pages.py``) and sent again.
 
    A baseline is measured in the same run, interleaved with every page: after each measured
@@ -598,7 +598,8 @@ def print_table(targets: list[Target], people: int, commit: str) -> None:
         )
     print("(median/p95: client time on loopback; sql/app: the server's Server-Timing, medians;")
     print(" built: a hard reload, the page rendered afresh (the report's and Today's figures")
-    print(" stay kept: after a write those are computed again too); else the page as kept;")
+    print(" and the list's letter counts stay kept: after a write those are computed again")
+    print(" too); else the page as kept;")
     print(" ratio: the median over that of the baseline requests interleaved with the page's)")
 
 
