@@ -33,8 +33,8 @@ created and dropped by this run — skipped, and said so, when no server answers
 
    Each page is measured twice: first *built* (every request a hard reload, ``Cache-Control:
    no-cache``, so the page is rendered afresh; the report's and Today's figures and the
-   people list's letter counts stay kept, as ``web/stamp.py`` keeps them), then as a browser meets it while nothing is written: the page
-   *kept* (``web/kept_pages.py``) and sent again.
+   people list's letter counts stay kept, as ``web/stamp.py`` keeps them), then as a browser
+   meets it while nothing is written: the page *kept* (``web/kept_pages.py``) and sent again.
 
    A baseline is measured in the same run, interleaved with every page: after each measured
    request, one request for the password-change page (``/accounts/password/``): signed in,
