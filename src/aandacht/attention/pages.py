@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -28,6 +28,7 @@ from aandacht.attention.services import Agenda, AgendaItem
 from aandacht.people.briefing import ContactLink, contact_links, local_time
 from aandacht.people.models import ContactKind, ContactMethod, DateKind, Person, search_columns
 from aandacht.timeline.models import FollowUp, Interaction, Outcome
+from aandacht.timeline.services import outcomes_between
 
 # How far the page lets you look: planning far ahead is guesswork, and costs time.
 MAX_DAYS_AHEAD = 90
@@ -202,30 +203,15 @@ def _handled_rows(today: dt.date, people: list[int]) -> dict[int, tuple[str, dt.
 def outcomes_today(
     user: User, vault: Vault, people: list[int], today: dt.date
 ) -> dict[int, set[str]]:
-    """The outcomes of the interactions logged ``today`` in ``vault`` with these people.
-
-    From the dates on the link rows (``timeline.0004_link_dates``): each person's day is a
-    short range of the (person, date, interaction) index. Neither the whole vault's day (a
-    busy or imported day holds hundreds) nor a busy person's thousands of interactions are
-    read, and no list of the day's interaction ids is sent back to the database."""
+    """The outcomes of the interactions logged ``today`` (the user's day) in ``vault`` with
+    these people: neither the whole vault's day (a busy or imported day holds hundreds) nor a
+    busy person's thousands of interactions are read (``timeline.services.outcomes_between``)."""
     if not people:
         return {}
     zone = services.zone_of(services.settings_for(user))
     start = dt.datetime.combine(today, dt.time.min, tzinfo=zone)
-    adapt = connection.ops.adapt_datetimefield_value
-    links = Interaction.people.through._meta.db_table
-    marks = ", ".join(["%s"] * len(people))
-    sql = (
-        f"SELECT l.person_id, i.outcome FROM {links} l "  # noqa: S608 - names are the models'
-        f"JOIN {Interaction._meta.db_table} i ON i.id = l.interaction_id "
-        f"WHERE l.person_id IN ({marks}) AND l.occurred_at >= %s AND l.occurred_at < %s "
-        "AND i.vault_id = %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*people, adapt(start), adapt(start + dt.timedelta(days=1)), vault.pk])
-        rows = cursor.fetchall()
     found: dict[int, set[str]] = {}
-    for pk, outcome in rows:
+    for pk, outcome in outcomes_between(vault, people, start, start + dt.timedelta(days=1)):
         found.setdefault(pk, set()).add(outcome)
     return found
 

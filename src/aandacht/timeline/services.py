@@ -456,6 +456,29 @@ def _latest_linked(person: Person, after: Cursor | None, wanted: int) -> RawSQL:
     )
 
 
+def outcomes_between(
+    vault: Vault, people: list[int], start: dt.datetime, end: dt.datetime
+) -> list[tuple[int, str]]:
+    """(person id, outcome) of every interaction in ``vault`` with these people from ``start``
+    to before ``end``, from the dates on the link rows (as :func:`_latest_linked`): a short
+    range of the (person, date, interaction) index per person, whatever the vault's day holds
+    and however many interactions a busy person has."""
+    if not people:
+        return []
+    adapt = connection.ops.adapt_datetimefield_value
+    links = Interaction.people.through._meta.db_table
+    marks = ", ".join(["%s"] * len(people))
+    sql = (
+        f"SELECT l.person_id, i.outcome FROM {links} l "  # noqa: S608 - names are the models'
+        f"JOIN {Interaction._meta.db_table} i ON i.id = l.interaction_id "
+        f"WHERE l.person_id IN ({marks}) AND l.occurred_at >= %s AND l.occurred_at < %s "
+        "AND i.vault_id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*people, adapt(start), adapt(end), vault.pk])
+        return [(person_id, outcome) for person_id, outcome in cursor.fetchall()]
+
+
 def completed_check_in_steps(person: Person) -> QuerySet[CheckInStep]:
     """The person's done check-in round steps, with ``occurred_at`` (when they were done)."""
     return (
