@@ -23,7 +23,7 @@ from django.utils.translation import ngettext, pgettext
 
 from aandacht.accounts.models import Vault
 from aandacht.attention import core, services
-from aandacht.attention.models import Circle, Rhythm
+from aandacht.attention.models import AgendaSettings, Circle, Rhythm
 from aandacht.attention.services import Agenda, AgendaItem
 from aandacht.people.briefing import ContactLink, contact_links, local_time
 from aandacht.people.models import ContactKind, ContactMethod, DateKind, Person, search_columns
@@ -38,7 +38,7 @@ DONE_KINDS = ("call", "meeting", "video", "message")
 
 def short_date(day: dt.date) -> str:
     """A day as "16 Nov" (a translator may make it "16 nov")."""
-    return date_format(day, pgettext("short date", "j M"))
+    return services.day_text(day, pgettext("short date", "j M"))
 
 
 def short_reason(item: AgendaItem, day: dt.date) -> str:
@@ -201,14 +201,18 @@ def _handled_rows(today: dt.date, people: list[int]) -> dict[int, tuple[str, dt.
 
 
 def outcomes_today(
-    user: User, vault: Vault, people: list[int], today: dt.date
+    user: User,
+    vault: Vault,
+    people: list[int],
+    today: dt.date,
+    prefs: AgendaSettings | None = None,
 ) -> dict[int, set[str]]:
     """The outcomes of the interactions logged ``today`` (the user's day) in ``vault`` with
     these people: neither the whole vault's day (a busy or imported day holds hundreds) nor a
     busy person's thousands of interactions are read (``timeline.services.outcomes_between``)."""
     if not people:
         return {}
-    zone = services.zone_of(services.settings_for(user))
+    zone = services.zone_of(prefs or services.settings_for(user))
     start = dt.datetime.combine(today, dt.time.min, tzinfo=zone)
     found: dict[int, set[str]] = {}
     for pk, outcome in outcomes_between(vault, people, start, start + dt.timedelta(days=1)):
@@ -224,7 +228,7 @@ def settle(user: User, vault: Vault, agenda: Agenda) -> set[int]:
     was deleted is not handled (the person goes back on the list). Returns the pinned people
     talked with today. Also says how each person was handled ("snoozed until Tue 24 Nov")."""
     people = sorted({item.person.pk for item in [*agenda.pinned, *agenda.handled]})
-    outcomes = outcomes_today(user, vault, people, agenda.today)
+    outcomes = outcomes_today(user, vault, people, agenda.today, agenda.prefs)
     rows = _handled_rows(agenda.today, [item.person.pk for item in agenda.handled])
     kept: list[AgendaItem] = []
     for item in agenda.handled:
@@ -263,7 +267,7 @@ def today_page(user: User, vault: Vault, day: dt.date | None = None) -> TodayPag
     _shorten(agenda.pinned, agenda.day)
     if agenda.day == agenda.today:
         page.pinned_done = settle(user, vault, agenda)
-        page.follow_ups_done = follow_ups_done_on(vault, user, agenda.today)
+        page.follow_ups_done = follow_ups_done_on(vault, user, agenda.today, agenda.prefs)
         pinned = {item.person.pk for item in page.open_pinned}
         if pinned and not agenda.items:
             page.phoned = set(
@@ -278,9 +282,11 @@ def today_page(user: User, vault: Vault, day: dt.date | None = None) -> TodayPag
     return page
 
 
-def follow_ups_done_on(vault: Vault, user: User, day: dt.date) -> list[AgendaItem]:
+def follow_ups_done_on(
+    vault: Vault, user: User, day: dt.date, prefs: AgendaSettings | None = None
+) -> list[AgendaItem]:
     """Follow-ups with a due date ticked off on ``day`` (in the user's time zone)."""
-    zone = services.zone_of(services.settings_for(user))
+    zone = services.zone_of(prefs or services.settings_for(user))
     start = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
     end = start + dt.timedelta(days=1)
     found = (

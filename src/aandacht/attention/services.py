@@ -8,6 +8,7 @@ output back into agenda items that say why they are there.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,8 +21,8 @@ from django.db.models import CharField, Max, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
 
 from aandacht.accounts.models import Vault
 from aandacht.attention import core
@@ -627,6 +628,9 @@ class Agenda:
     # The plan the items came from, from today on (``None`` for a past day): with
     # ``plan_days`` it covers that many active days, so the preview needs no plan of its own.
     plan: core.Plan | None = field(default=None, repr=False, compare=False)
+    # The user's agenda settings it was made with: the page around it reads them from here
+    # rather than once more per part (each a query).
+    prefs: AgendaSettings | None = field(default=None, repr=False, compare=False)
 
     @property
     def calls(self) -> list[AgendaItem]:
@@ -694,6 +698,17 @@ def date_reason(date: ImportantDate, day: dt.date) -> str:
     return str(date.title)
 
 
+@functools.lru_cache(maxsize=4096)
+def _day_in(language: str | None, day: dt.date, pattern: str) -> str:
+    return date_format(day, pattern)
+
+
+def day_text(day: dt.date, pattern: str) -> str:
+    """``date_format`` of a day, remembered per language: Today writes the same few due days
+    a hundred times, and each formatting costs as much as the rest of the item's reason."""
+    return _day_in(get_language(), day, pattern)
+
+
 def follow_up_reason(follow_up: FollowUp, day: dt.date) -> str:
     what = (
         _("you promised: %(text)s")
@@ -702,7 +717,7 @@ def follow_up_reason(follow_up: FollowUp, day: dt.date) -> str:
     ) % {"text": follow_up.text}
     if follow_up.due_on is not None and follow_up.due_on < day:
         short = pgettext("short date", "j M")
-        what += " · " + _("was due %(date)s") % {"date": date_format(follow_up.due_on, short)}
+        what += " · " + _("was due %(date)s") % {"date": day_text(follow_up.due_on, short)}
     return what
 
 
@@ -772,7 +787,9 @@ def agenda_for(
     day = day or today
     candidates, known = kept_standings(vault, prefs, today, at)
     rules = rules_for(prefs)
-    handled_ids = handled_today(known, today)
+    handled_ids = stamp.remember_at(
+        at, ("handled", vault.pk, prefs_key(prefs), today), lambda: handled_today(known, today)
+    )
     plan: core.Plan | None = None
     if day < today:
         day_plan: list[core.Suggestion] = []
@@ -792,6 +809,7 @@ def agenda_for(
         capacity=rules.capacity,
         standings=(candidates, known),
         plan=plan,
+        prefs=prefs,
     )
     wanted = {s.person_id for s in day_plan} | (set(handled_ids) if day == today else set())
     people = Person.objects.defer(*search_columns()).in_bulk(list(wanted))

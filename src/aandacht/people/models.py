@@ -251,6 +251,9 @@ class DateKind(models.TextChoices):
     CUSTOM = "custom", _("other date")
 
 
+_DATE_KIND_LABELS: dict[str, Any] = dict(DateKind.choices)
+
+
 class ImportantDate(models.Model):
     """A yearly date; the year is optional (many people share a birthday without the year)."""
 
@@ -278,9 +281,14 @@ class ImportantDate(models.Model):
     def __str__(self) -> str:
         return f"{self.title}: {self.day}-{self.month}" + (f"-{self.year}" if self.year else "")
 
+    def get_kind_display(self) -> str:  # type: ignore[no-redef]
+        """The kind's label, looked up (Django's own builds a hashable copy of every choice,
+        translating each, on every call: Today shows a hundred dates and asks twice each)."""
+        return str(_DATE_KIND_LABELS.get(self.kind, self.kind))
+
     @property
     def title(self) -> str:
-        return self.label or str(self.get_kind_display())
+        return self.label or self.get_kind_display()
 
     def next_occurrence(self, today: dt.date) -> dt.date:
         """The next date on or after today; 29 February falls on the 28th in other years."""

@@ -28,6 +28,7 @@ from aandacht.timeline.models import (
     MomentKind,
     Outcome,
 )
+from aandacht.timeline.services import latest_linked
 from aandacht.timeline.widget_html import RENDERER
 from aandacht.web import kept_pages
 from aandacht.web.access import positive_id
@@ -271,13 +272,10 @@ class LogForm(WhenMixin, OnceMixin, forms.Form):
         """In a big vault, the people logged with this person in their latest interactions,
         plus whoever the form already holds: a bounded list instead of the whole vault."""
         through = Interaction.people.through
-        # The latest logged (the link's id grows with each one), not the latest by date: the
-        # person's index gives those in order, where sorting by date read all of them.
-        latest = (
-            through.objects.filter(person_id=self.person.pk)
-            .order_by("-id")
-            .values("interaction_id")[:OTHERS_FROM_LATEST]
-        )
+        # The latest by date, as the timeline shows them: a few entries of the person's
+        # (person, date, interaction) index. Taking the latest logged by the link's id walked
+        # that table's key backwards past everyone else's links (1.5 ms for a busy person).
+        latest = latest_linked(self.person, OTHERS_FROM_LATEST)
         together = through.objects.filter(interaction_id__in=latest).values("person_id")
         held = [pk for pk in (positive_id(str(v)) for v in self._held_others()) if pk]
         everyone: QuerySet[Person] = self.fields["others"].queryset  # type: ignore[attr-defined]

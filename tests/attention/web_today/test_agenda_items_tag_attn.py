@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from django.template import engines
+from django.utils import translation
 
 from aandacht.accounts.models import Vault
 from aandacht.attention.services import AgendaItem
+from aandacht.attention.templatetags import attention_tags
 from aandacht.people.models import DateKind, ImportantDate
 from aandacht.people.services import create_person
 from aandacht.timeline.models import FollowUp
@@ -111,3 +114,76 @@ def test_a_value_that_holds_a_stand_in_is_left_as_it_is(vault: Vault) -> None:
     tagged = _render(TAGGED, context)
     assert tagged == _render(INCLUDED, context)
     assert "987654321989" in tagged and "4102444800" in tagged
+
+
+def _context(items: list[AgendaItem], day: dt.date, **changed: Any) -> dict[str, Any]:
+    context = {
+        "items": items,
+        "can_act": True,
+        "focus": "",
+        "page": SimpleNamespace(is_today=True),
+        "agenda": SimpleNamespace(day=day),
+        "here": "/today/",
+        "tomorrow": day + dt.timedelta(days=1),
+        "next_week": day + dt.timedelta(days=7),
+        "latest_snooze": day + dt.timedelta(days=366),
+        "done_kinds": [("call", "Call")],
+        "csrf_token": "a" * 64,
+    }
+    return {**context, **changed}
+
+
+@pytest.mark.django_db
+def test_kept_shapes_follow_the_page_around_them(vault: Vault) -> None:
+    """Shapes are kept by the process: a page with other values (language, day, links,
+    token, the kinds offered, no token at all) gets its own, never another page's."""
+    items = _items(vault)
+    day = dt.date(2026, 11, 23)
+    later = day + dt.timedelta(days=3)
+    variants: list[dict[str, Any]] = [
+        _context(items, day),
+        _context(items, day, here="/today/?date=2026-11-26"),
+        _context(items, day, next="/people/1/"),
+        _context(items, later, tomorrow=later, next_week=later, latest_snooze=later),
+        _context(items, day, page=SimpleNamespace(is_today=False)),
+        _context(items, day, done_kinds=[("video", "Video call")]),
+        _context(items, day, csrf_token="b" * 64),
+        _context(items, day, csrf_token=None),
+        _context(items, day, button_class="button--wide", shortcut="t", label="Called"),
+    ]
+    for context in [*variants, *variants]:  # the second time round, every shape is kept
+        tagged = engines["django"].from_string(TAGGED).render(context)
+        assert tagged == engines["django"].from_string(INCLUDED).render(context)
+        if context["csrf_token"]:
+            assert f'value="{context["csrf_token"]}"' in tagged
+        else:
+            assert "csrfmiddlewaretoken" not in tagged
+    with translation.override("nl"):
+        dutch = _context(items, day)
+        assert _render(TAGGED, dutch) == _render(INCLUDED, dutch)
+        assert "Gesproken" in _render(TAGGED, dutch)
+
+
+ITEM_TEMPLATES = ("agenda_item", "agenda_avatar", "agenda_hidden", "agenda_done_form")
+# Names the item's templates set or get from the tag: the item (and the person of its
+# avatar), the focus, the loop's, the page and agenda (their day and is_today are in the key)
+# and the kinds offered (in the key, by value).
+TAG_NAMES = {"item", "focus", "person", "large", "value", "name", "called", "page", "agenda"}
+TEMPLATE_WORDS = {
+    "if", "elif", "else", "endif", "for", "in", "endfor", "with", "include", "url", "translate",
+    "as", "load", "i18n", "csrf_token", "not", "and", "or", "only", "_", "done_kinds",
+}  # fmt: skip
+
+
+def test_the_kept_shapes_key_holds_every_name_the_templates_read() -> None:
+    """A name read from the page around the items that the kept shapes' key does not hold
+    would show one page's value on another: a new one must join ``PAGE_NAMES``."""
+    folder = Path(attention_tags.__file__).parent.parent / "templates/attention/includes"
+    read: set[str] = set()
+    for name in ITEM_TEMPLATES:
+        source = (folder / f"{name}.html").read_text()
+        for tag in re.findall(r"\{[{%](.*?)[}%]\}", source, flags=re.S):
+            bare = re.sub(r"'[^']*'|\"[^\"]*\"", "", tag)
+            read |= set(re.findall(r"(?<![.|\w])([A-Za-z_]\w*)", bare))
+    unknown = read - TEMPLATE_WORDS - TAG_NAMES - set(attention_tags.PAGE_NAMES)
+    assert not unknown, f"add to PAGE_NAMES (attention_tags.py): {sorted(unknown)}"

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.utils.dateformat import format as date_format
 from django.utils.html import conditional_escape as escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import ngettext
+from django.utils.translation import get_language, ngettext
 
 from aandacht.people.models import Person
 
@@ -73,7 +73,7 @@ _STAND_INS = re.compile(
             str(_PERSON_PK),
             str(_FOLLOW_UP_PK),
             _STAMP_TEXT,
-            *(_mark(name) for name in ("name", "initials", "key", "reason", "text")),
+            *(_mark(name) for name in ("name", "initials", "key", "reason", "text", "csrf")),
         )
     )
     + ")"
@@ -143,34 +143,74 @@ def _stand_in(item: AgendaItem) -> _StandInItem:
     )
 
 
+# What the item's templates read from the page around them, besides the item and the focus
+# (stand-ins) and the CSRF token (a stand-in too): a shape is kept by the process under
+# their values, the language and the template. A test reads the templates for any other name.
+PAGE_NAMES = (
+    "can_act",
+    "here",
+    "next",
+    "tomorrow",
+    "next_week",
+    "latest_snooze",
+    "button_class",
+    "shortcut",
+    "label",
+)
+_KEPT_SHAPES: dict[tuple[object, ...], list[str]] = {}
+_KEPT_SHAPES_MAX = 256
+
+
+def _page_key(context: template.Context, token: object) -> tuple[object, ...]:
+    page = context.get("page")
+    agenda = context.get("agenda")
+    kinds = context.get("done_kinds") or ()
+    return (
+        get_language(),
+        bool(token),
+        bool(getattr(page, "is_today", False)),
+        getattr(agenda, "day", None) if agenda else None,
+        bool(agenda),
+        tuple((str(value), str(name)) for value, name in kinds),
+        *(str(context.get(name, "")) for name in PAGE_NAMES),
+    )
+
+
 @register.simple_tag(takes_context=True)
 def agenda_items(context: template.Context, items: list[AgendaItem]) -> str:
     """``{% agenda_items items %}``: ``attention/includes/agenda_item.html`` for each item, the
     same markup as including it per item, in a fraction of the time (Today at 50,000 people
     lists ~150 birthdays and promises, each with four or five forms: rendered one by one that
     was most of the page). Each shape of item (kind, badge, photo or initials, focused) is
-    rendered once with stand-in values and split at them; every item then gets its own
-    values put in, escaped as the template escapes them. The forms share one CSRF token (any
-    masked token is valid)."""
-    # Per render: the shapes hold this request's CSRF token and language.
-    shapes = cast(
-        dict[tuple[object, ...], list[str]],
-        context.render_context.setdefault("attention_agenda_shapes", {}),  # type: ignore[arg-type]
-    )
+    rendered with stand-in values and split at them, once per process for the same page
+    values (``PAGE_NAMES``, the language); every item then gets its own values put in,
+    escaped as the template escapes them. The forms share one CSRF token (any masked token
+    is valid)."""
+    if not items:
+        return ""
+    assert context.template is not None
+    item_template = context.template.engine.get_template("attention/includes/agenda_item.html")
+    raw_token = context.get("csrf_token")
+    token = str(raw_token) if raw_token and str(raw_token) != "NOTPROVIDED" else ""
+    page_key = (item_template, *_page_key(context, token))
     focus = str(context.get("focus", "") or "")
     parts: list[str] = []
     for item in items:
         focused = bool(focus) and focus == item.key
-        shape = _shape(item, focused)
-        pieces = shapes.get(shape)
+        shape = (*page_key, *_shape(item, focused))
+        pieces = _KEPT_SHAPES.get(shape)
         if pieces is None:
             stand_in = _stand_in(item)
-            with context.push(item=stand_in, focus=stand_in.key if focused else ""):
-                assert context.template is not None
-                skeleton = context.template.engine.get_template(
-                    "attention/includes/agenda_item.html"
-                ).render(context)
-            pieces = shapes[shape] = _STAND_INS.split(skeleton)
+            with context.push(
+                item=stand_in,
+                focus=stand_in.key if focused else "",
+                csrf_token=_mark("csrf") if token else raw_token,
+            ):
+                skeleton = item_template.render(context)
+            pieces = _STAND_INS.split(skeleton)
+            if len(_KEPT_SHAPES) >= _KEPT_SHAPES_MAX:
+                _KEPT_SHAPES.clear()
+            _KEPT_SHAPES[shape] = pieces
         person = item.person
         values = {
             str(_PERSON_PK): str(person.pk),
@@ -181,6 +221,7 @@ def agenda_items(context: template.Context, items: list[AgendaItem]) -> str:
             _mark("key"): escape(item.key),
             _mark("reason"): escape(item.reason),
             _mark("text"): escape(item.follow_up.text) if item.follow_up is not None else "",
+            _mark("csrf"): escape(token),
         }
         # Values go in at the shape's stand-ins only: a value is never searched again, so a
         # name or text that happens to hold a stand-in cannot pull another value into it.

@@ -69,7 +69,11 @@ def _page_context(
     today = page.agenda.today
     writer = can_write(user, vault)
     # Only a writer gets the nudge: telling someone logs it on their timeline.
-    suggestion = appreciation.suggestion_for(user, vault) if writer and page.is_today else None
+    suggestion = (
+        appreciation.suggestion_for(user, vault, prefs=page.agenda.prefs)
+        if writer and page.is_today
+        else None
+    )
     return {
         "appreciation": suggestion,
         "tell_kinds": appreciation.TELL_KINDS,
@@ -136,7 +140,11 @@ def summary(request: HtmxHttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     vault = current_vault(request)
     page = pages.today_page(user, vault)
-    suggestion = appreciation.suggestion_for(user, vault) if can_write(user, vault) else None
+    suggestion = (
+        appreciation.suggestion_for(user, vault, prefs=page.agenda.prefs)
+        if can_write(user, vault)
+        else None
+    )
     return render(
         request,
         "attention/today_summary.html",
