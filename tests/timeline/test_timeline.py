@@ -147,3 +147,26 @@ def test_timeline_query_count_does_not_grow_with_entries(
         ]
     assert len(entries) == 48
     assert len(names) == 24 * 4
+
+
+def test_the_shown_entries_authors_are_read_once_and_only_when_someone_elses(
+    vault: Vault, alice: User, bob: User, django_assert_num_queries: object
+) -> None:
+    """The rows are read without their authors (``timeline_page``): the viewer's own need no
+    query, anyone else's come in one for the page, and every entry has its author."""
+    from aandacht.timeline.services import timeline_page
+
+    person = create_person(vault, "Ann Smith")
+    for day in range(1, 4):
+        log_interaction(vault, [person], "call", occurred_at=at(day), author=alice)
+        add_note(vault, person, f"note {day}", author=alice, occurred_at=at(day))
+    with django_assert_num_queries(6):  # type: ignore[operator]
+        page = timeline_page(person, alice)
+        assert {entry.item.author for entry in page.entries} == {alice}
+    add_note(vault, person, "Bob's", author=bob, occurred_at=at(5))
+    add_moment(vault, person, "Bob's too", author=bob, occurred_at=at(6))
+    with django_assert_num_queries(7):  # type: ignore[operator]
+        page = timeline_page(person, alice)
+        authors = [entry.item.author for entry in page.entries]
+    assert authors[:2] == [bob, bob] and set(authors[2:]) == {alice}
+    assert [a.first_name for a in authors[:2]] == [bob.first_name] * 2
