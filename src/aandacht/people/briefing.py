@@ -287,71 +287,34 @@ class LastContact:
     kind_label: str
 
 
-# Someone with at least this many interactions has their latest conversation looked up among
-# the vault's latest conversations first (see last_contact).
-MANY_INTERACTIONS = 500
-RECENT_CONVERSATIONS = 2000
-
-
 def last_contact(person: Person) -> LastContact | None:
     """The most recent conversation (an unanswered call is an attempt, not contact), or None.
 
     One query, however long the history (:func:`_latest_conversation_sql`).
     """
-    sql, params = _latest_conversation_sql()
-    values = {"person": person.pk, "vault": person.vault_id}
-    latest = next(iter(Interaction.objects.raw(sql, [values[name] for name in params])), None)
+    latest = next(iter(Interaction.objects.raw(_latest_conversation_sql(), [person.pk])), None)
     if latest is None:
         return None
     return LastContact(interaction=latest, kind_label=str(latest.get_kind_display()))
 
 
 @cache
-def _latest_conversation_sql() -> tuple[str, tuple[str, ...]]:
-    """Someone's latest conversation, the first of three ways that finds it; the SQL and the
-    names of its parameters in order. Written out once: the ORM took 3 ms to compile it.
-
-    1. Someone with many interactions (:data:`MANY_INTERACTIONS` or more): among the vault's
-       latest :data:`RECENT_CONVERSATIONS` conversations from the rhythm's stored time on,
-       newest first from the (vault, occurred_at, outcome) index, each checked against this
-       person's links; the first is the latest, since the window is the top of that order.
-       The next way joined all their interactions (17,000 for the busiest of the 50,000-person
-       benchmark: 35 ms on SQLite).
-    2. From the time the rhythm keeps (attention.signals): a few of their index entries instead
-       of sorting all their interactions. From, not at: a stale time that equals an older
-       conversation still finds the newer ones.
-    3. No rhythm, or a time after every conversation (the latest was deleted): the sort.
-
-    CASE and COALESCE evaluate a subquery only when they need it (SQLite and PostgreSQL alike),
-    so someone with a few interactions costs what the second way costs.
-    """
-    from aandacht.attention.models import Rhythm
-
+def _latest_conversation_sql() -> str:
+    """Someone's latest conversation: their link rows newest first from the (person, date,
+    interaction) index (the dates the database keeps on them, timeline.0004), each joined to
+    its interaction until one is a conversation; usually the first one is. Before the link
+    dates it took the rhythm's stored time, a window of the vault's latest conversations
+    and a sort of all their interactions, three ways in one query (1 ms on PostgreSQL for
+    someone with one interaction, 0.1 ms now). Written out: the ORM cannot order by a column
+    the link model does not have."""
     interactions = Interaction._meta.db_table
     links = Interaction.people.through._meta.db_table
-    rhythms = Rhythm._meta.db_table
-    conversation = f"'{Outcome.CONVERSATION.value}'"
-    stored = f"(SELECT last_conversation_at FROM {rhythms} WHERE person_id = %s)"  # noqa: S608
-    theirs = (
-        f"SELECT i.id FROM {interactions} i JOIN {links} l ON l.interaction_id = i.id "  # noqa: S608
-        f"WHERE l.person_id = %s AND i.outcome = {conversation}"
+    return (
+        f"SELECT i.id, i.kind, i.outcome, i.occurred_at FROM {links} l "  # noqa: S608 - no input in it
+        f"JOIN {interactions} i ON i.id = l.interaction_id "
+        f"WHERE l.person_id = %s AND i.outcome = '{Outcome.CONVERSATION.value}' "
+        "ORDER BY l.occurred_at DESC, l.interaction_id DESC LIMIT 1"
     )
-    newest = "ORDER BY i.occurred_at DESC, i.id DESC LIMIT 1"
-    sql = (
-        f"SELECT id, kind, outcome, occurred_at FROM {interactions} WHERE id = COALESCE("  # noqa: S608 - no input in it
-        f"CASE WHEN EXISTS (SELECT 1 FROM {links} WHERE person_id = %s "
-        f"LIMIT 1 OFFSET {MANY_INTERACTIONS - 1}) THEN ("
-        f"SELECT r.id FROM (SELECT id, occurred_at FROM {interactions} WHERE vault_id = %s "
-        f"AND outcome = {conversation} AND occurred_at >= {stored} "
-        f"ORDER BY occurred_at DESC, id DESC LIMIT {RECENT_CONVERSATIONS}) r "
-        # A correlated IN rather than EXISTS: PostgreSQL turned EXISTS into a hash join with
-        # all of their links (17 ms); this checks the window's rows in order and stops early.
-        f"WHERE %s IN (SELECT l.person_id FROM {links} l WHERE l.interaction_id = r.id) "
-        f"ORDER BY r.occurred_at DESC, r.id DESC LIMIT 1) END, "
-        f"({theirs} AND i.occurred_at >= {stored} {newest}), "
-        f"({theirs} {newest}))"
-    )
-    return sql, ("person", "vault", "person", "person", "person", "person", "person")
 
 
 def _load_last_contact(person: Person, user: Any) -> dict[str, Any]:
