@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -231,3 +232,48 @@ def test_restore_says_why_a_file_is_refused(small_instance: Path, tmp_path: Path
     assert restored.returncode == 0, restored.stderr
     assert json.loads(restored.stdout)["counts"]["timeline.note"] == 10
     assert fingerprint(database(fresh)) == fingerprint(database(small_instance))
+
+
+SCHEDULED_IN_A_CHILD = """
+import json, os, subprocess
+import django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aandacht.settings")
+django.setup()
+from aandacht.backup.schedule import run_scheduled_backup
+calls, real = [], subprocess.run
+def spy(command, **options):
+    calls.append(command)
+    return real(command, **options)
+subprocess.run = spy
+print(json.dumps({"path": str(run_scheduled_backup()), "calls": calls}))
+"""
+
+
+def test_a_scheduled_backup_in_production_is_written_by_a_child_process(tmp_path: Path) -> None:
+    """``BACKUP_IN_CHILD`` (on in production): the scheduler's backup is ``aandacht backup`` in
+    a child process at a lower priority, of the same instance, and a whole archive."""
+    data_dir = tmp_path / "data"
+    fill(data_dir, notes=50, body_bytes=100)
+    env = {**env_for(data_dir), "AANDACHT_BACKUP_IN_CHILD": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", SCHEDULED_IN_A_CHILD],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    said = json.loads(done.stdout.strip().splitlines()[-1])
+    (command,) = said["calls"]
+    assert command[-5:-1] == ["aandacht.cli", "backup", "-o", said["path"]]
+    if shutil.which("nice"):
+        assert command[1:3] == ["-n", "10"]
+    written = Path(said["path"])
+    assert written.parent == data_dir / "backups"
+    assert written.name.startswith("aandacht-backup-")
+    with zipfile.ZipFile(written) as opened:
+        manifest = json.loads(opened.read(archive.MANIFEST))
+    assert manifest["counts"]["timeline.note"] == 50
+    assert manifest["counts"]["people.person"] == 1
+    assert [p.name for p in written.parent.iterdir()] == [written.name]  # no temporary files

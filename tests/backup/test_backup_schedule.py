@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ import pytest
 
 from aandacht.attention.background import Scheduler
 from aandacht.backup import archive
+from aandacht.backup.schedule import BackupFailed, backup_command, run_scheduled_backup
 
 T0 = dt.datetime(2026, 12, 6, 3, 0, tzinfo=dt.UTC)
 
@@ -147,3 +150,44 @@ def test_no_second_backup_while_one_is_being_written_and_a_dead_ones_file_goes(
     os.utime(dead, (old, old))
     scheduler.tick()
     assert names(schedule) == ["aandacht-backup-20261206T030000Z.zip"]
+
+
+# --- in a child process (production) --------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("script", "reason"),
+    [
+        ("import sys; sys.stderr.write('No space left on device'); sys.exit(1)", "No space left"),
+        ("print('not what the command answers')", "answered unreadably"),
+    ],
+)
+def test_a_child_that_fails_is_a_failed_backup_with_its_words_logged(
+    schedule: Path,
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    script: str,
+    reason: str,
+) -> None:
+    settings.BACKUP_IN_CHILD = True
+    monkeypatch.setattr(
+        "aandacht.backup.schedule.backup_command", lambda target: [sys.executable, "-c", script]
+    )
+    with pytest.raises(BackupFailed, match=reason):
+        run_scheduled_backup(T0)
+    assert names(schedule) == []  # nothing that looks like a backup
+
+    assert Scheduler(holder="me", clock=lambda: T0).tick() is True
+    assert "the scheduled backup failed" in caplog.text and reason in caplog.text
+
+
+def test_the_child_is_this_interpreters_aandacht_backup_at_a_lower_priority(
+    tmp_path: Path,
+) -> None:
+    command = backup_command(tmp_path / "b.zip")
+    assert command[-7:] == [
+        sys.executable, "-m", "aandacht.cli", "backup", "-o", str(tmp_path / "b.zip"), "--json"
+    ]  # fmt: skip
+    assert command[:3] == ([shutil.which("nice"), "-n", "10"] if shutil.which("nice") else [])
