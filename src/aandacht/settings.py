@@ -296,8 +296,8 @@ BACKUP_DIR = Path(
 ).expanduser()
 BACKUP_EVERY_HOURS = env_int("AANDACHT_BACKUP_EVERY_HOURS", 24)
 BACKUP_KEEP = env_int("AANDACHT_BACKUP_KEEP", 7, minimum=1)
-# Written by `aandacht backup` in a child process at a lower priority (on in production): in the
-# server's own process a big PostgreSQL dump held the interpreter lock its requests need.
+# Written in a child process at a lower priority (on in production; aandacht.backup.scheduled):
+# in the server's own process a big PostgreSQL dump held the interpreter lock its requests need.
 BACKUP_IN_CHILD = env_bool("AANDACHT_BACKUP_IN_CHILD", PRODUCTION)
 
 # Django's database sessions, read with one fixed statement instead of the ORM (the first

@@ -16,6 +16,7 @@ import threading
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -235,25 +236,25 @@ def test_restore_says_why_a_file_is_refused(small_instance: Path, tmp_path: Path
 
 
 SCHEDULED_IN_A_CHILD = """
-import json, os, subprocess
+import datetime as dt, json, os, subprocess
 import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aandacht.settings")
 django.setup()
-from aandacht.backup.schedule import run_scheduled_backup
+from aandacht.backup.schedule import BackupFailed, run_scheduled_backup
 calls, real = [], subprocess.run
 def spy(command, **options):
     calls.append(command)
     return real(command, **options)
 subprocess.run = spy
-print(json.dumps({"path": str(run_scheduled_backup()), "calls": calls}))
+try:
+    path, failed = str(run_scheduled_backup(dt.datetime(2026, 12, 6, 3, 0, tzinfo=dt.UTC))), ""
+except BackupFailed as error:
+    path, failed = "", str(error)
+print(json.dumps({"path": path, "failed": failed, "calls": calls}))
 """
 
 
-def test_a_scheduled_backup_in_production_is_written_by_a_child_process(tmp_path: Path) -> None:
-    """``BACKUP_IN_CHILD`` (on in production): the scheduler's backup is ``aandacht backup`` in
-    a child process at a lower priority, of the same instance, and a whole archive."""
-    data_dir = tmp_path / "data"
-    fill(data_dir, notes=50, body_bytes=100)
+def scheduled_in_a_child(data_dir: Path) -> dict[str, Any]:
     env = {**env_for(data_dir), "AANDACHT_BACKUP_IN_CHILD": "1"}
     done = subprocess.run(
         [sys.executable, "-c", SCHEDULED_IN_A_CHILD],
@@ -264,16 +265,57 @@ def test_a_scheduled_backup_in_production_is_written_by_a_child_process(tmp_path
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    said = json.loads(done.stdout.strip().splitlines()[-1])
+    said: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return said
+
+
+def test_a_scheduled_backup_in_production_is_written_by_a_child_process(tmp_path: Path) -> None:
+    """``BACKUP_IN_CHILD`` (on in production): the scheduler's backup is written by
+    ``aandacht.backup.scheduled`` in a child process at a lower priority, of the same
+    instance, a whole archive whose manifest carries the time of its name."""
+    data_dir = tmp_path / "data"
+    fill(data_dir, notes=50, body_bytes=100)
+    said = scheduled_in_a_child(data_dir)
+    assert said["failed"] == ""
     (command,) = said["calls"]
-    assert command[-5:-1] == ["aandacht.cli", "backup", "-o", said["path"]]
+    assert command[-4:] == [
+        "-m",
+        "aandacht.backup.scheduled",
+        said["path"],
+        "2026-12-06T03:00:00+00:00",
+    ]
     if shutil.which("nice"):
         assert command[1:3] == ["-n", "10"]
     written = Path(said["path"])
-    assert written.parent == data_dir / "backups"
-    assert written.name.startswith("aandacht-backup-")
+    assert written == data_dir / "backups" / "aandacht-backup-20261206T030000Z.zip"
     with zipfile.ZipFile(written) as opened:
         manifest = json.loads(opened.read(archive.MANIFEST))
     assert manifest["counts"]["timeline.note"] == 50
     assert manifest["counts"]["people.person"] == 1
+    assert manifest["created_at"].startswith("2026-12-06T03:00:00")
     assert [p.name for p in written.parent.iterdir()] == [written.name]  # no temporary files
+
+
+def test_the_child_never_migrates_and_refuses_a_database_behind_the_code(tmp_path: Path) -> None:
+    """A server still running older code must not have its schema changed by a backup: with a
+    migration of this version missing, the child says so and writes nothing."""
+    data_dir = tmp_path / "data"
+    fill(data_dir, notes=5, body_bytes=100)
+    with contextlib.closing(sqlite3.connect(database(data_dir))) as db:
+        db.execute(
+            "DELETE FROM django_migrations WHERE app = 'people' AND name = "
+            "(SELECT max(name) FROM django_migrations WHERE app = 'people')"
+        )
+        db.commit()
+    said = scheduled_in_a_child(data_dir)
+    assert said["path"] == ""
+    assert "the database lacks 1 migration(s) of this version (people." in said["failed"]
+    assert list((data_dir / "backups").iterdir()) == []
+    with contextlib.closing(sqlite3.connect(database(data_dir))) as db:
+        missing = db.execute(
+            "SELECT count(*) FROM django_migrations WHERE app = 'people'"
+        ).fetchone()[0]
+    assert (
+        missing
+        == len(list(Path(archive.__file__).parent.parent.glob("people/migrations/0*.py"))) - 1
+    )

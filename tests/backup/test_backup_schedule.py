@@ -154,13 +154,25 @@ def test_no_second_backup_while_one_is_being_written_and_a_dead_ones_file_goes(
 
 # --- in a child process (production) --------------------------------------------------------
 
+FAILS = "import sys; sys.stderr.write('No space left on device \u201cx\u201d'); sys.exit(1)"
+# A child that started writing (a temporary file of its own pid) and then failed.
+WROTE_THEN_FAILED = (
+    "import os, pathlib, sys; "
+    "folder = pathlib.Path(sys.argv[1]); "
+    "name = f'.aandacht-backup-20261206T030000Z.zip.{os.getpid()}.abc.zip.part'; "
+    "(folder / name).write_text('x'); "
+    "sys.exit(3)"
+)
+
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     ("script", "reason"),
     [
-        ("import sys; sys.stderr.write('No space left on device'); sys.exit(1)", "No space left"),
+        (FAILS, "exited with 1: No space left on device \u201cx\u201d"),
+        (WROTE_THEN_FAILED, "exited with 3"),
         ("print('not what the command answers')", "answered unreadably"),
+        ("import time; time.sleep(30)", "stopped after 1 s"),
     ],
 )
 def test_a_child_that_fails_is_a_failed_backup_with_its_words_logged(
@@ -171,23 +183,34 @@ def test_a_child_that_fails_is_a_failed_backup_with_its_words_logged(
     script: str,
     reason: str,
 ) -> None:
+    """Its words reach the log, it leaves no temporary file, and the next tick tries again."""
     settings.BACKUP_IN_CHILD = True
+    monkeypatch.setattr("aandacht.backup.schedule.CHILD_TIMEOUT_SECONDS", 1)
     monkeypatch.setattr(
-        "aandacht.backup.schedule.backup_command", lambda target: [sys.executable, "-c", script]
+        "aandacht.backup.schedule.backup_command",
+        lambda target, now: [sys.executable, "-c", script, str(target.parent)],
     )
     with pytest.raises(BackupFailed, match=reason):
         run_scheduled_backup(T0)
-    assert names(schedule) == []  # nothing that looks like a backup
+    assert names(schedule) == []  # no backup, no temporary file left
 
     assert Scheduler(holder="me", clock=lambda: T0).tick() is True
     assert "the scheduled backup failed" in caplog.text and reason in caplog.text
 
 
-def test_the_child_is_this_interpreters_aandacht_backup_at_a_lower_priority(
+def test_the_child_is_this_interpreters_scheduled_backup_at_a_lower_priority(
     tmp_path: Path,
 ) -> None:
-    command = backup_command(tmp_path / "b.zip")
-    assert command[-7:] == [
-        sys.executable, "-m", "aandacht.cli", "backup", "-o", str(tmp_path / "b.zip"), "--json"
+    command = backup_command(tmp_path / "b.zip", T0)
+    assert command[-5:] == [
+        sys.executable, "-m", "aandacht.backup.scheduled", str(tmp_path / "b.zip"), T0.isoformat()
     ]  # fmt: skip
     assert command[:3] == ([shutil.which("nice"), "-n", "10"] if shutil.which("nice") else [])
+
+
+def test_the_child_entry_point_says_how_to_call_it(capsys: pytest.CaptureFixture[str]) -> None:
+    from aandacht.backup.scheduled import main
+
+    assert main([]) == 2
+    assert main(["b.zip", "yesterday"]) == 2
+    assert "usage:" in capsys.readouterr().err

@@ -81,7 +81,7 @@ def run_scheduled_backup(
     target = rules.directory / archive.scheduled_name(now)
     archive.remove_stale_temp_files(target, archive.SCHEDULED_TEMP_PATTERN)
     if settings.BACKUP_IN_CHILD:
-        path, size = _write_in_child(target)
+        path, size = _write_in_child(target, now)
     else:
         result = create_backup(target, now=now)
         path, size = result.path, result.size
@@ -95,28 +95,46 @@ class BackupFailed(RuntimeError):
     """The child process writing the scheduled backup did not succeed (its own words)."""
 
 
-def backup_command(target: Path) -> list[str]:
-    """``aandacht backup -o TARGET --json`` with this interpreter, at a lower CPU priority
+#: A scheduled backup's child running longer than this is stopped (a hung disk or lock).
+CHILD_TIMEOUT_SECONDS = 6 * 3600
+
+
+def backup_command(target: Path, now: dt.datetime) -> list[str]:
+    """:mod:`aandacht.backup.scheduled` with this interpreter, at a lower CPU priority
     (``nice``) where the system has it."""
     nice = shutil.which("nice")
     lower = [nice, "-n", "10"] if nice else []
-    return [*lower, sys.executable, "-m", "aandacht.cli", "backup", "-o", str(target), "--json"]
+    module = "aandacht.backup.scheduled"
+    return [*lower, sys.executable, "-m", module, str(target), now.isoformat()]
 
 
-def _write_in_child(target: Path) -> tuple[Path, int]:
-    """The backup written by ``aandacht backup`` in a child process (settings.BACKUP_IN_CHILD,
-    on in production). In the server's own process, the portable dump of a 50,000-person
-    PostgreSQL instance is 35 s of Python in one worker, and that worker's requests waited for
-    its interpreter lock; a child at a lower priority leaves the workers the cores they need.
-    It inherits the server's environment, so it backs up the same database and media."""
-    done = subprocess.run(  # noqa: S603 - our own interpreter and command, no shell
-        backup_command(target), capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        said = (done.stderr or done.stdout).strip()[-2000:]
-        raise BackupFailed(f"aandacht backup exited with {done.returncode}: {said}")
+def _write_in_child(target: Path, now: dt.datetime) -> tuple[Path, int]:
+    """The backup written in a child process (settings.BACKUP_IN_CHILD, on in production). In
+    the server's own process, the portable dump of a 50,000-person PostgreSQL instance is 35 s
+    of Python in one worker, and that worker's requests waited for its interpreter lock; a
+    child at a lower priority leaves the workers the cores they need. It inherits the
+    server's environment, so it backs up the same database and media. A child that fails,
+    or is stopped after :data:`CHILD_TIMEOUT_SECONDS`, leaves no temporary files behind."""
     try:
-        written = json.loads(done.stdout)
+        done = subprocess.run(  # noqa: S603 - our own interpreter and module, no shell
+            backup_command(target, now),
+            capture_output=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=CHILD_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as stopped:  # run() has killed it
+        archive.remove_stale_temp_files(target, archive.SCHEDULED_TEMP_PATTERN)
+        raise BackupFailed(f"the backup was stopped after {stopped.timeout:.0f} s") from None
+    if done.returncode != 0:
+        archive.remove_stale_temp_files(target, archive.SCHEDULED_TEMP_PATTERN)
+        said = (done.stderr or done.stdout).strip()[-2000:]
+        raise BackupFailed(f"the backup process exited with {done.returncode}: {said}")
+    try:
+        written = json.loads(done.stdout.strip().splitlines()[-1])
         return Path(written["path"]), int(written["size"])
-    except (ValueError, KeyError, TypeError) as error:
-        raise BackupFailed(f"aandacht backup answered unreadably: {done.stdout[-500:]}") from error
+    except (ValueError, KeyError, TypeError, IndexError) as error:
+        raise BackupFailed(
+            f"the backup process answered unreadably: {done.stdout[-500:]}"
+        ) from error

@@ -312,7 +312,10 @@ def _latest_conversation_sql() -> str:
     return (
         f"SELECT i.id, i.kind, i.outcome, i.occurred_at FROM {links} l "  # noqa: S608 - no input in it
         f"JOIN {interactions} i ON i.id = l.interaction_id "
-        f"WHERE l.person_id = %s AND i.outcome = '{Outcome.CONVERSATION.value}' "
+        # NOT NULL: a link dated by its trigger only once its interaction is loaded (a
+        # restore) would come first on PostgreSQL, last on SQLite.
+        f"WHERE l.person_id = %s AND l.occurred_at IS NOT NULL "
+        f"AND i.outcome = '{Outcome.CONVERSATION.value}' "
         "ORDER BY l.occurred_at DESC, l.interaction_id DESC LIMIT 1"
     )
 

@@ -512,6 +512,7 @@ def _attach_authors(entries: list[TimelineEntry], viewer: User | None) -> None:
         for entry in entries
         if (author_id := getattr(entry.item, _author_field(entry) + "_id")) is not None
         and author_id != viewer_pk
+        and entry.kind != "check_in"  # read with the step (completed_check_in_steps)
     }
     authors = UserModel.objects.in_bulk(list(others)) if others else {}
     if isinstance(viewer, UserModel):

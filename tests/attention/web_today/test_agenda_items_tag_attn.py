@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -24,6 +25,14 @@ from aandacht.timeline.models import FollowUp
 
 INCLUDED = '{% for item in items %}{% include "attention/includes/agenda_item.html" %}{% endfor %}'
 TAGGED = "{% load attention_tags %}{% agenda_items items %}"
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_shapes() -> Iterator[None]:
+    """Shapes are kept by the process: each test starts without any."""
+    attention_tags._KEPT_SHAPES.clear()
+    yield
+    attention_tags._KEPT_SHAPES.clear()
 
 
 def _render(source: str, context: dict[str, Any]) -> str:
@@ -134,7 +143,9 @@ def _context(items: list[AgendaItem], day: dt.date, **changed: Any) -> dict[str,
 
 
 @pytest.mark.django_db
-def test_kept_shapes_follow_the_page_around_them(vault: Vault) -> None:
+def test_kept_shapes_follow_the_page_around_them(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Shapes are kept by the process: a page with other values (language, day, links,
     token, the kinds offered, no token at all) gets its own, never another page's."""
     items = _items(vault)
@@ -150,14 +161,24 @@ def test_kept_shapes_follow_the_page_around_them(vault: Vault) -> None:
         _context(items, day, csrf_token="b" * 64),
         _context(items, day, csrf_token=None),
         _context(items, day, button_class="button--wide", shortcut="t", label="Called"),
+        _context(items, day, large=True),
     ]
-    for context in [*variants, *variants]:  # the second time round, every shape is kept
+    made: list[object] = []
+    stand_in = attention_tags._stand_in
+    monkeypatch.setattr(
+        attention_tags, "_stand_in", lambda item: made.append(item) or stand_in(item)
+    )
+    for round_number, context in enumerate([*variants, *variants]):
+        if round_number == len(variants):
+            first_round = len(made)
+            assert first_round >= len(variants)  # every variant made shapes of its own
         tagged = engines["django"].from_string(TAGGED).render(context)
         assert tagged == engines["django"].from_string(INCLUDED).render(context)
         if context["csrf_token"]:
             assert f'value="{context["csrf_token"]}"' in tagged
         else:
             assert "csrfmiddlewaretoken" not in tagged
+    assert len(made) == first_round  # the second time round, every shape was kept
     with translation.override("nl"):
         dutch = _context(items, day)
         assert _render(TAGGED, dutch) == _render(INCLUDED, dutch)
@@ -168,7 +189,9 @@ ITEM_TEMPLATES = ("agenda_item", "agenda_avatar", "agenda_hidden", "agenda_done_
 # Names the item's templates set or get from the tag: the item (and the person of its
 # avatar), the focus, the loop's, the page and agenda (their day and is_today are in the key)
 # and the kinds offered (in the key, by value).
-TAG_NAMES = {"item", "focus", "person", "large", "value", "name", "called", "page", "agenda"}
+TAG_NAMES = {"item", "focus", "person", "value", "name", "called", "page", "agenda"}
+# Of the page and the agenda only these are read (they are in the key).
+PAGE_READS = {"page.is_today", "agenda.day"}
 TEMPLATE_WORDS = {
     "if", "elif", "else", "endif", "for", "in", "endfor", "with", "include", "url", "translate",
     "as", "load", "i18n", "csrf_token", "not", "and", "or", "only", "_", "done_kinds",
@@ -180,10 +203,15 @@ def test_the_kept_shapes_key_holds_every_name_the_templates_read() -> None:
     would show one page's value on another: a new one must join ``PAGE_NAMES``."""
     folder = Path(attention_tags.__file__).parent.parent / "templates/attention/includes"
     read: set[str] = set()
+    dotted: set[str] = set()
     for name in ITEM_TEMPLATES:
         source = (folder / f"{name}.html").read_text()
         for tag in re.findall(r"\{[{%](.*?)[}%]\}", source, flags=re.S):
             bare = re.sub(r"'[^']*'|\"[^\"]*\"", "", tag)
             read |= set(re.findall(r"(?<![.|\w])([A-Za-z_]\w*)", bare))
+            dotted |= set(re.findall(r"(?<![.|\w])((?:page|agenda)(?:\.\w+)*)", bare))
     unknown = read - TEMPLATE_WORDS - TAG_NAMES - set(attention_tags.PAGE_NAMES)
     assert not unknown, f"add to PAGE_NAMES (attention_tags.py): {sorted(unknown)}"
+    # "agenda" alone: whether there is one (in the key too).
+    beyond = dotted - PAGE_READS - {"agenda"}
+    assert not beyond, f"add to _page_key (attention_tags.py): {sorted(beyond)}"

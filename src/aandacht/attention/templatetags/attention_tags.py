@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django import template
+from django.urls import get_script_prefix
 from django.utils.dateformat import format as date_format
 from django.utils.html import conditional_escape as escape
 from django.utils.safestring import mark_safe
@@ -144,9 +145,11 @@ def _stand_in(item: AgendaItem) -> _StandInItem:
 
 
 # What the item's templates read from the page around them, besides the item and the focus
-# (stand-ins) and the CSRF token (a stand-in too): a shape is kept by the process under
-# their values, the language and the template. A test reads the templates for any other name.
+# (stand-ins), the CSRF token (a stand-in too), ``page.is_today``, ``agenda.day`` and the kinds
+# offered: a shape is kept by the process under their values, the language, the script prefix
+# and the template. A test reads the templates for any other name.
 PAGE_NAMES = (
+    "large",
     "can_act",
     "here",
     "next",
@@ -167,6 +170,7 @@ def _page_key(context: template.Context, token: object) -> tuple[object, ...]:
     kinds = context.get("done_kinds") or ()
     return (
         get_language(),
+        get_script_prefix(),  # every {% url %}
         bool(token),
         bool(getattr(page, "is_today", False)),
         getattr(agenda, "day", None) if agenda else None,
