@@ -1,10 +1,11 @@
 """The scheduled backup: called on every tick of the background scheduler (lease holder only).
 
 Due when the newest scheduled backup in ``BACKUP_DIR`` is ``BACKUP_EVERY_HOURS`` old (or there
-is none); in production it is written by ``aandacht backup`` in a child process at a lower
-priority (``BACKUP_IN_CHILD``). The file is named ``aandacht-backup-YYYYmmddTHHMMSSZ.zip``
-(UTC), and afterwards only the newest ``BACKUP_KEEP`` files with that name pattern remain.
-Other files in the folder (a backup made by hand, anything else) are never deleted.
+is none); in production it is written by :mod:`aandacht.backup.scheduled` in a child process
+at a lower priority (``BACKUP_IN_CHILD``). The file is named
+``aandacht-backup-YYYYmmddTHHMMSSZ.zip`` (UTC), and afterwards only the newest ``BACKUP_KEEP``
+files with that name pattern remain. Other files in the folder (a backup made by hand,
+anything else) are never deleted.
 """
 
 from __future__ import annotations
