@@ -16,7 +16,9 @@ from functools import cache
 from typing import Any
 from urllib.parse import quote
 
+from django.apps import apps
 from django.conf import settings
+from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.dates import MONTHS
@@ -26,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from aandacht.people import contact
 from aandacht.people.models import (
     INVERSE_KIND,
+    Address,
     ContactKind,
     ContactMethod,
     DateKind,
@@ -33,7 +36,7 @@ from aandacht.people.models import (
     Person,
     Relationship,
 )
-from aandacht.timeline.models import FollowUp, Interaction, Moment, MomentKind, Outcome
+from aandacht.timeline.models import FollowUp, Interaction, Moment, MomentKind, Note, Outcome
 from aandacht.web import kept_pages
 
 # The other person's role, read as "<other> — <role>" on this person's page ("them" is the
@@ -354,12 +357,109 @@ LOADERS: dict[str, Loader] = {
 }
 
 
-def section_data(person: Person, user: Any, sections: Iterable[str]) -> dict[str, Any]:
-    """Template context for the named sections; unknown names need nothing beyond the person."""
+@dataclass(frozen=True)
+class OnFile:
+    """Which of the tables a person page reads hold anything of this person at all.
+
+    Most people have no relationships, addresses, follow-ups, moments or check-ins, and every
+    section read to find that out cost a query (0.4 ms on SQLite, 0.8 on PostgreSQL, mostly
+    the ORM and the round trip): :func:`on_file` asks them all in one. Each flag may be true
+    of rows a section then filters out (someone in the trash, a private moment); false means
+    there is nothing to read.
+    """
+
+    relationships: bool
+    addresses: bool
+    follow_ups: bool
+    moments: bool
+    notes: bool
+    check_ins: bool
+    interactions: bool
+
+    def holds(self, section: str) -> bool:
+        """Whether the section of that name may have anything to show."""
+        flag = _SECTION_TABLES.get(section)
+        return True if flag is None else bool(getattr(self, flag))
+
+    def absent_entries(self) -> frozenset[str]:
+        """The timeline's kinds of entry this person has none of."""
+        return frozenset(kind for kind, flag in _ENTRY_TABLES.items() if not getattr(self, flag))
+
+
+# The sections and the timeline's kinds that read only rows of one of those tables.
+_SECTION_TABLES = {
+    "relationships": "relationships",
+    "addresses": "addresses",
+    "followups": "follow_ups",
+    "moments": "moments",
+    "lastcontact": "interactions",
+    "rounds": "check_ins",
+}
+_ENTRY_TABLES = {
+    "interaction": "interactions",
+    "note": "notes",
+    "moment": "moments",
+    "follow_up": "follow_ups",
+    "check_in": "check_ins",
+}
+
+
+def on_file(person: Person) -> OnFile:
+    """One query of index probes: see :class:`OnFile`."""
+    with connection.cursor() as cursor:
+        cursor.execute(_on_file_sql(), [person.pk] * 8)
+        row = cursor.fetchone()
+    return OnFile(*(bool(value) for value in row))
+
+
+@cache
+def _on_file_sql() -> str:
+    """``SELECT EXISTS (...), ...`` in the order of :class:`OnFile`'s fields, each probe one
+    index entry of the person's rows (every table's person column is indexed)."""
+    check_in = apps.get_model("rounds", "CheckIn")
+
+    def exists(model: Any, column: str = "person_id") -> str:
+        return f"EXISTS (SELECT 1 FROM {model._meta.db_table} WHERE {column} = %s)"  # noqa: S608
+
+    probes = [
+        f"({exists(Relationship, 'from_person_id')} OR {exists(Relationship, 'to_person_id')})",
+        exists(Address),
+        exists(FollowUp),
+        exists(Moment),
+        exists(Note),
+        exists(check_in),
+        exists(Interaction.people.through),
+    ]
+    return "SELECT " + ", ".join(probes)
+
+
+# What a section shows when its table holds nothing of the person.
+NOTHING_ON_FILE: dict[str, Callable[[], dict[str, Any]]] = {
+    "relationships": lambda: {"related": []},
+    "addresses": lambda: {"addresses": []},
+    "followups": lambda: {"follow_ups": [], "today": timezone.localdate()},
+    "moments": lambda: {"moments": []},
+    "lastcontact": lambda: {"last_contact": None},
+    "rounds": lambda: {"person_rounds": []},
+}
+
+
+def section_data(
+    person: Person, user: Any, sections: Iterable[str], known: OnFile | None = None
+) -> dict[str, Any]:
+    """Template context for the named sections; unknown names need nothing beyond the person.
+
+    With ``known`` (:func:`on_file`, asked once for the whole page) a section whose table
+    holds nothing of the person is not read.
+    """
     data: dict[str, Any] = {}
     for name in sections:
         loader = LOADERS.get(name)
-        if loader is not None:
+        if loader is None:
+            continue
+        if known is not None and not known.holds(name):
+            data.update(NOTHING_ON_FILE[name]())
+        else:
             data.update(loader(person, user))
     return data
 

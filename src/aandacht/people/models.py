@@ -55,6 +55,16 @@ class PersonQuerySet(models.QuerySet["Person"]):
 NAME_FIELDS = ("given_name", "particles", "family_name", "nickname", "organisation")
 
 
+def name_of(given: str, particles: str, family: str, nickname: str, organisation: str) -> str:
+    """``Person.name`` from the values of ``NAME_FIELDS``, for rows read without a model."""
+    return (
+        names.display_name(given, particles, family)
+        or nickname
+        or organisation
+        or str(_("(no name)"))
+    )
+
+
 def search_columns(prefix: str = "") -> tuple[str, ...]:
     """The search columns (``prefix`` for a related person: ``"person__"``), for ``defer()``.
 
@@ -164,11 +174,8 @@ class Person(models.Model):
     @property
     def name(self) -> str:
         """The display name; someone known only by a nickname or organisation is called that."""
-        return (
-            names.display_name(self.given_name, self.particles, self.family_name)
-            or self.nickname
-            or self.organisation
-            or str(_("(no name)"))
+        return name_of(
+            self.given_name, self.particles, self.family_name, self.nickname, self.organisation
         )
 
     @property

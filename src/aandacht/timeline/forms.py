@@ -19,7 +19,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aandacht.people.models import NAME_FIELDS, Person
+from aandacht.people.models import NAME_FIELDS, Person, name_of
 from aandacht.timeline.models import (
     FollowUpDirection,
     Initiator,
@@ -35,9 +35,11 @@ from aandacht.web.access import positive_id
 
 SUMMARY_MAX = 2000
 # A vault with more people than this lists, under "With others too", only the people logged
-# together with this person in their latest OTHERS_FROM_LATEST interactions.
+# together with this person in their latest OTHERS_FROM_LATEST interactions: those the
+# timeline shows first. (From the latest 200, the busiest person of the 50,000-person bench
+# vault had 108 options, a list too long to choose from that cost 2 ms to read on every visit.)
 OTHERS_LISTED = 500
-OTHERS_FROM_LATEST = 200
+OTHERS_FROM_LATEST = 20
 BIG_VAULT_OTHERS_HELP = _(
     "People you logged together with them lately. Someone else? Log it from their page too."
 )
@@ -83,50 +85,34 @@ def local_minute(when: dt.datetime) -> str:
 
 class _ShownChoices(ModelChoiceIterator):
     """The options a :class:`PeopleField` renders: everyone, or in a big vault (more than
-    ``OTHERS_LISTED``) what ``field.narrowed()`` gives. Decided while rendering, so a form
-    that is only validated reads nothing; a small vault's list costs two queries (is anyone
-    past the limit, then the list), a big vault's the probe and the narrowed list."""
+    ``OTHERS_LISTED``) the bounded list ``field.listed()`` gives. Decided while rendering, so a
+    form that is only validated reads nothing. The options are (id, name) from plain rows:
+    building a person for each of a busy person's hundred companions cost more than the
+    query."""
 
     def __iter__(self) -> Any:
-        narrowed = getattr(self.field, "narrowed", None)
-        if narrowed is None:
+        listed = getattr(self.field, "listed", None)
+        if listed is None:
             yield from super().__iter__()
             return
-        # Is there anyone past the limit? One id, unsorted: reading 501 sorted rows only to
-        # find the vault is big cost 2 ms on every person page at 50,000 people. A small
-        # vault's people are then read as plain rows and built from them.
-        past_the_limit = self.queryset.order_by().values_list("id")
-        if past_the_limit[OTHERS_LISTED : OTHERS_LISTED + 1].exists():
+        big, rows = listed()
+        if big:
             # Rendered after the widget (includes/field.html): says why someone is missing.
             self.field.help_text = BIG_VAULT_OTHERS_HELP
-            people: Any = narrowed()
-        else:
-            fields = _LISTED_FIELDS
-            alias = self.queryset.db
-            rows = self.queryset.values_list(*fields)
-            people = (Person.from_db(alias, fields, row) for row in rows)
-        for person in people:
-            yield self.choice(person)
-
-
-# What an option needs (its value and the name), in the model's field order (``from_db``).
-_LISTED_FIELDS = tuple(
-    field.attname
-    for field in Person._meta.concrete_fields
-    if field.attname == "id" or field.attname in NAME_FIELDS
-)
+        for pk, *name in rows:
+            yield pk, name_of(*name)
 
 
 class PeopleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     """Several people by id; an id no database can hold is an invalid choice, not a crash.
 
-    ``narrowed`` (a callable giving a queryset) bounds the options the widget renders in a
-    big vault without narrowing what the field accepts: a list of 50,000 options took
-    seconds to render on every person page.
+    ``listed`` (a callable giving whether the vault is big and the rows of the options) bounds
+    the options the widget renders in a big vault without narrowing what the field accepts: a
+    list of 50,000 options took seconds to render on every person page.
     """
 
     iterator = _ShownChoices
-    narrowed: Callable[[], QuerySet[Person]] | None = None
+    listed: Callable[[], tuple[bool, list[tuple[Any, ...]]]] | None = None
 
     def clean(self, value: Any) -> Any:
         for each in value or []:
@@ -264,22 +250,30 @@ class LogForm(WhenMixin, OnceMixin, forms.Form):
             .order_by("sort_key", "id")
         )
         others.widget.attrs["size"] = 6
-        others.narrowed = self._suggested_others
+        others.listed = self._listed_others
         self.init_when(None)
         self.init_token()
 
-    def _suggested_others(self) -> QuerySet[Person]:
-        """In a big vault, the people logged with this person in their latest interactions,
-        plus whoever the form already holds: a bounded list instead of the whole vault."""
-        through = Interaction.people.through
-        # The latest by date, as the timeline shows them: a few entries of the person's
-        # (person, date, interaction) index. Taking the latest logged by the link's id walked
-        # that table's key backwards past everyone else's links (1.5 ms for a busy person).
-        latest = latest_linked(self.person, OTHERS_FROM_LATEST)
-        together = through.objects.filter(interaction_id__in=latest).values("person_id")
-        held = [pk for pk in (positive_id(str(v)) for v in self._held_others()) if pk]
+    def _listed_others(self) -> tuple[bool, list[tuple[Any, ...]]]:
+        """Whether the vault is big, and the (id, *name fields) rows of the options: in a
+        small vault everyone, in a big one the people logged with this person in their latest
+        interactions plus whoever the form already holds."""
         everyone: QuerySet[Person] = self.fields["others"].queryset  # type: ignore[attr-defined]
-        return everyone.filter(Q(pk__in=together) | Q(pk__in=held))[:OTHERS_LISTED]
+        # Is there anyone past the limit? One id, unsorted: reading 501 sorted rows only to
+        # find the vault is big cost 2 ms on every person page at 50,000 people. (As a
+        # condition of the list's own query, "not big or logged together", it made both
+        # databases walk the whole vault.)
+        big = everyone.order_by().values_list("id")[OTHERS_LISTED : OTHERS_LISTED + 1].exists()
+        if big:
+            through = Interaction.people.through
+            # The latest by date, as the timeline shows them: a few entries of the person's
+            # (person, date, interaction) index. Taking the latest logged by the link's id
+            # walked that table's key backwards past everyone else's links (1.5 ms).
+            latest = latest_linked(self.person, OTHERS_FROM_LATEST)
+            together = through.objects.filter(interaction_id__in=latest).values("person_id")
+            held = [pk for pk in (positive_id(str(v)) for v in self._held_others()) if pk]
+            everyone = everyone.filter(Q(pk__in=together) | Q(pk__in=held))
+        return big, list(everyone.values_list("id", *NAME_FIELDS)[:OTHERS_LISTED])
 
     def _held_others(self) -> list[Any]:
         """The people already chosen: submitted, or the initial value of an edit."""

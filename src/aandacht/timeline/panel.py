@@ -51,16 +51,18 @@ def panel_context(
     bound: tuple[str, Any] | None = None,
     after: Cursor | None = None,
     first_size: int = FIRST_PAGE_SIZE,
+    absent: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """The entries of the first page (or the one after ``after``) and, for writers, the forms.
 
     ``bound`` is a submitted form with errors, shown in place of its fresh one and opened.
     ``first_size``: how many entries the first page has; the person page shows
     ``FIRST_PAGE_SIZE``, the panel rendered again after an edit ``PAGE_SIZE``, so an entry
-    opened with "Show more" and edited is still there after saving.
+    opened with "Show more" and edited is still there after saving. ``absent``: the kinds of
+    entry the person is known to have none of, not read.
     """
     size = PAGE_SIZE if after is not None else first_size
-    page = timeline_page(person, viewer_of(request), after=after, size=size)
+    page = timeline_page(person, viewer_of(request), after=after, size=size, absent=absent)
     forms = capture_forms(person) if can_write else {}
     if bound is not None:
         forms[bound[0]] = bound[1]

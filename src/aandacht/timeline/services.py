@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -514,15 +514,26 @@ def _attach_authors(entries: list[TimelineEntry], viewer: User | None) -> None:
             item.author = authors[item.author_id]
 
 
+def _merge_key(entry: TimelineEntry) -> tuple[dt.datetime, int, int]:
+    """The timeline's order, newest first when reversed: when, then kind, then id."""
+    return (entry.occurred_at, _KIND_RANK[entry.kind], entry.item.pk)
+
+
 def timeline_page(
-    person: Person, viewer: User | None, *, after: Cursor | None = None, size: int = 50
+    person: Person,
+    viewer: User | None,
+    *,
+    after: Cursor | None = None,
+    size: int = 50,
+    absent: Collection[str] = (),
 ) -> TimelinePage:
     """One page of :func:`timeline_for` plus the completed check-in round steps, continuing
     after ``after`` (keyset paging).
 
     Six queries per page whatever the page number (one per kind, one for the people of the
     interactions), and one for the authors when an entry shown is someone else's (teams);
-    other people's private entries never appear.
+    other people's private entries never appear. The kinds in ``absent`` (known to hold
+    nothing of the person: ``briefing.on_file``) are not read.
     """
     querysets: list[tuple[EntryKind, QuerySet[Any]]] = [
         (
@@ -549,9 +560,17 @@ def timeline_page(
         ("check_in", completed_check_in_steps(person)),
     ]
     streams: list[list[TimelineEntry]] = []
+    merged: list[TimelineEntry] = []
     for kind, queryset in querysets:
+        if kind in absent:
+            continue
         if after is not None and kind != "interaction":  # (its ids come after ``after``)
             queryset = queryset.filter(_before(after, kind))
+        if len(merged) > size:
+            # The page is full with the kinds read so far: only rows as recent as its last
+            # entry can still be on it. A busy person's 21 latest interactions span days, so
+            # each kind after them reads a few rows, not 21 built only to be merged away.
+            queryset = queryset.filter(occurred_at__gte=merged[size].occurred_at)
         rows = queryset.order_by("-occurred_at", "-id")[: size + 1]
         streams.append(
             [
@@ -560,13 +579,7 @@ def timeline_page(
                 if kind != "interaction" or row.vault_id == person.vault_id
             ]
         )
-    merged = list(
-        heapq.merge(
-            *streams,
-            key=lambda entry: (entry.occurred_at, _KIND_RANK[entry.kind], entry.item.pk),
-            reverse=True,
-        )
-    )
+        merged = list(heapq.merge(*streams, key=_merge_key, reverse=True))
     entries = merged[:size]
     _attach_authors(entries, viewer)
     more = len(merged) > size

@@ -91,11 +91,14 @@ def _base_context(request: HtmxHttpRequest, person: Person) -> dict[str, Any]:
 
 
 def _section_context(
-    request: HtmxHttpRequest, person: Person, names: Iterable[str]
+    request: HtmxHttpRequest,
+    person: Person,
+    names: Iterable[str],
+    known: briefing.OnFile | None = None,
 ) -> dict[str, Any]:
     wanted = list(names)
     context = _base_context(request, person)
-    context.update(briefing.section_data(person, signed_in_user(request), wanted))
+    context.update(briefing.section_data(person, signed_in_user(request), wanted, known))
     if "tags" in wanted:
         context["tag_list_url"] = _people_list_url()
     return context
@@ -124,7 +127,11 @@ def detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         user = signed_in_user(request)
         trashed = {"person": person, "can_write": can_write(user, person.vault)}
         return render(request, "people/detail_trashed.html", trashed, status=404)
-    context = _section_context(request, person, SECTIONS)
+    # What they have on file at all, asked once: the sections and the timeline skip the
+    # tables that hold nothing of theirs.
+    known = briefing.on_file(person)
+    context = _section_context(request, person, SECTIONS, known)
+    context["on_file"] = known
     context["actions"] = lifecycle_actions(person) if context["can_write"] else []
     return render(request, "people/detail.html", context)
 

@@ -72,7 +72,14 @@ def timeline_panel(context: template.Context, person: Person) -> dict[str, Any]:
     interaction, add a note, a moment or a follow-up.
     """
     request = context["request"]
-    return panel_context(request, person, can_write=bool(context.get("can_write", False)))
+    # The person page knows which kinds of entry they have none of (briefing.on_file).
+    known = context.get("on_file")
+    return panel_context(
+        request,
+        person,
+        can_write=bool(context.get("can_write", False)),
+        absent=known.absent_entries() if known is not None else frozenset(),
+    )
 
 
 @register.filter

@@ -1,0 +1,198 @@
+"""The person page asks once what someone has on file at all, and reads only what is there.
+
+``briefing.on_file`` answers, in one query, which of the tables the page reads hold anything
+of the person; the sections and the timeline skip the others. A flag may be true of rows a
+section then filters out, never false of rows it would show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
+from pytest_django.fixtures import Settings
+
+from aandacht.accounts.models import Vault
+from aandacht.people import editing
+from aandacht.people.briefing import OnFile, on_file
+from aandacht.people.models import Person
+from aandacht.people.services import create_person, relate
+from aandacht.rounds.services import start_round
+from aandacht.timeline.services import (
+    add_follow_up,
+    add_moment,
+    add_note,
+    log_interaction,
+    timeline_page,
+)
+
+pytestmark = pytest.mark.django_db
+
+NOTHING = OnFile(
+    relationships=False,
+    addresses=False,
+    follow_ups=False,
+    moments=False,
+    notes=False,
+    check_ins=False,
+    interactions=False,
+)
+
+
+@pytest.fixture(autouse=True)
+def quick_passwords(settings: Settings) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def signed_in(client: Client, alice: User) -> Client:
+    client.force_login(alice)
+    return client
+
+
+def at(day: int) -> dt.datetime:
+    return dt.datetime(2026, 10, 1, 12, 0, tzinfo=dt.UTC) + dt.timedelta(days=day)
+
+
+def test_someone_new_has_nothing_on_file(vault: Vault) -> None:
+    assert on_file(create_person(vault, "Ann Smith")) == NOTHING
+
+
+def test_each_kind_of_row_is_found(vault: Vault, alice: User) -> None:
+    ann = create_person(vault, "Ann Smith")
+    ben = create_person(vault, "Ben Jones")
+
+    log_interaction(vault, [ann], "call", author=alice)
+    assert on_file(ann) == replace(NOTHING, interactions=True)
+    add_note(vault, ann, "Loves sailing", author=alice)
+    add_moment(vault, ann, "Helped me move", kind="grateful", author=alice)
+    add_follow_up(vault, ann, "Send the article", author=alice)
+    editing.add_address(ann, {"street": "Kade 1", "locality": "Utrecht"})
+    start_round(vault, "Autumn", [ann], author=alice)
+
+    found = on_file(ann)
+
+    assert found == OnFile(
+        relationships=False,
+        addresses=True,
+        follow_ups=True,
+        moments=True,
+        notes=True,
+        check_ins=True,
+        interactions=True,
+    )
+    assert on_file(ben) == NOTHING  # nothing of Ann's counts for Ben
+
+
+@pytest.mark.parametrize("side", ["from", "to"])
+def test_a_relationship_counts_from_either_side(vault: Vault, side: str) -> None:
+    ann = create_person(vault, "Ann Smith")
+    ben = create_person(vault, "Ben Jones")
+    if side == "from":
+        relate(ann, "friend", ben)
+    else:
+        relate(ben, "friend", ann)
+
+    assert on_file(ann).relationships and on_file(ben).relationships
+    assert on_file(ann).holds("relationships")
+    assert not on_file(ann).holds("addresses")
+    assert on_file(ann).holds("contacts")  # not probed: always read
+
+
+def test_the_kinds_of_entry_absent_from_the_timeline(vault: Vault, alice: User) -> None:
+    ann = create_person(vault, "Ann Smith")
+    add_note(vault, ann, "Loves sailing", author=alice)
+
+    assert on_file(ann).absent_entries() == {"interaction", "moment", "follow_up", "check_in"}
+
+
+def test_the_page_of_someone_with_little_on_file_reads_less(
+    signed_in: Client,
+    vault: Vault,
+    alice: User,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
+    """Someone new costs the probe and the sections that are always read, not one query per
+    empty table; someone with everything still shows everything."""
+    ann = create_person(vault, "Ann Smith")
+    url = reverse("people:detail", args=[ann.pk])
+    signed_in.get(url)  # the session and the vault settled
+
+    with django_assert_max_num_queries(17) as empty:
+        response = signed_in.get(url, HTTP_CACHE_CONTROL="no-cache")
+    assert response.status_code == 200
+    read = " ".join(query["sql"] for query in empty.captured_queries)
+    for table in ("people_relationship", "people_address", "timeline_note", "rounds_checkin"):
+        assert f'FROM "{table}"' not in read  # only in the probe, which names them bare
+
+    ben = create_person(vault, "Ben Jones")
+    relate(ann, "friend", ben)
+    editing.add_address(ann, {"street": "Kade 1", "locality": "Utrecht"})
+    log_interaction(vault, [ann, ben], "call", summary="Talked about the boat", author=alice)
+    add_note(vault, ann, "Loves sailing", author=alice)
+    add_moment(vault, ann, "Helped me move", kind="grateful", author=alice)
+    add_follow_up(vault, ann, "Send the article", author=alice)
+    start_round(vault, "Autumn", [ann], author=alice)
+
+    html = signed_in.get(url, HTTP_CACHE_CONTROL="no-cache").content.decode()
+
+    for shown in (
+        "Ben Jones",  # the relationship, and "with Ben Jones" under the call
+        "Kade 1",
+        "Talked about the boat",
+        "Loves sailing",
+        "Helped me move",
+        "Send the article",
+        "Autumn",
+    ):
+        assert shown in html, shown
+
+
+def _unbounded(person: Person, viewer: User, size: int) -> list[Any]:
+    """The first page as the merge of every kind's ``size + 1`` latest, without the bound."""
+    page = timeline_page(person, viewer, size=10_000)
+    return [(entry.kind, entry.item.pk) for entry in page.entries[:size]]
+
+
+def test_the_timeline_reads_other_kinds_only_as_far_back_as_the_page_reaches(
+    vault: Vault, alice: User, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    """Once the interactions fill the page, the other kinds are read from its last entry's
+    time on: the same page as reading them all, ties at that time included."""
+    ann = create_person(vault, "Ann Smith")
+    for day in range(40):
+        log_interaction(vault, [ann], "call", occurred_at=at(day), author=alice)
+    # Notes and moments before, at and after the 21st newest call (day 19).
+    for day in (2, 18, 19, 25, 39):
+        add_note(vault, ann, f"note {day}", author=alice, occurred_at=at(day))
+    add_moment(vault, ann, "at the edge", kind="shared", author=alice, occurred_at=at(19))
+    add_follow_up(vault, ann, "old promise", author=alice, occurred_at=at(1))
+
+    with django_assert_max_num_queries(7) as reads:
+        page = timeline_page(ann, alice, size=20)
+
+    assert [(e.kind, e.item.pk) for e in page.entries] == _unbounded(ann, alice, 20)
+    assert page.next_cursor is not None
+    kinds = [entry.kind for entry in page.entries]
+    assert kinds.count("note") == 2  # days 39 and 25; 19 is the 21st entry, not shown
+    notes = next(q["sql"] for q in reads.captured_queries if 'FROM "timeline_note"' in q["sql"])
+    assert '"timeline_note"."occurred_at" >=' in notes
+
+    # The next page continues where the first stopped, the notes at the edge included.
+    after = timeline_page(ann, alice, size=20, after=page.next_cursor)
+    shown = [(e.kind, e.item.pk) for e in page.entries + after.entries]
+    assert shown == _unbounded(ann, alice, 40)
+
+
+def test_the_timeline_skips_only_the_kinds_it_is_told_are_absent(vault: Vault, alice: User) -> None:
+    ann = create_person(vault, "Ann Smith")
+    note = add_note(vault, ann, "Loves sailing", author=alice)
+
+    assert [e.item for e in timeline_page(ann, alice, absent={"moment"}).entries] == [note]
+    assert timeline_page(ann, alice, absent={"note"}).entries == []
