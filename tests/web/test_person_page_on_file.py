@@ -22,7 +22,12 @@ from aandacht.accounts.models import Vault
 from aandacht.people import editing
 from aandacht.people.briefing import OnFile, on_file
 from aandacht.people.models import Person
-from aandacht.people.services import create_person, relate
+from aandacht.people.services import (
+    add_contact_method,
+    add_important_date,
+    create_person,
+    relate,
+)
 from aandacht.rounds.services import start_round
 from aandacht.timeline.services import (
     add_follow_up,
@@ -35,6 +40,9 @@ from aandacht.timeline.services import (
 pytestmark = pytest.mark.django_db
 
 NOTHING = OnFile(
+    tags=False,
+    contacts=False,
+    dates=False,
     relationships=False,
     addresses=False,
     follow_ups=False,
@@ -75,10 +83,16 @@ def test_each_kind_of_row_is_found(vault: Vault, alice: User) -> None:
     add_follow_up(vault, ann, "Send the article", author=alice)
     editing.add_address(ann, {"street": "Kade 1", "locality": "Utrecht"})
     start_round(vault, "Autumn", [ann], author=alice)
+    editing.replace_tags(ann, [], ["rowing"])
+    add_contact_method(ann, "email", "ann@example.org")
+    add_important_date(ann, "birthday", 3, 14)
 
     found = on_file(ann)
 
     assert found == OnFile(
+        tags=True,
+        contacts=True,
+        dates=True,
         relationships=False,
         addresses=True,
         follow_ups=True,
@@ -102,7 +116,7 @@ def test_a_relationship_counts_from_either_side(vault: Vault, side: str) -> None
     assert on_file(ann).relationships and on_file(ben).relationships
     assert on_file(ann).holds("relationships")
     assert not on_file(ann).holds("addresses")
-    assert on_file(ann).holds("contacts")  # not probed: always read
+    assert on_file(ann).holds("name")  # not probed: always read
 
 
 def test_the_kinds_of_entry_absent_from_the_timeline(vault: Vault, alice: User) -> None:
@@ -124,11 +138,19 @@ def test_the_page_of_someone_with_little_on_file_reads_less(
     url = reverse("people:detail", args=[ann.pk])
     signed_in.get(url)  # the session and the vault settled
 
-    with django_assert_max_num_queries(17) as empty:
+    with django_assert_max_num_queries(14) as empty:
         response = signed_in.get(url, HTTP_CACHE_CONTROL="no-cache")
     assert response.status_code == 200
     read = " ".join(query["sql"] for query in empty.captured_queries)
-    for table in ("people_relationship", "people_address", "timeline_note", "rounds_checkin"):
+    for table in (
+        "people_tag",
+        "people_contactmethod",
+        "people_importantdate",
+        "people_relationship",
+        "people_address",
+        "timeline_note",
+        "rounds_checkin",
+    ):
         assert f'FROM "{table}"' not in read  # only in the probe, which names them bare
 
     ben = create_person(vault, "Ben Jones")
@@ -139,6 +161,9 @@ def test_the_page_of_someone_with_little_on_file_reads_less(
     add_moment(vault, ann, "Helped me move", kind="grateful", author=alice)
     add_follow_up(vault, ann, "Send the article", author=alice)
     start_round(vault, "Autumn", [ann], author=alice)
+    editing.replace_tags(ann, [], ["rowing"])
+    add_contact_method(ann, "email", "ann@example.org")
+    add_important_date(ann, "anniversary", 3, 14)
 
     html = signed_in.get(url, HTTP_CACHE_CONTROL="no-cache").content.decode()
 
@@ -150,6 +175,9 @@ def test_the_page_of_someone_with_little_on_file_reads_less(
         "Helped me move",
         "Send the article",
         "Autumn",
+        "rowing",
+        "ann@example.org",
+        "14 March",
     ):
         assert shown in html, shown
 

@@ -361,13 +361,16 @@ LOADERS: dict[str, Loader] = {
 class OnFile:
     """Which of the tables a person page reads hold anything of this person at all.
 
-    Most people have no relationships, addresses, follow-ups, moments or check-ins, and every
-    section read to find that out cost a query (0.4 ms on SQLite, 0.8 on PostgreSQL, mostly
-    the ORM and the round trip): :func:`on_file` asks them all in one. Each flag may be true
-    of rows a section then filters out (someone in the trash, a private moment); false means
-    there is nothing to read.
+    Most people have no relationships, addresses, follow-ups, moments or check-ins (many no
+    tags or dates either), and every section read to find that out cost a query (0.4 ms on
+    SQLite, 0.8 on PostgreSQL, mostly the ORM and the round trip): :func:`on_file` asks them
+    all in one. Each flag may be true of rows a section then filters out (someone in the
+    trash, a private moment); false means there is nothing to read.
     """
 
+    tags: bool
+    contacts: bool
+    dates: bool
     relationships: bool
     addresses: bool
     follow_ups: bool
@@ -388,6 +391,9 @@ class OnFile:
 
 # The sections and the timeline's kinds that read only rows of one of those tables.
 _SECTION_TABLES = {
+    "tags": "tags",
+    "contacts": "contacts",
+    "dates": "dates",
     "relationships": "relationships",
     "addresses": "addresses",
     "followups": "follow_ups",
@@ -407,7 +413,7 @@ _ENTRY_TABLES = {
 def on_file(person: Person) -> OnFile:
     """One query of index probes: see :class:`OnFile`."""
     with connection.cursor() as cursor:
-        cursor.execute(_on_file_sql(), [person.pk] * 8)
+        cursor.execute(_on_file_sql(), [person.pk] * 11)
         row = cursor.fetchone()
     return OnFile(*(bool(value) for value in row))
 
@@ -422,6 +428,9 @@ def _on_file_sql() -> str:
         return f"EXISTS (SELECT 1 FROM {model._meta.db_table} WHERE {column} = %s)"  # noqa: S608
 
     probes = [
+        exists(Person.tags.through),
+        exists(ContactMethod),
+        exists(ImportantDate),
         f"({exists(Relationship, 'from_person_id')} OR {exists(Relationship, 'to_person_id')})",
         exists(Address),
         exists(FollowUp),
@@ -435,6 +444,9 @@ def _on_file_sql() -> str:
 
 # What a section shows when its table holds nothing of the person.
 NOTHING_ON_FILE: dict[str, Callable[[], dict[str, Any]]] = {
+    "tags": lambda: {"tags": []},
+    "contacts": lambda: {"contact_links": []},
+    "dates": lambda: {"dates": []},
     "relationships": lambda: {"related": []},
     "addresses": lambda: {"addresses": []},
     "followups": lambda: {"follow_ups": [], "today": timezone.localdate()},
