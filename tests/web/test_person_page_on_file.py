@@ -13,7 +13,9 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 from pytest_django.fixtures import Settings
@@ -21,6 +23,7 @@ from pytest_django.fixtures import Settings
 from aandacht.accounts.models import Vault
 from aandacht.people import editing
 from aandacht.people.briefing import OnFile, on_file
+from aandacht.people.lifecycle import trash_person
 from aandacht.people.models import Person
 from aandacht.people.services import (
     add_contact_method,
@@ -29,6 +32,8 @@ from aandacht.people.services import (
     relate,
 )
 from aandacht.rounds.services import start_round
+from aandacht.timeline import forms
+from aandacht.timeline.forms import LogForm
 from aandacht.timeline.services import (
     add_follow_up,
     add_moment,
@@ -50,6 +55,7 @@ NOTHING = OnFile(
     notes=False,
     check_ins=False,
     interactions=False,
+    others_past_limit=False,
 )
 
 
@@ -100,6 +106,7 @@ def test_each_kind_of_row_is_found(vault: Vault, alice: User) -> None:
         notes=True,
         check_ins=True,
         interactions=True,
+        others_past_limit=False,
     )
     assert on_file(ben) == NOTHING  # nothing of Ann's counts for Ben
 
@@ -224,3 +231,77 @@ def test_the_timeline_skips_only_the_kinds_it_is_told_are_absent(vault: Vault, a
 
     assert [e.item for e in timeline_page(ann, alice, absent={"moment"}).entries] == [note]
     assert timeline_page(ann, alice, absent={"note"}).entries == []
+
+
+def test_whether_the_vault_is_past_the_log_forms_limit(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the log form's own probe: more than ``OTHERS_LISTED`` others, not in the trash."""
+    monkeypatch.setattr(forms, "OTHERS_LISTED", 3)
+    people = [create_person(vault, f"Person {n} Edge") for n in range(4)]
+    assert not on_file(people[0]).others_past_limit  # three others
+
+    fifth = create_person(vault, "Person 4 Edge")
+    assert on_file(people[0]).others_past_limit
+    assert on_file(people[0]).others_past_limit == LogForm(person=people[0])._listed_others()[0]
+
+    trash_person(fifth)
+    assert not on_file(people[0]).others_past_limit
+
+
+def _options(form: LogForm) -> list[tuple[int, str]]:
+    return [(int(str(value)), str(label)) for value, label in form.fields["others"].widget.choices]
+
+
+def test_the_log_form_lists_the_timelines_companions_as_its_own_query_would(
+    vault: Vault, alice: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given the timeline's interactions, "with others too" reads nothing and lists what its
+    query lists: the people of the latest 20, by name, not the person, not the trashed."""
+    monkeypatch.setattr(forms, "OTHERS_LISTED", 3)
+    ann = create_person(vault, "Ann Smith")
+    crowd = [create_person(vault, name) for name in ("Zoe Adams", "Bram de Vries", "Cas Bakker")]
+    early = create_person(vault, "Early Only")
+    gone = create_person(vault, "Gone Person")
+    log_interaction(vault, [ann, early], "meeting", occurred_at=at(0), author=alice)
+    for day in range(1, 25):  # the latest 20 are days 5–24
+        log_interaction(vault, [ann, crowd[day % 3]], "call", occurred_at=at(day), author=alice)
+    log_interaction(vault, [ann, gone, *crowd], "meeting", occurred_at=at(30), author=alice)
+    trash_person(gone)
+
+    page = timeline_page(ann, alice, size=20)
+    read_before = LogForm(person=ann)
+
+    given = LogForm(person=ann, others_past_limit=True, recent=page.interactions)
+    with CaptureQueriesContext(connection) as reads:
+        listed = _options(given)
+
+    assert reads.captured_queries == []
+    assert listed == _options(read_before)
+    assert [label for _pk, label in listed] == ["Zoe Adams", "Cas Bakker", "Bram de Vries"]
+    assert str(given["others"].help_text) == str(forms.BIG_VAULT_OTHERS_HELP)
+
+
+def test_the_person_page_lists_companions_without_a_query_of_the_form(
+    signed_in: Client, vault: Vault, alice: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(forms, "OTHERS_LISTED", 2)
+    ann = create_person(vault, "Ann Smith")
+    ben = create_person(vault, "Ben Jones")
+    for name in ("Cas Bakker", "Dirk Mol", "Eva Kok"):
+        create_person(vault, name)
+    log_interaction(vault, [ann, ben], "call", author=alice)
+    url = reverse("people:detail", args=[ann.pk])
+
+    with CaptureQueriesContext(connection) as reads:
+        html = signed_in.get(url, HTTP_CACHE_CONTROL="no-cache").content.decode()
+
+    others = html[html.index('name="others"') :]
+    others = others[: others.index("</select>")]
+    assert "Ben Jones" in others and "Cas Bakker" not in others
+    assert str(forms.BIG_VAULT_OTHERS_HELP).replace("'", "&#x27;") in html
+    queries = [query["sql"] for query in reads.captured_queries]
+    # The form's probe is on_file's; its list is the timeline's interactions' people.
+    assert [sql for sql in queries if "OFFSET" in sql and "EXISTS" not in sql] == []
+    # on_file, the last conversation, the timeline's interactions and their people.
+    assert sum("timeline_interaction_people" in sql for sql in queries) == 4

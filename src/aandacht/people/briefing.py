@@ -378,6 +378,9 @@ class OnFile:
     notes: bool
     check_ins: bool
     interactions: bool
+    # Not theirs but their vault's: whether it holds more other people than the log form's
+    # "with others too" lists (``timeline.forms.OTHERS_LISTED``), asked in the same query.
+    others_past_limit: bool
 
     def holds(self, section: str) -> bool:
         """Whether the section of that name may have anything to show."""
@@ -412,8 +415,11 @@ _ENTRY_TABLES = {
 
 def on_file(person: Person) -> OnFile:
     """One query of index probes: see :class:`OnFile`."""
+    from aandacht.timeline.forms import OTHERS_LISTED
+
     with connection.cursor() as cursor:
-        cursor.execute(_on_file_sql(), [person.pk] * 11)
+        params = [*[person.pk] * 11, person.vault_id, person.pk, OTHERS_LISTED]
+        cursor.execute(_on_file_sql(), params)
         row = cursor.fetchone()
     return OnFile(*(bool(value) for value in row))
 
@@ -438,6 +444,9 @@ def _on_file_sql() -> str:
         exists(Note),
         exists(check_in),
         exists(Interaction.people.through),
+        # As the log form's own probe: anyone past the limit, one id, unsorted.
+        f"EXISTS (SELECT 1 FROM {Person._meta.db_table} WHERE vault_id = %s "  # noqa: S608
+        "AND trashed_at IS NULL AND id <> %s LIMIT 1 OFFSET %s)",
     ]
     return "SELECT " + ", ".join(probes)
 

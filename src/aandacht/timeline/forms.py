@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django import forms
@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from aandacht.people.models import NAME_FIELDS, Person, name_of
@@ -96,9 +97,8 @@ class _ShownChoices(ModelChoiceIterator):
             yield from super().__iter__()
             return
         big, rows = listed()
-        if big:
-            # Rendered after the widget (includes/field.html): says why someone is missing.
-            self.field.help_text = BIG_VAULT_OTHERS_HELP
+        if isinstance(self.field, PeopleField):
+            self.field.listed_few = big  # what its help text says (PeopleField.__deepcopy__)
         for pk, *name in rows:
             yield pk, name_of(*name)
 
@@ -113,6 +113,18 @@ class PeopleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
 
     iterator = _ShownChoices
     listed: Callable[[], tuple[bool, list[tuple[Any, ...]]]] | None = None
+    listed_few = False
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        """Each form's copy says its own help text: whether its options were bounded is
+        known only once they are rendered, after the bound field read the help text
+        (includes/field.html writes it after the widget)."""
+        copy = super().__deepcopy__(memo)  # type: ignore[misc]  # (not in django-stubs)
+        default = copy.help_text
+        copy.help_text = lazy(
+            lambda: str(BIG_VAULT_OTHERS_HELP if copy.listed_few else default), str
+        )()
+        return copy
 
     def clean(self, value: Any) -> Any:
         for each in value or []:
@@ -237,10 +249,22 @@ class LogForm(WhenMixin, OnceMixin, forms.Form):
 
     field_order = ["kind", "summary", "occurred_at", "outcome", "initiated_by", "others"]
 
-    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        person: Person,
+        others_past_limit: bool | None = None,
+        recent: Sequence[Interaction] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``others_past_limit`` and ``recent`` (the person's latest interactions, newest
+        first, their people read with them) are what the person page knows already: given,
+        "with others too" needs no query of its own."""
         kwargs.setdefault("auto_id", "log-%s")  # unique ids: several forms share the page
         super().__init__(*args, **kwargs)
         self.person = person
+        self._others_past_limit = others_past_limit
+        self._recent = recent
         others = self.fields["others"]
         assert isinstance(others, PeopleField)
         others.queryset = (
@@ -263,7 +287,12 @@ class LogForm(WhenMixin, OnceMixin, forms.Form):
         # find the vault is big cost 2 ms on every person page at 50,000 people. (As a
         # condition of the list's own query, "not big or logged together", it made both
         # databases walk the whole vault.)
-        big = everyone.order_by().values_list("id")[OTHERS_LISTED : OTHERS_LISTED + 1].exists()
+        big = self._others_past_limit
+        if big is None:
+            big = everyone.order_by().values_list("id")[OTHERS_LISTED : OTHERS_LISTED + 1].exists()
+        held = [pk for pk in (positive_id(str(v)) for v in self._held_others()) if pk]
+        if big and self._recent is not None and not held:
+            return big, self._companions(self._recent[:OTHERS_FROM_LATEST])
         if big:
             through = Interaction.people.through
             # The latest by date, as the timeline shows them: a few entries of the person's
@@ -271,9 +300,23 @@ class LogForm(WhenMixin, OnceMixin, forms.Form):
             # walked that table's key backwards past everyone else's links (1.5 ms).
             latest = latest_linked(self.person, OTHERS_FROM_LATEST)
             together = through.objects.filter(interaction_id__in=latest).values("person_id")
-            held = [pk for pk in (positive_id(str(v)) for v in self._held_others()) if pk]
             everyone = everyone.filter(Q(pk__in=together) | Q(pk__in=held))
         return big, list(everyone.values_list("id", *NAME_FIELDS)[:OTHERS_LISTED])
+
+    def _companions(self, interactions: Sequence[Interaction]) -> list[tuple[Any, ...]]:
+        """The rows of the query's list from interactions read with their people: everyone
+        but this person and those in the trash, by name, at most ``OTHERS_LISTED``."""
+        people = {
+            each.pk: each
+            for interaction in interactions
+            for each in interaction.people.all()
+            if each.pk != self.person.pk and each.trashed_at is None
+        }
+        ordered = sorted(people.values(), key=lambda each: (each.sort_key, each.pk))
+        return [
+            (each.pk, *(getattr(each, name) for name in NAME_FIELDS))
+            for each in ordered[:OTHERS_LISTED]
+        ]
 
     def _held_others(self) -> list[Any]:
         """The people already chosen: submitted, or the initial value of an edit."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -9,7 +10,14 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from aandacht.people.models import Person
-from aandacht.timeline.forms import FollowUpForm, LogForm, MomentForm, NoteForm
+from aandacht.timeline.forms import (
+    OTHERS_FROM_LATEST,
+    FollowUpForm,
+    LogForm,
+    MomentForm,
+    NoteForm,
+)
+from aandacht.timeline.models import Interaction
 from aandacht.timeline.services import Cursor, timeline_page
 
 PAGE_SIZE = 50
@@ -33,10 +41,18 @@ def viewer_of(request: HttpRequest) -> User | None:
     return user if isinstance(user, User) else None
 
 
-def capture_forms(person: Person) -> dict[str, Any]:
-    """Fresh capture forms, each with a new one-time token and "now" as its time."""
+def capture_forms(
+    person: Person,
+    *,
+    others_past_limit: bool | None = None,
+    recent: Sequence[Interaction] | None = None,
+) -> dict[str, Any]:
+    """Fresh capture forms, each with a new one-time token and "now" as its time. What the
+    page already knows spares the log form's "with others too" its queries: whether the
+    vault is past its limit (``briefing.on_file``) and the person's latest interactions with
+    their people (the timeline's)."""
     return {
-        "log": LogForm(person=person),
+        "log": LogForm(person=person, others_past_limit=others_past_limit, recent=recent),
         "note": NoteForm(),
         "moment": MomentForm(),
         "follow_up": FollowUpForm(),
@@ -52,18 +68,24 @@ def panel_context(
     after: Cursor | None = None,
     first_size: int = FIRST_PAGE_SIZE,
     absent: frozenset[str] = frozenset(),
+    others_past_limit: bool | None = None,
 ) -> dict[str, Any]:
     """The entries of the first page (or the one after ``after``) and, for writers, the forms.
 
     ``bound`` is a submitted form with errors, shown in place of its fresh one and opened.
     ``first_size``: how many entries the first page has; the person page shows
     ``FIRST_PAGE_SIZE``, the panel rendered again after an edit ``PAGE_SIZE``, so an entry
-    opened with "Show more" and edited is still there after saving. ``absent``: the kinds of
-    entry the person is known to have none of, not read.
+    opened with "Show more" and edited is still there after saving. ``absent`` and
+    ``others_past_limit``: what the person page knows already (``briefing.on_file``).
     """
     size = PAGE_SIZE if after is not None else first_size
     page = timeline_page(person, viewer_of(request), after=after, size=size, absent=absent)
-    forms = capture_forms(person) if can_write else {}
+    forms = {}
+    if can_write:
+        # The first page read the latest interactions the log form lists companions from.
+        first = after is None and size >= OTHERS_FROM_LATEST
+        recent = page.interactions[:OTHERS_FROM_LATEST] if first else None
+        forms = capture_forms(person, others_past_limit=others_past_limit, recent=recent)
     if bound is not None:
         forms[bound[0]] = bound[1]
     return {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from django.contrib.auth.models import AnonymousUser
@@ -403,6 +403,9 @@ class Cursor:
 class TimelinePage:
     entries: list[TimelineEntry]
     next_cursor: Cursor | None
+    # Every interaction read for the page, newest first (``size + 1`` at most, some perhaps
+    # not shown), each with its people: the log form lists the latest ones' companions.
+    interactions: list[Interaction] = field(default_factory=list)
 
 
 # Which rows of a kind sort after a cursor (older) in the merged order (when, kind rank, id):
@@ -542,8 +545,14 @@ def timeline_page(
             # vault's (vault, occurred_at) index for someone with no interactions (2.9 s).
             "interaction",
             Interaction.objects.filter(pk__in=_latest_linked(person, after, size + 1))
-            # Only their names ("with Ann, Ben"): a meeting may hold dozens of people.
-            .prefetch_related(Prefetch("people", queryset=Person.objects.only(*NAME_FIELDS))),
+            # Only their names ("with Ann, Ben"): a meeting may hold dozens of people. (And
+            # what the log form's "with others too" lists them by: panel.capture_forms.)
+            .prefetch_related(
+                Prefetch(
+                    "people",
+                    queryset=Person.objects.only(*NAME_FIELDS, "sort_key", "trashed_at"),
+                )
+            ),
         ),
         (
             "note",
@@ -561,6 +570,7 @@ def timeline_page(
     ]
     streams: list[list[TimelineEntry]] = []
     merged: list[TimelineEntry] = []
+    interactions: list[Interaction] = []
     for kind, queryset in querysets:
         if kind in absent:
             continue
@@ -572,15 +582,16 @@ def timeline_page(
             # each kind after them reads a few rows, not 21 built only to be merged away.
             queryset = queryset.filter(occurred_at__gte=merged[size].occurred_at)
         rows = queryset.order_by("-occurred_at", "-id")[: size + 1]
-        streams.append(
-            [
-                TimelineEntry(kind, row.occurred_at, row)
-                for row in rows
-                if kind != "interaction" or row.vault_id == person.vault_id
-            ]
-        )
+        stream = [
+            TimelineEntry(kind, row.occurred_at, row)
+            for row in rows
+            if kind != "interaction" or row.vault_id == person.vault_id
+        ]
+        streams.append(stream)
+        if kind == "interaction":
+            interactions = [e.item for e in stream if isinstance(e.item, Interaction)]
         merged = list(heapq.merge(*streams, key=_merge_key, reverse=True))
     entries = merged[:size]
     _attach_authors(entries, viewer)
     more = len(merged) > size
-    return TimelinePage(entries, Cursor.of(entries[-1]) if more and entries else None)
+    return TimelinePage(entries, Cursor.of(entries[-1]) if more and entries else None, interactions)

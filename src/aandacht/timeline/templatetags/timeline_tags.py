@@ -79,6 +79,7 @@ def timeline_panel(context: template.Context, person: Person) -> dict[str, Any]:
         person,
         can_write=bool(context.get("can_write", False)),
         absent=known.absent_entries() if known is not None else frozenset(),
+        others_past_limit=known.others_past_limit if known is not None else None,
     )
 
 
