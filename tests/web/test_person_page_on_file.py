@@ -8,7 +8,7 @@ section then filters out, never false of rows it would show.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+from dataclasses import fields, replace
 from typing import Any
 
 import pytest
@@ -31,6 +31,7 @@ from aandacht.people.services import (
     create_person,
     relate,
 )
+from aandacht.rounds.models import CheckInStep
 from aandacht.rounds.services import start_round
 from aandacht.timeline import forms
 from aandacht.timeline.forms import LogForm
@@ -215,7 +216,7 @@ def test_the_timeline_reads_other_kinds_only_as_far_back_as_the_page_reaches(
     assert [(e.kind, e.item.pk) for e in page.entries] == _unbounded(ann, alice, 20)
     assert page.next_cursor is not None
     kinds = [entry.kind for entry in page.entries]
-    assert kinds.count("note") == 2  # days 39 and 25; 19 is the 21st entry, not shown
+    assert kinds.count("note") == 2  # days 39 and 25; day 19's sorts after the 20th entry
     notes = next(q["sql"] for q in reads.captured_queries if 'FROM "timeline_note"' in q["sql"])
     assert '"timeline_note"."occurred_at" >=' in notes
 
@@ -263,9 +264,11 @@ def test_the_log_form_lists_the_timelines_companions_as_its_own_query_would(
     crowd = [create_person(vault, name) for name in ("Zoe Adams", "Bram de Vries", "Cas Bakker")]
     early = create_person(vault, "Early Only")
     gone = create_person(vault, "Gone Person")
+    edge = create_person(vault, "Twenty First")
     log_interaction(vault, [ann, early], "meeting", occurred_at=at(0), author=alice)
-    for day in range(1, 25):  # the latest 20 are days 5–24
-        log_interaction(vault, [ann, crowd[day % 3]], "call", occurred_at=at(day), author=alice)
+    for day in range(1, 25):  # the latest 20: day 30's and days 6–24; day 5's is the 21st
+        with_them = [crowd[day % 3], *([edge] if day == 5 else [])]
+        log_interaction(vault, [ann, *with_them], "call", occurred_at=at(day), author=alice)
     log_interaction(vault, [ann, gone, *crowd], "meeting", occurred_at=at(30), author=alice)
     trash_person(gone)
 
@@ -279,6 +282,7 @@ def test_the_log_form_lists_the_timelines_companions_as_its_own_query_would(
     assert reads.captured_queries == []
     assert listed == _options(read_before)
     assert [label for _pk, label in listed] == ["Zoe Adams", "Cas Bakker", "Bram de Vries"]
+    assert len(page.interactions) == 21 and edge.name not in dict(listed).values()
     assert str(given["others"].help_text) == str(forms.BIG_VAULT_OTHERS_HELP)
 
 
@@ -305,3 +309,33 @@ def test_the_person_page_lists_companions_without_a_query_of_the_form(
     assert [sql for sql in queries if "OFFSET" in sql and "EXISTS" not in sql] == []
     # on_file, the last conversation, the timeline's interactions and their people.
     assert sum("timeline_interaction_people" in sql for sql in queries) == 4
+
+
+def test_every_section_on_file_may_skip_has_what_it_shows_instead() -> None:
+    from aandacht.people import briefing
+
+    flags = {field.name for field in fields(OnFile)}
+    assert set(briefing.NOTHING_ON_FILE) == set(briefing._SECTION_TABLES)
+    assert set(briefing._SECTION_TABLES) <= set(briefing.LOADERS)
+    assert set(briefing._SECTION_TABLES.values()) <= flags
+    assert set(briefing._ENTRY_TABLES.values()) <= flags
+
+
+def test_an_entry_at_the_bounds_own_time_is_still_read(vault: Vault, alice: User) -> None:
+    """The page's last two interactions share a time; a check-in step done at that time sorts
+    before both (its kind ranks above), so it is the page's 20th entry: read only because
+    the bound includes its own time."""
+    ann = create_person(vault, "Ann Smith")
+    for day in range(2, 21):
+        log_interaction(vault, [ann], "call", occurred_at=at(day), author=alice)
+    for _twice in range(2):
+        log_interaction(vault, [ann], "call", occurred_at=at(1), author=alice)
+    start_round(vault, "Autumn", [ann], author=alice)
+    step = CheckInStep.objects.filter(check_in__person=ann).order_by("id").first()
+    assert step is not None
+    CheckInStep.objects.filter(pk=step.pk).update(done_at=at(1), done_by=alice)
+
+    page = timeline_page(ann, alice, size=20)
+
+    assert [(e.kind, e.item.pk) for e in page.entries] == _unbounded(ann, alice, 20)
+    assert (page.entries[-1].kind, page.entries[-1].item.pk) == ("check_in", step.pk)

@@ -2,8 +2,9 @@
 
 Read-only helpers for the briefing; the writes live in :mod:`aandacht.people.editing`. The
 formatting helpers take rows that are already loaded; :func:`section_data` loads what each
-section needs with one query or two, so the page costs a fixed number of queries however much
-someone has on file, and a section swapped back in place costs only its own.
+section needs with one query or two, so the page costs a bounded number of queries however
+much someone has on file (fewer when :func:`on_file` says a table holds nothing of theirs), and
+a section swapped back in place costs only its own.
 """
 
 from __future__ import annotations
@@ -417,17 +418,19 @@ def on_file(person: Person) -> OnFile:
     """One query of index probes: see :class:`OnFile`."""
     from aandacht.timeline.forms import OTHERS_LISTED
 
+    sql, person_probes = _on_file_sql()
+    params = [*[person.pk] * person_probes, person.vault_id, person.pk, OTHERS_LISTED]
     with connection.cursor() as cursor:
-        params = [*[person.pk] * 11, person.vault_id, person.pk, OTHERS_LISTED]
-        cursor.execute(_on_file_sql(), params)
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     return OnFile(*(bool(value) for value in row))
 
 
 @cache
-def _on_file_sql() -> str:
+def _on_file_sql() -> tuple[str, int]:
     """``SELECT EXISTS (...), ...`` in the order of :class:`OnFile`'s fields, each probe one
-    index entry of the person's rows (every table's person column is indexed)."""
+    index entry of the person's rows (every table's person column is indexed); and how many
+    parameters are the person's id (the vault's probe, last, takes three of its own)."""
     check_in = apps.get_model("rounds", "CheckIn")
 
     def exists(model: Any, column: str = "person_id") -> str:
@@ -444,11 +447,14 @@ def _on_file_sql() -> str:
         exists(Note),
         exists(check_in),
         exists(Interaction.people.through),
-        # As the log form's own probe: anyone past the limit, one id, unsorted.
-        f"EXISTS (SELECT 1 FROM {Person._meta.db_table} WHERE vault_id = %s "  # noqa: S608
-        "AND trashed_at IS NULL AND id <> %s LIMIT 1 OFFSET %s)",
     ]
-    return "SELECT " + ", ".join(probes)
+    person_probes = sum(probe.count("%s") for probe in probes)
+    # As the log form's own probe: anyone past the limit, one id, unsorted.
+    probes.append(
+        f"EXISTS (SELECT 1 FROM {Person._meta.db_table} WHERE vault_id = %s "  # noqa: S608
+        "AND trashed_at IS NULL AND id <> %s LIMIT 1 OFFSET %s)"
+    )
+    return "SELECT " + ", ".join(probes), person_probes
 
 
 # What a section shows when its table holds nothing of the person.

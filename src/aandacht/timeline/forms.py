@@ -304,13 +304,17 @@ class LogForm(WhenMixin, OnceMixin, forms.Form):
         return big, list(everyone.values_list("id", *NAME_FIELDS)[:OTHERS_LISTED])
 
     def _companions(self, interactions: Sequence[Interaction]) -> list[tuple[Any, ...]]:
-        """The rows of the query's list from interactions read with their people: everyone
-        but this person and those in the trash, by name, at most ``OTHERS_LISTED``."""
+        """The rows of the query's list from interactions read with their people: everyone of
+        the vault but this person and those in the trash, at most ``OTHERS_LISTED``, by sort
+        key as Python compares it (the query's order on SQLite and on a PostgreSQL database
+        of C collation; another collation may order the odd pair of names differently)."""
         people = {
             each.pk: each
             for interaction in interactions
             for each in interaction.people.all()
-            if each.pk != self.person.pk and each.trashed_at is None
+            if each.pk != self.person.pk
+            and each.trashed_at is None
+            and each.vault_id == self.person.vault_id
         }
         ordered = sorted(people.values(), key=lambda each: (each.sort_key, each.pk))
         return [

@@ -533,10 +533,10 @@ def timeline_page(
     """One page of :func:`timeline_for` plus the completed check-in round steps, continuing
     after ``after`` (keyset paging).
 
-    Six queries per page whatever the page number (one per kind, one for the people of the
-    interactions), and one for the authors when an entry shown is someone else's (teams);
-    other people's private entries never appear. The kinds in ``absent`` (known to hold
-    nothing of the person: ``briefing.on_file``) are not read.
+    At most six queries per page whatever the page number (one per kind, one for the people
+    of the interactions), and one for the authors when an entry shown is someone else's
+    (teams); other people's private entries never appear. The kinds in ``absent`` (known to
+    hold nothing of the person: ``briefing.on_file``) are not read.
     """
     querysets: list[tuple[EntryKind, QuerySet[Any]]] = [
         (
@@ -550,7 +550,9 @@ def timeline_page(
             .prefetch_related(
                 Prefetch(
                     "people",
-                    queryset=Person.objects.only(*NAME_FIELDS, "sort_key", "trashed_at"),
+                    queryset=Person.objects.only(
+                        *NAME_FIELDS, "vault_id", "sort_key", "trashed_at"
+                    ),
                 )
             ),
         ),
