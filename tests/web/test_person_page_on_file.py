@@ -18,7 +18,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
-from pytest_django.fixtures import Settings
 
 from aandacht.accounts.models import Vault
 from aandacht.people import editing
@@ -58,11 +57,6 @@ NOTHING = OnFile(
     interactions=False,
     others_past_limit=False,
 )
-
-
-@pytest.fixture(autouse=True)
-def quick_passwords(settings: Settings) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
